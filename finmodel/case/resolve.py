@@ -1,0 +1,386 @@
+"""Resolve a validated case against the libraries into a flat table of named assumptions.
+
+Every number the engine uses is one :class:`Assumption` with a dotted name (``assets.pv.
+yield_hours``, ``market.cea_price_cny_per_t``, ``financing.senior.margin_bp`` …), its value,
+unit, source and whether the case overrode the library.  The model reads inputs by these names;
+the result's ``assumptions`` section, the workbook's Inputs sheet and the report's assumptions
+table are this table; Monte Carlo and ``finmodel price`` address inputs by the same names.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+
+from .. import library
+from ..errors import InputError, Problem
+from ..yamlio import YamlDoc
+from .schema import (PARTIES, Case, GuaranteedSavings, SharedSavings, SourcedOverride)
+
+CASE_SOURCE = "case file"
+
+
+@dataclass(frozen=True)
+class Assumption:
+    field: str
+    value: float
+    unit: str
+    source: str
+    overridden: bool = False
+
+
+@dataclass
+class ResolvedCase:
+    """A case with every input resolved; the engine's only input."""
+
+    case: Case
+    file: str
+    market: "library.ResolvedMarket"
+    technologies: dict[str, "library.Technology"]  # by asset id
+    assumptions: dict[str, Assumption] = field(default_factory=dict)
+    series: dict[str, list[float]] = field(default_factory=dict)  # per-period inputs
+    owner: str = "provider"
+
+    @property
+    def n_construction(self) -> int:
+        return self.case.case.construction_years
+
+    @property
+    def n_periods(self) -> int:
+        return self.case.case.construction_years + self.case.case.operation_years
+
+    def value(self, name: str) -> float:
+        return self.assumptions[name].value
+
+    def years(self) -> list[int]:
+        return [self.case.case.start_year + t for t in range(self.n_periods)]
+
+    def with_values(self, values: dict[str, float]) -> "ResolvedCase":
+        """Copy with some assumptions replaced (pricing, sizing); marks them as overridden."""
+        out = replace(self, assumptions=dict(self.assumptions))
+        for k, v in values.items():
+            a = out.assumptions[k]
+            out.assumptions[k] = replace(a, value=float(v), overridden=True)
+        return out
+
+
+class _Table:
+    """Collects assumptions and applies a case's overrides to library values."""
+
+    def __init__(self, file: str, doc: YamlDoc | None):
+        self.file = file
+        self.doc = doc
+        self.items: dict[str, Assumption] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, name: str, value: float, unit: str, source: str, overridden: bool = False) -> None:
+        self.items[name] = Assumption(name, float(value), unit, source, overridden)
+
+    def override(self, prefix: str, overrides: dict, yaml_path: str) -> None:
+        for key, ov in overrides.items():
+            name = f"{prefix}.{key}"
+            path = f"{yaml_path}.{key}"
+            if name not in self.items:
+                known = sorted(k.removeprefix(prefix + ".") for k in self.items if k.startswith(prefix + "."))
+                close = difflib.get_close_matches(key, known, n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"
+                self.problems.append(Problem(self.file, path, f"unknown field {key!r}{hint}",
+                                             self.doc.line_of(path) if self.doc else None))
+                continue
+            a = self.items[name]
+            value, source = (ov.value, ov.source) if isinstance(ov, SourcedOverride) else (ov, CASE_SOURCE)
+            if a.unit == "fraction" and not 0 <= value <= 1 and not key.endswith(("escalation", "growth")):
+                self.problems.append(Problem(self.file, path, f"{value} is not a fraction between 0 and 1",
+                                             self.doc.line_of(path) if self.doc else None))
+                continue
+            self.items[name] = Assumption(name, float(value), a.unit, source, True)
+
+
+def _sourced(t: _Table, name: str, s, fx: float = 1.0, unit: str | None = None) -> None:
+    t.add(name, s.value * fx, unit or s.unit, s.source)
+
+
+def resolve(case: Case, file: str, doc: YamlDoc | None = None,
+            root=None) -> ResolvedCase:
+    """Resolve ``case`` against the libraries; raises :class:`InputError` listing every problem."""
+    kw = {} if root is None else {"root": root}
+    problems: list[Problem] = []
+
+    def err(path: str, msg: str) -> None:
+        problems.append(Problem(file, path, msg, doc.line_of(path) if doc else None))
+
+    try:
+        market = library.load_market(case.case.market, **kw)
+    except InputError as exc:  # re-point the problem at the case field that named it
+        for p in exc.problems:
+            err("case.market", p.message)
+        raise InputError(problems) from None
+    techs_lib = library.load_technologies(**kw)
+    techs: dict[str, library.Technology] = {}
+    for i, a in enumerate(case.assets):
+        if a.technology not in techs_lib:
+            close = difflib.get_close_matches(a.technology, list(techs_lib), n=3)
+            hint = f" — did you mean {', '.join(close)}?" if close else ""
+            err(f"assets[{i}].technology", f"unknown technology {a.technology!r}{hint}")
+        else:
+            techs[a.id] = techs_lib[a.technology]
+    if problems:
+        raise InputError(problems)
+
+    t = _Table(file, doc)
+    fx = 1.0 / market.fx_cny_per_unit.value  # library money is CNY; the case's currency may differ
+    cur = case.case.currency
+    _market(t, market, case)
+    t.override("market", case.market_overrides, "market_overrides")
+    _case_and_park(t, case, cur)
+    _carbon(t, case)
+    for i, a in enumerate(case.assets):
+        _asset(t, a, techs[a.id], fx, cur)
+        t.override(f"assets.{a.id}", a.overrides, f"assets[{i}].overrides")
+        _asset_after_overrides(t, case, a, i, err)
+    series = _contract(t, case, cur)
+    series.update(_sll_series(case))
+    owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
+    _cost_split(t, case, owner)
+    _financing(t, case, cur)
+    _tax(t, case, market)
+    _conventions(t, case)
+    _parties(t, case)
+    problems += t.problems
+    if problems:
+        raise InputError(problems)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner)
+
+
+def _asset_after_overrides(t: _Table, case: Case, a, i: int, err) -> None:
+    """Rules that read the final (possibly overridden) values of an asset."""
+    p = f"assets.{a.id}"
+    life = t.items[f"{p}.life_years"].value
+    years_needed = case.case.operation_years - a.commissioning_year + 1
+    if years_needed > life + 1e-9:
+        err(f"assets[{i}]", f"asset {a.id} runs {years_needed} years (to the end of case.operation_years) but the "
+            f"technology's life is {life:g} years and no whole-asset replacement is modelled: shorten "
+            f"case.operation_years or override life_years with a source")
+    perf = t.items[f"{p}.performance_factor"]
+    t.add(f"{p}.performance_factor_expected", perf.value, perf.unit,
+          "expected performance at contract signature (fixed; the guarantee is set on it)")
+    if isinstance(case.contract, SharedSavings):
+        book = t.items[f"{p}.book_life_years"]
+        term = case.contract.term_years
+        if term < book.value:
+            t.add(f"{p}.book_life_years", term, "years",
+                  "EMC: depreciated over the contract term; transferred assets are treated as fully "
+                  "depreciated (财税〔2010〕110号 [S3])", True)
+
+
+def _carbon(t: _Table, case: Case) -> None:
+    c = case.carbon
+    for rule in ("china_park", "eu_cbam", "eu_battery"):
+        t.add(f"carbon.rule_{rule.split('_', 1)[1] if rule != 'china_park' else 'china'}",
+              float(c.rule == rule), "flag", CASE_SOURCE)
+    basis = c.grid_factor if c.rule == "china_park" else "national"
+    src = {"regional": "market.grid_ef_tco2_per_mwh_region", "national": "market.grid_ef_tco2_per_mwh",
+           "residual": "market.grid_ef_residual_tco2_per_mwh"}[basis]
+    a = t.items[src]
+    note = "" if c.rule == "china_park" else f" (the {c.rule} rule uses the national average)"
+    t.add("carbon.grid_ef", a.value, a.unit, f"{basis} grid factor: {a.source}{note}")
+    ce = t.items["market.ce_electricity_calorific_kgce_per_kwh" if c.coal_equivalent == "calorific"
+                 else "market.ce_electricity_primary_kgce_per_kwh"]
+    t.add("carbon.ce_electricity_kgce_per_kwh", ce.value, ce.unit, ce.source)
+    n = case.case.construction_years + case.case.operation_years
+    year = c.target_year or case.case.start_year + n - 1
+    t.add("carbon.target_period", min(max(year - case.case.start_year, 0), n - 1), "period",
+          f"period of the target year {year}")
+    t.add("park.ets_covered", float(case.park.ets_covered), "flag", CASE_SOURCE)
+    t.add("const.mj_per_kgce", 29.3076, "MJ/kgce", "GB/T 2589-2020: 1 kgce = 29,307.6 kJ")
+    t.add("const.gj_per_mwh", 3.6, "GJ/MWh", "definition of the watt-hour (3.6 MJ/kWh)")
+
+
+def _sll_series(case: Case) -> dict[str, list[float]]:
+    """SLL targets as per-period series: target value and a 'tested' flag."""
+    sll = case.financing.sll
+    if sll is None:
+        return {}
+    out = {}
+    years = [case.case.start_year + i for i in range(case.case.construction_years + case.case.operation_years)]
+    for k in sll.kpis:
+        p = f"financing.sll.{k.kpi}"
+        out[f"{p}.target"] = [float(k.targets.get(y, 0.0)) for y in years]
+        out[f"{p}.tested"] = [1.0 if y in k.targets else 0.0 for y in years]
+    return out
+
+
+def _market(t: _Table, m, case: Case) -> None:
+    for group, suffix in ((m.national, ""), (m.region, "_region")):
+        for name in type(group).model_fields:
+            v = getattr(group, name)
+            key = f"market.{name}{suffix if name == 'grid_ef_tco2_per_mwh' else ''}"
+            if hasattr(v, "value") and hasattr(v, "source"):
+                t.add(key, v.value, v.unit, v.source)
+            elif hasattr(v, "low") and hasattr(v, "high"):
+                t.add(key, v.central, v.unit, v.source)
+    cea = m.national.cea_path
+    t.add("market.cea_long_run_cny_per_t", cea.long_run, "CNY/t", cea.source)
+    t.add("market.cea_reversion_speed", cea.speed, "1/yr", cea.source)
+
+
+def _case_and_park(t: _Table, case: Case, cur: str) -> None:
+    c = case.case
+    t.add("case.construction_years", c.construction_years, "years", CASE_SOURCE)
+    t.add("case.operation_years", c.operation_years, "years", CASE_SOURCE)
+    t.add("case.start_year", c.start_year, "year", CASE_SOURCE)
+    t.add("case.discount_rate", c.discount_rate, "fraction", CASE_SOURCE)
+    b = case.park.baseline
+    for name in type(b).model_fields:
+        unit = name.rsplit("_", 1)[-1]
+        t.add(f"park.baseline.{name}", getattr(b, name), unit, CASE_SOURCE)
+    t.add("park.load_growth", case.park.load_growth, "fraction", CASE_SOURCE)
+    tariff = case.park.electricity_tariff_cny_per_kwh
+    if tariff is not None:
+        t.add("park.electricity_tariff_per_kwh", tariff, f"{cur}/kWh", CASE_SOURCE, True)
+    else:
+        a = t.items["market.tariff_ci_cny_per_kwh"]
+        t.add("park.electricity_tariff_per_kwh", a.value, a.unit, a.source)
+    carbon = case.carbon
+    t.add("carbon.grid_factor_decline", carbon.grid_factor_decline, "fraction", CASE_SOURCE)
+    t.add("carbon.count_grid_nonfossil_as_clean", float(carbon.count_grid_nonfossil_as_clean), "flag", CASE_SOURCE)
+    t.add("carbon.cbam_ppa_qualifies", float(carbon.cbam_ppa_qualifies), "flag", CASE_SOURCE)
+
+
+def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
+    p = f"assets.{a.id}"
+    cu = tech.capacity_unit
+    t.add(f"{p}.capacity", a.capacity, cu, CASE_SOURCE)
+    t.add(f"{p}.commissioning_year", a.commissioning_year, "operation year", CASE_SOURCE)
+    t.add(f"{p}.capex_per_unit", tech.capex.central * fx, f"{cur}/{cu}", tech.capex.source)
+    rule = library.maturity_rule(tech)
+    t.add(f"{p}.contingency", rule.contingency, "fraction",
+          f"maturity rule for {tech.maturity_class} (TRL {tech.trl.value:g})")
+    t.add(f"{p}.capex_overrun", 0.0, "fraction", "base case: no overrun (Monte Carlo draws it)")
+    t.add(f"{p}.performance_factor", rule.derate_mean, "fraction",
+          f"maturity rule for {tech.maturity_class}: mean performance realisation")
+    _sourced(t, f"{p}.opex_fixed_per_unit_yr", tech.opex_fixed, fx, f"{cur}/{cu}/yr")
+    _sourced(t, f"{p}.opex_variable_per_mwh", tech.opex_variable, fx, f"{cur}/MWh")
+    _sourced(t, f"{p}.life_years", tech.life_years)
+    _sourced(t, f"{p}.book_life_years", tech.depreciation.book_life_years)
+    _sourced(t, f"{p}.salvage_fraction", tech.depreciation.salvage_fraction)
+    _sourced(t, f"{p}.capex_input_vat_rate", tech.capex_input_vat_rate)
+    _sourced(t, f"{p}.degradation_first_year", tech.degradation.first_year)
+    _sourced(t, f"{p}.degradation_annual", tech.degradation.annual)
+    t.add(f"{p}.availability", tech.availability.value * (1 - rule.availability_haircut), "fraction",
+          tech.availability.source + (f"; less {rule.availability_haircut:.0%} maturity haircut"
+                                      if rule.availability_haircut else ""))
+    for k, s in tech.performance.items():
+        _sourced(t, f"{p}.{k}", s)
+    region_yield = {"pv": "market.pv_yield_hours", "wind": "market.wind_yield_hours"}.get(a.technology.split("_")[0])
+    if tech.kind == "generation" and region_yield in t.items:  # the site's resource beats the national default
+        y = t.items[region_yield]
+        t.add(f"{p}.yield_hours", y.value, y.unit, y.source)
+    for r in tech.replacements:
+        _sourced(t, f"{p}.replace_{r.component}_every_years", r.every_years)
+        _sourced(t, f"{p}.replace_{r.component}_cost_fraction", r.cost_fraction_of_capex)
+    t.add(f"{p}.self_consumption_share", a.self_consumption_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.displaced_efficiency", a.displaced_efficiency, "fraction", CASE_SOURCE)
+    t.add(f"{p}.demand_reduction_share", a.demand_reduction_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.direct_line", float(a.route == "direct_line"), "flag", CASE_SOURCE)
+    t.add(f"{p}.ccer_eligible", float(tech.carbon_credit.eligible), "flag", tech.carbon_credit.source)
+
+
+def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
+    c = case.contract
+    series: dict[str, list[float]] = {}
+    units = {"term_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
+             "fee_per_yr": f"{cur}/yr", "terminal_value_multiple": "x"}
+    for name in type(c).model_fields:
+        v = getattr(c, name)
+        if name == "type":
+            continue
+        if isinstance(v, list):  # stepped shares: one value per contract year
+            n_c = case.case.construction_years
+            n = n_c + case.case.operation_years
+            series[f"contract.{name}"] = [0.0] * n_c + [float(v[min(i, len(v) - 1)]) if i < len(v) else 0.0
+                                                         for i in range(n - n_c)]
+            continue
+        unit = units.get(name, "flag" if isinstance(v, bool) else "fraction")
+        t.add(f"contract.{name}", float(v), unit, CASE_SOURCE)
+    return series
+
+
+def _cost_split(t: _Table, case: Case, owner: str) -> None:
+    split = case.cost_split
+    explicit = "cost_split" in case.model_fields_set
+    for what in ("capex", "opex", "overrun"):
+        shares = getattr(split, what)
+        if not explicit and owner == "host":  # the host invests under guaranteed savings
+            shares = {"host": 1.0}
+        for p in PARTIES:
+            t.add(f"cost_split.{what}.{p}", shares.get(p, 0.0), "fraction",
+                  CASE_SOURCE if explicit else f"default: the {owner} pays")
+
+
+def _financing(t: _Table, case: Case, cur: str) -> None:
+    f = case.financing
+    s = f.sizing
+    t.add("financing.max_gearing", s.max_gearing, "fraction", CASE_SOURCE)
+    t.add("financing.target_dscr", s.target_dscr, "x", CASE_SOURCE)
+    t.add("financing.sculpt_dscr", s.target_dscr, "x", "solved by finmodel: DSCR the sculpted schedule is set on")
+    t.add("financing.debt_amount", s.amount or 0.0, cur,
+          CASE_SOURCE if s.method == "amount" else "solved by finmodel (debt sizing)")
+    t.add("financing.dsra_months", f.dsra_months, "months", CASE_SOURCE)
+    t.add("financing.lockup_dscr", f.lockup_dscr, "x", CASE_SOURCE)
+    t.add("financing.default_dscr", f.default_dscr, "x", CASE_SOURCE)
+    for tid, tr in f.tranches.items():
+        p = f"financing.{tid}"
+        t.add(f"{p}.share_of_debt", tr.share_of_debt, "fraction", CASE_SOURCE)
+        base = {"fixed": None, "lpr_1y": "market.lpr_1y", "lpr_5y": "market.lpr_5y", "cerf": "market.cerf_rate"}[tr.base_rate]
+        if base is None:
+            t.add(f"{p}.base_rate", tr.fixed_rate, "fraction", CASE_SOURCE)
+        else:
+            a = t.items[base]
+            t.add(f"{p}.base_rate", a.value, "fraction", a.source)
+        t.add(f"{p}.margin_bp", tr.margin_bp, "bp", CASE_SOURCE)
+        t.add(f"{p}.tenor_years", tr.tenor_years, "years", CASE_SOURCE)
+        t.add(f"{p}.grace_years", tr.grace_years, "years", CASE_SOURCE)
+        t.add(f"{p}.upfront_fee", tr.upfront_fee, "fraction", CASE_SOURCE)
+        t.add(f"{p}.commitment_fee", tr.commitment_fee, "fraction", CASE_SOURCE)
+    if f.sll is not None:
+        t.add("financing.sll.cap_bp", f.sll.cap_bp, "bp", CASE_SOURCE)
+        t.add("financing.sll.verification_cost_per_yr", f.sll.verification_cost_per_yr, f"{cur}/yr", CASE_SOURCE)
+        for i, k in enumerate(f.sll.kpis):
+            t.add(f"financing.sll.{k.kpi}.step_down_bp", k.step_down_bp, "bp", CASE_SOURCE)
+            t.add(f"financing.sll.{k.kpi}.step_up_bp", k.step_up_bp, "bp", CASE_SOURCE)
+
+
+def _tax(t: _Table, case: Case, market) -> None:
+    tx = case.tax
+    for flag in ("vat", "input_vat_credit", "surcharges", "income_tax"):
+        t.add(f"tax.{flag}_on", float(getattr(tx, flag)), "flag", CASE_SOURCE)
+    if tx.cit_rate is not None:
+        t.add("tax.cit_rate", tx.cit_rate, "fraction", CASE_SOURCE, True)
+    else:
+        a = t.items["market.cit_rate"]
+        t.add("tax.cit_rate", a.value, a.unit, a.source)
+    holiday = tx.holiday == "three_free_three_half"
+    if isinstance(case.contract, SharedSavings) and case.contract.qualified_emc and "holiday" not in tx.model_fields_set:
+        holiday = True  # 财税〔2010〕110号: qualified shared-savings EMC projects get 三免三减半
+    for k in ("cit_holiday_free_years", "cit_holiday_half_years"):
+        a = t.items[f"market.{k}"]
+        t.add(f"tax.{k.removeprefix('cit_')}", a.value if holiday else 0.0, "years",
+              a.source if holiday else CASE_SOURCE + ": no holiday")
+    a = t.items["market.loss_carry_forward_years"]
+    t.add("tax.loss_carry_forward_years", a.value, "years", a.source)
+
+
+def _conventions(t: _Table, case: Case) -> None:
+    c = case.conventions
+    t.add("conventions.degradation_year2", float(c.degradation_start == "year2"), "flag", CASE_SOURCE)
+    t.add("conventions.escalation_additive", float(c.escalation == "additive"), "flag", CASE_SOURCE)
+    t.add("conventions.tax_losses_immediate", float(c.tax_losses == "immediate"), "flag", CASE_SOURCE)
+    t.add("conventions.depreciation_half_year", float(c.depreciation_first_year == "half"), "flag", CASE_SOURCE)
+    t.add("conventions.dscr_pre_tax", float(c.dscr_basis == "pre_tax"), "flag", CASE_SOURCE)
+
+
+def _parties(t: _Table, case: Case) -> None:
+    for p in PARTIES:
+        info = case.parties.get(p)
+        rate = info.discount_rate if info else case.case.discount_rate
+        t.add(f"parties.{p}.discount_rate", rate, "fraction", CASE_SOURCE)

@@ -1,0 +1,380 @@
+"""The case file, as typed and validated models (pydantic v2).
+
+A case composes a park (energy baseline), assets from the technology library, a contract between
+provider and host, a cost split, financing and market data; see DESIGN "Composition of a case".
+Units and bounds are in every field's description (they reach editors through
+``finmodel schema``).  Money is in the case currency (CNY unless the case says otherwise).
+
+Conventions enforced here, once, so the engine can trust its inputs:
+
+* rates and shares are fractions; ``0.08`` or ``"8%"`` are accepted, a bare number above 1 is
+  refused (see :func:`finmodel.rates.parse_rate`);
+* shares that must add up (cost split) add up to 1;
+* unknown fields are errors (``extra="forbid"``), with a "did you mean" from the loader.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
+                      model_validator)
+
+from ..rates import parse_rate
+from ..risk.distributions import Distribution
+from ..risk.paths import PathSpec
+
+
+def _rate(v: object) -> float:
+    return parse_rate(v)
+
+
+def _signed_rate(v: object) -> float:
+    return parse_rate(v, allow_negative=True)
+
+
+Rate = Annotated[float, BeforeValidator(_rate), Field(json_schema_extra={"unit": "fraction"})]
+"""A rate or share in [0, 1]: ``0.08`` or ``"8%"``."""
+
+SignedRate = Annotated[float, BeforeValidator(_signed_rate), Field(json_schema_extra={"unit": "fraction"})]
+"""A rate that may be negative (escalation, growth): ``-0.02`` or ``"-2%"``."""
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$",
+                                  description="lower-case id: letters, digits, underscores")]
+
+PARTIES = ("provider", "host", "platform", "tenants")
+Party = Literal["provider", "host", "platform", "tenants"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# case header and park
+# ------------------------------------------------------------------------------------------------
+class CaseInfo(Strict):
+    name: str = Field(min_length=1, max_length=200, description="Case name shown in reports (plain text)")
+    name_zh: str | None = Field(None, max_length=200, description="Chinese case name for zh reports")
+    currency: str = Field("CNY", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every money field")
+    start_year: int = Field(2026, ge=2000, le=2100, description="Calendar year of period 0 (construction/financial close)")
+    construction_years: int = Field(1, ge=1, le=5, description="Construction periods before operation, years")
+    operation_years: int = Field(20, ge=1, le=60, description="Operation periods, years")
+    discount_rate: Rate = Field(0.08, description="Project discount rate for NPV (fraction, nominal)")
+    market: str = Field(description="Market library entry 'file/region', e.g. 'china-2025/jiangsu'")
+    notes: str | None = Field(None, max_length=5000, description="Free text, printed as text")
+
+
+class Baseline(Strict):
+    """Annual energy use of the park before the measures (by carrier)."""
+
+    grid_electricity_mwh: float = Field(0.0, ge=0, le=1e9, description="Grid electricity, MWh/yr")
+    natural_gas_m3: float = Field(0.0, ge=0, le=1e12, description="Natural gas, m³/yr")
+    raw_coal_t: float = Field(0.0, ge=0, le=1e9, description="Raw coal, t/yr")
+    diesel_t: float = Field(0.0, ge=0, le=1e9, description="Diesel, t/yr")
+    purchased_heat_gj: float = Field(0.0, ge=0, le=1e12, description="Purchased heat/steam, GJ/yr")
+    biomass_t: float = Field(0.0, ge=0, le=1e9, description="Biomass fuel, t/yr")
+    onsite_renewable_mwh: float = Field(0.0, ge=0, le=1e9, description="Existing on-site renewable power used, MWh/yr")
+    direct_green_mwh: float = Field(0.0, ge=0, le=1e9, description="Existing green power by direct line (绿电直连), MWh/yr")
+    green_trade_mwh: float = Field(0.0, ge=0, le=1e9, description="Green-power trades (绿电交易) within grid purchases, MWh/yr")
+    gec_mwh: float = Field(0.0, ge=0, le=1e9, description="Unbundled green certificates surrendered, MWh/yr")
+    process_co2_t: float = Field(0.0, ge=0, le=1e10, description="Industrial-process CO2 inside the boundary, t/yr")
+
+
+class Park(Strict):
+    name: str = Field("park", max_length=200, description="Park or host name (plain text)")
+    baseline: Baseline
+    load_growth: SignedRate = Field(0.0, description="Annual growth of the baseline energy use (fraction)")
+    ets_covered: bool = Field(False, description="Park enterprises are in the national ETS: lower direct CO2 saves allowances")
+    electricity_tariff_cny_per_kwh: float | None = Field(
+        None, gt=0, le=10, description="Host's avoided grid tariff incl. VAT, per kWh; default: market's C&I tariff")
+
+
+# ------------------------------------------------------------------------------------------------
+# assets
+# ------------------------------------------------------------------------------------------------
+class SourcedOverride(Strict):
+    value: float = Field(description="Overriding value in the field's unit")
+    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+
+
+Override = Union[float, SourcedOverride]
+
+
+class Asset(Strict):
+    id: Identifier
+    technology: str = Field(description="Technology library id, e.g. 'pv_rooftop_ci'")
+    capacity: float = Field(gt=0, le=1e9, description="Capacity in the technology's capacity unit (kW, kWh, kWth …)")
+    commissioning_year: int = Field(1, ge=1, le=60, description="First operation year of the asset (1 = first operation year)")
+    self_consumption_share: Rate = Field(1.0, description="Generation used inside the park (rest exported), fraction")
+    route: Literal["onsite", "direct_line"] = Field(
+        "onsite", description="How generation reaches the park: on-site, or a direct line (绿电直连)")
+    displaces: Literal["natural_gas", "raw_coal", "purchased_heat"] = Field(
+        "natural_gas", description="Fuel displaced by heat-supplying assets")
+    displaced_efficiency: Rate = Field(0.9, description="Efficiency of the displaced boiler (fraction)")
+    demand_reduction_share: Rate = Field(
+        0.0, description="Storage: share of its power that lowers the billed maximum demand")
+    overrides: dict[str, Override] = Field(
+        default_factory=dict,
+        description="Per-field overrides of the technology library values, by assumption name "
+                    "(e.g. capex_per_unit, yield_hours, availability); a bare number or {value, source}")
+
+
+# ------------------------------------------------------------------------------------------------
+# contracts
+# ------------------------------------------------------------------------------------------------
+class ContractBase(Strict):
+    term_years: int = Field(ge=1, le=60, description="Contract term from the first operation year, years")
+    rent_per_yr: float = Field(0.0, ge=0, le=1e10, description="Roof/land rent paid by the owner while it operates, currency/yr (escalates with inflation)")
+    insurance_rate: Rate = Field(0.0, description="Insurance per year, fraction of the initial capex")
+
+
+class Eaas(ContractBase):
+    type: Literal["eaas"]
+    discount_to_grid: Rate = Field(0.15, description="Tariff discount to the host's avoided grid tariff (fraction)")
+    subscription_per_yr: float = Field(0.0, ge=0, le=1e10, description="Fixed subscription fee, currency/yr (excl. escalation)")
+    subscription_escalation: SignedRate = Field(0.0, description="Annual escalation of the subscription (fraction)")
+    min_take_share: Rate = Field(0.0, description="Take-or-pay: share of expected on-site supply paid for even if not taken")
+    availability_guarantee: Rate = Field(0.0, description="Guaranteed availability; below it the provider pays a penalty")
+    penalty_per_mwh: float = Field(0.0, ge=0, le=1e5, description="Penalty per MWh of shortfall below the guarantee, currency/MWh")
+    buyout_breakage_share: Rate = Field(0.05, description="Breakage added to the buy-out value, fraction of it")
+
+
+class SharedSavings(ContractBase):
+    type: Literal["emc.shared_savings"]
+    provider_share: Rate | list[Rate] = Field(
+        0.8, description="Provider's share of verified savings; one value or one per contract year (may step down)")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+    host_default_probability: Rate = Field(0.0, description="Annual probability the host fails to pay (fraction)")
+    recovery_rate: Rate = Field(0.4, description="Share of a defaulted payment recovered")
+    qualified_emc: bool = Field(True, description="Qualifies for the EMC CIT holiday (三免三减半) and VAT exemption of the transfer")
+
+
+class GuaranteedSavings(ContractBase):
+    type: Literal["emc.guaranteed_savings"]
+    guaranteed_share: Rate = Field(0.9, description="Guaranteed savings as a share of the expected savings")
+    fee_per_yr: float = Field(ge=0, le=1e10, description="Provider's annual fee paid once savings are verified, currency/yr")
+    excess_share: Rate = Field(0.5, description="Provider's share of savings above the guarantee")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+
+class Trusteeship(ContractBase):
+    type: Literal["emc.energy_cost_trusteeship"]
+    discount: Rate = Field(0.05, description="Fee = baseline energy cost x (1 - discount), escalated")
+    fee_escalation: SignedRate = Field(0.0, description="Annual escalation of the trusteeship fee (fraction)")
+
+
+class Ies(ContractBase):
+    type: Literal["ies"]
+    tenant_tariff_discount: Rate = Field(0.1, description="Discount to the grid tariff for power sold to tenants")
+    platform_fee_share: Rate = Field(0.03, description="Platform company's service fee, share of energy sales")
+    sell_gec_for_exports: bool = Field(True, description="Sell green certificates for exported green power")
+    terminal_value_multiple: float = Field(0.0, ge=0, le=20, description="Terminal value as a multiple of the last year's operating margin")
+    grid_capacity_charge_per_kw_month: float = Field(0.0, ge=0, le=1000, description="Capacity-based transmission charge for near-site supply, currency/kW/month")
+    direct_line_kw: float = Field(0.0, ge=0, le=1e8, description="Contracted capacity of the direct line, kW")
+    system_charge_per_kwh: float = Field(0.0, ge=0, le=10, description="System operation charge on direct-line power, currency/kWh")
+
+
+Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies],
+                     Field(discriminator="type")]
+
+
+# ------------------------------------------------------------------------------------------------
+# cost split
+# ------------------------------------------------------------------------------------------------
+Shares = dict[Party, Rate]
+
+
+def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > 1e-9:
+        raise ValueError(f"{what} shares must add up to 1 (100%), they add up to {total:g}")
+    return shares
+
+
+class CostSplit(Strict):
+    capex: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays the capex, shares summing to 1")
+    opex: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays O&M, shares summing to 1")
+    overrun: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays capex overruns, shares summing to 1")
+
+    @field_validator("capex", "opex", "overrun")
+    @classmethod
+    def _sum_to_one(cls, v, info):
+        return _check_shares(v, info.field_name)
+
+
+# ------------------------------------------------------------------------------------------------
+# financing
+# ------------------------------------------------------------------------------------------------
+class Tranche(Strict):
+    share_of_debt: Rate = Field(1.0, description="Share of the total debt in this tranche (tranches add up to 1)")
+    base_rate: Literal["fixed", "lpr_1y", "lpr_5y", "cerf"] = Field(
+        "lpr_5y", description="Reference rate: a fixed rate, the 1-/5-year LPR, or the PBOC carbon-reduction facility rate")
+    fixed_rate: Rate | None = Field(None, description="All-in rate when base_rate is 'fixed' (fraction)")
+    margin_bp: float = Field(0.0, ge=-500, le=2000, description="Margin over the reference rate, basis points")
+    tenor_years: int = Field(15, ge=1, le=40, description="Repayment years after the construction period, incl. grace")
+    grace_years: int = Field(0, ge=0, le=10, description="Interest-only years at the start of the tenor")
+    repayment: Literal["annuity", "equal_principal", "sculpted"] = Field(
+        "equal_principal", description="Repayment profile")
+    upfront_fee: Rate = Field(0.0, description="Upfront fee at close, fraction of the commitment")
+    commitment_fee: Rate = Field(0.0, description="Commitment fee on undrawn amounts during construction, fraction/yr")
+
+    @model_validator(mode="after")
+    def _rates(self):
+        if self.base_rate == "fixed" and self.fixed_rate is None:
+            raise ValueError("base_rate 'fixed' needs fixed_rate")
+        if self.grace_years >= self.tenor_years:
+            raise ValueError(f"grace_years ({self.grace_years}) must be shorter than tenor_years ({self.tenor_years})")
+        return self
+
+
+class Sizing(Strict):
+    method: Literal["gearing", "dscr", "amount"] = Field(
+        "gearing", description="gearing: max share of capex; dscr: sculpted to a target DSCR (bounded by gearing); amount: given")
+    max_gearing: Rate = Field(0.7, description="Maximum debt as a share of the debt-funded cost")
+    target_dscr: float = Field(1.3, gt=0.5, le=5, description="Target DSCR for sizing, x")
+    amount: float | None = Field(None, ge=0, le=1e12, description="Debt amount for method 'amount', currency")
+
+
+class SllKpi(Strict):
+    kpi: Literal["intensity_tco2_per_tce", "clean_energy_share", "green_direct_share"] = Field(
+        description="KPI from the park carbon account")
+    targets: dict[int, float] = Field(description="Sustainability performance target by calendar year")
+    step_down_bp: float = Field(5.0, ge=0, le=100, description="Margin reduction when the target is met, bp")
+    step_up_bp: float = Field(5.0, ge=0, le=100, description="Margin increase when the target is missed, bp")
+
+
+class Sll(Strict):
+    kpis: list[SllKpi] = Field(min_length=1, description="KPIs tested each year")
+    cap_bp: float = Field(15.0, ge=0, le=200, description="Cap on the total adjustment either way, bp")
+    verification_cost_per_yr: float = Field(50_000.0, ge=0, le=1e9, description="External verification, currency/yr")
+    tranches: list[str] | None = Field(None, description="Tranches the ratchet applies to (default: all)")
+
+
+class Financing(Strict):
+    tranches: dict[Identifier, Tranche] = Field(default_factory=dict, description="Debt tranches by id")
+    sizing: Sizing = Field(default_factory=Sizing)
+    dsra_months: float = Field(6.0, ge=0, le=24, description="Debt service reserve: months of next scheduled debt service")
+    lockup_dscr: float = Field(1.10, ge=0, le=5, description="Distribution lock-up below this DSCR, x")
+    default_dscr: float = Field(1.00, ge=0, le=5, description="Event of default below this DSCR with the DSRA exhausted, x")
+    sll: Sll | None = None
+
+    @model_validator(mode="after")
+    def _tranche_shares(self):
+        if self.tranches:
+            _check_shares({k: t.share_of_debt for k, t in self.tranches.items()}, "tranche share_of_debt")
+        if self.sizing.method == "amount" and self.sizing.amount is None:
+            raise ValueError("sizing method 'amount' needs sizing.amount")
+        if self.default_dscr > self.lockup_dscr:
+            raise ValueError("default_dscr must not be above lockup_dscr")
+        if self.sll is not None and self.sll.tranches:
+            unknown = sorted(set(self.sll.tranches) - set(self.tranches))
+            if unknown:
+                raise ValueError(f"sll.tranches names unknown tranches: {', '.join(unknown)}")
+        return self
+
+
+# ------------------------------------------------------------------------------------------------
+# tax, conventions, carbon, parties, uncertainty
+# ------------------------------------------------------------------------------------------------
+class Tax(Strict):
+    vat: bool = Field(True, description="Charge VAT on sales (prices in the case include VAT)")
+    input_vat_credit: bool = Field(True, description="Credit input VAT on capex against output VAT, carried forward")
+    surcharges: bool = Field(True, description="Surcharges on VAT payable (城建税, 教育费附加, 地方教育附加)")
+    income_tax: bool = Field(True, description="Corporate income tax")
+    holiday: Literal["none", "three_free_three_half"] = Field(
+        "none", description="CIT holiday from the first operation year (三免三减半)")
+    cit_rate: Rate | None = Field(None, description="CIT rate; default: the market's standard rate")
+
+
+class Conventions(Strict):
+    """Choices that move results and differ between tools and markets (defaults: China)."""
+
+    degradation_start: Literal["year1", "year2"] = Field("year1", description="First year with degraded output")
+    escalation: Literal["compound", "additive"] = Field("compound", description="How escalation accumulates")
+    tax_losses: Literal["carry_forward", "immediate"] = Field(
+        "carry_forward", description="Losses carried forward (China: 5 years) or an immediate tax benefit")
+    depreciation_first_year: Literal["full", "half"] = Field("full", description="Depreciation in the first year")
+    dscr_basis: Literal["post_tax", "pre_tax"] = Field("post_tax", description="CFADS after or before income tax")
+
+
+class Carbon(Strict):
+    rule: Literal["china_park", "eu_cbam", "eu_battery"] = Field(
+        "china_park", description="How green power is counted (see the method section)")
+    coal_equivalent: Literal["calorific", "primary"] = Field(
+        "calorific", description="Electricity to tce: calorific equivalent (当量值) or primary (等价值)")
+    grid_factor: Literal["regional", "national", "residual"] = Field(
+        "regional", description="Grid emission factor for non-green grid power")
+    grid_factor_decline: SignedRate = Field(0.02, description="Annual decline of the grid factor (fraction)")
+    count_grid_nonfossil_as_clean: bool = Field(
+        True, description="Count the grid's non-fossil share as clean energy in the clean-energy share")
+    target_year: int | None = Field(None, description="Calendar year whose intensity is reported as the target metric")
+    cbam_ppa_qualifies: bool = Field(False, description="EU CBAM: green-power trades meet the PPA conditions")
+    export_green_attribute: Literal["gec", "green_power_trade", "none"] = Field(
+        "gec", description="How the green attribute of exported power is sold (never also claimed by the park)")
+
+
+class PartyInfo(Strict):
+    name: str | None = Field(None, max_length=200, description="Display name (plain text)")
+    discount_rate: Rate = Field(0.08, description="Party's discount rate / hurdle for NPV (fraction)")
+
+
+class Uncertainty(Strict):
+    method: Literal["lhs", "sobol", "random"] = Field("lhs", description="Sampling of scalar inputs")
+    inputs: dict[str, Distribution] = Field(
+        default_factory=dict, description="Distributions of scalar inputs, keyed by assumption name")
+    paths: dict[str, PathSpec] = Field(
+        default_factory=dict, description="Annual price paths keyed by price (cea, ccer, gec, green_premium, tou_spread, tariff)")
+    correlation_names: list[str] = Field(default_factory=list, description="Inputs of the rank-correlation matrix")
+    correlation: list[list[float]] = Field(default_factory=list, description="Rank correlation matrix")
+    maturity_defaults: bool = Field(
+        True, description="Add capex and performance spreads from each technology's maturity")
+
+
+PRICE_PATHS = ("cea", "ccer", "gec", "green_premium", "tou_spread", "tariff")
+
+
+class Case(Strict):
+    case: CaseInfo
+    park: Park
+    assets: list[Asset] = Field(min_length=1, max_length=50)
+    contract: Contract
+    cost_split: CostSplit = Field(default_factory=CostSplit)
+    financing: Financing = Field(default_factory=Financing)
+    tax: Tax = Field(default_factory=Tax)
+    conventions: Conventions = Field(default_factory=Conventions)
+    carbon: Carbon = Field(default_factory=Carbon)
+    parties: dict[Party, PartyInfo] = Field(default_factory=dict)
+    market_overrides: dict[str, Override] = Field(
+        default_factory=dict, description="Overrides of market library values by name (e.g. cea_price_cny_per_t)")
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    @model_validator(mode="after")
+    def _cross_checks(self):
+        ids = [a.id for a in self.assets]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"asset ids must be unique: {', '.join(dup)}")
+        n_op = self.case.operation_years
+        for a in self.assets:
+            if a.commissioning_year > n_op:
+                raise ValueError(f"asset {a.id}: commissioning_year {a.commissioning_year} is after the "
+                                 f"last operation year ({n_op})")
+        if self.contract.term_years > n_op:
+            raise ValueError(f"contract.term_years ({self.contract.term_years}) is longer than "
+                             f"case.operation_years ({n_op})")
+        for tid, t in self.financing.tranches.items():
+            if t.tenor_years > n_op:
+                raise ValueError(f"financing.tranches.{tid}.tenor_years ({t.tenor_years}) is longer than "
+                                 f"the operation period ({n_op})")
+        shares = self.contract.provider_share if isinstance(self.contract, SharedSavings) else None
+        if isinstance(shares, list) and len(shares) != self.contract.term_years:
+            raise ValueError(f"contract.provider_share has {len(shares)} values; give one, or one per "
+                             f"contract year ({self.contract.term_years})")
+        if self.uncertainty.correlation and len(self.uncertainty.correlation) != len(self.uncertainty.correlation_names):
+            raise ValueError("uncertainty.correlation must be square with one row per correlation_names entry")
+        unknown_paths = sorted(set(self.uncertainty.paths) - set(PRICE_PATHS))
+        if unknown_paths:
+            raise ValueError(f"uncertainty.paths: unknown price {unknown_paths[0]!r}; "
+                             f"choose from {', '.join(PRICE_PATHS)}")
+        return self
+

@@ -1,0 +1,99 @@
+"""The appraisal pipeline: resolved case → model → debt sizing → base case → Monte Carlo.
+
+Every stage is a plain function of the stage before (DESIGN "Data flow").
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .case.loader import load_case
+from .case.resolve import ResolvedCase
+from .financing import Sizing, size_debt
+from .lines import Inputs, Model, Values
+from .models.prices import RISK_FACTORS
+from .models.project import build_model
+
+DEFAULT_SEED = 20260101
+RISK_SERIES = tuple(f"risk.{k}" for k in RISK_FACTORS) + ("risk.host_default",)
+
+
+def base_inputs(rc: ResolvedCase) -> Inputs:
+    """Deterministic inputs: every assumption, the case's series, risk factors of 1."""
+    inputs = Inputs()
+    for name, a in rc.assumptions.items():
+        inputs.set_scalar(name, a.value)
+    ones = np.ones(rc.n_periods)
+    for name in RISK_SERIES:
+        inputs.set_series(name, ones)
+    for name, values in rc.series.items():
+        inputs.set_series(name, values)
+    for tid, t in rc.case.financing.tranches.items():
+        if t.repayment == "sculpted":
+            inputs.set_series(f"financing.{tid}.sculpted_principal", np.zeros(rc.n_periods))
+    return inputs
+
+
+def input_hash(rc: ResolvedCase) -> str:
+    """SHA-256 of the resolved inputs (values and structure), independent of file formatting."""
+    doc = {"case": rc.case.model_dump(mode="json"),
+           "assumptions": {k: [a.value, a.unit, a.source] for k, a in sorted(rc.assumptions.items())},
+           "series": {k: v for k, v in sorted(rc.series.items())},
+           "version": __version__}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass
+class Appraisal:
+    """Everything an appraisal produced; ``finmodel.report`` turns it into JSON/Excel/PDF."""
+
+    rc: ResolvedCase
+    model: Model
+    inputs: Inputs
+    base: Values
+    sizing: Sizing
+    seed: int
+    paths: int
+    monte_carlo: object | None = None  # risk.montecarlo.MonteCarlo
+
+    def to_dict(self) -> dict:
+        from .report.result import result_document
+
+        return result_document(self)
+
+    def yearly(self):
+        """Yearly table of the base case as a pandas DataFrame (one row per period)."""
+        from .report.result import yearly_frame
+
+        return yearly_frame(self)
+
+
+def prepare(rc: ResolvedCase) -> tuple[Model, Inputs, Sizing]:
+    """Build the model, the deterministic inputs, and size the debt."""
+    model = build_model(rc)
+    inputs = base_inputs(rc)
+    sizing = size_debt(rc, model, inputs)
+    return model, inputs, sizing
+
+
+def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEFAULT_SEED,
+             progress: bool = False, chunk_size: int | None = None) -> Appraisal:
+    """Appraise a case: the deterministic base case, and Monte Carlo when ``paths`` > 1.
+
+    Path 0 of the Monte Carlo is always the deterministic case.
+    """
+    rc = load_case(case) if isinstance(case, (str, Path)) else case
+    model, inputs, sizing = prepare(rc)
+    base = model.evaluate(inputs)
+    result = Appraisal(rc, model, inputs, base, sizing, seed, paths)
+    if paths > 1:
+        from .risk.montecarlo import run_monte_carlo
+
+        result.monte_carlo = run_monte_carlo(rc, model, inputs, paths=paths, seed=seed,
+                                             progress=progress, chunk_size=chunk_size)
+    return result

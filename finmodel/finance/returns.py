@@ -1,0 +1,525 @@
+"""Net present value, internal rate of return and payback periods over Monte Carlo paths.
+
+Conventions
+-----------
+Cash flows are arrays of shape ``(N, T)``: Monte Carlo paths on axis 0, years on axis 1 (a 1-D
+array is one path, N = 1).  Year index 0 is the construction year.  Every flow falls at the end of
+its year and the flow of year ``t`` is discounted by ``(1 + r)**t``, so year 0 is undiscounted --
+the convention of ``numpy_financial.npv``.  Rates are fractions (0.08 is 8 %).
+
+Metrics that can be undefined (IRR, payback) come back as a :class:`MetricResult`: a float value
+per path, NaN where undefined, and an ``int8`` reason code per path whose plain-English meaning is
+``UNDEFINED_REASONS[code]``:
+
+====  ==================================================================
+code  meaning
+====  ==================================================================
+0     defined
+1     all cash flows have the same sign (zeros ignored): no IRR
+2     no rate in the search range ``[low, high]`` makes NPV zero
+3     several rates in ``[low, high]`` make NPV zero: the IRR is not unique
+4     cumulative cash never turns non-negative within the horizon
+5     the cash flows (or the discount rate) contain NaN or infinity
+6     all cash flows are zero: every rate makes NPV zero
+7     the IRR iteration did not converge within ``max_iter`` steps
+====  ==================================================================
+
+Existence and uniqueness of the IRR
+-----------------------------------
+With ``v = 1/(1+r)`` the NPV is the polynomial ``P(v) = sum_t cf_t v**t`` and rates ``r > -1``
+correspond one to one with ``v > 0``.  For each path:
+
+1. No sign change in the cash flows (zeros ignored) -> code 1 (code 6 if all are zero).
+2. Exactly one sign change -> by Descartes' rule of signs ``P`` has exactly one positive root,
+   i.e. exactly one IRR above -100 % [1].  It is reported if NPV changes sign over
+   ``[low, high]`` (or is exactly zero at an end), otherwise code 2.
+3. Several sign changes -> first a cheap sufficient test at ``r = 0`` (Norstrom's criterion [2],
+   which rests on Laguerre's extension of Descartes' rule to power series [3]): the number of
+   IRRs above 0 is at most the number of sign changes of the cumulative sums
+   ``C_t = cf_0 + ... + cf_t``, the number between -100 % and 0 is at most the number of sign
+   changes of the sums from the end ``B_t = cf_t + ... + cf_{T-1}`` (the same argument applied to
+   the reversed polynomial in ``1 + r``), and ``r = 0`` is an IRR iff ``C_{T-1} = 0``.  When these
+   bounds add up to at most 1 the path is handled as in 2.  Typical project profiles with one
+   mid-life replacement outlay are settled here.
+4. Otherwise NPV is scanned on a grid of ``_SCAN_POINTS`` rates evenly spaced in ``ln(1+r)``
+   over ``[low, high]`` (about 0.34 % of ``1 + r`` apart for the default range).  Roots are
+   counted as the grid points where NPV is exactly zero plus the grid cells whose two ends have
+   strictly opposite signs, so an exact zero on a grid point (or a range end) counts once.  One
+   root -> reported (solved inside its cell); none -> code 2; more -> code 3.  Two roots inside a
+   single cell cancel and are not seen, and a root where NPV touches zero without changing sign
+   is found only if it lies exactly on a grid point.
+
+The root inside a bracket is found by a safeguarded Newton iteration on all paths at once
+(the rule of ``rtsafe`` in Numerical Recipes [4], §9.4): the Newton step is taken when it lands
+strictly inside the current sign-change bracket and is at most half the step before last,
+otherwise the bracket is bisected.  The start point is the exact IRR of the two-flow project that
+has the same undiscounted inflows and outflows at their value-weighted mean times.  NPV and its
+derivative are evaluated by Horner's scheme in ``v`` on cash flows scaled per path by a power of
+two to a largest magnitude just under 1 (the IRR does not depend on the scale, and scaling by a
+power of two is exact), so huge or tiny amounts neither overflow nor underflow.
+
+Payback
+-------
+Static payback (静态投资回收期) and discounted payback (动态投资回收期) follow the national method
+[5]: ``P_t = (T - 1) + |cumulative net cash flow of year T-1| / net cash flow of year T`` with ``T``
+the 1-based year in which the cumulative net cash flow first turns non-negative and the
+construction year counted as year 1.  With 0-based years this is ``t* + (-C_{t*-1}) / cf_{t*}``
+where ``t*`` is the first year with ``C_{t*-1} < 0 <= C_{t*}``: the number of years from the
+start of construction, the construction year counting as a full year and the fraction of year
+``t*`` interpolated linearly.  For example ``-100`` in year 0 and ``+25`` in years 1..8 gives
+``5.0`` (years 0 to 4 inclusive), not 4.0 (which would count from the end of construction).
+
+* A path whose cumulative cash flow is never negative (nothing at risk) has payback 0.
+* Only the first return to non-negative cumulative cash counts; a later dip (e.g. a replacement
+  outlay) does not change the result.
+* A cumulative sum that is zero up to its rounding error (``(t + 2) * eps * sum |cf|``) counts as
+  zero, so that e.g. ``-0.3, 0.1, 0.1, 0.1`` pays back in year 3 although ``0.1`` is inexact.
+* Not reached -> NaN with code 4.
+
+References
+----------
+.. [1] R. Descartes, *La Géométrie* (1637); see e.g. D. R. Curtiss, "Recent extensions of
+   Descartes' rule of signs", Annals of Mathematics 19(4), 1918, pp. 251-278.
+.. [2] C. J. Norstrom, "A sufficient condition for a unique nonnegative internal rate of
+   return", Journal of Financial and Quantitative Analysis 7(3), 1972, pp. 1835-1839.
+.. [3] E. Laguerre, "Sur la théorie des équations numériques", Journal de Mathématiques Pures
+   et Appliquées, 3e série, 9, 1883, pp. 99-146.
+.. [4] W. H. Press, S. A. Teukolsky, W. T. Vetterling, B. P. Flannery, *Numerical Recipes*,
+   3rd ed., Cambridge University Press, 2007, §9.4.
+.. [5] 国家发展改革委、建设部, 《建设项目经济评价方法与参数》(第三版), 中国计划出版社, 2006.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+DEFINED = 0
+SAME_SIGN = 1
+NO_ROOT_IN_RANGE = 2
+SEVERAL_ROOTS = 3
+NOT_PAID_BACK = 4
+NOT_FINITE = 5
+ALL_ZERO = 6
+NOT_CONVERGED = 7
+
+UNDEFINED_REASONS: dict[int, str] = {
+    DEFINED: "",
+    SAME_SIGN: "all cash flows have the same sign, so no rate makes NPV zero",
+    NO_ROOT_IN_RANGE: "no rate in the search range (by default -99% to 1000%) makes NPV zero",
+    SEVERAL_ROOTS: "several rates make NPV zero, so the IRR is not unique",
+    NOT_PAID_BACK: "payback not reached within the horizon",
+    NOT_FINITE: "the cash flows or the discount rate contain NaN or infinite values",
+    ALL_ZERO: "all cash flows are zero, so every rate makes NPV zero",
+    NOT_CONVERGED: "the IRR iteration did not converge within the iteration limit",
+}
+
+# Grid for paths whose number of IRRs is not settled by the sign rules; 2049 points over the
+# default range put neighbours 0.34 % of (1 + r) apart.
+_SCAN_POINTS = 2049
+# Four units in the last place, relative: the finest step in a rate worth asking for.
+_ULPS = 4 * np.finfo(float).eps
+# Bound on the (paths x grid points) block evaluated at once, to keep memory near 16 MB.
+_SCAN_BLOCK = 1 << 21
+
+
+@dataclass(frozen=True, eq=False)
+class MetricResult:
+    """Per-path value of a metric that may be undefined.
+
+    Attributes
+    ----------
+    value : numpy.ndarray, shape (N,), float
+        The metric (a rate as a fraction, or years); NaN where undefined.
+    reason : numpy.ndarray, shape (N,), int8
+        0 where defined, otherwise a key of :data:`UNDEFINED_REASONS`.
+    """
+
+    value: np.ndarray
+    reason: np.ndarray
+
+    def __post_init__(self) -> None:
+        # Frozen in spirit too: callers share these arrays, so nobody may edit them in place.
+        self.value.flags.writeable = False
+        self.reason.flags.writeable = False
+
+
+def _as_paths(cash_flows) -> np.ndarray:
+    """Cash flows as a float array (N, T); a 1-D array is one path."""
+    cf = np.asarray(cash_flows, dtype=float)
+    if cf.ndim == 1:
+        cf = cf[np.newaxis, :]
+    if cf.ndim != 2:
+        raise ValueError(f"cash flows must have shape (N, T) or (T,), got shape {cf.shape}")
+    if cf.shape[1] == 0:
+        raise ValueError("cash flows need at least one year")
+    return cf
+
+
+def _as_rates(rate) -> np.ndarray:
+    """Discount rates as a float array (K,) from a scalar, (K,) or (K, 1)."""
+    r = np.asarray(rate, dtype=float)
+    if r.ndim == 2 and r.shape[1] == 1:
+        r = r[:, 0]
+    if r.ndim > 1:
+        raise ValueError(f"rate must be a scalar or have shape (N,) or (N, 1), got {r.shape}")
+    r = np.atleast_1d(r)
+    if np.any(r <= -1.0):
+        raise ValueError("a discount rate must be greater than -100% (-1.0)")
+    return r
+
+
+def _n_paths(n_rates: int, n_paths: int) -> int:
+    try:
+        return np.broadcast_shapes((n_rates,), (n_paths,))[0]
+    except ValueError:
+        raise ValueError(
+            f"{n_rates} rates do not match {n_paths} cash-flow paths; give one rate or one per path"
+        ) from None
+
+
+def npv(rate, cash_flows) -> np.ndarray:
+    """Net present value of each path.
+
+    ``NPV = sum_t cf[:, t] / (1 + rate)**t`` with year 0 undiscounted, as ``numpy_financial.npv``
+    (Gitman, *Principles of Managerial Finance*).  Note that Excel's ``NPV`` discounts its first
+    value by one period; ``NPV_excel(r, x_1..x_n)`` equals ``npv(r, [0, x_1, ..., x_n])``.
+
+    Parameters
+    ----------
+    rate : float or array_like, shape (N,) or (N, 1)
+        Discount rate per year as a fraction, greater than -1.  One rate applies to every path;
+        several rates with a single path give the NPV of that path at each rate.
+    cash_flows : array_like, shape (N, T) or (T,)
+        Net cash flow of each year, currency units.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        NPV in the currency units of ``cash_flows``.
+    """
+    cf = _as_paths(cash_flows)
+    r = _as_rates(rate)
+    n = _n_paths(r.size, cf.shape[0])
+    v = 1.0 / (1.0 + r)
+    acc = np.zeros(n)
+    # Horner in v: one multiply-add per year and no large powers of v; when 1 + r is tiny the
+    # result overflows to +-inf, which is the correct limit, so the warning is noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(cf.shape[1] - 1, -1, -1):
+            acc = acc * v + cf[:, t]
+    return acc
+
+
+def _horner(flows: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """P(v) = sum_t flows[t] v**t for year-major flows (T, M) and v (M,)."""
+    p = flows[-1].copy()
+    for t in range(flows.shape[0] - 2, -1, -1):
+        p *= v
+        p += flows[t]
+    return p
+
+
+def _horner_with_slope(flows: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """P(v) and dP/dv for year-major flows (T, M) and v (M,)."""
+    p = flows[-1].copy()
+    dp = np.zeros_like(p)
+    for t in range(flows.shape[0] - 2, -1, -1):
+        dp *= v
+        dp += p
+        p *= v
+        p += flows[t]
+    return p, dp
+
+
+def _sign_changes(flows: np.ndarray) -> np.ndarray:
+    """Number of sign changes down each column of flows (T, M), zeros ignored."""
+    last = np.zeros(flows.shape[1])  # sign of the latest non-zero entry, 0 before the first
+    changes = np.zeros(flows.shape[1], dtype=np.int64)
+    for row in flows:
+        s = np.sign(row)
+        changes += s * last < 0
+        last = s + (s == 0) * last
+    return changes
+
+
+def _two_flow_guess(flows: np.ndarray) -> np.ndarray:
+    """IRR of the two-flow project equivalent to each column of flows (T, M), as a start point.
+
+    Inflows I and outflows O are moved to their amount-weighted mean years t_I and t_O; the
+    project ``-O at t_O, +I at t_I`` has IRR ``(I / O)**(1 / (t_I - t_O)) - 1``.  NaN or +-inf
+    where that is undefined.
+    """
+    years = np.arange(flows.shape[0], dtype=float)
+    inflow = np.maximum(flows, 0.0)
+    outflow = inflow - flows
+    total_in = inflow.sum(axis=0)
+    total_out = outflow.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        gap = years @ inflow / total_in - years @ outflow / total_out
+        return np.expm1(np.log(total_in / total_out) / gap)
+
+
+def _solve(flows, lo, hi, sign_lo, r, tol, max_iter):
+    """Root of NPV inside [lo, hi] for every column of flows (T, M), all paths at once.
+
+    NPV(lo) has sign ``sign_lo`` and NPV(hi) the opposite sign; ``r`` is the start point.
+    Returns the roots (M,) and a flag per path telling whether the iteration converged.
+    """
+    root = np.full(lo.size, np.nan)
+    converged = np.zeros(lo.size, dtype=bool)
+    if lo.size == 0:
+        return root, converged
+    idx = np.arange(lo.size)
+    pending = np.ones(lo.size, dtype=bool)
+    step_last = hi - lo
+    step_before = step_last
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for _ in range(max_iter):
+            v = 1.0 / (1.0 + r)
+            p, dp = _horner_with_slope(flows, v)
+            # dNPV/dr = dP/dv * dv/dr = -v**2 dP/dv
+            newton = r + p / (v * v * dp)
+            root_above = np.sign(p) == sign_lo
+            lo = np.where(root_above, r, lo)
+            hi = np.where(root_above, hi, r)
+            take_newton = (newton > lo) & (newton < hi) & (
+                np.abs(newton - r) <= 0.5 * np.abs(step_before)
+            )
+            r_next = np.where(take_newton, newton, 0.5 * (lo + hi))
+            step = r_next - r
+            # Relative to 1 + r, since near r = -1 a small absolute error in r is a large one in
+            # the discount factors; floored at a few ulps of r, below which r cannot be resolved.
+            close = np.maximum(tol * (1.0 + r_next), _ULPS * np.abs(r_next))
+            exact = p == 0
+            done = pending & (exact | (np.abs(step) <= close) | (hi - lo <= close))
+            if done.any():
+                root[idx[done]] = np.where(exact[done], r[done], r_next[done])
+                converged[idx[done]] = True
+                pending &= ~done
+                # Dropping finished paths copies the flows of the others, so it waits until half
+                # are finished; finished paths left in the batch iterate on but are not stored.
+                if np.count_nonzero(pending) <= pending.size // 2:
+                    if not pending.any():
+                        break
+                    keep = pending
+                    # compress, unlike flows[:, keep], keeps the rows contiguous for Horner.
+                    flows = np.compress(keep, flows, axis=1)
+                    idx, lo, hi, sign_lo = idx[keep], lo[keep], hi[keep], sign_lo[keep]
+                    r_next, step, step_last, pending = r_next[keep], step[keep], step_last[keep], pending[keep]
+            step_before, step_last, r = step_last, step, r_next
+    return root, converged
+
+
+def _scan_grid(low: float, high: float) -> np.ndarray:
+    """The rates at which NPV is scanned: evenly spaced in ln(1 + r), ends exactly low and high."""
+    grid = np.expm1(np.linspace(np.log1p(low), np.log1p(high), _SCAN_POINTS))
+    grid[0], grid[-1] = low, high
+    return grid
+
+
+def _scan(flows: np.ndarray, low: float, high: float):
+    """Count the IRRs of each column of flows (T, M) on a grid over [low, high].
+
+    Returns ``count`` (M,); for paths with count 1 also ``at_point`` (the root is the grid point
+    ``lo``) or else the cell ``[lo, hi]`` holding it and the sign of NPV at ``lo``.
+    """
+    grid = _scan_grid(low, high)
+    v = 1.0 / (1.0 + grid)
+    m = flows.shape[1]
+    count = np.zeros(m, dtype=np.int64)
+    at_point = np.zeros(m, dtype=bool)
+    lo = np.full(m, np.nan)
+    hi = np.full(m, np.nan)
+    sign_lo = np.zeros(m)
+    paths_per_block = max(1, _SCAN_BLOCK // _SCAN_POINTS)
+    for start in range(0, m, paths_per_block):
+        block = flows[:, start:start + paths_per_block]
+        value = np.empty((block.shape[1], _SCAN_POINTS))
+        value[:] = block[-1][:, np.newaxis]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for t in range(block.shape[0] - 2, -1, -1):
+                value *= v
+                value += block[t][:, np.newaxis]
+        s = np.sign(value)
+        zero = s == 0
+        cross = s[:, :-1] * s[:, 1:] < 0
+        paths = slice(start, start + block.shape[1])
+        count[paths] = zero.sum(axis=1) + cross.sum(axis=1)
+        on_point = zero.any(axis=1)
+        j = np.where(on_point, zero.argmax(axis=1), cross.argmax(axis=1))
+        at_point[paths] = on_point
+        lo[paths] = grid[j]
+        hi[paths] = grid[np.minimum(j + 1, _SCAN_POINTS - 1)]
+        sign_lo[paths] = s[np.arange(block.shape[1]), j]
+    return count, at_point, lo, hi, sign_lo
+
+
+def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-12,
+        max_iter: int = 100) -> MetricResult:
+    """Internal rate of return of each path: the rate r with NPV(r) = 0.
+
+    The existence and uniqueness rules and the solver are described in the module docstring.
+
+    Parameters
+    ----------
+    cash_flows : array_like, shape (N, T) or (T,)
+        Net cash flow of each year, any currency unit.
+    low, high : float
+        Search range for the IRR as fractions, ``-1 < low < high``.
+    tol : float
+        The iteration stops when its last step, or the bracket, is below ``tol * (1 + r)``
+        (but not below four units in the last place of ``r``).
+    max_iter : int
+        Iteration limit per path; paths not converged get NaN and code 7.
+
+    Returns
+    -------
+    MetricResult
+        IRR per path as a fraction per year, NaN with a reason code where undefined.
+    """
+    if not (np.isfinite(low) and np.isfinite(high) and -1.0 < low < high):
+        raise ValueError(f"the IRR search range needs -1 < low < high, got low={low}, high={high}")
+    if not tol > 0:
+        raise ValueError(f"tol must be positive, got {tol}")
+    if max_iter < 1:
+        raise ValueError(f"max_iter must be at least 1, got {max_iter}")
+    cf = _as_paths(cash_flows)
+    value = np.full(cf.shape[0], np.nan)
+    reason = np.zeros(cf.shape[0], dtype=np.int8)
+
+    # max propagates NaN, so one pass yields the size and finds the non-finite paths.
+    largest = np.abs(cf).max(axis=1)
+    finite = np.isfinite(largest)
+    reason[~finite] = NOT_FINITE
+    reason[largest == 0] = ALL_ZERO
+    usable = np.flatnonzero(finite & (largest > 0))
+    # Year-major, so that the loops over years read contiguous rows.  Scaled by a power of two
+    # to a largest magnitude in [0.5, 1): the IRR does not change, nothing overflows, and the
+    # scaling is exact, so an exactly zero NPV stays exactly zero.  The clip keeps 2**-exponent
+    # finite for subnormal inputs.
+    exponent = np.clip(np.frexp(largest[usable])[1], -1022, 1024)
+    flows = np.ascontiguousarray(cf[usable].T)
+    flows *= np.ldexp(1.0, -exponent)
+
+    changes = _sign_changes(flows)
+    reason[usable[changes == 0]] = SAME_SIGN
+    several = np.flatnonzero(changes > 1)
+    # np.take keeps the selected columns C-contiguous (flows[:, idx] would not), which the
+    # Horner loops need to run at memory speed.
+    several_flows = np.take(flows, several, axis=1)
+    cumulative = np.cumsum(several_flows, axis=0)
+    from_end = np.cumsum(several_flows[::-1], axis=0)
+    bound = _sign_changes(cumulative) + _sign_changes(from_end) + (cumulative[-1] == 0)
+    at_most_one = changes == 1
+    at_most_one[several[bound <= 1]] = True
+    unsettled = several[bound > 1]
+
+    # Paths with at most one IRR above -100 %: it is in range iff NPV changes sign over it.
+    single = np.flatnonzero(at_most_one)
+    single_flows = np.take(flows, single, axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        f_low = _horner(single_flows, np.full(single.size, 1.0 / (1.0 + low)))
+        f_high = _horner(single_flows, np.full(single.size, 1.0 / (1.0 + high)))
+    value[usable[single[f_low == 0]]] = low
+    value[usable[single[(f_high == 0) & (f_low != 0)]]] = high
+    # Signs, not the product of values, which can underflow to zero.
+    inside = np.sign(f_low) * np.sign(f_high) < 0
+    reason[usable[single[~inside & (f_low != 0) & (f_high != 0)]]] = NO_ROOT_IN_RANGE
+    inside_flows = np.compress(inside, single_flows, axis=1)
+    guess = _two_flow_guess(inside_flows)
+    guess = np.clip(np.where(np.isfinite(guess), guess, 0.1), low, high)
+    brackets = [(single[inside], inside_flows, np.full(guess.size, low),
+                 np.full(guess.size, high), np.sign(f_low[inside]), guess)]
+
+    # Paths whose number of IRRs the sign rules leave open: count roots on a grid.
+    count, at_point, lo, hi, sign_lo = _scan(np.take(flows, unsettled, axis=1), low, high)
+    reason[usable[unsettled[count == 0]]] = NO_ROOT_IN_RANGE
+    reason[usable[unsettled[count > 1]]] = SEVERAL_ROOTS
+    exact = (count == 1) & at_point
+    value[usable[unsettled[exact]]] = lo[exact]
+    cell = (count == 1) & ~at_point
+    brackets.append((unsettled[cell], np.take(flows, unsettled[cell], axis=1), lo[cell], hi[cell],
+                     sign_lo[cell], 0.5 * (lo[cell] + hi[cell])))
+
+    for paths, path_flows, b_lo, b_hi, s_lo, start in brackets:
+        root, ok = _solve(path_flows, b_lo, b_hi, s_lo, start, tol, max_iter)
+        value[usable[paths]] = root
+        reason[usable[paths[~ok]]] = NOT_CONVERGED
+    return MetricResult(value, reason)
+
+
+def _payback_years(flows: np.ndarray) -> MetricResult:
+    """Payback in years of flows (N, T) by the rule in the module docstring."""
+    n, horizon = flows.shape
+    finite = np.isfinite(flows).all(axis=1)
+    flows = np.where(finite[:, None], flows, 0.0)
+    cumulative = np.cumsum(flows, axis=1)
+    # Recursive summation of t + 1 terms errs by at most about t * eps * sum|cf| (Higham,
+    # Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2); discounting adds a few ulps.
+    slack = (np.arange(horizon) + 2) * np.finfo(float).eps * np.cumsum(np.abs(flows), axis=1)
+    negative = cumulative < -slack
+    never_negative = ~negative.any(axis=1)
+    crossing = np.zeros((n, horizon), dtype=bool)
+    crossing[:, 1:] = negative[:, :-1] & ~negative[:, 1:]
+    reached = crossing.any(axis=1)
+    t_star = crossing.argmax(axis=1)
+    rows = np.arange(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # The part of year t* needed, at most the whole year.
+        fraction = np.minimum(
+            -cumulative[rows, np.maximum(t_star - 1, 0)] / flows[rows, t_star], 1.0
+        )
+    value = np.where(never_negative, 0.0, np.where(reached, t_star + fraction, np.nan))
+    reason = np.where(never_negative | reached, DEFINED, NOT_PAID_BACK).astype(np.int8)
+    value[~finite] = np.nan
+    reason[~finite] = NOT_FINITE
+    return MetricResult(value, reason)
+
+
+def payback(cash_flows) -> MetricResult:
+    """Static payback period (静态投资回收期) of each path, in years.
+
+    ``t* + (-C_{t*-1}) / cf_{t*}`` with ``C`` the cumulative cash flow and ``t*`` the first year
+    in which it turns non-negative, counted from the start of construction with year 0 as a full
+    year (national method, see the module docstring).  0 where the cumulative cash flow is never
+    negative.
+
+    Parameters
+    ----------
+    cash_flows : array_like, shape (N, T) or (T,)
+        Net cash flow of each year, any currency unit.
+
+    Returns
+    -------
+    MetricResult
+        Years; NaN with code 4 where not reached within the horizon.
+    """
+    return _payback_years(_as_paths(cash_flows))
+
+
+def discounted_payback(rate, cash_flows) -> MetricResult:
+    """Discounted payback period (动态投资回收期) of each path, in years.
+
+    The static payback of the discounted flows ``cf_t / (1 + rate)**t`` (national method, see
+    the module docstring).
+
+    Parameters
+    ----------
+    rate : float or array_like, shape (N,) or (N, 1)
+        Discount rate per year as a fraction, greater than -1.
+    cash_flows : array_like, shape (N, T) or (T,)
+        Net cash flow of each year, any currency unit.
+
+    Returns
+    -------
+    MetricResult
+        Years; NaN with code 4 where not reached within the horizon.
+    """
+    cf = _as_paths(cash_flows)
+    r = _as_rates(rate)
+    n = _n_paths(r.size, cf.shape[0])
+    years = np.arange(cf.shape[1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        discounted = np.broadcast_to(cf, (n, cf.shape[1])) * np.power(1.0 + r[:, None], -years)
+    return _payback_years(discounted)

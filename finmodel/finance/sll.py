@@ -1,0 +1,50 @@
+"""Sustainability-linked loan (SLL) margin ratchet as model lines.
+
+KPIs come from the park carbon account (tCO2/tce, clean-energy share, direct green share).
+Each year with a sustainability performance target (SPT) the KPI is tested: met → the margin
+steps down by ``step_down_bp``, missed → it steps up by ``step_up_bp``; the sum over KPIs is
+capped at ±``cap_bp`` and applies to the *following* period's interest (LMA/APLMA/LSTA SLLP
+[S6]; ratchet sizes: a few bp per KPI, ±5 bp per KPI and a ±15 bp cap as the modelling default
+[S7]).  External verification is a yearly cost while the loan is outstanding.
+"""
+from __future__ import annotations
+
+from ..lines import Max, Min, Prev, Ref, Scalar, Series, Sum
+from ..models.sheet import Sheet
+
+KPI_LINES = {"intensity_tco2_per_tce": ("intensity", "below"),
+             "clean_energy_share": ("clean_share", "above"),
+             "green_direct_share": ("direct_share", "above")}
+
+
+def build_sll(sh: Sheet, sll, carbon: dict) -> dict:
+    """Margin adjustment lines; returns {'adj_bp': applied adjustment, 'tests': {...}}."""
+    terms = []
+    r = {"tests": {}}
+    for kpi in sll.kpis:
+        line, direction = KPI_LINES[kpi.kpi]
+        p = f"financing.sll.{kpi.kpi}"
+        tested = Series(f"{p}.tested")
+        target = Series(f"{p}.target")
+        value = carbon[line]
+        ok = (value <= target) if direction == "below" else (value >= target)
+        met = sh.flag(f"s.{kpi.kpi}.met", tested * ok, f"SLL KPI met: {kpi.kpi}", f"可持续挂钩指标达标：{kpi.kpi}")
+        missed = sh.flag(f"s.{kpi.kpi}.missed", tested - met, f"SLL KPI missed: {kpi.kpi}", f"可持续挂钩指标未达标：{kpi.kpi}")
+        r["tests"][kpi.kpi] = (met, missed)
+        terms.append(missed * Scalar(f"{p}.step_up_bp") - met * Scalar(f"{p}.step_down_bp"))
+    cap = Scalar("financing.sll.cap_bp")
+    test_adj = sh("s.adj_tested", Max(-cap, Min(cap, Sum(*terms))), "Margin adjustment earned this year",
+                  "当年考核的利率调整", unit="bp", fmt="ratio")
+    r["adj_bp"] = sh("s.adj_bp", Prev(test_adj), "Margin adjustment applied (tested the year before)",
+                     "执行的利率调整（上年考核）", unit="bp", fmt="ratio")
+    return r
+
+
+def sll_interest_effect(sh: Sheet, adj_bp: Ref, balances: list[Ref], loan_life: Ref) -> dict:
+    """Interest saved (+) or added (−) by the ratchet, and the verification cost."""
+    r = {}
+    r["interest_saved"] = sh.flow("s.interest_saved", -adj_bp / 10_000 * Sum(*balances),
+                                  "Interest saved by the SLL ratchet", "可持续挂钩节省利息")
+    r["verification"] = sh.flow("s.verification", Scalar("financing.sll.verification_cost_per_yr") * loan_life,
+                                "SLL external verification cost", "可持续挂钩外部核查费用")
+    return r

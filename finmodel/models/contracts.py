@@ -1,0 +1,261 @@
+"""Business models: who receives and pays what (DESIGN "Composition of a case").
+
+A contract turns the assets' value and sales into the owner's revenue and costs, and into the
+other parties' value and payments.  The *owner* holds and finances the assets: the provider
+(ESCO / EaaS / IES company) in every contract except guaranteed savings, where the host invests.
+
+=========================  ====================================================================
+contract                   mechanics (reference §1–2; GB/T 24915-2020 [S1], [S2])
+=========================  ====================================================================
+emc.shared_savings         verified savings × provider share (may step by year) to the provider
+                           for the term, less host defaults (expected loss in the base case);
+                           M&V cost paid by the provider; assets pass to the host free at the end
+emc.guaranteed_savings     host invests; the provider earns a fee and a share of savings above
+                           the guarantee, and pays max(0, guaranteed − verified) where the
+                           guarantee is a share of the savings at expected performance
+emc.energy_cost_trusteeship provider takes over the energy bill for a fee = baseline cost at
+                           contract prices × (1 − discount), escalated; it pays the actual bill
+                           and keeps what it saves (price and performance risk)
+eaas                       provider owns and operates; host pays (1 − discount) × its avoided
+                           cost, at least the minimum take, plus any subscription; the provider
+                           pays a penalty when availability falls below the guarantee
+ies                        provider sells on-site energy to tenants at a discount to their
+                           avoided cost, sells surplus/certificates/DR to the market, pays the
+                           platform company a fee and rent; terminal value at the end
+=========================  ====================================================================
+
+The result is a :class:`ContractFlows`; :mod:`finmodel.models.parties` turns it into each
+party's cash flow, and money is conserved by construction and checked line by line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..lines import Expr, Max, Ref, Scalar, Series, Sum
+from .assets import KWH_PER_MWH
+from .sheet import Sheet
+
+
+@dataclass
+class Flow:
+    """A money line (gross, incl. VAT) between the owner and a counterparty."""
+
+    line: Ref
+    vat_rate: Expr | float
+    counterparty: str  # "market", "self" (value to the owner itself) or a party name
+
+
+@dataclass
+class ContractFlows:
+    owner: str
+    revenues: list[Flow] = field(default_factory=list)  # owner's receipts
+    costs: list[Flow] = field(default_factory=list)  # owner's payments other than capex/asset O&M
+    values: list[tuple[Ref, str]] = field(default_factory=list)  # value to non-owner parties
+    party_costs: list[tuple[Ref, str]] = field(default_factory=list)  # external costs of non-owner parties
+    owner_phase: Ref | None = None  # 1 while the owner operates the assets
+    residual_to_owner: bool = False  # owner recovers the book value at the end (else transferred free)
+    host_baseline_cost: Ref | None = None  # host's energy bill before the measures (for savings %)
+
+
+def _vat(tech_class: str) -> Scalar:
+    return Scalar({"electricity_13": "market.vat_electricity", "goods_13": "market.vat_goods",
+                   "heat_9": "market.vat_heat", "services_6": "market.vat_services"}[tech_class])
+
+
+def baseline_cost(sh: Sheet, pr: dict, car: dict, prices: str) -> Ref:
+    """Host's energy bill for the baseline quantities: at current prices (``prices='current'``)
+    or at the contract's base-year prices, without risk factors (``'contract'``)."""
+    b = lambda n: Scalar(f"park.baseline.{n}")  # noqa: E731
+    m = lambda n: Scalar(f"market.{n}")  # noqa: E731
+    g = car["growth"]
+    if prices == "current":
+        tariff, gas, coal, heat, bio = pr["tariff"], pr["gas"], pr["coal"], pr["heat"], pr["biomass"]
+        name, en, zh = "k.baseline_cost", "Host's energy bill before the measures", "措施前用户能源费用"
+    else:
+        tariff = Scalar("park.electricity_tariff_per_kwh")
+        gas, coal, heat, bio = (m("gas_price_cny_per_m3"), m("coal_price_cny_per_t"),
+                                m("heat_price_cny_per_gj"), m("biomass_price_cny_per_t"))
+        name, en, zh = ("k.baseline_cost_contract", "Baseline energy bill at contract prices",
+                        "按合同基准价计算的基准能源费用")
+    return sh.flow(name, g * (b("grid_electricity_mwh") * KWH_PER_MWH * tariff + b("natural_gas_m3") * gas
+                              + b("raw_coal_t") * coal + b("purchased_heat_gj") * heat + b("biomass_t") * bio),
+                   en, zh)
+
+
+def build_contract(sh: Sheet, case, techs: dict, assets: list, tl: dict, pr: dict, car: dict) -> ContractFlows:
+    """Add the contract's lines to ``sh`` and describe its flows."""
+    c = case.contract
+    kind = c.type
+    builder = {"eaas": _eaas, "emc.shared_savings": _shared_savings, "emc.guaranteed_savings": _guaranteed,
+               "emc.energy_cost_trusteeship": _trusteeship, "ies": _ies}[kind]
+    flows = builder(sh, case, techs, assets, tl, pr, car)
+    flows.host_baseline_cost = flows.host_baseline_cost or baseline_cost(sh, pr, car, "current")
+    _common_costs(sh, flows, tl, assets)
+    return flows
+
+
+def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> None:
+    """Third-party sales go to the owner while it operates and to the host afterwards."""
+    terms = [a["market_revenue"] for _, a in assets if "market_revenue" in a]
+    if not terms:
+        return
+    total = sh.flow("k.market_rev", Sum(*terms) * flows.owner_phase, "Sales to the market (owner)", "对外销售收入")
+    flows.revenues.append(Flow(total, Scalar("market.vat_electricity"), "market"))
+    if flows.owner != "host":
+        after = sh.flow("k.market_rev_host", Sum(*terms) * tl["after_contract"],
+                        "Sales to the market after the term (host)", "合同期后对外销售收入（用户）")
+        flows.values.append((after, "host"))
+
+
+def _common_costs(sh: Sheet, flows: ContractFlows, tl: dict, assets: list) -> None:
+    """Rent to the host/platform and insurance, while the owner operates."""
+    c = Scalar
+    rent = sh.flow("k.rent", c("contract.rent_per_yr") * tl["inflation"] * flows.owner_phase,
+                   "Roof / land rent", "屋顶/场地租金")
+    flows.costs.append(Flow(rent, 0.0, "platform" if "k.platform_fee" in sh.model.lines else "host"))
+    capex = Sum(*[c(f"assets.{i}.capacity") * c(f"assets.{i}.capex_per_unit") for i, _ in assets])
+    ins = sh.flow("k.insurance", c("contract.insurance_rate") * capex * flows.owner_phase,
+                  "Insurance", "保险费")
+    flows.costs.append(Flow(ins, c("market.vat_services"), "market"))
+
+
+def _host_after_term(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> None:
+    """After a provider-owned term the host gets the assets free: their value, O&M, replacements."""
+    value = Sum(*[a["host_value"] for _, a in assets])
+    flows.values.append((sh.flow("k.host_value_after", value * tl["after_contract"],
+                                 "Energy cost avoided after the term (host)", "合同期后节能效益（用户）"), "host"))
+    costs = Sum(*[a["opex"] + a.get0("replacement") + a.get0("energy_cost") for _, a in assets])
+    flows.party_costs.append((sh.flow("k.host_om_after", costs * tl["after_contract"],
+                                      "O&M and replacements after the term (host)", "合同期后运维及更新（用户）"),
+                              "host"))
+
+
+def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    f = ContractFlows("provider", owner_phase=tl["contract"])
+    k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    pay_lines = []
+    for aid, a in assets:
+        s = lambda n: Scalar(f"assets.{aid}.{n}")  # noqa: E731
+        # minimum take: the host pays for at least a share of the output at design performance
+        design = a["host_value"] / Max(s("availability") * s("performance_factor"), 1e-9)
+        pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid")) * Max(a["host_value"], k("min_take_share") * design)
+                      * tl["contract"], f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
+        f.revenues.append(Flow(pay, _vat(techs[aid].output_vat_class), "host"))
+        pay_lines.append(pay)
+    sub = sh.flow("k.subscription", k("subscription_per_yr") * (1 + k("subscription_escalation")) ** Max(tl["op_year"] - 1, 0)
+                  * tl["contract"], "Subscription fee", "固定订阅费")
+    f.revenues.append(Flow(sub, Scalar("market.vat_services"), "host"))
+    value = sh.flow("k.host_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
+                    "Energy cost avoided during the term (host)", "合同期内节能效益（用户）")
+    f.values.append((value, "host"))
+    penalties = [Max(0, k("availability_guarantee") - Scalar(f"assets.{i}.availability")
+                     * Scalar(f"assets.{i}.performance_factor"))
+                 * a["output_mwh"] / Max(Scalar(f"assets.{i}.availability") * Scalar(f"assets.{i}.performance_factor"), 1e-9)
+                 * k("penalty_per_mwh") for i, a in assets]
+    pen = sh.flow("k.penalty", Sum(*penalties) * tl["contract"], "Availability penalty paid to the host",
+                  "可用率违约金")
+    f.costs.append(Flow(pen, 0.0, "host"))
+    _market_revenue(sh, f, assets, tl)
+    _host_after_term(sh, f, assets, tl)
+    return f
+
+
+def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    f = ContractFlows("provider", owner_phase=tl["contract"])
+    k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
+                      "Verified savings during the term", "合同期内经核证的节能效益")
+    share = (Series("contract.provider_share") if isinstance(case.contract.provider_share, list)
+             else k("provider_share"))
+    share_line = sh("k.provider_share", share * tl["contract"], "Provider's share of savings", "节能服务公司分享比例",
+                    unit="fraction", fmt="pct")
+    due = sh.flow("k.share_due", savings * share_line, "Provider's share due", "应付节能服务公司分享收益")
+    # base case: expected loss (shock = 1); Monte Carlo: realised defaults (shock = 0 or 1/p)
+    loss = sh.flow("k.default_loss", due * k("host_default_probability") * Series("risk.host_default")
+                   * (1 - k("recovery_rate")), "Host payment defaults, net of recovery", "用户违约损失（扣除回收）")
+    vat = Scalar("market.vat_services") * (1 - k("qualified_emc"))  # qualified EMC income is VAT-exempt [S3]
+    f.revenues.append(Flow(sh.flow("k.share_received", due - loss, "Provider's share received", "节能服务公司分享收益"),
+                           vat, "host"))
+    f.values.append((savings, "host"))
+    mv = sh.flow("k.mv_cost", savings * k("mv_cost_share"), "Measurement & verification", "节能量测量与验证费用")
+    f.costs.append(Flow(mv, Scalar("market.vat_services"), "market"))
+    _market_revenue(sh, f, assets, tl)
+    _host_after_term(sh, f, assets, tl)
+    return f
+
+
+def _guaranteed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    f = ContractFlows("host", owner_phase=tl["operation"], residual_to_owner=True)
+    k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["operation"],
+                      "Verified savings", "经核证的节能效益")
+    f.revenues.append(Flow(savings, 0.0, "self"))
+    expected = Sum(*[a["host_value"] * Scalar(f"assets.{i}.performance_factor_expected")
+                     / Scalar(f"assets.{i}.performance_factor") for i, a in assets])
+    guaranteed = sh.flow("k.guaranteed", k("guaranteed_share") * expected * tl["contract"],
+                         "Guaranteed savings (share of savings at expected performance)", "保证节能效益")
+    shortfall = sh.flow("k.shortfall", Max(0, guaranteed - savings * tl["contract"]),
+                        "Shortfall paid by the provider", "节能服务公司补偿的差额")
+    f.revenues.append(Flow(shortfall, 0.0, "provider"))
+    fee = sh.flow("k.fee", k("fee_per_yr") * tl["contract"], "Provider's fee", "节能服务费")
+    excess = sh.flow("k.excess_share", k("excess_share") * Max(0, savings * tl["contract"] - guaranteed),
+                     "Provider's share of savings above the guarantee", "超额节能效益分享")
+    f.costs.append(Flow(fee, Scalar("market.vat_services"), "provider"))
+    f.costs.append(Flow(excess, Scalar("market.vat_services"), "provider"))
+    mv = sh.flow("k.mv_cost", savings * k("mv_cost_share") * tl["contract"], "Measurement & verification (provider)",
+                 "节能量测量与验证费用（节能服务公司）")
+    f.party_costs.append((mv, "provider"))
+    _market_revenue(sh, f, assets, tl)
+    return f
+
+
+def _trusteeship(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    f = ContractFlows("provider", owner_phase=tl["contract"])
+    k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    base_now = baseline_cost(sh, pr, car, "current")
+    base_contract = baseline_cost(sh, pr, car, "contract")
+    fee = sh.flow("k.fee", (1 - k("discount")) * base_contract * (1 + k("fee_escalation")) ** Max(tl["op_year"] - 1, 0)
+                  * tl["contract"], "Trusteeship fee paid by the host", "能源费用托管费")
+    f.revenues.append(Flow(fee, Scalar("market.vat_services"), "host"))
+    f.values.append((sh.flow("k.host_value", base_now * tl["contract"], "Energy bill the host no longer pays",
+                             "用户不再支付的能源费用"), "host"))
+    elec = sh.flow("k.bill_elec", car["grid_mwh"] * KWH_PER_MWH * pr["tariff"] * tl["contract"],
+                   "Electricity bill paid by the provider", "托管方支付的电费")
+    fuels = sh.flow("k.bill_fuels", (car["gas_m3"] * pr["gas"] + car["coal_t"] * pr["coal"] + car["heat_gj"] * pr["heat"]
+                                     + car["biomass_t"] * pr["biomass"]) * tl["contract"],
+                    "Fuel and heat bills paid by the provider", "托管方支付的燃料及热力费")
+    f.costs.append(Flow(elec, Scalar("market.vat_electricity"), "market"))
+    f.costs.append(Flow(fuels, Scalar("market.vat_heat"), "market"))
+    f.host_baseline_cost = base_now
+    _market_revenue(sh, f, assets, tl)
+    _host_after_term(sh, f, assets, tl)
+    return f
+
+
+def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    f = ContractFlows("provider", owner_phase=tl["contract"])
+    k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    sales = []
+    for aid, a in assets:
+        sale = sh.flow(f"k.{aid}.tenant_sales", (1 - k("tenant_tariff_discount")) * a["host_value"] * tl["contract"],
+                       f"Energy sold to tenants: {techs[aid].name_en}", f"向园区企业售能：{techs[aid].name_zh}")
+        f.revenues.append(Flow(sale, _vat(techs[aid].output_vat_class), "tenants"))
+        sales.append(sale)
+    value = sh.flow("k.tenant_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
+                    "Energy cost avoided by tenants", "园区企业节省的能源费用")
+    f.values.append((value, "tenants"))
+    _market_revenue(sh, f, assets, tl)
+    base = Sum(*sales) + (Ref("k.market_rev") if any("market_revenue" in a for _, a in assets) else 0.0)
+    fee = sh.flow("k.platform_fee", k("platform_fee_share") * base, "Platform service fee", "园区平台服务费")
+    f.costs.append(Flow(fee, Scalar("market.vat_services"), "platform"))
+    grid = sh.flow("k.grid_charges", (k("grid_capacity_charge_per_kw_month") * 12 * k("direct_line_kw")
+                                      + k("system_charge_per_kwh") * KWH_PER_MWH * car["direct_mwh"]) * tl["contract"],
+                   "Grid charges for near-site supply", "就近供电输配及系统运行费")
+    f.costs.append(Flow(grid, Scalar("market.vat_electricity"), "market"))
+    margin = Sum(*sales) + (Ref("k.market_rev") if any("market_revenue" in a for _, a in assets) else 0.0) \
+        - fee - Sum(*[a["opex"] for _, a in assets])
+    tv = sh.flow("k.terminal_value", k("terminal_value_multiple") * margin * tl["last"] * tl["contract"],
+                 "Terminal value (multiple of the last year's operating margin)", "期末残值（末年经营利润倍数）")
+    f.revenues.append(Flow(tv, 0.0, "market"))
+    _host_after_term(sh, f, assets, tl)
+    return f

@@ -1,0 +1,92 @@
+"""The model's scalar outputs (the JSON result's metrics) and its checks.
+
+National method (建设项目经济评价方法与参数, 3rd ed.): project IRR before/after income tax on the
+project cash flow before financing, equity IRR, static/dynamic payback, ROI (总投资收益率 =
+average EBIT / total investment incl. IDC), ROE (资本金净利润率 = average net profit / equity
+capital), ICR (利息备付率 = EBIT / interest), DSCR (偿债备付率).  Project-finance practice: min
+and average DSCR, LLCR and PLCR at the end of construction [S10].
+"""
+from __future__ import annotations
+
+from ..lines import Blank, Min, Scalar, Where
+from ..lines.metrics import At, FirstWhere, Irr, Npv, Payback, Ratio, Reduce, SumProduct
+
+
+def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
+                  invest, injection, sll) -> None:
+    S = Scalar
+    rate = S("case.discount_rate")
+    out = m.output
+    out("project.project_irr_pre_tax", Irr(pre_tax.name), en="Project IRR before income tax",
+        zh="项目投资财务内部收益率（所得税前）", unit="fraction", fmt="pct")
+    out("project.project_irr_after_tax", Irr(after_tax.name), en="Project IRR after income tax",
+        zh="项目投资财务内部收益率（所得税后）", unit="fraction", fmt="pct")
+    out("project.equity_irr", Irr(wf["equity"].name), en="Equity IRR", zh="资本金财务内部收益率",
+        unit="fraction", fmt="pct")
+    out("project.npv", Npv(rate, after_tax.name), en="Project NPV after income tax", zh="项目投资财务净现值（所得税后）",
+        unit=rc.case.case.currency)
+    out("project.payback_years", Payback(after_tax.name), en="Static payback (from construction start)",
+        zh="静态投资回收期", unit="years", fmt="ratio")
+    out("project.discounted_payback_years", Payback(after_tax.name, rate), en="Dynamic payback",
+        zh="动态投资回收期", unit="years", fmt="ratio")
+    n_op = S("case.operation_years")
+    out("project.roi", Ratio(Ratio(Reduce("SUM", ebit.name), n_op), Reduce("SUM", invest.name)),
+        en="Return on total investment (ROI)", zh="总投资收益率", unit="fraction", fmt="pct")
+    out("project.roe", Ratio(Ratio(Reduce("SUM", net_profit.name), n_op), Reduce("SUM", injection.name)),
+        en="Return on equity capital (ROE)", zh="资本金净利润率", unit="fraction", fmt="pct")
+    out("project.min_icr", Reduce("MIN", icr.name), en="Minimum interest cover", zh="最低利息备付率", unit="x",
+        fmt="ratio")
+    if debt:
+        out("project.min_dscr", Reduce("MIN", "w.dscr"), en="Minimum DSCR", zh="最低偿债备付率", unit="x", fmt="ratio")
+        out("project.avg_dscr", Reduce("AVERAGE", "w.dscr"), en="Average DSCR", zh="平均偿债备付率", unit="x",
+            fmt="ratio")
+        cod = S("case.construction_years") - 1
+        out("project.llcr", Ratio(SumProduct(("f.cfads_dscr", "d.df", "d.loan_life")), At("d.close", cod)),
+            en="LLCR at the end of construction", zh="贷款期偿债覆盖率", unit="x", fmt="ratio")
+        out("project.plcr", Ratio(SumProduct(("f.cfads_dscr", "d.df", "t.operation")), At("d.close", cod)),
+            en="PLCR at the end of construction", zh="项目期偿债覆盖率", unit="x", fmt="ratio")
+        out("lender.lockup_years", Reduce("SUM", "w.locked"), en="Years in distribution lock-up", zh="分红锁定年数",
+            unit="years", fmt="ratio")
+        out("lender.default_years", Reduce("SUM", "w.default"), en="Years with an event of default", zh="违约年数",
+            unit="years", fmt="ratio")
+        m.line("chk.debt_repaid", debt["close"] * tl["last"], en="Debt outstanding after the last period",
+               zh="期末借款余额", unit=rc.case.case.currency, sheet="Checks")
+        m.check("debt_repaid", "chk.debt_repaid", en="Loans repaid at maturity", zh="借款到期还清", tolerance=0.5)
+        m.line("chk.dsra_negative", Min(0, wf["dsra_close"]), en="Negative DSRA balance", zh="偿债准备金负余额",
+               unit=rc.case.case.currency, sheet="Checks")
+        m.check("reserves_non_negative", "chk.dsra_negative", en="Reserves never negative", zh="准备金余额非负",
+                tolerance=0.5)
+        for tid, t in tranches.items():
+            if "sculpt_gap" in t:
+                m.check(f"sculpted_{tid}", t["sculpt_gap"].name, en=f"{tid}: sculpted DSCR equals its target",
+                        zh=f"{tid}：雕刻还款偿债备付率等于目标值", tolerance=1.0)
+        if sll is not None:
+            m.line("s.adj_in_life", Where(debt["loan_life"], sll["adj_bp"], Blank()), en="SLL adjustment while the loan is outstanding",
+                   zh="贷款存续期利率调整", unit="bp", sheet="Debt", fmt="ratio")
+            out("sll.avg_margin_adjustment_bp", Reduce("AVERAGE", "s.adj_in_life"), en="Average SLL margin adjustment",
+                zh="平均利率调整", unit="bp", fmt="ratio")
+            out("sll.interest_saved", Reduce("SUM", "s.interest_saved"), en="Interest saved by the SLL ratchet",
+                zh="可持续挂钩节省利息", unit=rc.case.case.currency)
+    for p, line in parties.items():
+        if p == "tax":
+            continue
+        prate = S("market.lpr_5y") if p == "lender" else S(f"parties.{p}.discount_rate")
+        out(f"{p}.irr", Irr(line.name), en=f"{p}: IRR", zh=f"{p}：内部收益率", unit="fraction", fmt="pct")
+        out(f"{p}.npv", Npv(prate, line.name), en=f"{p}: NPV", zh=f"{p}：净现值", unit=rc.case.case.currency)
+        out(f"{p}.payback_years", Payback(line.name), en=f"{p}: payback", zh=f"{p}：投资回收期", unit="years", fmt="ratio")
+        out(f"{p}.discounted_payback_years", Payback(line.name, prate), en=f"{p}: dynamic payback",
+            zh=f"{p}：动态投资回收期", unit="years", fmt="ratio")
+    if "host" in parties:
+        base = m.line("pt.host_baseline_op", flows.host_baseline_cost * tl["operation"],
+                      en="Host's baseline energy bill (operation)", zh="用户基准能源费用（运营期）",
+                      unit=rc.case.case.currency, sheet="Parties", total=True)
+        out("host.savings_share", Ratio(Reduce("SUM", "pt.host"), Reduce("SUM", base.name)),
+            en="Host's savings as a share of its baseline energy bill", zh="用户节省占基准能源费用比例",
+            unit="fraction", fmt="pct")
+    out("carbon.first_year_met", FirstWhere("c.meets_all", "t.year"), en="First year all indicators are met",
+        zh="三项指标首次全部达标年份", unit="year", fmt="year")
+    out("carbon.first_year_intensity_met", FirstWhere("c.meets_intensity", "t.year"),
+        en="First year the intensity threshold is met", zh="碳排放强度首次达标年份", unit="year", fmt="year")
+    target = rc.case.carbon.target_year or rc.case.case.start_year + rc.n_periods - 1
+    out("carbon.intensity_target_year", At("c.intensity", Scalar("carbon.target_period")),
+        en=f"Carbon intensity in {target}", zh=f"{target}年单位能耗碳排放", unit="tCO2/tce", fmt="ratio")
