@@ -19,6 +19,7 @@ from finmodel.finance.returns import (
     SEVERAL_ROOTS,
     UNDEFINED_REASONS,
     MetricResult,
+    _scan,
     _scan_grid,
     discounted_payback,
     irr,
@@ -270,17 +271,21 @@ def test_irr_exact_root_at_range_end_several_sign_changes():
     assert both.reason[0] == SEVERAL_ROOTS
 
 
-def test_irr_exact_root_on_interior_grid_point_counts_once():
+def test_grid_scan_counts_an_exact_root_on_a_grid_point_once():
     # P(v) = -w + v - w v^2 + v^3 = (v - w)(1 + v^2) has the single real root v = w, and the
-    # Horner evaluation at v = w is exactly zero.  Three sign changes in the flows and in their
-    # cumulative sums send the path to the grid scan, where w is put exactly on a grid point.
-    # Counting the two cells next to that point as sign changes would find three roots.
+    # Horner evaluation at v = w is exactly zero.  With w taken from an interior grid point the
+    # scan sees NPV = 0 there and non-zero values of opposite signs on either side; counting the
+    # two cells next to that point as sign changes as well would find three roots.
     grid = _scan_grid(LOW, HIGH)
     k = int(np.searchsorted(grid, 0.3))
     w = 1.0 / (1.0 + grid[k])
-    result = irr([-w, 1.0, -w, 1.0])
+    flows = np.array([[-w], [1.0], [-w], [1.0]])  # year-major (T, M), as the scan takes them
+    count, at_point, lo, _, _ = _scan(flows, LOW, HIGH)
+    assert count[0] == 1 and at_point[0] and lo[0] == grid[k]
+    # End to end the path has three sign changes but one IRR, and irr finds it.
+    result = irr(flows[:, 0])
     assert result.reason[0] == DEFINED
-    assert result.value[0] == grid[k]
+    assert result.value[0] == pytest.approx(grid[k], abs=1e-15)
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,21 +33,31 @@ correspond one to one with ``v > 0``.  For each path:
 2. Exactly one sign change -> by Descartes' rule of signs ``P`` has exactly one positive root,
    i.e. exactly one IRR above -100 % [1].  It is reported if NPV changes sign over
    ``[low, high]`` (or is exactly zero at an end), otherwise code 2.
-3. Several sign changes -> first a cheap sufficient test at ``r = 0`` (Norstrom's criterion [2],
-   which rests on Laguerre's extension of Descartes' rule to power series [3]): the number of
-   IRRs above 0 is at most the number of sign changes of the cumulative sums
-   ``C_t = cf_0 + ... + cf_t``, the number between -100 % and 0 is at most the number of sign
-   changes of the sums from the end ``B_t = cf_t + ... + cf_{T-1}`` (the same argument applied to
-   the reversed polynomial in ``1 + r``), and ``r = 0`` is an IRR iff ``C_{T-1} = 0``.  When these
-   bounds add up to at most 1 the path is handled as in 2.  Typical project profiles with one
-   mid-life replacement outlay are settled here.
-4. Otherwise NPV is scanned on a grid of ``_SCAN_POINTS`` rates evenly spaced in ``ln(1+r)``
-   over ``[low, high]`` (about 0.34 % of ``1 + r`` apart for the default range).  Roots are
-   counted as the grid points where NPV is exactly zero plus the grid cells whose two ends have
-   strictly opposite signs, so an exact zero on a grid point (or a range end) counts once.  One
-   root -> reported (solved inside its cell); none -> code 2; more -> code 3.  Two roots inside a
-   single cell cancel and are not seen, and a root where NPV touches zero without changing sign
-   is found only if it lies exactly on a grid point.
+3. Several sign changes -> the count is bounded with Laguerre's extension of Descartes' rule to
+   power series [3], which Norstrom [2] applied to cash flows at r = 0 and which holds at any
+   reference rate ``rho``: with ``a_t = cf_t / (1 + rho)**t``, the number of IRRs above ``rho``
+   is at most the number of sign changes of the running sums ``a_0, a_0 + a_1, ...``, and the
+   number between -100 % and ``rho`` at most that of the sums from the end
+   ``a_{T-1}, a_{T-2} + a_{T-1}, ...`` (the same rule for the polynomial read backwards).  So the
+   IRRs between ``rho_1 < rho_2`` number at most the smaller of the first count at ``rho_1`` and
+   the second at ``rho_2``; a zero bound proves there are none.
+
+   * NPV has opposite signs at ``low`` and ``high``: the solver finds an IRR ``r*``; it is
+     reported if the bounds prove that no other IRR lies in ``[low, high]`` outside
+     ``1 + r* = (1 + r*) * exp(+-1e-6)``.  Typical profiles with a mid-life replacement outlay
+     are settled this way.
+   * NPV has the same sign at both ends: if the bounds prove no IRR in between -> code 2.
+
+   A running sum within its rounding error of zero makes its bound untrustworthy and is treated
+   as unbounded.  Paths not settled here, and those with NPV exactly zero at ``low`` or
+   ``high``, go to rule 4.
+4. NPV is scanned on a grid of ``_SCAN_POINTS`` rates evenly spaced in ``ln(1+r)`` over
+   ``[low, high]`` (about 0.34 % of ``1 + r`` apart for the default range).  Roots are counted
+   as the grid points where NPV is exactly zero plus the grid cells whose two ends have strictly
+   opposite signs, so an exact zero on a grid point (or a range end) counts once.  One root ->
+   reported (solved inside its cell); none -> code 2; more -> code 3.  Two roots inside a single
+   cell cancel and are not seen, and a root where NPV touches zero without changing sign is found
+   only if it lies exactly on a grid point.
 
 The root inside a bracket is found by a safeguarded Newton iteration on all paths at once
 (the rule of ``rtsafe`` in Numerical Recipes [4], §9.4): the Newton step is taken when it lands
@@ -119,8 +129,11 @@ UNDEFINED_REASONS: dict[int, str] = {
 _SCAN_POINTS = 2049
 # Four units in the last place, relative: the finest step in a rate worth asking for.
 _ULPS = 4 * np.finfo(float).eps
-# Bound on the (paths x grid points) block evaluated at once, to keep memory near 16 MB.
-_SCAN_BLOCK = 1 << 21
+# Half-width, in ln(1 + r), of the neighbourhood of a root within which a second IRR is not
+# looked for: far below what any appraisal distinguishes, far above the solver's tolerance.
+_ALONE_WITHIN = 1e-6
+# Bound on the (paths x grid points) block evaluated at once: 256 kB arrays stay in cache.
+_SCAN_BLOCK = 1 << 15
 
 
 @dataclass(frozen=True, eq=False)
@@ -258,6 +271,57 @@ def _two_flow_guess(flows: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap = years @ inflow / total_in - years @ outflow / total_out
         return np.expm1(np.log(total_in / total_out) / gap)
+
+
+def _discounted(flows: np.ndarray, rate) -> np.ndarray:
+    """Flows (T, M) discounted at ``rate`` (scalar or (M,)), times a positive factor per path.
+
+    The factor makes the largest discount factor 1 (``(1+rate)**(T-1)`` for negative rates), so
+    nothing overflows; it changes no sign of any partial sum.  Factors are built by repeated
+    multiplication, so the one of year t is off by at most t rounding errors.
+    """
+    rate = np.broadcast_to(np.asarray(rate, dtype=float), flows.shape[1:])
+    grows = rate < 0
+    step = np.where(grows, 1.0 + rate, 1.0 / (1.0 + rate))
+    powers = np.empty_like(flows)
+    powers[0] = 1.0
+    for t in range(1, flows.shape[0]):
+        powers[t] = powers[t - 1] * step
+    return flows * np.where(grows, powers[::-1], powers)
+
+
+def _sure_sign_changes(terms: np.ndarray) -> np.ndarray:
+    """Sign changes of the running sums of terms (T, M) down axis 0, zeros ignored.
+
+    Where a running sum is within the rounding error of recursive summation of terms that are
+    themselves off by a few rounding errors (Higham, Accuracy and Stability of Numerical
+    Algorithms, 2nd ed., §4.2) of zero, its sign is unknown; such paths get T, more than any
+    true count.
+    """
+    total = np.zeros(terms.shape[1])
+    size = np.zeros(terms.shape[1])
+    last = np.zeros(terms.shape[1])  # sign of the latest non-zero running sum
+    changes = np.zeros(terms.shape[1], dtype=np.int64)
+    unsure = np.zeros(terms.shape[1], dtype=bool)
+    for t, row in enumerate(terms):
+        total += row
+        size += np.abs(row)
+        unsure |= np.abs(total) <= 2 * (t + 2) * np.finfo(float).eps * size
+        s = np.sign(total)
+        changes += s * last < 0
+        last = s + (s == 0) * last
+    return np.where(unsure, terms.shape[0], changes)
+
+
+def _no_root_between(flows: np.ndarray, lower, upper) -> np.ndarray:
+    """True where the Laguerre bounds prove that no IRR of flows (T, M) lies in (lower, upper).
+
+    The IRRs above ``lower`` are bounded by the running sums of the flows discounted at
+    ``lower``; those below ``upper`` by the sums from the end at ``upper`` (module docstring).
+    """
+    above_lower = _sure_sign_changes(_discounted(flows, lower))
+    below_upper = _sure_sign_changes(_discounted(flows, upper)[::-1])
+    return np.minimum(above_lower, below_upper) == 0
 
 
 def _solve(flows, lo, hi, sign_lo, r, tol, max_iter):
@@ -404,48 +468,62 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
 
     changes = _sign_changes(flows)
     reason[usable[changes == 0]] = SAME_SIGN
-    several = np.flatnonzero(changes > 1)
-    # np.take keeps the selected columns C-contiguous (flows[:, idx] would not), which the
-    # Horner loops need to run at memory speed.
-    several_flows = np.take(flows, several, axis=1)
-    cumulative = np.cumsum(several_flows, axis=0)
-    from_end = np.cumsum(several_flows[::-1], axis=0)
-    bound = _sign_changes(cumulative) + _sign_changes(from_end) + (cumulative[-1] == 0)
-    at_most_one = changes == 1
-    at_most_one[several[bound <= 1]] = True
-    unsettled = several[bound > 1]
-
-    # Paths with at most one IRR above -100 %: it is in range iff NPV changes sign over it.
-    single = np.flatnonzero(at_most_one)
-    single_flows = np.take(flows, single, axis=1)
+    # From here on every index is into `paths`, the paths with at least one sign change.
+    paths = usable[changes > 0]
+    flows = np.compress(changes > 0, flows, axis=1)
+    single = changes[changes > 0] == 1
     with np.errstate(over="ignore", invalid="ignore"):
-        f_low = _horner(single_flows, np.full(single.size, 1.0 / (1.0 + low)))
-        f_high = _horner(single_flows, np.full(single.size, 1.0 / (1.0 + high)))
-    value[usable[single[f_low == 0]]] = low
-    value[usable[single[(f_high == 0) & (f_low != 0)]]] = high
-    # Signs, not the product of values, which can underflow to zero.
-    inside = np.sign(f_low) * np.sign(f_high) < 0
-    reason[usable[single[~inside & (f_low != 0) & (f_high != 0)]]] = NO_ROOT_IN_RANGE
-    inside_flows = np.compress(inside, single_flows, axis=1)
-    guess = _two_flow_guess(inside_flows)
+        sign_low = np.sign(_horner(flows, np.full(paths.size, 1.0 / (1.0 + low))))
+        sign_high = np.sign(_horner(flows, np.full(paths.size, 1.0 / (1.0 + high))))
+    crossing = sign_low * sign_high < 0
+    same_sign = sign_low * sign_high > 0
+    at_end = sign_low * sign_high == 0
+
+    # One sign change: the one IRR above -100 % is in range iff NPV changes sign over it.
+    value[paths[single & (sign_low == 0)]] = low
+    value[paths[single & (sign_high == 0) & (sign_low != 0)]] = high
+    reason[paths[single & same_sign]] = NO_ROOT_IN_RANGE
+
+    # Several sign changes, NPV of one sign at both ends: an even number of IRRs in range.
+    even = np.flatnonzero(~single & same_sign)
+    none = _no_root_between(np.take(flows, even, axis=1), low, high)
+    reason[paths[even[none]]] = NO_ROOT_IN_RANGE
+    unsettled = [np.flatnonzero(~single & at_end), even[~none]]
+
+    # NPV changes sign over the range: find a root, all such paths at once.
+    crossing_flows = np.compress(crossing, flows, axis=1)
+    guess = _two_flow_guess(crossing_flows)
     guess = np.clip(np.where(np.isfinite(guess), guess, 0.1), low, high)
-    brackets = [(single[inside], inside_flows, np.full(guess.size, low),
-                 np.full(guess.size, high), np.sign(f_low[inside]), guess)]
+    n = guess.size
+    root, converged = _solve(crossing_flows, np.full(n, low), np.full(n, high),
+                             sign_low[crossing], guess, tol, max_iter)
+    crossing = np.flatnonzero(crossing)
+    reason[paths[crossing[~converged]]] = NOT_CONVERGED
+    # With several sign changes the root found is the IRR only if it is provably alone in range.
+    odd = np.flatnonzero(~single[crossing] & converged)
+    odd_flows = np.take(crossing_flows, odd, axis=1)
+    growth = np.log1p(root[odd])
+    below = np.expm1(growth - _ALONE_WITHIN)
+    above = np.expm1(growth + _ALONE_WITHIN)
+    alone = ((below <= low) | _no_root_between(odd_flows, low, below)) & (
+        (above >= high) | _no_root_between(odd_flows, above, high)
+    )
+    root[odd[~alone]] = np.nan
+    value[paths[crossing]] = root
+    unsettled.append(crossing[odd[~alone]])
 
-    # Paths whose number of IRRs the sign rules leave open: count roots on a grid.
+    # Whatever the sign rules leave open: count the roots on a grid.
+    unsettled = np.concatenate(unsettled)
     count, at_point, lo, hi, sign_lo = _scan(np.take(flows, unsettled, axis=1), low, high)
-    reason[usable[unsettled[count == 0]]] = NO_ROOT_IN_RANGE
-    reason[usable[unsettled[count > 1]]] = SEVERAL_ROOTS
+    reason[paths[unsettled[count == 0]]] = NO_ROOT_IN_RANGE
+    reason[paths[unsettled[count > 1]]] = SEVERAL_ROOTS
     exact = (count == 1) & at_point
-    value[usable[unsettled[exact]]] = lo[exact]
+    value[paths[unsettled[exact]]] = lo[exact]
     cell = (count == 1) & ~at_point
-    brackets.append((unsettled[cell], np.take(flows, unsettled[cell], axis=1), lo[cell], hi[cell],
-                     sign_lo[cell], 0.5 * (lo[cell] + hi[cell])))
-
-    for paths, path_flows, b_lo, b_hi, s_lo, start in brackets:
-        root, ok = _solve(path_flows, b_lo, b_hi, s_lo, start, tol, max_iter)
-        value[usable[paths]] = root
-        reason[usable[paths[~ok]]] = NOT_CONVERGED
+    root, converged = _solve(np.take(flows, unsettled[cell], axis=1), lo[cell], hi[cell],
+                             sign_lo[cell], 0.5 * (lo[cell] + hi[cell]), tol, max_iter)
+    value[paths[unsettled[cell]]] = root
+    reason[paths[unsettled[cell][~converged]]] = NOT_CONVERGED
     return MetricResult(value, reason)
 
 

@@ -12,8 +12,6 @@ and is refused when the model is compiled.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
-
 import numpy as np
 
 from .expr import Expr, Ref, as2d
@@ -200,23 +198,23 @@ class Model:
         self.checks.append(Check(name, line, en, zh, tolerance))
 
     # -- compiling ------------------------------------------------------------------------------
-    def _deps(self) -> dict[str, list[tuple[str, int]]]:
+    def _deps(self, given: frozenset[str] = frozenset()) -> dict[str, list[tuple[str, int]]]:
         deps = {}
         for name, line in self.lines.items():
             if line.expr is None:
                 raise ModelError(f"line {name!r} declared but never defined")
-            ds = list(line.expr.refs())
+            ds = [(d, lag) for d, lag in line.expr.refs() if d not in given]
             for d, _ in ds:
                 if d not in self.lines:
                     raise ModelError(f"line {name!r} reads unknown line {d!r}")
             deps[name] = ds
         return deps
 
-    def plan(self) -> list[_Step]:
+    def plan(self, given: frozenset[str] = frozenset()) -> list[_Step]:
         """Order of evaluation: strongly connected components in dependency order (Tarjan)."""
-        if self._plan is not None:
+        if self._plan is not None and not given:
             return self._plan
-        deps = self._deps()
+        deps = self._deps(given)
         index: dict[str, int] = {}
         low: dict[str, int] = {}
         on_stack: set[str] = set()
@@ -287,15 +285,18 @@ class Model:
             for v in sorted(comp, key=list(self.lines).index):
                 visit(v, [])
             plan.append(_Step(order, stepped=True))
-        self._plan = plan
+        if not given:
+            self._plan = plan
         return plan
 
     # -- evaluating ---------------------------------------------------------------------------
-    def evaluate(self, inputs: Inputs) -> "Values":
-        """Evaluate every line and output for all paths in ``inputs``."""
+    def evaluate(self, inputs: Inputs, given: dict[str, np.ndarray] | None = None) -> "Values":
+        """Evaluate every line and output for all paths in ``inputs``; ``given`` supplies lines
+        computed elsewhere that this model's lines may read."""
         ctx = NpContext(inputs, self.n_periods)
+        ctx.values.update(given or {})
         T = self.n_periods
-        for step in self.plan():
+        for step in self.plan(frozenset(given or ())):
             if not step.stepped:
                 name = step.names[0]
                 ctx.values[name] = as2d(self.lines[name].expr.np(ctx))
@@ -310,7 +311,8 @@ class Model:
         outputs = {}
         for name, out in self.outputs.items():
             outputs[name] = out.metric.np(ctx)
-        return Values(self, ctx.values, outputs, inputs.n_paths())
+        own = {k: v for k, v in ctx.values.items() if k in self.lines}
+        return Values(self, own, outputs, inputs.n_paths())
 
 
 def _paths_read(model: Model, names: list[str], ctx: NpContext) -> int:
@@ -350,7 +352,3 @@ class Values:
 
     def reason(self, name: str) -> np.ndarray:
         return np.broadcast_to(self.outputs[name][1], (self.n_paths,))
-
-    def map_outputs(self, fn: Callable[[str, np.ndarray], None]) -> None:
-        for k in self.outputs:
-            fn(k, self.output(k))

@@ -148,11 +148,35 @@ def build_model(rc: ResolvedCase) -> Model:
                      "项目总投资（含建设期利息）")
     injection = cf.flow("f.equity_injection", Max(0, -wf["equity"]), "Equity injected", "资本金投入")
 
+    _standalone_assets(sh["Assets"], m, rc, assets)
     parties = build_parties(sh["Parties"], m, flows, owner, wf, vat, cit, contrib, others,
                             capex_init, replacement, asset_opex, costs)
     build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
                   invest, injection, sll)
     return m
+
+
+def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> None:
+    """Each asset's own pre-tax cash flow (all value it creates, all its costs), so its payback
+    and IRR can be checked against the technology's typical range (the maturity flags)."""
+    from ..lines.metrics import Irr, Payback
+
+    net = lambda x, rate: x / (1 + rate)  # noqa: E731  (VAT-exclusive, as typical IRR ranges are quoted)
+    for aid, a in assets:
+        tech = rc.technologies[aid]
+        s = lambda n: Scalar(f"assets.{aid}.{n}")  # noqa: E731
+        out_vat = Scalar({"electricity_13": "market.vat_electricity", "goods_13": "market.vat_goods",
+                          "heat_9": "market.vat_heat", "services_6": "market.vat_services"}[tech.output_vat_class])
+        cf = sh.flow(f"a.{aid}.standalone_cf",
+                     net(a["host_value"] + a.get0("market_revenue"), out_vat)
+                     - net(a["capex_base"] + a["overrun"] + a.get0("replacement"), s("capex_input_vat_rate"))
+                     - net(a["opex"], Scalar("market.vat_services")) - net(a.get0("energy_cost"), Scalar("market.vat_electricity")),
+                     f"{tech.name_en}: stand-alone cash flow excl. VAT, before income tax",
+                     f"{tech.name_zh}：单项资产不含税、所得税前现金流")
+        m.output(f"assets.{aid}.irr", Irr(cf.name), en=f"{aid}: stand-alone IRR", zh=f"{aid}：单项资产内部收益率",
+                 unit="fraction", fmt="pct")
+        m.output(f"assets.{aid}.payback_years", Payback(cf.name), en=f"{aid}: stand-alone payback",
+                 zh=f"{aid}：单项资产投资回收期", unit="years", fmt="ratio")
 
 
 def _ratio(num, den):
