@@ -56,6 +56,11 @@ def join_path(parent: str, key: object) -> str:
     return f"{parent}.{key}" if parent else str(key)
 
 
+class DuplicateKey(Exception):
+    def __init__(self, path: str, line: int):
+        self.path, self.line = path, line
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     key = id(node)
     if key in memo:
@@ -77,9 +82,13 @@ def _line_map(node: yaml.Node, path: str, out: dict[str, int], seen: set[int]) -
         return
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode):
                 child = join_path(path, k.value)
+                if k.value in keys:  # PyYAML would silently keep the last one
+                    raise DuplicateKey(child, k.start_mark.line + 1)
+                keys.add(k.value)
                 out.setdefault(child, k.start_mark.line + 1)
                 _line_map(v, child, out, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -118,7 +127,10 @@ def parse_yaml_text(text: str, file: str) -> YamlDoc:
             file, "", f"the document expands to more than {MAX_EXPANDED_NODES:,} nodes through "
             "anchors and aliases; refused as a likely 'billion laughs' document")
     lines: dict[str, int] = {}
-    _line_map(node, "", lines, set())
+    try:
+        _line_map(node, "", lines, set())
+    except DuplicateKey as dup:
+        raise InputError.single(file, dup.path, "the same key appears twice in this mapping", dup.line) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a Safe loader
     except yaml.constructor.ConstructorError as exc:

@@ -53,7 +53,8 @@ def test_npv_excel_documented_example():
 
 def test_npv_numpy_financial_docstring_example():
     # numpy_financial.npv docstring: rate 8 %, [-40 000, 5 000, 8 000, 12 000, 30 000] -> 3065.22267
-    assert npv(0.08, [-40_000, 5_000, 8_000, 12_000, 30_000])[0] == pytest.approx(3065.22267, abs=1e-5)
+    result = npv(0.08, [-40_000, 5_000, 8_000, 12_000, 30_000])[0]
+    assert result == pytest.approx(3065.22267, abs=1e-5)
 
 
 def test_npv_year_zero_is_undiscounted():
@@ -69,7 +70,8 @@ def test_npv_shapes_and_rate_per_path():
     np.testing.assert_allclose(npv(rates[:, None], flows), expected, rtol=1e-14)
     # One rate for all paths, and several rates for one path (an NPV profile).
     np.testing.assert_allclose(npv(0.05, flows), [npf.npv(0.05, f) for f in flows], rtol=1e-14)
-    np.testing.assert_allclose(npv(rates, flows[0]), [npf.npv(r, flows[0]) for r in rates], rtol=1e-14)
+    profile = [npf.npv(r, flows[0]) for r in rates]
+    np.testing.assert_allclose(npv(rates, flows[0]), profile, rtol=1e-14)
     assert npv(0.05, flows[0]).shape == (1,)
 
 
@@ -95,7 +97,8 @@ def test_npv_near_minus_100_percent_overflows_quietly():
 )
 def test_npv_matches_numpy_financial(rate, flows):
     expected = npf.npv(rate, flows)
-    assert npv(rate, flows)[0] == pytest.approx(expected, rel=1e-10, abs=1e-9 * npv_scale(rate, flows))
+    size = npv_scale(rate, flows)
+    assert npv(rate, flows)[0] == pytest.approx(expected, rel=1e-10, abs=1e-9 * size)
 
 
 # --------------------------------------------------------------------------------------------

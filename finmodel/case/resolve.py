@@ -17,6 +17,11 @@ from ..yamlio import YamlDoc
 from .schema import (PARTIES, Case, GuaranteedSavings, SharedSavings, SourcedOverride)
 
 CASE_SOURCE = "case file"
+SIGNED = ("escalation", "growth", "decline", "margin_bp")
+"""Assumptions that may be negative; every other override must be >= 0."""
+POSITIVE = ("life_years", "every_years", "book_life_years", "efficiency_or_cop", "round_trip_efficiency",
+            "duration_hours", "kwh_per_kg_h2", "displaced_efficiency")
+"""Assumptions that must be > 0 (they divide)."""
 
 
 @dataclass(frozen=True)
@@ -88,9 +93,17 @@ class _Table:
                 continue
             a = self.items[name]
             value, source = (ov.value, ov.source) if isinstance(ov, SourcedOverride) else (ov, CASE_SOURCE)
-            if a.unit == "fraction" and not 0 <= value <= 1 and not key.endswith(("escalation", "growth")):
-                self.problems.append(Problem(self.file, path, f"{value} is not a fraction between 0 and 1",
-                                             self.doc.line_of(path) if self.doc else None))
+            problem = None
+            if a.unit == "fraction" and not key.endswith(SIGNED) and not 0 <= value <= 1:
+                problem = f"{value} is not a fraction between 0 and 1 (write 0.08 or \"8%\")"
+            elif key.endswith(POSITIVE) and value <= 0:
+                problem = f"must be greater than 0 (got {value:g})"
+            elif value < 0 and not key.endswith(SIGNED):
+                problem = f"must not be negative (got {value:g})"
+            elif abs(value) > 1e12:
+                problem = f"{value:g} is implausibly large for {a.unit}"
+            if problem:
+                self.problems.append(Problem(self.file, path, problem, self.doc.line_of(path) if self.doc else None))
                 continue
             self.items[name] = Assumption(name, float(value), a.unit, source, True)
 

@@ -92,12 +92,22 @@ class Park(Strict):
 # ------------------------------------------------------------------------------------------------
 # assets
 # ------------------------------------------------------------------------------------------------
+def _number_or_percent(v: object) -> object:
+    """Overrides may write a fraction as "8%"; other numbers pass through to float validation."""
+    if isinstance(v, str) and v.strip().endswith(("%", "bp")):
+        return parse_rate(v, allow_negative=True)
+    return v
+
+
+Number = Annotated[float, BeforeValidator(_number_or_percent)]
+
+
 class SourcedOverride(Strict):
-    value: float = Field(description="Overriding value in the field's unit")
+    value: Number = Field(description="Overriding value in the field's unit")
     source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
 
 
-Override = Union[float, SourcedOverride]
+Override = Union[Number, SourcedOverride]
 
 
 class Asset(Strict):

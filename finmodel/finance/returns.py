@@ -43,9 +43,10 @@ correspond one to one with ``v > 0``.  For each path:
    the second at ``rho_2``; a zero bound proves there are none.
 
    * NPV has opposite signs at ``low`` and ``high``: the solver finds an IRR ``r*``; it is
-     reported if the bounds prove that no other IRR lies in ``[low, high]`` outside
-     ``1 + r* = (1 + r*) * exp(+-1e-6)``.  Typical profiles with a mid-life replacement outlay
-     are settled this way.
+     reported if the bounds prove that ``[low, high]`` holds no other IRR, except possibly
+     within a relative distance of 1e-6 in ``1 + r`` of ``r*`` (``_ALONE_WITHIN``).  Profiles
+     with a mid-life replacement outlay that the later income repays at the IRR are settled
+     this way.
    * NPV has the same sign at both ends: if the bounds prove no IRR in between -> code 2.
 
    A running sum within its rounding error of zero makes its bound untrustworthy and is treated
@@ -127,7 +128,7 @@ UNDEFINED_REASONS: dict[int, str] = {
 # Grid for paths whose number of IRRs is not settled by the sign rules; 2049 points over the
 # default range put neighbours 0.34 % of (1 + r) apart.
 _SCAN_POINTS = 2049
-# Four units in the last place, relative: the finest step in a rate worth asking for.
+# Four units in the last place, relative: the finest difference in a rate worth asking for.
 _ULPS = 4 * np.finfo(float).eps
 # Half-width, in ln(1 + r), of the neighbourhood of a root within which a second IRR is not
 # looked for: far below what any appraisal distinguishes, far above the solver's tolerance.
@@ -189,6 +190,15 @@ def _n_paths(n_rates: int, n_paths: int) -> int:
         raise ValueError(
             f"{n_rates} rates do not match {n_paths} cash-flow paths; give one rate or one per path"
         ) from None
+
+
+def _select(flows: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The columns of flows (T, M) where keep is True, C-contiguous; flows itself if all are.
+
+    ``np.compress`` rather than ``flows[:, keep]``, which would return a Fortran-ordered copy
+    and slow every later loop over years about fourfold.
+    """
+    return flows if keep.all() else np.compress(keep, flows, axis=1)
 
 
 def npv(rate, cash_flows) -> np.ndarray:
@@ -265,11 +275,12 @@ def _two_flow_guess(flows: np.ndarray) -> np.ndarray:
     """
     years = np.arange(flows.shape[0], dtype=float)
     inflow = np.maximum(flows, 0.0)
-    outflow = inflow - flows
     total_in = inflow.sum(axis=0)
-    total_out = outflow.sum(axis=0)
+    year_in = years @ inflow
+    total_out = total_in - flows.sum(axis=0)
+    year_out = year_in - years @ flows
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        gap = years @ inflow / total_in - years @ outflow / total_out
+        gap = year_in / total_in - year_out / total_out
         return np.expm1(np.log(total_in / total_out) / gap)
 
 
@@ -306,7 +317,8 @@ def _sure_sign_changes(terms: np.ndarray) -> np.ndarray:
     for t, row in enumerate(terms):
         total += row
         size += np.abs(row)
-        unsure |= np.abs(total) <= 2 * (t + 2) * np.finfo(float).eps * size
+        # A sum of terms that are all exactly zero (leading or trailing zero years) is exact.
+        unsure |= (np.abs(total) <= 2 * (t + 2) * np.finfo(float).eps * size) & (size > 0)
         s = np.sign(total)
         changes += s * last < 0
         last = s + (s == 0) * last
@@ -336,25 +348,30 @@ def _solve(flows, lo, hi, sign_lo, r, tol, max_iter):
         return root, converged
     idx = np.arange(lo.size)
     pending = np.ones(lo.size, dtype=bool)
+    positive_lo = sign_lo > 0
     step_last = hi - lo
     step_before = step_last
+    # Rates cannot be told apart more finely than a few ulps of the largest one in the bracket.
+    finest = _ULPS * max(np.abs(lo).max(), np.abs(hi).max())
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(max_iter):
             v = 1.0 / (1.0 + r)
             p, dp = _horner_with_slope(flows, v)
             # dNPV/dr = dP/dv * dv/dr = -v**2 dP/dv
             newton = r + p / (v * v * dp)
-            root_above = np.sign(p) == sign_lo
-            lo = np.where(root_above, r, lo)
-            hi = np.where(root_above, hi, r)
+            # The bracket update selects by multiplying with 0.0 or 1.0, exact for finite values
+            # and several times faster than np.where once the choice looks random.
+            root_above = ((p > 0) == positive_lo).astype(float)
+            lo = r * root_above + lo * (1.0 - root_above)
+            hi = hi * root_above + r * (1.0 - root_above)
             take_newton = (newton > lo) & (newton < hi) & (
                 np.abs(newton - r) <= 0.5 * np.abs(step_before)
             )
             r_next = np.where(take_newton, newton, 0.5 * (lo + hi))
             step = r_next - r
             # Relative to 1 + r, since near r = -1 a small absolute error in r is a large one in
-            # the discount factors; floored at a few ulps of r, below which r cannot be resolved.
-            close = np.maximum(tol * (1.0 + r_next), _ULPS * np.abs(r_next))
+            # the discount factors.
+            close = tol * (1.0 + r_next) + finest
             exact = p == 0
             done = pending & (exact | (np.abs(step) <= close) | (hi - lo <= close))
             if done.any():
@@ -367,10 +384,10 @@ def _solve(flows, lo, hi, sign_lo, r, tol, max_iter):
                     if not pending.any():
                         break
                     keep = pending
-                    # compress, unlike flows[:, keep], keeps the rows contiguous for Horner.
-                    flows = np.compress(keep, flows, axis=1)
-                    idx, lo, hi, sign_lo = idx[keep], lo[keep], hi[keep], sign_lo[keep]
-                    r_next, step, step_last, pending = r_next[keep], step[keep], step_last[keep], pending[keep]
+                    flows = _select(flows, keep)
+                    idx, lo, hi, positive_lo = idx[keep], lo[keep], hi[keep], positive_lo[keep]
+                    r_next, step, step_last = r_next[keep], step[keep], step_last[keep]
+                    pending = pending[keep]
             step_before, step_last, r = step_last, step, r_next
     return root, converged
 
@@ -433,7 +450,7 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
         Search range for the IRR as fractions, ``-1 < low < high``.
     tol : float
         The iteration stops when its last step, or the bracket, is below ``tol * (1 + r)``
-        (but not below four units in the last place of ``r``).
+        plus four units in the last place of ``max(|low|, |high|)``.
     max_iter : int
         Iteration limit per path; paths not converged get NaN and code 7.
 
@@ -463,14 +480,14 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
     # scaling is exact, so an exactly zero NPV stays exactly zero.  The clip keeps 2**-exponent
     # finite for subnormal inputs.
     exponent = np.clip(np.frexp(largest[usable])[1], -1022, 1024)
-    flows = np.ascontiguousarray(cf[usable].T)
+    flows = np.ascontiguousarray((cf if usable.size == cf.shape[0] else cf[usable]).T)
     flows *= np.ldexp(1.0, -exponent)
 
     changes = _sign_changes(flows)
     reason[usable[changes == 0]] = SAME_SIGN
     # From here on every index is into `paths`, the paths with at least one sign change.
     paths = usable[changes > 0]
-    flows = np.compress(changes > 0, flows, axis=1)
+    flows = _select(flows, changes > 0)
     single = changes[changes > 0] == 1
     with np.errstate(over="ignore", invalid="ignore"):
         sign_low = np.sign(_horner(flows, np.full(paths.size, 1.0 / (1.0 + low))))
@@ -491,7 +508,7 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
     unsettled = [np.flatnonzero(~single & at_end), even[~none]]
 
     # NPV changes sign over the range: find a root, all such paths at once.
-    crossing_flows = np.compress(crossing, flows, axis=1)
+    crossing_flows = _select(flows, crossing)
     guess = _two_flow_guess(crossing_flows)
     guess = np.clip(np.where(np.isfinite(guess), guess, 0.1), low, high)
     n = guess.size

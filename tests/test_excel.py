@@ -1,0 +1,112 @@
+"""The workbook's formulas recompute (LibreOffice headless) to the engine's numbers.
+
+For every shipped example: every formula cell equals the engine's value within 1e-9 relative to
+the size of its row, no cell holds an error value, every check shows OK, and changing an input
+cell moves the outputs exactly as the engine moves them for the same change.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import openpyxl
+import pytest
+
+from finmodel.engine import appraise
+from finmodel.report.excel import SHEET_TITLES, write_workbook
+
+from .conftest import EXAMPLES, recalc
+
+pytestmark = pytest.mark.slow
+ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#N/A", "Err:")
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    """Write every example's workbook (and two edited copies of the first), recalculate at once."""
+    d = tmp_path_factory.mktemp("xl")
+    items = []
+    for case in EXAMPLES:
+        a = appraise(case)
+        path = d / f"{case.stem}.xlsx"
+        items.append((case.stem, a, write_workbook(a, path, lang="zh" if len(items) % 2 else "en"), path))
+    out = recalc([p for *_, p in items], d / "calc")
+    return [(name, a, wmap, orig, calc) for (name, a, wmap, orig), calc in zip(items, out)]
+
+
+def _row_of(coord: str) -> str:
+    return coord.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _scales(expected):
+    """Scale of each row for the relative comparison: its largest magnitude; for residual rows
+    (checks, the NPV of a loan at its own rate: values ~1e-9 left after cancelling sums of
+    ~1e7) the largest magnitude on the sheet, because the residual's error is relative to the
+    terms that cancelled, not to the residual."""
+    rows = defaultdict(float)
+    sheets = defaultdict(float)
+    for (sheet, coord), v in expected.items():
+        if isinstance(v, float):
+            key = (sheet, _row_of(coord))
+            rows[key] = max(rows[key], abs(v))
+            sheets[sheet] = max(sheets[sheet], abs(v))
+    return {k: (v if v > 1e-6 * sheets[k[0]] else sheets[k[0]]) for k, v in rows.items()}
+
+
+def test_every_formula_cell_equals_the_engine(recalculated):
+    for name, a, wmap, _, calc in recalculated:
+        wb = openpyxl.load_workbook(calc, data_only=True)
+        scales = _scales(wmap.expected)
+        bad = []
+        for (sheet, coord), exp in wmap.expected.items():
+            got = wb[sheet][coord].value
+            if exp is None:
+                ok = got in (None, "")
+            elif isinstance(exp, str):
+                ok = got == exp
+            else:
+                scale = max(1.0, abs(exp), scales[(sheet, _row_of(coord))])
+                ok = isinstance(got, (int, float)) and abs(got - exp) <= 1e-9 * scale
+            if not ok:
+                bad.append((sheet, coord, exp, got))
+        assert not bad, f"{name}: {len(bad)} of {len(wmap.expected)} cells differ, e.g. {bad[:5]}"
+        assert len(wmap.expected) > 1000
+
+
+def test_no_error_values_and_all_checks_ok(recalculated):
+    for name, _, wmap, _, calc in recalculated:
+        wb = openpyxl.load_workbook(calc, data_only=True)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    v = cell.value
+                    assert not (isinstance(v, str) and v.startswith(ERRORS)), f"{name}: {ws.title}!{cell.coordinate} = {v}"
+        assert wmap.checks
+        for sheet, coord in wmap.checks:
+            assert wb[sheet][coord].value == "OK", f"{name}: check at {sheet}!{coord} is {wb[sheet][coord].value}"
+
+
+@pytest.mark.parametrize("field, factor", [("park.electricity_tariff_per_kwh", 1.2),
+                                           ("contract.discount_to_grid", 0.5)])
+def test_changing_an_input_cell_moves_outputs_like_the_engine(tmp_path, field, factor):
+    case = next(c for c in EXAMPLES if c.stem == "rooftop_pv_eaas")
+    a = appraise(case)
+    path = tmp_path / "m.xlsx"
+    wmap = write_workbook(a, path)
+    sheet, coord = wmap.inputs[field]
+    wb = openpyxl.load_workbook(path)
+    old = wb[sheet][coord].value
+    wb[sheet][coord].value = old * factor
+    wb.save(path)
+    (calc,) = recalc([path], tmp_path / "calc")
+    # the engine, same model and sized debt, same change
+    inputs = a.inputs.subset(slice(None))
+    inputs = type(inputs)(dict(inputs.scalars), dict(inputs.series))
+    inputs.set_scalar(field, old * factor)
+    moved = a.model.evaluate(inputs)
+    got = openpyxl.load_workbook(calc, data_only=True)
+    outputs = got[SHEET_TITLES["en"]["Outputs"]]
+    by_key = {outputs.cell(row=r, column=1).value: outputs.cell(row=r, column=3).value for r in range(4, outputs.max_row + 1)}
+    for key in ("project.npv", "project.equity_irr", "host.npv", "project.min_dscr"):
+        new = float(moved.output(key)[0])
+        assert by_key[key] == pytest.approx(new, rel=1e-9)
+        assert new != pytest.approx(float(a.base.output(key)[0]), rel=1e-6), f"{key} did not move"
