@@ -1,0 +1,179 @@
+"""Number formatting shared by the report text, its tables and (later) the workbook.
+
+One function per kind of number, so the same value reads the same everywhere:
+
+==============  ==========================  ===========================================
+kind            example                     rule
+==============  ==========================  ===========================================
+``money``       ``2,872,029``               whole currency units, thousands separators
+``money_k``     ``2,872``                   thousands of currency units (tables)
+``pct``         ``16.39%``                  fraction shown as a percentage, 2 decimals
+``ratio``       ``1.16``                    cover ratios (DSCR, LLCR, ICR …), 2 decimals
+``intensity``   ``2.051``                   tCO2/tce, 3 decimals (thresholds are 0.2/0.3)
+``years``       ``8.8``                     durations in years, 1 decimal
+``year``        ``2026``                    calendar years, no separator
+``qty``         ``12,000``                  physical quantities, thousands separators
+``bp``          ``15.0``                    basis points, 1 decimal
+``number``      ``0.03412`` / ``1,839.09``  general: up to 6 significant digits
+==============  ==========================  ===========================================
+
+An undefined value (JSON ``null``) prints as ``none`` (English) or ``未定义`` (Chinese); the
+reason, when the result document gives one under ``notes``, is shown next to it by the caller
+(:func:`undefined` returns both).  Negative numbers use the ASCII hyphen-minus; a value that
+rounds to zero never prints as ``-0``.
+
+:data:`EXCEL_FORMATS` gives the matching Excel number formats so a workbook can show the same
+digits.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+NONE_TEXT = {"en": "none", "zh": "未定义"}
+YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
+
+EXCEL_FORMATS = {
+    "money": "#,##0;-#,##0",
+    "money_k": '#,##0,;-#,##0,',
+    "pct": "0.00%",
+    "ratio": "0.00",
+    "intensity": "0.000",
+    "years": "0.0",
+    "year": "0",
+    "qty": "#,##0",
+    "bp": "0.0",
+    "number": "General",
+}
+
+
+def _finite(v: Any) -> float | None:
+    if v is None or isinstance(v, bool):
+        return None if v is None else float(v)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _fixed(x: float, decimals: int, sep: bool = True) -> str:
+    s = f"{x:,.{decimals}f}" if sep else f"{x:.{decimals}f}"
+    if s.startswith("-") and float(s[1:].replace(",", "")) == 0.0:
+        s = s[1:]
+    return s
+
+
+def none_text(lang: str = "en") -> str:
+    return NONE_TEXT.get(lang, NONE_TEXT["en"])
+
+
+def money(v: Any, lang: str = "en") -> str:
+    """Whole currency units with thousands separators: ``2,872,029``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x, 0)
+
+
+def money_k(v: Any, lang: str = "en") -> str:
+    """Thousands of currency units, no decimals: ``2,872`` for 2,872,029."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x / 1000.0, 0)
+
+
+def pct(v: Any, lang: str = "en", decimals: int = 2) -> str:
+    """A fraction as a percentage with 2 decimals: ``0.16389`` → ``16.39%``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x * 100.0, decimals) + "%"
+
+
+def ratio(v: Any, lang: str = "en") -> str:
+    """Cover ratios, 2 decimals: ``1.16``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x, 2)
+
+
+def intensity(v: Any, lang: str = "en") -> str:
+    """Carbon intensity in tCO2/tce, 3 decimals: ``2.051``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x, 3)
+
+
+def years(v: Any, lang: str = "en") -> str:
+    """A duration in years, 1 decimal: ``8.8``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x, 1)
+
+
+def year(v: Any, lang: str = "en") -> str:
+    """A calendar year: ``2026`` (no thousands separator)."""
+    x = _finite(v)
+    return none_text(lang) if x is None else str(int(round(x)))
+
+
+def qty(v: Any, lang: str = "en") -> str:
+    """A physical quantity, whole units with separators: ``12,000``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x, 0)
+
+
+def bp(v: Any, lang: str = "en") -> str:
+    """Basis points, 1 decimal: ``15.0``."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x, 1)
+
+
+def number(v: Any, lang: str = "en", digits: int = 6) -> str:
+    """General number: integers with separators, others with up to ``digits`` significant digits
+    (trailing zeros removed): ``0.03412``, ``29.3076``, ``1,839.09``, ``16,500,000``."""
+    x = _finite(v)
+    if x is None:
+        return none_text(lang)
+    if x == int(x) and abs(x) < 1e15:
+        return _fixed(x, 0)
+    whole = len(str(int(abs(x)))) if abs(x) >= 1 else 1
+    decimals = max(0, digits - whole)
+    if abs(x) < 1:  # keep `digits` significant digits for small numbers
+        lead = -int(math.floor(math.log10(abs(x)))) - 1
+        decimals = min(10, lead + digits - 1)
+    s = _fixed(x, decimals)
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+FORMATTERS = {"money": money, "money_k": money_k, "pct": pct, "ratio": ratio, "intensity": intensity,
+              "years": years, "year": year, "qty": qty, "bp": bp, "number": number}
+
+
+def fmt(v: Any, kind: str, lang: str = "en") -> str:
+    """Format ``v`` as ``kind`` (a key of :data:`FORMATTERS`)."""
+    return FORMATTERS[kind](v, lang)
+
+
+def flag(v: Any, lang: str = "en") -> str:
+    """A 0/1 flag or boolean as yes/no (是/否)."""
+    x = _finite(v)
+    if x is None:
+        return none_text(lang)
+    yes, no = YES_NO.get(lang, YES_NO["en"])
+    return yes if x else no
+
+
+def undefined(lang: str, reason: str | None) -> tuple[str, str | None]:
+    """Text for an undefined value and its reason (``None`` when no reason is known)."""
+    return none_text(lang), reason
+
+
+def by_unit(v: Any, unit: str | None, lang: str = "en") -> str:
+    """Format an assumption value by its unit string (fractions as %, flags as yes/no …)."""
+    u = (unit or "").strip().lower()
+    if u == "flag":
+        return flag(v, lang)
+    if u.startswith("fraction"):
+        x = _finite(v)
+        if x is not None and x != 0 and abs(x) < 0.0001:
+            return number(x * 100.0, lang) + "%"
+        return pct(v, lang)
+    if u in ("year",):
+        return year(v, lang)
+    return number(v, lang)
