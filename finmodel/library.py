@@ -813,12 +813,14 @@ def _node_at(data: Any, path: str) -> Any:
     return node
 
 
-def loc_to_path(loc: tuple[Any, ...], data: Any, prefix: str = "") -> tuple[str, bool]:
+def loc_to_path(loc: tuple[Any, ...], data: Any, prefix: str = "", *,
+                absent_field: bool = True) -> tuple[str, bool]:
     """Dotted field path (``a.b[2].c``) of a pydantic error ``loc`` within ``data``.
 
     ``data`` is the raw YAML data the model was validated on and ``prefix`` its own path in the
     document.  Pydantic tags in ``loc`` (union members, validator names) are dropped; a last
-    element that is not in the data (a missing or unknown field) is kept.  The flag is true when
+    element that is not in the data is kept when ``absent_field`` (the error is about a missing or
+    unknown field), and dropped otherwise (a union tag such as ``normal``).  The flag is true when
     the error is about a mapping key itself (pydantic's ``[key]``).
     """
     path, node, is_key = prefix, data, False
@@ -831,7 +833,7 @@ def loc_to_path(loc: tuple[Any, ...], data: Any, prefix: str = "") -> tuple[str,
             path, node = join_path(path, elem), node[elem]
         elif isinstance(node, list) and isinstance(elem, int) and 0 <= elem < len(node):
             path, node = join_path(path, elem), node[elem]
-        elif last and isinstance(elem, (str, int)):
+        elif last and absent_field and isinstance(elem, (str, int)):
             path, node = join_path(path, elem), None  # a missing or extra field
         # else: a pydantic tag (union member, validator name); not part of the data path
     return path, is_key
@@ -861,7 +863,8 @@ def problems_from_validation_error(exc: ValidationError, doc: YamlDoc,
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
-        path, is_key = loc_to_path(tuple(err.get("loc", ())), data, prefix)
+        path, is_key = loc_to_path(tuple(err.get("loc", ())), data, prefix,
+                                   absent_field=err.get("type") in ("missing", "extra_forbidden"))
         message = _message(err)
         if is_key:
             message = f"invalid name: {message}"
