@@ -1,6 +1,6 @@
 """Benchmark: batched IRR against per-path loops of numpy-financial and pyxirr.
 
-Run from the repository root (so that ``finmodel`` is importable)::
+Run from the repository root (``-m`` makes ``finmodel`` importable even when not installed)::
 
     python -m benchmarks.bench_irr [--paths 100000] [--years 26] [--repeats 5]
 

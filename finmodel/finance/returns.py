@@ -480,7 +480,9 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
     # scaling is exact, so an exactly zero NPV stays exactly zero.  The clip keeps 2**-exponent
     # finite for subnormal inputs.
     exponent = np.clip(np.frexp(largest[usable])[1], -1022, 1024)
-    flows = np.ascontiguousarray((cf if usable.size == cf.shape[0] else cf[usable]).T)
+    # Always a fresh copy: it is scaled in place below, and cf may be the caller's array (for one
+    # path cf.T is already contiguous and ascontiguousarray would return a view of it).
+    flows = np.array((cf if usable.size == cf.shape[0] else cf[usable]).T, order="C")
     flows *= np.ldexp(1.0, -exponent)
 
     changes = _sign_changes(flows)
