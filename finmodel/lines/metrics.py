@@ -105,29 +105,33 @@ class Payback(MetricExpr):
         return f"{self.line}.{'dpb' if self.rate is not None else 'pb'}"
 
     def helper_lines(self, sheet: str) -> list[Line]:
+        """Rows that compute the same payback in a spreadsheet (rule of returns.payback: 0 when
+        the cumulative flow is never negative, else the first return to >= 0 after being negative)."""
         p = self._prefix()
         flow: Expr = Ref(self.line)
         if self.rate is not None:
             flow = flow / (1 + self.rate) ** Period()
-        cum, reached, first, at = (f"{p}.{s}" for s in ("cum", "reached", "first", "at"))
+        cum, neg, reached, first, at = (f"{p}.{s}" for s in ("cum", "neg", "reached", "first", "at"))
         disc = " (discounted)" if self.rate is not None else ""
         zh = "折现" if self.rate is not None else ""
         return [
             Line(f"{p}.flow", flow, f"Cash flow{disc}", f"{zh}净现金流量", "CNY", sheet),
             Line(cum, Prev(Ref(cum)) + Ref(f"{p}.flow"), f"Cumulative cash flow{disc}",
                  f"累计{zh}净现金流量", "CNY", sheet),
-            Line(reached, Max(Prev(Ref(reached)), Ref(cum) >= 0), "Payback reached (flag)",
+            Line(neg, Max(Prev(Ref(neg)), Ref(cum) < 0), "Cumulative has been negative (flag)",
+                 "累计曾为负标志", "flag", sheet, fmt="flag"),
+            Line(reached, Max(Prev(Ref(reached)), Prev(Ref(neg)) * (Ref(cum) >= 0)), "Payback reached (flag)",
                  "已回收标志", "flag", sheet, fmt="flag"),
             Line(first, Ref(reached) - Prev(Ref(reached)), "First year payback reached (flag)",
                  "回收年标志", "flag", sheet, fmt="flag"),
-            Line(at, Where(Ref(first), Where(Period() > 0,
-                                             Period() + (0 - Prev(Ref(cum))) / Ref(f"{p}.flow"), 0), 0),
+            Line(at, Where(Ref(first), Period() + (0 - Prev(Ref(cum))) / Ref(f"{p}.flow"), 0),
                  "Interpolated payback in that year", "回收期（插值）", "years", sheet, fmt="ratio"),
         ]
 
     def xl(self, ctx):
         p = self._prefix()
-        return f'IF(SUM({ctx.row_range(p + ".first")})=0,"none",SUM({ctx.row_range(p + ".at")}))'
+        return (f'IF(SUM({ctx.row_range(p + ".neg")})=0,0,IF(SUM({ctx.row_range(p + ".first")})=0,"none",'
+                f'SUM({ctx.row_range(p + ".at")})))')
 
 
 _REDUCE = {"MIN": np.nanmin, "MAX": np.nanmax, "AVERAGE": np.nanmean, "SUM": np.nansum}
