@@ -83,6 +83,10 @@ def validate_case(doc: YamlDoc) -> Case:
 
 def load_case(path: str | Path) -> ResolvedCase:
     """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
+    from ..risk.montecarlo import validate_uncertainty
+
     doc = read_yaml(path)
     case = validate_case(doc)
-    return resolve(case, str(path), doc)
+    rc = resolve(case, str(path), doc)
+    validate_uncertainty(rc, doc)
+    return rc

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from .. import library
 from ..errors import InputError, Problem
 from ..yamlio import YamlDoc
-from .schema import (PARTIES, Case, GuaranteedSavings, SharedSavings, SourcedOverride)
+from .schema import (PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
 
 CASE_SOURCE = "case file"
 SIGNED = ("escalation", "growth", "decline", "margin_bp")
@@ -203,6 +203,9 @@ def _carbon(t: _Table, case: Case) -> None:
     year = c.target_year or case.case.start_year + n - 1
     t.add("carbon.target_period", min(max(year - case.case.start_year, 0), n - 1), "period",
           f"period of the target year {year}")
+    ies = isinstance(case.contract, Ies)
+    t.add("carbon.sell_export_attribute", float(case.contract.sell_gec_for_exports) if ies else 1.0, "flag",
+          CASE_SOURCE if ies else "default: the owner sells the green attribute of exported power")
     t.add("park.ets_covered", float(case.park.ets_covered), "flag", CASE_SOURCE)
     t.add("const.mj_per_kgce", 29.3076, "MJ/kgce", "GB/T 2589-2020: 1 kgce = 29,307.6 kJ")
     t.add("const.gj_per_mwh", 3.6, "GJ/MWh", "definition of the watt-hour (3.6 MJ/kWh)")
@@ -302,7 +305,9 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
     c = case.contract
     series: dict[str, list[float]] = {}
     units = {"term_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
-             "fee_per_yr": f"{cur}/yr", "terminal_value_multiple": "x"}
+             "fee_per_yr": f"{cur}/yr", "terminal_value_multiple": "x", "rent_per_yr": f"{cur}/yr",
+             "grid_capacity_charge_per_kw_month": f"{cur}/kW/month", "direct_line_kw": "kW",
+             "system_charge_per_kwh": f"{cur}/kWh"}
     for name in type(c).model_fields:
         v = getattr(c, name)
         if name == "type":
@@ -320,11 +325,11 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
 
 def _cost_split(t: _Table, case: Case, owner: str) -> None:
     split = case.cost_split
-    explicit = "cost_split" in case.model_fields_set
     for what in ("capex", "opex", "overrun"):
-        shares = getattr(split, what)
-        if not explicit and owner == "host":  # the host invests under guaranteed savings
-            shares = {"host": 1.0}
+        # a share the case does not give is paid by the owner (the host under guaranteed savings),
+        # also when the case gives the other shares
+        explicit = "cost_split" in case.model_fields_set and what in split.model_fields_set
+        shares = getattr(split, what) if explicit else {owner: 1.0}
         for p in PARTIES:
             t.add(f"cost_split.{what}.{p}", shares.get(p, 0.0), "fraction",
                   CASE_SOURCE if explicit else f"default: the {owner} pays")

@@ -25,7 +25,10 @@ from ..risk.paths import PathSpec
 
 
 def _rate(v: object) -> float:
-    return parse_rate(v)
+    r = parse_rate(v)
+    if r > 1:  # "110%" parses; a share or rate of this kind cannot exceed 100 %
+        raise ValueError(f"{v!r} is above 100%: this rate or share must lie between 0 and 1 (0%-100%)")
+    return r
 
 
 def _signed_rate(v: object) -> float:
@@ -134,7 +137,7 @@ class Asset(Strict):
 # ------------------------------------------------------------------------------------------------
 class ContractBase(Strict):
     term_years: int = Field(ge=1, le=60, description="Contract term from the first operation year, years")
-    rent_per_yr: float = Field(0.0, ge=0, le=1e10, description="Roof/land rent paid by the owner while it operates, currency/yr (escalates with inflation)")
+    rent_per_yr: float = Field(0.0, ge=0, le=1e10, description="Roof/land rent paid by the owner while it operates, currency/yr (escalates with inflation); to the host, or to the park platform under ies and when the host owns the assets")
     insurance_rate: Rate = Field(0.0, description="Insurance per year, fraction of the initial capex")
 
 
@@ -177,7 +180,7 @@ class Ies(ContractBase):
     type: Literal["ies"]
     tenant_tariff_discount: Rate = Field(0.1, description="Discount to the grid tariff for power sold to tenants")
     platform_fee_share: Rate = Field(0.03, description="Platform company's service fee, share of energy sales")
-    sell_gec_for_exports: bool = Field(True, description="Sell green certificates for exported green power")
+    sell_gec_for_exports: bool = Field(True, description="Sell the green attribute of exported power (GECs, or the green-power premium, as carbon.export_green_attribute says); false: not sold, and still never claimed by the park")
     terminal_value_multiple: float = Field(0.0, ge=0, le=20, description="Terminal value as a multiple of the last year's operating margin")
     grid_capacity_charge_per_kw_month: float = Field(0.0, ge=0, le=1000, description="Capacity-based transmission charge for near-site supply, currency/kW/month")
     direct_line_kw: float = Field(0.0, ge=0, le=1e8, description="Contracted capacity of the direct line, kW")
@@ -202,9 +205,9 @@ def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
 
 
 class CostSplit(Strict):
-    capex: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays the capex, shares summing to 1")
-    opex: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays O&M, shares summing to 1")
-    overrun: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays capex overruns, shares summing to 1")
+    capex: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays the capex, shares summing to 1; default: the owner (the host under guaranteed savings, else the provider) pays all")
+    opex: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays O&M, shares summing to 1; default: the owner (the host under guaranteed savings, else the provider) pays all")
+    overrun: Shares = Field(default_factory=lambda: {"provider": 1.0}, description="Who pays capex overruns, shares summing to 1; default: the owner (the host under guaranteed savings, else the provider) pays all")
 
     @field_validator("capex", "opex", "overrun")
     @classmethod
@@ -376,6 +379,18 @@ class Case(Strict):
             if t.tenor_years > n_op:
                 raise ValueError(f"financing.tranches.{tid}.tenor_years ({t.tenor_years}) is longer than "
                                  f"the operation period ({n_op})")
+        if self.financing.sll is not None:
+            first = self.case.start_year
+            last = first + self.case.construction_years + n_op - 1
+            seen = set()
+            for i, k in enumerate(self.financing.sll.kpis):
+                if k.kpi in seen:  # a second entry would silently replace the first one's targets
+                    raise ValueError(f"financing.sll.kpis[{i}]: kpi {k.kpi} is listed twice")
+                seen.add(k.kpi)
+                outside = sorted(y for y in k.targets if not first <= y <= last)
+                if outside:  # a target outside the model years would never be tested
+                    raise ValueError(f"financing.sll.kpis[{i}].targets: year {outside[0]} is outside the "
+                                     f"horizon {first}-{last} and would never be tested")
         shares = self.contract.provider_share if isinstance(self.contract, SharedSavings) else None
         if isinstance(shares, list) and len(shares) != self.contract.term_years:
             raise ValueError(f"contract.provider_share has {len(shares)} values; give one, or one per "

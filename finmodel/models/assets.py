@@ -108,11 +108,12 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         value_terms.append(used * KWH_PER_MWH * price["tariff"])
         market_terms.append(sh.flow(f"{pre}.export_rev", exp * KWH_PER_MWH * price["export"],
                                     f"{name}: export sales", f"{zh}：上网售电收入"))
+        sell = Scalar("carbon.sell_export_attribute")  # the park never claims it, sold or not
         if export_attribute == "gec":
-            market_terms.append(sh.flow(f"{pre}.green_rev", exp * price["gec"],
+            market_terms.append(sh.flow(f"{pre}.green_rev", exp * price["gec"] * sell,
                                         f"{name}: green certificates for exports", f"{zh}：上网电量绿证收入"))
         elif export_attribute == "green_power_trade":
-            market_terms.append(sh.flow(f"{pre}.green_rev", exp * KWH_PER_MWH * price["green_premium"],
+            market_terms.append(sh.flow(f"{pre}.green_rev", exp * KWH_PER_MWH * price["green_premium"] * sell,
                                         f"{name}: green-power premium on exports", f"{zh}：绿电交易溢价收入"))
         market_terms.append(sh.flow(f"{pre}.ccer_rev", s("ccer_eligible") * gen * Ref("c.grid_ef") * price["ccer"],
                                     f"{name}: CCER credits (eligible technologies only)", f"{zh}：CCER收入"))

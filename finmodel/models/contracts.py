@@ -21,7 +21,8 @@ eaas                       provider owns and operates; host pays (1 − discount
                            pays a penalty when availability falls below the guarantee
 ies                        provider sells on-site energy to tenants at a discount to their
                            avoided cost, sells surplus/certificates/DR to the market, pays the
-                           platform company a fee and rent; terminal value at the end
+                           platform company a fee and rent, and grid charges on its own
+                           direct-line supply; terminal value at the end
 =========================  ====================================================================
 
 The result is a :class:`ContractFlows`; :mod:`finmodel.models.parties` turns it into each
@@ -108,11 +109,14 @@ def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> 
 
 
 def _common_costs(sh: Sheet, flows: ContractFlows, tl: dict, assets: list) -> None:
-    """Rent to the host/platform and insurance, while the owner operates."""
+    """Rent and insurance, while the owner operates.  Rent goes to the host whose roof or land the
+    provider uses; under ies, and when the host itself owns the assets (guaranteed savings), to the
+    park platform company that leases the site."""
     c = Scalar
     rent = sh.flow("k.rent", c("contract.rent_per_yr") * tl["inflation"] * flows.owner_phase,
                    "Roof / land rent", "屋顶/场地租金")
-    flows.costs.append(Flow(rent, 0.0, "platform" if "k.platform_fee" in sh.model.lines else "host"))
+    landlord = "platform" if "k.platform_fee" in sh.model.lines or flows.owner == "host" else "host"
+    flows.costs.append(Flow(rent, 0.0, landlord))
     capex = Sum(*[c(f"assets.{i}.capacity") * c(f"assets.{i}.capex_per_unit") for i, _ in assets])
     ins = sh.flow("k.insurance", c("contract.insurance_rate") * capex * flows.owner_phase,
                   "Insurance", "保险费")
@@ -248,8 +252,11 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     base = Sum(*sales) + (Ref("k.market_rev") if any("market_revenue" in a for _, a in assets) else 0.0)
     fee = sh.flow("k.platform_fee", k("platform_fee_share") * base, "Platform service fee", "园区平台服务费")
     f.costs.append(Flow(fee, Scalar("market.vat_services"), "platform"))
+    # only the provider's own direct-line supply pays the system charge, not green power the park
+    # already receives by direct line from others (baseline direct_green_mwh)
+    own_direct = Sum(*[a["green_used_mwh"] * Scalar(f"assets.{i}.direct_line") for i, a in assets if "green_used_mwh" in a])
     grid = sh.flow("k.grid_charges", (k("grid_capacity_charge_per_kw_month") * 12 * k("direct_line_kw")
-                                      + k("system_charge_per_kwh") * KWH_PER_MWH * car["direct_mwh"]) * tl["contract"],
+                                      + k("system_charge_per_kwh") * KWH_PER_MWH * own_direct) * tl["contract"],
                    "Grid charges for near-site supply", "就近供电输配及系统运行费")
     f.costs.append(Flow(grid, Scalar("market.vat_electricity"), "market"))
     margin = Sum(*sales) + (Ref("k.market_rev") if any("market_revenue" in a for _, a in assets) else 0.0) \

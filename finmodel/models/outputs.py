@@ -80,7 +80,7 @@ def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, 
         base = m.line("pt.host_baseline_op", flows.host_baseline_cost * tl["operation"],
                       en="Host's baseline energy bill (operation)", zh="用户基准能源费用（运营期）",
                       unit=rc.case.case.currency, sheet="Parties", total=True)
-        out("host.savings_share", Ratio(Reduce("SUM", "pt.host"), Reduce("SUM", base.name)),
+        out("host.savings_share", Ratio(Reduce("SUM", parties["host"].name), Reduce("SUM", base.name)),
             en="Host's savings as a share of its baseline energy bill", zh="用户节省占基准能源费用比例",
             unit="fraction", fmt="pct")
     out("carbon.first_year_met", FirstWhere("c.meets_all", "t.year"), en="First year all indicators are met",

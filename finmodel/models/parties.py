@@ -2,7 +2,8 @@
 
 For every path and period: owner's equity + lender + tax authority + every other party =
 the system's cash flow, computed independently from the external lines only (value created at
-the host/tenants, sales to the market, less capex, O&M and bills paid to outsiders).  Transfers
+the host/tenants, sales to the market, the residual book value the owner recovers at the end,
+less capex, O&M and bills paid to outsiders).  Transfers
 between parties (tariffs, shares, fees, contributions, rent) cancel in that sum.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ PARTY_NAMES = {"provider": ("Provider (ESCO / service company)", "节能服务�
 
 def build_parties(sh: Sheet, m: Model, flows: ContractFlows, owner: str, wf: dict, vat: dict, cit: dict,
                   contrib: dict, others: list[str], capex_init: Ref, replacement: Ref, asset_opex: Ref,
-                  costs: list) -> dict[str, Ref]:
+                  costs: list, residual: Ref | None = None) -> dict[str, Ref]:
     out: dict[str, Ref] = {owner: wf["equity"]}
     for p in others:
         plus = [v for v, q in flows.values if q == p] + [f.line for f in costs if f.counterparty == p]
@@ -35,7 +36,7 @@ def build_parties(sh: Sheet, m: Model, flows: ContractFlows, owner: str, wf: dic
     out["tax"] = sh.flow("pt.tax", vat["payable"] + vat["surcharges"] + cit["cit"], "Tax authority: taxes received",
                          "税务机关：税收")
     external = ([f.line for f in flows.revenues if f.counterparty in ("market", "self")]
-                + [v for v, _ in flows.values])
+                + [v for v, _ in flows.values] + ([residual] if residual is not None else []))
     external_costs = ([f.line for f in costs if f.counterparty == "market"] + [c for c, _ in flows.party_costs]
                       + [capex_init, replacement, asset_opex])
     system = sh.flow("pt.system", Sum(*external) - Sum(*external_costs),
