@@ -50,6 +50,12 @@ def build_carbon(sh: Sheet, assets: list, tl: dict, pr: dict) -> dict:
                                 "Grid electricity before the measures", "措施前电网购电量", unit="MWh",
                                 fmt="qty", total=True)
     carrier("grid_mwh", "grid_electricity_mwh", "d_grid_mwh", "Grid electricity", "电网购电量", "MWh")
+    # the measures cannot cut grid purchases below zero; what they would cut beyond the park's own
+    # load is reported (it is not counted as used in the park)
+    r["excess_mwh"] = sh("c.excess_mwh", Max(0, -(b("grid_electricity_mwh") * growth
+                                                 + Sum(*[a.get0("d_grid_mwh") for _, a in assets]))),
+                         "On-site supply and savings beyond the park's grid purchases", "超出园区购电量的自供及节电量",
+                         unit="MWh", fmt="qty", total=True)
     carrier("gas_m3", "natural_gas_m3", "d_gas_m3", "Natural gas", "天然气", "m³")
     carrier("coal_t", "raw_coal_t", "d_coal_t", "Raw coal", "原煤", "t")
     carrier("heat_gj", "purchased_heat_gj", "d_heat_gj", "Purchased heat", "外购热力", "GJ")

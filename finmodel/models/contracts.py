@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..lines import Expr, Max, Ref, Scalar, Series, Sum
+from ..lines import Expr, Max, Period, Prev, Ref, RowTotal, Scalar, Series, Sum, Where
 from .assets import KWH_PER_MWH
 from .sheet import Sheet
 
@@ -90,6 +90,11 @@ def build_contract(sh: Sheet, case, techs: dict, assets: list, tl: dict, pr: dic
     builder = {"eaas": _eaas, "emc.shared_savings": _shared_savings, "emc.guaranteed_savings": _guaranteed,
                "emc.energy_cost_trusteeship": _trusteeship, "ies": _ies}[kind]
     flows = builder(sh, case, techs, assets, tl, pr, car)
+    # allowances saved by lower direct emissions belong to the emitters: the host, or the tenants
+    if flows.owner == "host":
+        flows.revenues.append(Flow(car["ets_value"], 0.0, "self"))
+    else:
+        flows.values.append((car["ets_value"], "tenants" if kind == "ies" else "host"))
     flows.host_baseline_cost = flows.host_baseline_cost or baseline_cost(sh, pr, car, "current")
     _common_costs(sh, flows, tl, assets)
     return flows
@@ -137,31 +142,54 @@ def _host_after_term(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) ->
 def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("provider", owner_phase=tl["contract"])
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
-    pay_lines = []
     for aid, a in assets:
-        s = lambda n: Scalar(f"assets.{aid}.{n}")  # noqa: E731
         # minimum take: the host pays for at least a share of the output at design performance
-        design = a["host_value"] / Max(s("availability") * s("performance_factor"), 1e-9)
-        pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid")) * Max(a["host_value"], k("min_take_share") * design)
+        pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid"))
+                      * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
                       * tl["contract"], f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
         f.revenues.append(Flow(pay, _vat(techs[aid].output_vat_class), "host"))
-        pay_lines.append(pay)
     sub = sh.flow("k.subscription", k("subscription_per_yr") * (1 + k("subscription_escalation")) ** Max(tl["op_year"] - 1, 0)
                   * tl["contract"], "Subscription fee", "固定订阅费")
     f.revenues.append(Flow(sub, Scalar("market.vat_services"), "host"))
     value = sh.flow("k.host_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
                     "Energy cost avoided during the term (host)", "合同期内节能效益（用户）")
     f.values.append((value, "host"))
-    penalties = [Max(0, k("availability_guarantee") - Scalar(f"assets.{i}.availability")
-                     * Scalar(f"assets.{i}.performance_factor"))
-                 * a["output_mwh"] / Max(Scalar(f"assets.{i}.availability") * Scalar(f"assets.{i}.performance_factor"), 1e-9)
+    penalties = [Max(0, k("availability_guarantee") - _achieved(i)) * _at_design(a["output_mwh"], i)
                  * k("penalty_per_mwh") for i, a in assets]
     pen = sh.flow("k.penalty", Sum(*penalties) * tl["contract"], "Availability penalty paid to the host",
                   "可用率违约金")
     f.costs.append(Flow(pen, 0.0, "host"))
     _market_revenue(sh, f, assets, tl)
     _host_after_term(sh, f, assets, tl)
+    _buyout(sh, tl)
     return f
+
+
+def _achieved(aid: str) -> Expr:
+    """Realised availability × performance of an asset (1 at design)."""
+    return Scalar(f"assets.{aid}.availability") * Scalar(f"assets.{aid}.performance_factor")
+
+
+def _at_design(line: Expr, aid: str) -> Expr:
+    """A quantity scaled back to design performance (0 when the asset achieves nothing)."""
+    return Where(_achieved(aid) > 0, line / _achieved(aid), 0)
+
+
+def _buyout(sh: Sheet, tl: dict) -> None:
+    """Termination / buy-out value by year (reference §2, EaaS): the larger of the book value and
+    the NPV at the provider's hurdle of the project cash flows still to come, plus breakage.
+
+    The NPV still to come is computed forwards: (1+r)^t × (PV of all flows − PV of flows to t)."""
+    r = Scalar("parties.provider.discount_rate")
+    pv = sh.flow("k.pv_after_tax", Ref("f.after_tax") / (1 + r) ** Period(),
+                 "Project cash flow after tax, discounted to period 0 at the provider's hurdle",
+                 "按节能服务公司基准收益率折现的税后现金流")
+    cum = sh.declare("k.pv_cum", "Cumulative discounted cash flow", "累计折现现金流")
+    sh.model.define(cum, Prev(cum) + pv)
+    remaining = sh("k.npv_remaining", (RowTotal(pv) - cum) * (1 + r) ** Period(),
+                   "NPV of the cash flows still to come", "剩余现金流净现值")
+    sh("k.buyout", tl["contract"] * Max(Ref("x.nbv"), remaining) * (1 + Scalar("contract.buyout_breakage_share")),
+       "Buy-out value if the host terminates at the end of the year", "用户提前回购价格（年末）")
 
 
 def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:

@@ -83,6 +83,8 @@ def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, 
         out("host.savings_share", Ratio(Reduce("SUM", parties["host"].name), Reduce("SUM", base.name)),
             en="Host's savings as a share of its baseline energy bill", zh="用户节省占基准能源费用比例",
             unit="fraction", fmt="pct")
+    out("carbon.excess_onsite_mwh", Reduce("SUM", "c.excess_mwh"), en="Supply and savings beyond the park's load",
+        zh="超出园区负荷的自供及节电量", unit="MWh", fmt="qty")
     out("carbon.first_year_met", FirstWhere("c.meets_all", "t.year"), en="First year all indicators are met",
         zh="三项指标首次全部达标年份", unit="year", fmt="year")
     out("carbon.first_year_intensity_met", FirstWhere("c.meets_intensity", "t.year"),

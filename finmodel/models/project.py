@@ -180,4 +180,4 @@ def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> N
 
 
 def _ratio(num, den):
-    return Where(den > 0, num / Max(den, 1e-9), Blank())
+    return Where(den > 0, num / den, Blank())

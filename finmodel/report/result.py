@@ -108,6 +108,8 @@ def yearly_frame(a: "Appraisal") -> pd.DataFrame:
     data["capex"] = [x + y for x, y in zip(_row(a, "f.capex_init"), _row(a, "f.replacement"))]
     for name in revenue_lines(a):
         data[name.removeprefix("k.")] = _row(a, name)
+    if "k.buyout" in a.base.lines:
+        data["buyout_value"] = _row(a, "k.buyout")
     frame = pd.DataFrame(data)
     return frame[["year", "revenue", "opex", "capex", "tax", "cfads", "debt_service", "dscr", "equity_cash_flow"]
                  + [c for c in frame.columns if c not in cols]]
@@ -139,6 +141,11 @@ def _flags(a: "Appraisal") -> list[dict]:
             flags.append(dict(asset=asset.id, metric=metric, value=v, typical_low=rng.low, typical_high=rng.high,
                               message=f"{asset.id}: " + text.format(v=v, lo=rng.low, hi=rng.high)
                               + f" for {tech.name_en}: {hint}"))
+    excess = float(a.base.output("carbon.excess_onsite_mwh")[0])
+    if excess > 0:
+        flags.append(dict(asset="park", metric="excess_onsite_mwh", value=excess, typical_low=0.0, typical_high=0.0,
+                          message=f"on-site supply and savings exceed the park's grid purchases by {excess:,.0f} MWh "
+                                  "over the horizon: check self_consumption_share and the baseline"))
     return flags
 
 
