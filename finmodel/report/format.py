@@ -171,6 +171,8 @@ def by_unit(v: Any, unit: str | None, lang: str = "en") -> str:
         return flag(v, lang)
     if u.startswith("fraction"):
         x = _finite(v)
+        if x is not None and abs(x) > 10:  # not a fraction whatever the unit says: print the number
+            return number(x, lang)
         if x is not None and x != 0 and abs(x) < 0.0001:
             return number(x * 100.0, lang) + "%"
         return pct(v, lang)

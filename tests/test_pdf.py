@@ -1,0 +1,365 @@
+"""The PDF report: every example renders in Chinese (and one in English with Monte Carlo,
+pricing and deal-zone sections), the key figures appear exactly as ``format.py`` formats them
+from the JSON, no placeholder leaks, every page rasterises, user text is escaped, the resource
+fetcher refuses anything outside the report's folders, and a failed render leaves no file."""
+from __future__ import annotations
+
+import copy
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from finmodel.engine import appraise
+from finmodel.report import format as F
+from finmodel.report import pdf as P
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "assumptions" / "examples").glob("*.yaml"))
+FIRST = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
+if not FIRST.exists() and EXAMPLES:  # pragma: no cover - the examples folder is curated elsewhere
+    FIRST = EXAMPLES[0]
+
+INJECTION = '<script>alert(1)</script><img src="file:///etc/passwd">'
+PLACEHOLDERS = [re.compile(r"\{\{"), re.compile(r"\{%"), re.compile(r"\bNone\b"), re.compile(r"\bnan\b", re.I),
+                re.compile(r"\binf\b")]
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdftoppm") is None,
+                                   reason="poppler-utils (pdftotext, pdftoppm) not installed")
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+# ------------------------------------------------------------------------------------------------
+_CACHE: dict[str, object] = {}
+
+
+def _appraisal(path: Path):
+    key = str(path)
+    if key not in _CACHE:
+        _CACHE[key] = appraise(path)
+    return _CACHE[key]
+
+
+def pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", str(path), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def page_count(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def rasterise(path: Path, tmp: Path) -> int:
+    """Render every page to PNG (like a reader's viewer would); return the number of images."""
+    out = tmp / "png"
+    out.mkdir(exist_ok=True)
+    res = subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(out / "page")], capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stderr
+    assert "Error" not in res.stderr, res.stderr
+    return len(list(out.glob("page-*.png")))
+
+
+def key_figures(doc: dict) -> list[str]:
+    """The decision numbers, formatted the way the report must print them."""
+    proj = doc["deterministic"]["project"]
+    figs = [F.pct(proj["equity_irr"]) if proj["equity_irr"] is not None else F.none_text("en"),
+            F.money(proj["npv"])]
+    if proj["min_dscr"] is not None:
+        figs.append(F.ratio(proj["min_dscr"]))
+    figs.append(F.intensity(doc["carbon"]["intensity_tco2_per_tce"][-1]))
+    for p, d in doc["deterministic"]["parties"].items():
+        if d["npv"] is not None:
+            figs.append(F.money(d["npv"]))
+    return figs
+
+
+def check_pdf(pdf: Path, doc: dict, tmp: Path, lang: str) -> str:
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+    text = pdf_text(pdf)
+    for fig in key_figures(doc):
+        if lang == "zh" and fig == "none":
+            fig = F.none_text("zh")
+        assert fig in text, f"{fig!r} missing from the {lang} PDF text"
+    for rx in PLACEHOLDERS:
+        m = rx.search(text)
+        assert m is None, f"placeholder {m.group(0)!r} in the PDF: …{text[max(0, m.start() - 80):m.end() + 80]}…"
+    n = page_count(pdf)
+    assert 8 <= n <= 45, n
+    assert rasterise(pdf, tmp) == n
+    return text
+
+
+def synthetic_monte_carlo(doc: dict) -> dict:
+    """A Monte Carlo block shaped like ``MonteCarlo.to_dict()`` (for the risk section layout)."""
+    rng = np.random.default_rng(3)
+    irr0 = doc["deterministic"]["project"]["equity_irr"] or 0.1
+    irr = rng.normal(irr0, 0.03, 2000)
+    npv = rng.normal(doc["deterministic"]["project"]["npv"], 2e6, 2000)
+    dscr = rng.normal(1.3, 0.15, 2000)
+
+    def q(x):
+        return {"mean": float(x.mean()), "std": float(x.std()), "se": float(x.std() / np.sqrt(x.size)),
+                **{f"p{p}": float(np.percentile(x, p)) for p in (5, 10, 50, 90, 95)}}
+    years = doc["yearly"]["year"]
+    cf = np.array([v or 0.0 for v in doc["yearly"]["cfads"]])
+    return {"paths": 2000, "seed": 11,
+            "metrics": {"project.equity_irr": q(irr), "project.npv": q(npv), "project.min_dscr": q(dscr)},
+            "probabilities": {"project.equity_irr<hurdle": 0.0123, "lender.min_dscr<lockup": 0.0456},
+            "fans": {"yearly.cfads": {"year": years, **{f"p{p}": (cf * (1 + (p - 50) / 200)).tolist()
+                                                        for p in (5, 10, 50, 90, 95)}}},
+            "tornado": [{"input": "assets.pv.capex_per_unit", "metric": "project.equity_irr", "low": irr0 + 0.03,
+                         "high": irr0 - 0.03, "base": irr0},
+                        {"input": "market.tariff_ci_cny_per_kwh", "metric": "project.equity_irr", "low": irr0 - 0.04,
+                         "high": irr0 + 0.04, "base": irr0}],
+            "convergence": {"project.equity_irr": {"se": 0.0007}}}
+
+
+# ------------------------------------------------------------------------------------------------
+# formatting
+# ------------------------------------------------------------------------------------------------
+def test_format_rules():
+    assert F.pct(0.16389168) == "16.39%"
+    assert F.money(2872029.488) == "2,872,029"
+    assert F.money_k(2872029.488) == "2,872"
+    assert F.ratio(1.15581998) == "1.16"
+    assert F.intensity(2.0513974) == "2.051"
+    assert F.years(8.830261) == "8.8"
+    assert F.year(2026.0) == "2026"
+    assert F.money(-0.4) == "0" and F.pct(-0.000001) == "0.00%"
+    assert F.money(-1234567.8) == "-1,234,568"
+    assert F.number(0.03412) == "0.03412" and F.number(1839.09) == "1,839.09" and F.number(16500000.0) == "16,500,000"
+    assert F.pct(None) == "none" and F.pct(None, "zh") == "未定义" and F.ratio(float("nan")) == "none"
+    assert F.by_unit(0.0045, "fraction/yr") == "0.45%" and F.by_unit(1.0, "flag", "zh") == "是"
+    assert F.undefined("zh", "why") == ("未定义", "why")
+
+
+def test_autoescape_is_on():
+    env = P.environment()
+    assert env.autoescape is True
+    html = env.from_string("{{ x }}").render(x=INJECTION)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# ------------------------------------------------------------------------------------------------
+# the fetcher
+# ------------------------------------------------------------------------------------------------
+def test_fetcher_serves_only_report_folders(tmp_path):
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    (charts / "chart-01.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    (charts / "notes.txt").write_text("x", encoding="utf-8")
+    outside = tmp_path / "secret.svg"
+    outside.write_text("<svg/>", encoding="utf-8")
+    os.symlink(outside, charts / "link.svg")
+    f = P.SafeFetcher([P.TEMPLATES, charts])
+
+    assert f.resolve((P.TEMPLATES / "report.css").as_uri()) == (P.TEMPLATES / "report.css").resolve()
+    resp = f.fetch((charts / "chart-01.svg").as_uri())
+    assert resp.read().startswith(b"<svg")
+    css = f((P.TEMPLATES / "report.css").as_uri())
+    assert "text/css" in (css.content_type if hasattr(css, "content_type") else css["mime_type"])
+
+    refused = ["file:///etc/passwd", "http://example.com/report.css", "https://example.com/x.svg",
+               "ftp://example.com/x.svg", "data:image/svg+xml,<svg/>", "file://evil.example.com/etc/passwd",
+               P.TEMPLATES.as_uri() + "/../pyproject.toml", P.TEMPLATES.as_uri() + "/%2e%2e/pyproject.toml",
+               (charts / "link.svg").as_uri(), (charts / "notes.txt").as_uri(), (charts / "missing.svg").as_uri(),
+               charts.as_uri(), "report.css", "//example.com/x.css"]
+    for url in refused:
+        with pytest.raises(P.RefusedURL):
+            f.fetch(url)
+    assert len(f.refused) == len(refused)
+
+
+def test_fetcher_used_by_weasyprint_refuses_outside_resources(tmp_path):
+    """WeasyPrint asks the fetcher; refused resources are left out and the PDF still renders."""
+    f = P.SafeFetcher([P.TEMPLATES, tmp_path])
+    html = ('<html><head><link rel="stylesheet" href="report.css">'
+            '<link rel="stylesheet" href="http://127.0.0.1:9/evil.css"></head>'
+            '<body><p>x</p><img src="file:///etc/passwd"><img src="https://example.com/a.png"></body></html>')
+    target = tmp_path / "t.pdf"
+    P._render_pdf(html, target, f)
+    assert target.exists()
+    assert "file:///etc/passwd" in f.refused
+    assert any(u.startswith("http://127.0.0.1") for u in f.refused)
+    assert any(u.startswith("https://example.com") for u in f.refused)
+    assert all(not u.endswith("report.css") for u in f.refused)
+
+
+# ------------------------------------------------------------------------------------------------
+# rendering the examples
+# ------------------------------------------------------------------------------------------------
+@needs_poppler
+@pytest.mark.slow
+@pytest.mark.parametrize("case", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_examples_render_in_chinese(case, tmp_path):
+    a = _appraisal(case)
+    doc = a.to_dict()
+    out = tmp_path / f"{case.stem}.pdf"
+    P.write_pdf(a, doc, out, lang="zh")
+    text = check_pdf(out, doc, tmp_path, "zh")
+    assert "执行摘要" in text and "目录" in text and "零碳园区" in text
+    assert "风险分析" not in text  # no Monte Carlo in the document, no risk section
+    assert not list(tmp_path.glob(".*.part"))
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_english_report_with_monte_carlo_pricing_and_deal_zone(tmp_path):
+    a = _appraisal(FIRST)
+    doc = copy.deepcopy(a.to_dict())
+    doc["monte_carlo"] = synthetic_monte_carlo(doc)
+    doc["pricing"] = {"field": "contract.discount_to_grid", "target": "provider.irr>=0.08@P90",
+                      "solution": 0.2213, "unit": "fraction"}
+    doc["dealzone"] = {"x": {"field": "contract.discount_to_grid", "values": [0.1, 0.2, 0.3]},
+                       "y": {"field": "assets.pv.capex_per_unit", "values": [2500, 3500]},
+                       "metric": "provider.irr", "z": [[0.2, 0.15, 0.1], [0.12, 0.08, 0.04]]}
+    out = tmp_path / "en.pdf"
+    P.write_pdf(a, doc, out, lang="en")
+    text = check_pdf(out, doc, tmp_path, "en")
+    for heading in ("Executive summary", "Contents", "Assumptions", "Financing", "Risk (Monte Carlo)",
+                    "Pricing and deal zone", "Method, conventions and audit trail"):
+        assert heading in text
+    mc = doc["monte_carlo"]
+    assert F.pct(mc["metrics"]["project.equity_irr"]["p50"]) in text  # P50 in the summary and risk table
+    assert F.pct(mc["probabilities"]["lender.min_dscr<lockup"]) in text  # probability of breach
+    assert F.pct(0.2213) in text  # recommended price
+    assert doc["audit"]["input_hash"] in text
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_monte_carlo_run_renders_its_risk_section(tmp_path):
+    """A real Monte Carlo run (the engine's own ``monte_carlo`` block and per-path values)."""
+    pytest.importorskip("finmodel.risk.montecarlo")
+    case = next((p for p in EXAMPLES if "sll" in p.stem or "ies" in p.stem), FIRST)
+    a = appraise(case, paths=400, seed=7)
+    doc = a.to_dict()
+    mc = doc["monte_carlo"]
+    assert mc and mc["paths"] == 400
+    out = tmp_path / "mc.pdf"
+    P.write_pdf(a, doc, out, lang="zh")
+    text = check_pdf(out, doc, tmp_path, "zh")
+    assert "风险分析" in text and "龙卷风图" in text and "扇形图" in text
+    irr = mc["metrics"]["project.equity_irr"]
+    assert F.pct(irr["p50"]) in text and F.pct(irr["p10"]) in text  # P50 and P90 (10th percentile)
+    breach = mc["probabilities"].get("lender.min_dscr<lockup")
+    if breach is not None:
+        assert F.pct(breach) in text
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_case_without_debt(tmp_path):
+    case = yaml.safe_load(FIRST.read_text(encoding="utf-8"))
+    case["financing"] = {}
+    path = tmp_path / "nodebt.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    a = appraise(path)
+    doc = a.to_dict()
+    assert doc["deterministic"]["project"]["min_dscr"] is None
+    out = tmp_path / "nodebt.pdf"
+    P.write_pdf(a, doc, out, lang="zh")
+    text = check_pdf(out, doc, tmp_path, "zh")
+    assert "本案例无债务融资" in text
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path, monkeypatch):
+    case = yaml.safe_load(FIRST.read_text(encoding="utf-8"))
+    case["case"]["name"] = INJECTION
+    case["case"].pop("name_zh", None)
+    case["case"]["notes"] = "notes " + INJECTION
+    case["park"]["name"] = "park " + INJECTION
+    case.setdefault("parties", {}).setdefault("provider", {})["name"] = "<b>ESCO</b>"
+    path = tmp_path / "inject.yaml"
+    path.write_text(yaml.safe_dump(case, allow_unicode=True), encoding="utf-8")
+    a = appraise(path)
+    doc = a.to_dict()
+    assert doc["case"] == INJECTION
+
+    seen: list[P.SafeFetcher] = []
+    real = P._render_pdf
+
+    def spy(html, target, fetcher):
+        assert "<script>" not in html and '<img src="file:///etc/passwd">' not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        seen.append(fetcher)
+        real(html, target, fetcher)
+
+    monkeypatch.setattr(P, "_render_pdf", spy)
+    out = tmp_path / "inject.pdf"
+    P.write_pdf(a, doc, out, lang="en")
+    assert seen and seen[0].refused == []  # the escaped <img> is text: nothing was even requested
+    text = pdf_text(out)
+    flat = re.sub(r"\s+", "", text)
+    assert re.sub(r"\s+", "", INJECTION) in flat  # visible as text
+    assert "<b>ESCO</b>" in text
+
+
+# ------------------------------------------------------------------------------------------------
+# atomic output
+# ------------------------------------------------------------------------------------------------
+def test_failed_render_leaves_no_file(tmp_path, monkeypatch):
+    import weasyprint
+
+    a = _appraisal(FIRST)
+    doc = a.to_dict()
+
+    def broken(self, target=None, *args, **kwargs):
+        Path(target).write_bytes(b"%PDF-1.7 partial")
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    target = tmp_path / "report.pdf"
+    with pytest.raises(RuntimeError, match="renderer crashed"):
+        P.write_pdf(a, doc, target, lang="zh")
+    assert list(tmp_path.iterdir()) == []
+
+    target.write_bytes(b"previous report")
+    with pytest.raises(RuntimeError):
+        P.write_pdf(a, doc, target, lang="en")
+    assert target.read_bytes() == b"previous report"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
+
+
+def test_bad_language_is_refused(tmp_path):
+    a = _appraisal(FIRST)
+    with pytest.raises(ValueError):
+        P.write_pdf(a, a.to_dict(), tmp_path / "x.pdf", lang="fr")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_condensed_years_and_selected_years():
+    assert P.year_groups(21, 1) == [[i] for i in range(21)]
+    groups = P.year_groups(32, 2)
+    assert groups[:12] == [[i] for i in range(12)]
+    assert groups[-1] == [31]
+    assert sorted(i for g in groups for i in g) == list(range(32))
+    assert max(len(g) for g in groups) == 5
+    assert P.selected_years(21, 1) == [0, 1, 6, 11, 16, 20]
+
+
+def test_verdict_is_plain_words_from_the_numbers():
+    a = _appraisal(FIRST)
+    doc = a.to_dict()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = P.Ctx(a, doc, "en", Path(tmp))
+        lines = P.verdict(ctx)
+    proj = doc["deterministic"]["project"]
+    first = lines[0]
+    assert F.pct(proj["equity_irr"]) in first
+    hurdle = next(x["value"] for x in doc["assumptions"] if x["field"] == f"parties.{doc['owner']}.discount_rate")
+    assert F.pct(hurdle) in first
+    assert ("clears" in first) == (proj["equity_irr"] >= hurdle)
+    if proj["min_dscr"] is not None:
+        assert any(F.ratio(proj["min_dscr"]) in line for line in lines)
