@@ -81,6 +81,19 @@ def prepare(rc: ResolvedCase) -> tuple[Model, Inputs, Sizing]:
     return model, inputs, sizing
 
 
+def record_solved(rc: ResolvedCase, inputs: Inputs) -> ResolvedCase:
+    """The resolved case with the values finmodel solved (debt size, sculpting DSCR) filled in,
+    so the assumptions table shows what the model used."""
+    from dataclasses import replace
+
+    solved = {k: float(inputs.scalars[k][0, 0]) for k, a in rc.assumptions.items()
+              if a.source.startswith("solved by finmodel") and k in inputs.scalars}
+    out = replace(rc, assumptions=dict(rc.assumptions))
+    for k, v in solved.items():
+        out.assumptions[k] = replace(rc.assumptions[k], value=v)
+    return out
+
+
 def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEFAULT_SEED,
              progress: bool = False, chunk_size: int | None = None) -> Appraisal:
     """Appraise a case: the deterministic base case, and Monte Carlo when ``paths`` > 1.
@@ -89,6 +102,7 @@ def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEF
     """
     rc = load_case(case) if isinstance(case, (str, Path)) else case
     model, inputs, sizing = prepare(rc)
+    rc = record_solved(rc, inputs)
     base = model.evaluate(inputs)
     result = Appraisal(rc, model, inputs, base, sizing, seed, paths)
     if paths > 1:

@@ -7,13 +7,19 @@ The binding one of three constraints sets the debt (reported as ``sizing_constra
   from ever exceeding the cost it funds (a known failure of other tools);
 * **dscr**: the largest debt whose DSCR meets the target in every repayment year.  For sculpted
   repayment the balance at the end of construction is the present value, at each tranche's
-  rate, of share × CFADS_t / DSCR over its repayment years [S10]; for annuity and equal
-  principal the debt is scaled until the minimum DSCR equals the target;
+  rate, of share × CFADS_t / DSCR over its repayment years, discounted from the start of
+  repayment (interest-only grace years leave the balance unchanged) [S10], and less where
+  interest alone would exceed share × CFADS_t / DSCR (principal is never negative), so the DSCR
+  is never below the target; for annuity and equal principal the debt is scaled until the
+  minimum DSCR equals the target;
 * **amount**: a given amount (still bounded by the cost).
 
-CFADS depends on the debt through the interest tax shield, so the size is found by fixed-point
-iteration (a few evaluations of the one-path model); the sculpted principal schedule is then
-fixed for every Monte Carlo path, as a real repayment schedule is.
+The sculpted principal is found year by year from the tranche's balance (principal_t =
+share × CFADS_t / DSCR − rate_t × balance_{t−1}), so one evaluation gives the exact schedule
+for its CFADS.  CFADS depends on the debt through the interest tax shield, so the size, the
+sculpting DSCR and the schedule are found by fixed-point iteration until all three settle (a
+few evaluations of the one-path model); the sculpted principal schedule is then fixed for
+every Monte Carlo path, as a real repayment schedule is.
 """
 from __future__ import annotations
 
@@ -49,30 +55,53 @@ def _set_debt(inputs: Inputs, amount: float) -> None:
 
 
 def _sculpt(rc: ResolvedCase, model: Model, inputs: Inputs, values, dscr: float) -> dict[str, np.ndarray]:
-    """Principal schedule per sculpted tranche: share × CFADS / dscr − interest, on this evaluation."""
+    """Principal schedule per sculpted tranche: share × CFADS / dscr − interest on the balance the
+    schedule itself leaves, stepped year by year from the balance at the end of construction
+    (CFADS and rates from this evaluation)."""
     out = {}
+    cod = rc.n_construction - 1
+    cfads = values.line("f.cfads_dscr")[0]
     for tid, t in rc.case.financing.tranches.items():
         if t.repayment != "sculpted":
             continue
         share = rc.value(f"financing.{tid}.share_of_debt")
-        cfads = values.line("f.cfads_dscr")[0]
-        interest = values.line(f"d.{tid}.interest_paid")[0]
+        rate = values.line(f"d.{tid}.rate")[0]
         repay = values.line(f"d.{tid}.repaying")[0]
-        out[tid] = repay * np.maximum(0.0, share * cfads / dscr - interest)
+        balance = float(values.line(f"d.{tid}.close")[0][cod])
+        principal = np.zeros(rc.n_periods)
+        for p in range(cod + 1, rc.n_periods):
+            if repay[p]:
+                principal[p] = min(balance, max(0.0, share * cfads[p] / dscr - rate[p] * balance))
+                balance -= principal[p]
+        out[tid] = principal
     return out
 
 
 def _pv_capacity(rc: ResolvedCase, values, dscr: float, tranches: list[str]) -> float:
-    """Balance at the end of construction that share × CFADS / dscr repays, over ``tranches``."""
+    """Largest balance at the end of construction that debt service of at most C_t = share ×
+    CFADS_t / dscr repays over each tranche's repayment years with no negative principal, summed
+    over ``tranches``.  Stepped back from maturity (B = 0 after the last repayment year):
+
+        B_{t−1} = min((B_t + C_t) / (1 + r_t),  C_t / r_t)
+
+    i.e. the present value of C at the tranche's rate, discounted from the start of repayment
+    (construction and grace years leave the balance unchanged: IDC is in it, grace interest is
+    paid), unless interest alone would exceed C_t — then the balance must be down to C_t / r_t
+    by then.  Homogeneous in C, so capacity(dscr) = capacity(1) / dscr."""
     total = 0.0
-    nc = rc.n_construction
+    cfads = values.line("f.cfads_dscr")[0]
     for tid in tranches:
         share = rc.value(f"financing.{tid}.share_of_debt")
         rate = values.line(f"d.{tid}.rate")[0]
         repay = values.line(f"d.{tid}.repaying")[0]
-        cfads = values.line("f.cfads_dscr")[0]
-        df = np.cumprod(np.where(np.arange(rc.n_periods) >= nc, 1 / (1 + rate), 1.0))
-        total += float((share * cfads / dscr * repay * df).sum())
+        b = 0.0
+        for p in range(rc.n_periods - 1, rc.n_construction - 1, -1):
+            if repay[p]:
+                c = max(0.0, share * cfads[p] / dscr)
+                b = (b + c) / (1 + rate[p])
+                if rate[p] > 0:
+                    b = min(b, c / rate[p])
+        total += b
     return total
 
 
@@ -93,15 +122,25 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     constraint = "amount" if method == "amount" else "gearing"
     dscr = target
     it = 0
+    cod = rc.n_construction - 1
+    sched: dict[str, np.ndarray] = {}
     for it in range(1, MAX_ITER + 1):
         _set_debt(inputs, amount)
+        moved = 0.0  # largest change of a sculpted principal this iteration
         if sculpted:
             values = model.evaluate(inputs)
-            sched = _sculpt(rc, model, inputs, values, dscr)
-            for tid, p in sched.items():
+            # sculpt at the DSCR that repays this amount's balances (set by draws and IDC, not by
+            # the schedule), so schedule and balance always match
+            balance = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
+            pv_cfads = _pv_capacity(rc, values, 1.0, sculpted)
+            dscr = pv_cfads / balance if balance > 0 and pv_cfads > 0 else target
+            new_sched = _sculpt(rc, model, inputs, values, dscr)
+            for tid, p in new_sched.items():
+                old = sched.get(tid)
+                moved = max(moved, float(np.abs(p - old).max()) if old is not None else np.inf)
                 inputs.set_series(f"financing.{tid}.sculpted_principal", p)
+            sched = new_sched
         values = model.evaluate(inputs)
-        cod = rc.n_construction - 1
         balance_cod = float(values.line("d.close")[0][cod])
         sculpted_cod = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
         if method == "dscr":
@@ -109,18 +148,21 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
                 capacity_cod = _pv_capacity(rc, values, target, sculpted)
                 dscr_amount = amount * capacity_cod / balance_cod if balance_cod > 0 else 0.0
             else:
-                min_dscr = float(np.nanmin(values.line("w.dscr")[0]))
-                dscr_amount = amount * min_dscr / target
+                dscr_line = values.line("w.dscr")[0]
+                # no debt service at all (no debt yet): nothing to scale; a DSCR ≤ 0 allows no debt
+                min_dscr = float(np.nanmin(dscr_line)) if np.isfinite(dscr_line).any() else 0.0
+                dscr_amount = max(0.0, amount * min_dscr / target)
             new_amount = min(dscr_amount, cap)
             constraint = "dscr" if dscr_amount < cap else "gearing"
         else:
             new_amount = amount
         if sculpted:
             pv_cfads = _pv_capacity(rc, values, 1.0, sculpted)
-            new_dscr = pv_cfads / sculpted_cod if sculpted_cod > 0 else target
+            new_dscr = pv_cfads / sculpted_cod if sculpted_cod > 0 and pv_cfads > 0 else target
         else:
             new_dscr = dscr
-        converged = abs(new_amount - amount) <= TOL * max(1.0, amount) and abs(new_dscr - dscr) <= TOL * dscr
+        converged = (abs(new_amount - amount) <= TOL * max(1.0, amount) and abs(new_dscr - dscr) <= TOL * dscr
+                     and moved <= TOL * max(1.0, amount))
         amount, dscr = new_amount, new_dscr
         if converged:
             break

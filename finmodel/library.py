@@ -420,6 +420,11 @@ MIN_TAX_LIFE_YEARS: dict[str, int] = {
 """Minimum depreciation lives for CIT (企业所得税法实施条例 Art. 60)."""
 
 
+def component_key(component: str) -> str:
+    """Identifier form of a replacement component name ("string inverters" -> "string_inverters")."""
+    return re.sub(r"[^a-z0-9]+", "_", component.lower()).strip("_") or "component"
+
+
 class Replacement(_Model):
     """A component replaced during the life (inverters, battery cells, stacks, membranes …)."""
 

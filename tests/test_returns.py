@@ -15,6 +15,7 @@ from finmodel.finance.returns import (
     NOT_CONVERGED,
     NOT_FINITE,
     NOT_PAID_BACK,
+    NOTHING_INVESTED,
     SAME_SIGN,
     SEVERAL_ROOTS,
     UNDEFINED_REASONS,
@@ -197,7 +198,7 @@ def test_irr_undefined_cases(flows, code):
 
 def test_reason_texts_cover_all_codes():
     codes = [DEFINED, SAME_SIGN, NO_ROOT_IN_RANGE, SEVERAL_ROOTS, NOT_PAID_BACK, NOT_FINITE,
-             ALL_ZERO, NOT_CONVERGED]
+             ALL_ZERO, NOT_CONVERGED, NOTHING_INVESTED]
     assert sorted(UNDEFINED_REASONS) == sorted(codes) == list(range(len(codes)))
     assert UNDEFINED_REASONS[DEFINED] == ""
     assert all(UNDEFINED_REASONS[c] for c in codes if c != DEFINED)
@@ -484,7 +485,7 @@ def test_irr_batched_equals_one_by_one():
 #    t* = 1; 1 + 100/150 = 1.666...
 # E: cf   -0.3  0.1  0.1  0.1      (C_3 = -2.8e-17 in floating point: zero within rounding)
 #    t* = 3; 3 + 0.1/0.1 = 4.0
-# F: cf    10    0    5            never negative -> 0
+# F: cf    10    0    5            never negative -> nothing invested, code 8
 # G: cf  -100   30   30   30       C_3 = -10 -> not reached, code 4
 # H: cf  -100                      single year -> not reached, code 4
 STATIC_TABLE = [
@@ -493,8 +494,8 @@ STATIC_TABLE = [
     ([0, -100, 60, 60], 3 + 40 / 60, DEFINED),
     ([-100, 150, -200, 10], 1 + 100 / 150, DEFINED),
     ([-0.3, 0.1, 0.1, 0.1], 4.0, DEFINED),
-    ([10, 0, 5], 0.0, DEFINED),
-    ([0, 0, 0], 0.0, DEFINED),
+    ([10, 0, 5], np.nan, NOTHING_INVESTED),
+    ([0, 0, 0], np.nan, NOTHING_INVESTED),
     ([-100, 30, 30, 30], np.nan, NOT_PAID_BACK),
     ([-100], np.nan, NOT_PAID_BACK),
     ([-100, np.nan, 200], np.nan, NOT_FINITE),

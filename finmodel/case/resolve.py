@@ -22,6 +22,8 @@ SIGNED = ("escalation", "growth", "decline", "margin_bp")
 POSITIVE = ("life_years", "every_years", "book_life_years", "efficiency_or_cop", "round_trip_efficiency",
             "duration_hours", "kwh_per_kg_h2", "displaced_efficiency")
 """Assumptions that must be > 0 (they divide)."""
+WHOLE = ("life_years", "every_years", "commissioning_year")
+"""Assumptions counted in whole periods (the model shifts lines by them)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class _Table:
                 problem = f"{value} is not a fraction between 0 and 1 (write 0.08 or \"8%\")"
             elif key.endswith(POSITIVE) and value <= 0:
                 problem = f"must be greater than 0 (got {value:g})"
+            elif key.endswith(WHOLE) and not float(value).is_integer():
+                problem = f"must be a whole number of years (got {value:g})"
             elif value < 0 and not key.endswith(SIGNED):
                 problem = f"must not be negative (got {value:g})"
             elif abs(value) > 1e12:
@@ -292,8 +296,9 @@ def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
         y = t.items[region_yield]
         t.add(f"{p}.yield_hours", y.value, y.unit, y.source)
     for r in tech.replacements:
-        _sourced(t, f"{p}.replace_{r.component}_every_years", r.every_years)
-        _sourced(t, f"{p}.replace_{r.component}_cost_fraction", r.cost_fraction_of_capex)
+        key = library.component_key(r.component)
+        _sourced(t, f"{p}.replace_{key}_every_years", r.every_years)
+        _sourced(t, f"{p}.replace_{key}_cost_fraction", r.cost_fraction_of_capex)
     t.add(f"{p}.self_consumption_share", a.self_consumption_share, "fraction", CASE_SOURCE)
     t.add(f"{p}.displaced_efficiency", a.displaced_efficiency, "fraction", CASE_SOURCE)
     t.add(f"{p}.demand_reduction_share", a.demand_reduction_share, "fraction", CASE_SOURCE)
@@ -340,7 +345,8 @@ def _financing(t: _Table, case: Case, cur: str) -> None:
     s = f.sizing
     t.add("financing.max_gearing", s.max_gearing, "fraction", CASE_SOURCE)
     t.add("financing.target_dscr", s.target_dscr, "x", CASE_SOURCE)
-    t.add("financing.sculpt_dscr", s.target_dscr, "x", "solved by finmodel: DSCR the sculpted schedule is set on")
+    if any(tr.repayment == "sculpted" for tr in f.tranches.values()):
+        t.add("financing.sculpt_dscr", s.target_dscr, "x", "solved by finmodel: DSCR the sculpted schedule is set on")
     t.add("financing.debt_amount", s.amount or 0.0, cur,
           CASE_SOURCE if s.method == "amount" else "solved by finmodel (debt sizing)")
     t.add("financing.dsra_months", f.dsra_months, "months", CASE_SOURCE)
@@ -402,3 +408,6 @@ def _parties(t: _Table, case: Case) -> None:
         info = case.parties.get(p)
         rate = info.discount_rate if info else case.case.discount_rate
         t.add(f"parties.{p}.discount_rate", rate, "fraction", CASE_SOURCE)
+    # a lender values its loans against its marginal cost of funds, taken as the 1-year LPR
+    lpr = t.items["market.lpr_1y"]
+    t.add("parties.lender.discount_rate", lpr.value, lpr.unit, f"1-year LPR as the lenders' cost of funds: {lpr.source}")

@@ -9,7 +9,8 @@ Tranche mechanics (period-end flows; operation year k = 1, 2 …; tenor n incl. 
   - annuity:          PMT(rate_t, n − k + 1, opening) − interest_t (re-levelled if the rate moves)
   - equal principal:  opening / (n − k + 1)
   - sculpted:         a schedule fixed at financial close, principal_t = share × CFADS_t / target
-    DSCR − interest_t on the base case (Bodmer; [S10]); solved by :mod:`finmodel.financing`;
+    DSCR − interest_t on the base case, never negative (Bodmer; [S10]); solved by
+    :mod:`finmodel.financing`;
 * fees: upfront on the commitment at close; commitment fee on the undrawn amount.
 
 Cover ratios (project-finance practice [S10]; national method 偿债备付率 and 利息备付率):
@@ -22,8 +23,9 @@ Cover ratios (project-finance practice [S10]; national method 偿债备付率 an
 Reserves and waterfall: DSRA target = months/12 × next period's debt service; funded at close
 from equity, used to cover shortfalls, topped up from cash, released when the target falls
 (fully at maturity).  Distributions are locked up while CFADS < lock-up DSCR × debt service and
-released once the test passes again; an event of default is a period with CFADS < default DSCR ×
-debt service that the DSRA cannot cover.
+released once the test passes again (and at the end of the horizon, so no cash stays trapped);
+an event of default is a period with CFADS < default DSCR × debt service that the DSRA cannot
+cover.
 """
 from __future__ import annotations
 
@@ -75,10 +77,13 @@ def build_tranche(sh: Sheet, tid: str, repayment: str, tl: dict, sll_adj_bp: Ref
                         f"{tid}: upfront and commitment fees", f"{tid}：前端费及承诺费")
     r["service"] = sh.flow(f"{p}.service", r["interest_paid"] + r["principal"], f"{tid}: debt service", f"{tid}：还本付息")
     if repayment == "sculpted" and cfads is not None:
-        target = s("share_of_debt") * cfads / Scalar("financing.sculpt_dscr") - r["interest_paid"]
+        # the sizing rule: principal = share × CFADS / DSCR − interest, never negative, at most the balance
+        target = Min(r["open"], Max(0, s("share_of_debt") * cfads / Scalar("financing.sculpt_dscr")
+                                    - r["interest_paid"]))
         r["sculpt_gap"] = sh(f"{p}.sculpt_gap", r["repay_flag"] * (1 - Eq(k, s("tenor_years")))
                              * (r["principal"] - target),
-                             f"{tid}: sculpted principal minus share × CFADS / sculpting DSCR − interest (0 on the base case)",
+                             f"{tid}: sculpted principal minus min(balance, max(0, share × CFADS / sculpting DSCR − "
+                             f"interest)) (0 on the base case)",
                              f"{tid}：雕刻还款校验差额")
     return r
 
@@ -130,7 +135,10 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
     distributable = cash_after + use - fund * tl["operation"] + release
     trap = sh.flow("w.trapped", locked * Max(0, distributable), "Cash trapped by lock-up", "锁定现金")
     lock_close = sh.declare("w.lockup_close", "Lock-up account, closing", "锁定账户期末余额")
-    lock_release = sh.flow("w.lockup_release", (1 - locked) * Prev(lock_close), "Lock-up release", "锁定现金释放")
+    # released once the test passes again, and all of it at the end of the horizon (nothing stays trapped)
+    lock_release = sh.flow("w.lockup_release",
+                           Where(tl["last"], Prev(lock_close) + trap, (1 - locked) * Prev(lock_close)),
+                           "Lock-up release", "锁定现金释放")
     sh.model.define(lock_close, Prev(lock_close) + trap - lock_release)
     r["locked"] = locked
     below_default = (ds > 0) * (cfads_dscr < Scalar("financing.default_dscr") * ds)

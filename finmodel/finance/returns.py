@@ -80,7 +80,8 @@ start of construction, the construction year counting as a full year and the fra
 ``t*`` interpolated linearly.  For example ``-100`` in year 0 and ``+25`` in years 1..8 gives
 ``5.0`` (years 0 to 4 inclusive), not 4.0 (which would count from the end of construction).
 
-* A path whose cumulative cash flow is never negative (nothing at risk) has payback 0.
+* A path whose cumulative cash flow is never negative has no payback (nothing was invested):
+  NaN with code 8, reported as "none" with that reason rather than a misleading 0.
 * Only the first return to non-negative cumulative cash counts; a later dip (e.g. a replacement
   outlay) does not change the result.
 * A cumulative sum that is zero up to its rounding error (``(t + 2) * eps * sum |cf|``) counts as
@@ -113,6 +114,7 @@ NOT_PAID_BACK = 4
 NOT_FINITE = 5
 ALL_ZERO = 6
 NOT_CONVERGED = 7
+NOTHING_INVESTED = 8
 
 UNDEFINED_REASONS: dict[int, str] = {
     DEFINED: "",
@@ -123,6 +125,7 @@ UNDEFINED_REASONS: dict[int, str] = {
     NOT_FINITE: "the cash flows or the discount rate contain NaN or infinite values",
     ALL_ZERO: "all cash flows are zero, so every rate makes NPV zero",
     NOT_CONVERGED: "the IRR iteration did not converge within the iteration limit",
+    NOTHING_INVESTED: "the cumulative cash flow is never negative: nothing is invested, so nothing is paid back",
 }
 
 # Grid for paths whose number of IRRs is not settled by the sign rules; 2049 points over the
@@ -567,8 +570,8 @@ def _payback_years(flows: np.ndarray) -> MetricResult:
         fraction = np.minimum(
             -cumulative[rows, np.maximum(t_star - 1, 0)] / flows[rows, t_star], 1.0
         )
-    value = np.where(never_negative, 0.0, np.where(reached, t_star + fraction, np.nan))
-    reason = np.where(never_negative | reached, DEFINED, NOT_PAID_BACK).astype(np.int8)
+    value = np.where(reached, t_star + fraction, np.nan)
+    reason = np.where(never_negative, NOTHING_INVESTED, np.where(reached, DEFINED, NOT_PAID_BACK)).astype(np.int8)
     value[~finite] = np.nan
     reason[~finite] = NOT_FINITE
     return MetricResult(value, reason)

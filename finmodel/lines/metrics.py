@@ -105,8 +105,8 @@ class Payback(MetricExpr):
         return f"{self.line}.{'dpb' if self.rate is not None else 'pb'}"
 
     def helper_lines(self, sheet: str) -> list[Line]:
-        """Rows that compute the same payback in a spreadsheet (rule of returns.payback: 0 when
-        the cumulative flow is never negative, else the first return to >= 0 after being negative)."""
+        """Rows that compute the same payback in a spreadsheet (rule of returns.payback: the first
+        return to >= 0 after being negative; none when never negative or never returned)."""
         p = self._prefix()
         flow: Expr = Ref(self.line)
         if self.rate is not None:
@@ -130,8 +130,7 @@ class Payback(MetricExpr):
 
     def xl(self, ctx):
         p = self._prefix()
-        return (f'IF(SUM({ctx.row_range(p + ".neg")})=0,0,IF(SUM({ctx.row_range(p + ".first")})=0,"none",'
-                f'SUM({ctx.row_range(p + ".at")})))')
+        return (f'IF(SUM({ctx.row_range(p + ".first")})=0,"none",SUM({ctx.row_range(p + ".at")}))')
 
 
 _REDUCE = {"MIN": np.nanmin, "MAX": np.nanmax, "AVERAGE": np.nanmean, "SUM": np.nansum}

@@ -28,6 +28,7 @@ Physics per technology kind (all × availability × performance factor × degrad
 from __future__ import annotations
 
 from ..lines import Eq, Expr, Max, Min, Mod, Ref, Scalar, Sum
+from ..library import component_key
 from .sheet import Sheet
 
 KWH_PER_MWH = 1000.0  # unit conversion, not an assumption
@@ -86,8 +87,9 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                              f"{name}: capex overrun", f"{zh}：投资超支")
     reps = []
     for r in tech.replacements:
-        every = s(f"replace_{r.component}_every_years")
-        reps.append(cap * s("capex_per_unit") * s(f"replace_{r.component}_cost_fraction")
+        key = component_key(r.component)
+        every = s(f"replace_{key}_every_years")
+        reps.append(cap * s("capex_per_unit") * s(f"replace_{key}_cost_fraction")
                     * (k >= 1) * Eq(Mod(k, every), 0) * (tl["op_year"] < Scalar("case.operation_years")))
     if reps:
         out["replacement"] = sh.flow(f"{pre}.replacement", Sum(*reps), f"{name}: replacements (incl. VAT)",

@@ -9,6 +9,7 @@ and average DSCR, LLCR and PLCR at the end of construction [S10].
 from __future__ import annotations
 
 from ..lines import Blank, Min, Scalar, Where
+from .parties import PARTY_NAMES
 from ..lines.metrics import At, FirstWhere, Irr, Npv, Payback, Ratio, Reduce, SumProduct
 
 
@@ -70,12 +71,14 @@ def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, 
     for p, line in parties.items():
         if p == "tax":
             continue
-        prate = S("market.lpr_5y") if p == "lender" else S(f"parties.{p}.discount_rate")
-        out(f"{p}.irr", Irr(line.name), en=f"{p}: IRR", zh=f"{p}：内部收益率", unit="fraction", fmt="pct")
-        out(f"{p}.npv", Npv(prate, line.name), en=f"{p}: NPV", zh=f"{p}：净现值", unit=rc.case.case.currency)
-        out(f"{p}.payback_years", Payback(line.name), en=f"{p}: payback", zh=f"{p}：投资回收期", unit="years", fmt="ratio")
-        out(f"{p}.discounted_payback_years", Payback(line.name, prate), en=f"{p}: dynamic payback",
-            zh=f"{p}：动态投资回收期", unit="years", fmt="ratio")
+        prate = S(f"parties.{p}.discount_rate")
+        en, zh = PARTY_NAMES[p]
+        out(f"{p}.irr", Irr(line.name), en=f"{en}: IRR", zh=f"{zh}：内部收益率", unit="fraction", fmt="pct")
+        out(f"{p}.npv", Npv(prate, line.name), en=f"{en}: NPV", zh=f"{zh}：净现值", unit=rc.case.case.currency)
+        out(f"{p}.payback_years", Payback(line.name), en=f"{en}: payback", zh=f"{zh}：投资回收期", unit="years",
+            fmt="ratio")
+        out(f"{p}.discounted_payback_years", Payback(line.name, prate), en=f"{en}: dynamic payback",
+            zh=f"{zh}：动态投资回收期", unit="years", fmt="ratio")
     if "host" in parties:
         base = m.line("pt.host_baseline_op", flows.host_baseline_cost * tl["operation"],
                       en="Host's baseline energy bill (operation)", zh="用户基准能源费用（运营期）",

@@ -18,7 +18,7 @@ from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
 from .assets import build_asset
 from .contracts import Flow, build_contract
 from .outputs import build_outputs
-from .parties import build_parties
+from .parties import PARTY_NAMES, build_parties
 from .prices import build_prices
 from .sheet import Sheet
 from .timeline import build_timeline
@@ -57,7 +57,7 @@ def build_model(rc: ResolvedCase) -> Model:
             f"f.contrib.{p}",
             sp("capex") * Sum(*[a["capex_base"] for _, a in assets]) + sp("overrun") * Sum(*[a["overrun"] for _, a in assets])
             + sp("capex") * replacement + sp("opex") * asset_opex,
-            f"Cost-split contribution from the {p}", f"{p}分摊的投资及运维费用")
+            f"Cost-split contribution from the {PARTY_NAMES[p][0].lower()}", f"{PARTY_NAMES[p][1]}分摊的投资及运维费用")
     contrib_init = cf.flow("f.contrib_init", Sum(*[
         S(f"cost_split.capex.{p}") * Sum(*[a["capex_base"] for _, a in assets])
         + S(f"cost_split.overrun.{p}") * Sum(*[a["overrun"] for _, a in assets]) for p in others]),
@@ -104,7 +104,7 @@ def build_model(rc: ResolvedCase) -> Model:
     tranches = {}
     if fin.tranches:
         applies = set(fin.sll.tranches or fin.tranches) if sll else set()
-        cfads_ref = Ref("f.cfads")
+        cfads_ref = Ref("f.cfads_dscr")  # sculpting targets the DSCR on its own basis
         for tid, t in fin.tranches.items():
             tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, cfads_ref)
         debt = build_debt_totals(dsh, tranches, tl)
