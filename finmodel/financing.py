@@ -42,6 +42,7 @@ class Sizing:
     sculpt_dscr: float | None = None
     iterations: int = 0
     schedules: dict[str, list[float]] = field(default_factory=dict)
+    converged: bool = True
 
 
 def _funded_cost(values) -> float:
@@ -124,6 +125,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     it = 0
     cod = rc.n_construction - 1
     sched: dict[str, np.ndarray] = {}
+    converged = False
     for it in range(1, MAX_ITER + 1):
         _set_debt(inputs, amount)
         moved = 0.0  # largest change of a sculpted principal this iteration
@@ -173,4 +175,4 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
             inputs.set_series(f"financing.{tid}.sculpted_principal", p)
     inputs.set_scalar("financing.sculpt_dscr", dscr)
     schedules = {tid: inputs.series[f"financing.{tid}.sculpted_principal"][0].tolist() for tid in sculpted}
-    return Sizing(amount, constraint, cost, dscr if sculpted else None, it, schedules)
+    return Sizing(amount, constraint, cost, dscr if sculpted else None, it, schedules, converged)

@@ -3,13 +3,13 @@
 KPIs come from the park carbon account (tCO2/tce, clean-energy share, direct green share).
 Each year with a sustainability performance target (SPT) the KPI is tested: met → the margin
 steps down by ``step_down_bp``, missed → it steps up by ``step_up_bp``; the sum over KPIs is
-capped at ±``cap_bp`` and applies to the *following* period's interest (LMA/APLMA/LSTA SLLP
+capped at ±``cap_bp`` and applies from the *following* period until the next test (LMA/APLMA/LSTA SLLP
 [S6]; ratchet sizes: a few bp per KPI, ±5 bp per KPI and a ±15 bp cap as the modelling default
 [S7]).  External verification is a yearly cost while the loan is outstanding.
 """
 from __future__ import annotations
 
-from ..lines import Max, Min, Prev, Ref, Scalar, Series, Sum
+from ..lines import Max, Min, Prev, Ref, Scalar, Series, Sum, Where
 from ..models.sheet import Sheet
 
 KPI_LINES = {"intensity_tco2_per_tce": ("intensity", "below"),
@@ -35,8 +35,13 @@ def build_sll(sh: Sheet, sll, carbon: dict) -> dict:
     cap = Scalar("financing.sll.cap_bp")
     test_adj = sh("s.adj_tested", Max(-cap, Min(cap, Sum(*terms))), "Margin adjustment earned this year",
                   "当年考核的利率调整", unit="bp", fmt="ratio")
-    r["adj_bp"] = sh("s.adj_bp", Prev(test_adj), "Margin adjustment applied (tested the year before)",
-                     "执行的利率调整（上年考核）", unit="bp", fmt="ratio")
+    tested_any = sh.flag("s.tested", Max(*[Series(f"financing.sll.{k.kpi}.tested") for k in sll.kpis]),
+                         "A KPI test date", "考核年份")
+    # the adjustment earned at a test applies from the next period until the next test
+    adj = sh.declare("s.adj_bp", "Margin adjustment applied (from the period after the last test)",
+                     "执行的利率调整（上一考核结果）", unit="bp", fmt="ratio")
+    sh.model.define(adj, Where(Prev(tested_any), Prev(test_adj), Prev(adj)))
+    r["adj_bp"] = adj
     return r
 
 

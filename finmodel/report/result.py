@@ -141,6 +141,11 @@ def _flags(a: "Appraisal") -> list[dict]:
             flags.append(dict(asset=asset.id, metric=metric, value=v, typical_low=rng.low, typical_high=rng.high,
                               message=f"{asset.id}: " + text.format(v=v, lo=rng.low, hi=rng.high)
                               + f" for {tech.name_en}: {hint}"))
+    if not a.sizing.converged:
+        flags.append(dict(asset="financing", metric="sizing_iterations", value=float(a.sizing.iterations),
+                          typical_low=None, typical_high=None,
+                          message=f"debt sizing stopped after {a.sizing.iterations} iterations without converging: "
+                                  "the debt amount and schedule are approximate; check CFADS and the target DSCR"))
     excess = float(a.base.output("carbon.excess_onsite_mwh")[0])
     if excess > 0:
         flags.append(dict(asset="park", metric="excess_onsite_mwh", value=excess, typical_low=0.0, typical_high=0.0,
@@ -175,6 +180,7 @@ def _financing(a: "Appraisal") -> dict:
     fin = a.rc.case.financing
     s = a.sizing
     out: dict[str, Any] = {"sizing_constraint": s.constraint, "debt_amount": s.debt_amount,
+                           "sizing_converged": s.converged, "sizing_iterations": s.iterations,
                            "debt_funded_cost": s.debt_funded_cost, "sculpt_dscr": s.sculpt_dscr,
                            "gearing": s.debt_amount / s.debt_funded_cost if s.debt_funded_cost else None,
                            "tranches": [], "sll": None}
