@@ -274,14 +274,22 @@ def _two_flow_guess(flows: np.ndarray) -> np.ndarray:
 
     Inflows I and outflows O are moved to their amount-weighted mean years t_I and t_O; the
     project ``-O at t_O, +I at t_I`` has IRR ``(I / O)**(1 / (t_I - t_O)) - 1``.  NaN or +-inf
-    where that is undefined.
+    where that is undefined.  The sums are accumulated year by year (as the Horner loops are), so
+    a path gets the same start point, bit for bit, whatever else is in the batch; BLAS ``@`` and
+    numpy's pairwise ``sum`` round differently with the batch's shape.
     """
-    years = np.arange(flows.shape[0], dtype=float)
-    inflow = np.maximum(flows, 0.0)
-    total_in = inflow.sum(axis=0)
-    year_in = years @ inflow
-    total_out = total_in - flows.sum(axis=0)
-    year_out = year_in - years @ flows
+    total_in = np.zeros(flows.shape[1])
+    year_in = np.zeros(flows.shape[1])
+    total = np.zeros(flows.shape[1])
+    year_all = np.zeros(flows.shape[1])
+    for t, row in enumerate(flows):
+        inflow = np.maximum(row, 0.0)
+        total_in += inflow
+        year_in += t * inflow
+        total += row
+        year_all += t * row
+    total_out = total_in - total
+    year_out = year_in - year_all
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         gap = year_in / total_in - year_out / total_out
         return np.expm1(np.log(total_in / total_out) / gap)

@@ -79,6 +79,11 @@ class Expr:
         for ch in self.children():
             yield from ch.reads_inputs()
 
+    def fresh(self, t: int | None = None) -> bool:
+        """True when :meth:`np` returns a new array that nothing else holds, so the node that
+        consumes it may write its own result into it (saves an allocation per operation)."""
+        return False
+
     # -- operators --------------------------------------------------------------------------
     def __add__(self, o: Any) -> "Expr":
         return BinOp("+", self, wrap(o))
@@ -131,6 +136,26 @@ def wrap(x: Any) -> Expr:
     if isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool):
         return Const(float(x))
     raise TypeError(f"cannot use {type(x).__name__} in a line expression")
+
+
+def _holds(x: np.ndarray, y: np.ndarray) -> bool:
+    """``x`` has the shape of the broadcast of ``x`` and ``y`` and can take a float result."""
+    if x.shape != y.shape:
+        if x.ndim != y.ndim:
+            return False
+        for xs, ys in zip(x.shape, y.shape):
+            if ys != xs and ys != 1:
+                return False
+    return x.dtype == np.float64 and x.flags.writeable
+
+
+def _out(ea: "Expr", a: np.ndarray, eb: "Expr", b: np.ndarray, t) -> np.ndarray | None:
+    """A fresh operand array that can hold the result of an elementwise op on ``a`` and ``b``."""
+    if ea.fresh(t) and _holds(a, b):
+        return a
+    if eb.fresh(t) and _holds(b, a):
+        return b
+    return None
 
 
 def paren(e: Expr, ctx: "XlContext", c: int, min_prec: int) -> str:
@@ -256,6 +281,9 @@ class Prev(Expr):
         if self.init is not None:
             yield from self.init.refs(lag)
 
+    def fresh(self, t=None):
+        return t is None
+
     def _init(self, ctx, t=None):
         if self.init is None:
             return np.zeros((1,) if t is not None else (1, 1))
@@ -286,6 +314,9 @@ class Next(Expr):
 
     def refs(self, lag=0):
         yield self.ref.name, lag - 1
+
+    def fresh(self, t=None):
+        return t is None
 
     def np(self, ctx, t=None):
         a = np.broadcast_to(ctx.line(self.ref.name), (ctx.line(self.ref.name).shape[0], ctx.n_periods))
@@ -321,6 +352,9 @@ class Lag(Expr):
         # the shift is at least one period for every use in this project (k >= 1 is validated)
         yield self.ref.name, lag + 1
         yield from self.k.refs(lag)
+
+    def fresh(self, t=None):
+        return t is None
 
     def _k(self, ctx) -> int:
         k = np.unique(self.k.np(ctx))
@@ -392,9 +426,17 @@ class BinOp(Expr):
     def children(self):
         return (self.a, self.b)
 
+    def fresh(self, t=None):
+        return True
+
     def np(self, ctx, t=None):
+        a = self.a.np(ctx, t)
+        b = self.b.np(ctx, t)
+        out = _out(self.a, a, self.b, b, t)
+        if ctx.quiet:
+            return _NP_BIN[self.op](a, b, out=out)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _NP_BIN[self.op](self.a.np(ctx, t), self.b.np(ctx, t))
+            return _NP_BIN[self.op](a, b, out=out)
 
     def xl(self, ctx, c):
         p = _PREC[self.op]
@@ -411,8 +453,14 @@ class Neg(Expr):
     def children(self):
         return (self.a,)
 
+    def fresh(self, t=None):
+        return True
+
     def np(self, ctx, t=None):
-        return -self.a.np(ctx, t)
+        a = self.a.np(ctx, t)
+        if self.a.fresh(t) and a.dtype == np.float64 and a.flags.writeable:
+            return np.negative(a, out=a)
+        return -a
 
     def xl(self, ctx, c):
         return f"-({self.a.xl(ctx, c)})" if self.a.prec < _PREC["atom"] else f"-{self.a.xl(ctx, c)}"
@@ -438,8 +486,16 @@ class Compare(Expr):
     def children(self):
         return (self.a, self.b)
 
+    def fresh(self, t=None):
+        return True
+
     def np(self, ctx, t=None):
-        return _NP_CMP[self.op](self.a.np(ctx, t), self.b.np(ctx, t)).astype(float)
+        a = self.a.np(ctx, t)
+        b = self.b.np(ctx, t)
+        out = _out(self.a, a, self.b, b, t)
+        if out is not None:  # a float 1.0/0.0 written straight into a spent operand
+            return _NP_CMP[self.op](a, b, out=out, casting="unsafe")
+        return _NP_CMP[self.op](a, b).astype(float)
 
     def xl(self, ctx, c):
         return f"({self.a.xl(ctx, c)}{self.op}{self.b.xl(ctx, c)})*1"
@@ -455,8 +511,19 @@ class Func(Expr):
     def children(self):
         return self.args
 
+    def fresh(self, t=None):
+        return len(self.args) > 1 or self.name not in ("MAX", "MIN")
+
     def np(self, ctx, t=None):
         vals = [a.np(ctx, t) for a in self.args]
+        if len(vals) == 2 and self.name in _NP_BINARY_FUNC:
+            out = _out(self.args[0], vals[0], self.args[1], vals[1], t)
+            if ctx.quiet:
+                return _NP_BINARY_FUNC[self.name](vals[0], vals[1], out=out)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return _NP_BINARY_FUNC[self.name](vals[0], vals[1], out=out)
+        if ctx.quiet:
+            return _NP_FUNC[self.name](*vals)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return _NP_FUNC[self.name](*vals)
 
@@ -484,6 +551,8 @@ def _np_pmt(rate, nper, pv):
     annuity = pv * safe / (1 - (1 + safe) ** (-nper))
     return np.where(rate == 0, pv / nper, annuity)
 
+
+_NP_BINARY_FUNC = {"MAX": np.maximum, "MIN": np.minimum, "MOD": np.mod}
 
 _NP_FUNC: dict[str, Callable[..., np.ndarray]] = {
     "MAX": _np_max,
@@ -530,6 +599,9 @@ class Pmt(Expr):
     def children(self):
         return (self.rate, self.nper, self.pv)
 
+    def fresh(self, t=None):
+        return True
+
     def np(self, ctx, t=None):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return _np_pmt(self.rate.np(ctx, t), self.nper.np(ctx, t), self.pv.np(ctx, t))
@@ -552,6 +624,9 @@ class Where(Expr):
 
     def children(self):
         return (self.cond, self.a, self.b)
+
+    def fresh(self, t=None):
+        return True
 
     def np(self, ctx, t=None):
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):

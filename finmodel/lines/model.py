@@ -11,7 +11,9 @@ and is refused when the model is compiled.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from .expr import Expr, Ref, as2d
@@ -104,6 +106,9 @@ class NpContext:
         self.inputs = inputs
         self.n_periods = n_periods
         self.values: dict[str, np.ndarray] = {}
+        # True while the caller has silenced numpy's divide/invalid/overflow warnings for the
+        # whole pass (Model.evaluate), so nodes need not do it one by one
+        self.quiet = False
 
     def scalar(self, name: str) -> np.ndarray:
         try:
@@ -147,6 +152,10 @@ class XlContext:
 class _Step:
     names: list[str]
     stepped: bool
+    # stepped components, compiled on first use: each member's expression with the parts that
+    # do not read the component (loop-invariant) replaced by columns computed beforehand
+    column_exprs: dict[str, Expr] | None = None
+    hoisted: list[tuple[str, Expr]] | None = None
 
 
 class Model:
@@ -160,6 +169,7 @@ class Model:
         self.outputs: dict[str, Output] = {}
         self.checks: list[Check] = []
         self._plan: list[_Step] | None = None
+        self._memo: dict = {}  # one-row metric results by content (see evaluate)
 
     # -- building -----------------------------------------------------------------------------
     def line(self, name: str, expr: Expr | float | None, *, en: str, zh: str, unit: str,
@@ -292,27 +302,226 @@ class Model:
     # -- evaluating ---------------------------------------------------------------------------
     def evaluate(self, inputs: Inputs, given: dict[str, np.ndarray] | None = None) -> "Values":
         """Evaluate every line and output for all paths in ``inputs``; ``given`` supplies lines
-        computed elsewhere that this model's lines may read."""
+        computed elsewhere that this model's lines may read.
+
+        Each line is kept at its narrowest shape: a line that turns out to be the same on every
+        path (bit for bit) is stored as one row, so what reads it works on one row too
+        (:meth:`Values.line` broadcasts it back).  Outputs that are the same reduction of the same
+        lines are computed once, and a metric whose lines and inputs are all one row is memoised
+        on the model by content (it recurs in every chunk of a Monte Carlo run).  None of this
+        changes a value: every path is computed exactly as it would be alone.
+        """
         ctx = NpContext(inputs, self.n_periods)
         ctx.values.update(given or {})
         T = self.n_periods
-        for step in self.plan(frozenset(given or ())):
-            if not step.stepped:
-                name = step.names[0]
-                ctx.values[name] = as2d(self.lines[name].expr.np(ctx))
-                continue
-            n = _paths_read(self, step.names, ctx)
-            for name in step.names:
-                ctx.values[name] = np.zeros((n, T))
-            for t in range(T):
+        # Line expressions silence these warnings node by node (NaN/inf are values here, e.g. a
+        # blank DSCR); doing it once for the pass saves a context switch per operation.
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            ctx.quiet = True
+            for step in self.plan(frozenset(given or ())):
+                if not step.stepped:
+                    name = step.names[0]
+                    ctx.values[name] = _narrow(as2d(self.lines[name].expr.np(ctx)))
+                    continue
+                n = _paths_read(self, step.names, ctx)
+                if step.column_exprs is None:
+                    _compile_stepped(self, step)
+                # the loop-invariant parts, for all periods at once
+                for key, expr in step.hoisted:
+                    ctx.values[key] = as2d(expr.np(ctx))
+                # column-major while stepping, so each period's column is contiguous
                 for name in step.names:
-                    v = self.lines[name].expr.np(ctx, t)
-                    ctx.values[name][:, t] = v
+                    ctx.values[name] = np.zeros((n, T), order="F")
+                exprs = [(name, step.column_exprs[name], ctx.values[name]) for name in step.names]
+                for t in range(T):
+                    for name, expr, out in exprs:
+                        out[:, t] = expr.np(ctx, t)
+                for key, _ in step.hoisted:
+                    del ctx.values[key]
+                for name in step.names:
+                    ctx.values[name] = _narrow(np.ascontiguousarray(ctx.values[name]))
+            ctx.quiet = False
         outputs = {}
+        done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name, out in self.outputs.items():
-            outputs[name] = out.metric.np(ctx)
+            key = _metric_key(out.metric)
+            if key is not None and key in done:
+                v, r = done[key]
+                outputs[name] = (v.copy(), r.copy())
+                continue
+            res = self._metric(out.metric, key, ctx)
+            outputs[name] = res
+            if key is not None:
+                done[key] = res
         own = {k: v for k, v in ctx.values.items() if k in self.lines}
         return Values(self, own, outputs, inputs.n_paths())
+
+    _MEMO_SIZE = 512
+
+    def _metric(self, metric: "MetricExpr", key: str | None, ctx: NpContext) -> tuple[np.ndarray, np.ndarray]:
+        """A metric's (value, reason), memoised by content when everything it reads is one row."""
+        content = _one_row_content(metric, ctx) if key is not None else None
+        if content is None:
+            return metric.np(ctx)
+        memo = self._memo
+        full = (key, content)
+        hit = memo.get(full)
+        if hit is not None:
+            return hit[0].copy(), hit[1].copy()
+        v, r = metric.np(ctx)
+        v, r = np.array(v, dtype=float), np.array(r)
+        if len(memo) >= self._MEMO_SIZE:
+            memo.clear()
+        memo[full] = (v.copy(), r.copy())
+        return v, r
+
+
+_NOT_HOISTED_FUNCS = ("EXP", "LN", "MOD")
+
+
+class _Column(Expr):
+    """A loop-invariant part of a stepped line, computed for all periods before the stepping
+    (see :func:`_compile_stepped`); reads its column.  Internal to evaluation: the model's lines
+    keep their own expressions (the workbook renders those)."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def np(self, ctx, t=None):
+        a = ctx.values[self.key]
+        if t is None:
+            return a
+        return a[:, t] if a.shape[1] > 1 else a[:, 0]
+
+    def xl(self, ctx, c):  # pragma: no cover - never rendered
+        raise NotImplementedError("internal evaluation node")
+
+    def __repr__(self) -> str:
+        return f"_Column({self.key!r})"
+
+
+def _compile_stepped(model: "Model", step: _Step) -> None:
+    """Split each member of a stepped component into what depends on the component and what
+    does not.  Maximal subexpressions that read no member line (at any lag) are evaluated once
+    for all periods, as whole rows, instead of once per period; the period loop then only reads
+    their columns.  Only operations whose every result is exactly rounded (+ − × ÷, comparisons,
+    max/min/abs, selections, shifts) are moved, so each value is bitwise the one the period loop
+    would compute; powers, exp/ln and mod stay in the loop.
+    """
+    from .expr import BinOp, Func, Pmt
+
+    members = set(step.names)
+    hoisted: list[tuple[str, Expr]] = []
+    memo: dict[int, tuple[bool, bool]] = {}
+
+    def inspect(e: Expr) -> tuple[bool, bool]:
+        """(reads a member, contains an operation that is not moved)"""
+        k = id(e)
+        if k not in memo:
+            reads = any(d in members for d, _ in e.refs())
+            kept = (isinstance(e, Pmt) or (isinstance(e, BinOp) and e.op == "^")
+                    or (isinstance(e, Func) and e.name in _NOT_HOISTED_FUNCS))
+            for ch in e.children():
+                kept = kept or inspect(ch)[1]
+            memo[k] = (reads, kept)
+        return memo[k]
+
+    def rebuild(e: Expr) -> Expr:
+        reads, kept = inspect(e)
+        if not reads and not kept and e.children():
+            key = f"\0hoisted:{step.names[0]}:{len(hoisted)}"
+            hoisted.append((key, e))
+            return _Column(key)
+        if not e.children() or not dataclasses.is_dataclass(e):
+            return e
+        changes = {}
+        for f in dataclasses.fields(e):
+            v = getattr(e, f.name)
+            if isinstance(v, Expr):
+                nv = rebuild(v)
+                if nv is not v:
+                    changes[f.name] = nv
+            elif isinstance(v, tuple) and v and all(isinstance(x, Expr) for x in v):
+                nv = tuple(rebuild(x) for x in v)
+                if any(a is not b for a, b in zip(nv, v)):
+                    changes[f.name] = nv
+        return dataclasses.replace(e, **changes) if changes else e
+
+    exprs = {name: rebuild(model.lines[name].expr) for name in step.names}
+    step.hoisted = hoisted
+    step.column_exprs = exprs  # set last: other threads test it to see that compiling is done
+
+
+def _narrow(a: np.ndarray) -> np.ndarray:
+    """One row when every row of ``a`` is bitwise identical to the first, else ``a`` itself.
+
+    Bitwise (signed zeros and NaN payloads included), so narrowing never changes a value.
+    """
+    if a.ndim != 2 or a.shape[0] <= 1 or a.dtype != np.float64 or not a.flags.c_contiguous:
+        return a
+    bits = a.view(np.int64)
+    first = bits[0]
+    # the last and middle rows reject a line that varies at the cost of two short comparisons
+    if not np.array_equal(bits[-1], first) or not np.array_equal(bits[a.shape[0] // 2], first):
+        return a
+    if not (bits == first).all():
+        return a
+    return a[:1].copy()
+
+
+def _metric_key(metric) -> str | None:
+    """Structural identity of a metric (dataclass repr: its class, lines and expressions)."""
+    if not dataclasses.is_dataclass(metric) or type(metric).__repr__ is object.__repr__:
+        return None
+    try:
+        return repr(metric)
+    except Exception:  # pragma: no cover - a metric that cannot describe itself is not shared
+        return None
+
+
+def _metric_reads(metric) -> tuple[list[str], list[str]] | None:
+    """(lines, inputs) a dataclass metric reads through its fields; None if it cannot be told."""
+    lines: list[str] = list(metric.lines())
+    inputs: list[str] = []
+    stack = [metric]
+    while stack:
+        m = stack.pop()
+        if not dataclasses.is_dataclass(m):
+            return None
+        for f in dataclasses.fields(m):
+            v = getattr(m, f.name)
+            if isinstance(v, Expr):
+                lines.extend(d for d, _ in v.refs())
+                inputs.extend(v.reads_inputs())
+            elif isinstance(v, MetricExpr):
+                stack.append(v)
+            elif isinstance(v, (str, int, float, tuple, type(None))):
+                continue
+            else:
+                return None
+    return lines, inputs
+
+
+def _one_row_content(metric, ctx: NpContext) -> tuple | None:
+    """The bytes of everything ``metric`` reads when all of it is one row, else None."""
+    reads = _metric_reads(metric)
+    if reads is None:
+        return None
+    lines, inputs = reads
+    parts = []
+    for name in lines:
+        a = ctx.values.get(name)
+        if a is None or a.shape[0] != 1:
+            return None
+        parts.append((name, a.shape, a.tobytes()))
+    for name in inputs:
+        a = ctx.inputs.scalars.get(name)
+        if a is None:
+            a = ctx.inputs.series.get(name)
+        if a is None or a.shape[0] != 1:
+            return None
+        parts.append((name, a.shape, np.ascontiguousarray(a, dtype=float).tobytes()))
+    return tuple(parts)
 
 
 def _paths_read(model: Model, names: list[str], ctx: NpContext) -> int:
@@ -335,7 +544,12 @@ def _paths_read(model: Model, names: list[str], ctx: NpContext) -> int:
 
 @dataclass
 class Values:
-    """Evaluated lines and outputs."""
+    """Evaluated lines and outputs.
+
+    ``lines[name]`` and ``outputs[name]`` hold each result at its narrowest shape (one row when
+    it is the same on every path); :meth:`line`, :meth:`output` and :meth:`reason` broadcast them
+    to ``n_paths``.
+    """
 
     model: Model
     lines: dict[str, np.ndarray]
