@@ -63,26 +63,11 @@ def _summary(doc: dict) -> None:
         console.print(f"[yellow]flag:[/] {f['message']}", highlight=False)
 
 
-@app.command()
-def appraise(case: Path = typer.Argument(..., help="Case file (YAML)"),
-             paths: int = typer.Option(1, "--paths", min=1, max=10_000_000, help="Monte Carlo paths (1 = deterministic)"),
-             seed: int = typer.Option(20260101, "--seed", help="Random seed"),
-             out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
-             lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
-             json_out: bool = typer.Option(False, "--json", help="Print the result document as JSON"),
-             no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF")):
-    """Appraise a case: JSON result, Excel workbook with live formulas, PDF report."""
-    from .engine import appraise as run
+def _write_outputs(result, doc: dict, case: Path, out: Path, lang: str, no_report: bool, suffix: str = "") -> None:
+    """Write JSON (and the workbook and PDF) atomically into ``out``; names derived from the case."""
     from .outputs import dumps, output_stem, staged_outputs
 
-    if lang not in ("zh", "en"):
-        fail(InputError.single("--lang", "", f"expected zh or en, got {lang!r}"))
-    try:
-        result = run(case, paths=paths, seed=seed, progress=not json_out)
-    except InputError as exc:
-        fail(exc)
-    doc = result.to_dict()
-    stem = output_stem(case)
+    stem = output_stem(case) + suffix
     names = {"json": f"{stem}.json"}
     if not no_report:
         names.update(xlsx=f"{stem}.xlsx", pdf=f"{stem}.pdf")
@@ -95,12 +80,145 @@ def appraise(case: Path = typer.Argument(..., help="Case file (YAML)"),
 
             write_workbook(result, stage / names["xlsx"], lang=lang)
             write_pdf(result, doc, stage / names["pdf"], lang=lang)
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        fail(InputError.single("--lang", "", f"expected zh or en, got {lang!r}"))
+
+
+@app.command()
+def appraise(case: Path = typer.Argument(..., help="Case file (YAML)"),
+             paths: int = typer.Option(1, "--paths", min=1, max=10_000_000, help="Monte Carlo paths (1 = deterministic)"),
+             seed: int = typer.Option(20260101, "--seed", help="Random seed"),
+             out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
+             lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+             json_out: bool = typer.Option(False, "--json", help="Print the result document as JSON"),
+             no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF")):
+    """Appraise a case: JSON result, Excel workbook with live formulas, PDF report."""
+    from .engine import appraise as run
+    from .outputs import dumps
+
+    _check_lang(lang)
+    try:
+        result = run(case, paths=paths, seed=seed, progress=not json_out)
+    except InputError as exc:
+        fail(exc)
+    doc = result.to_dict()
+    _write_outputs(result, doc, case, out, lang, no_report)
     if json_out:
         sys.stdout.write(dumps(doc) + "\n")
     else:
         _summary(doc)
         for k, v in doc["outputs"].items():
             console.print(f"wrote {k}: {v}", highlight=False)
+
+
+def _parse_range(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(x) for x in text.split(":"))
+    except ValueError:
+        fail(InputError.single("--range", "", f"expected LOW:HIGH, got {text!r}"))
+    return lo, hi
+
+
+@app.command()
+def price(case: Path = typer.Argument(..., help="Case file (YAML)"),
+          solve: str = typer.Option(..., "--solve", help="Field to solve, e.g. contract.discount_to_grid"),
+          target: list[str] = typer.Option(..., "--target", help='e.g. "provider.irr>=0.08@P90" (repeatable)'),
+          paths: int = typer.Option(1, "--paths", min=1, max=1_000_000, help="Monte Carlo paths"),
+          seed: int = typer.Option(20260101, "--seed", help="Random seed"),
+          value_range: str = typer.Option(None, "--range", help="LOW:HIGH search range of the field"),
+          out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
+          lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+          json_out: bool = typer.Option(False, "--json", help="Print the pricing result as JSON"),
+          no_report: bool = typer.Option(False, "--no-report", help="Write only the pricing JSON")):
+    """Solve a term (tariff, discount, share, fee, margin, debt, tenor…) for targets at a confidence level."""
+    from .case.loader import load_case
+    from .engine import appraise as run
+    from .outputs import dumps
+    from .pricing.run import price as run_price
+
+    _check_lang(lang)
+    try:
+        rc = load_case(case)
+        res = run_price(rc, solve, target, paths=paths, seed=seed, value_range=_parse_range(value_range))
+    except InputError as exc:
+        fail(exc)
+    if res["solved_value"] is not None:
+        appraisal = run(rc.with_values({res["field"]: res["solved_value"]}), paths=paths, seed=seed)
+        appraisal.pricing = res
+        doc = appraisal.to_dict()
+        _write_outputs(appraisal, doc, case, out, lang, no_report, suffix="-price")
+        res["outputs"] = doc["outputs"]
+    else:
+        from .outputs import output_stem, staged_outputs
+
+        with staged_outputs(out) as stage:
+            (stage / f"{output_stem(case)}-price.json").write_text(dumps(res), encoding="utf-8")
+        res["outputs"] = {"json": str(out / f"{output_stem(case)}-price.json")}
+    if json_out:
+        sys.stdout.write(dumps(res) + "\n")
+        return
+    t = Table(title=f"solve {res['field']} for {' and '.join(res['targets'])}")
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    t.add_row("status", res["status"])
+    t.add_row("solved value", "none" if res["solved_value"] is None else f"{res['solved_value']:.6g}")
+    t.add_row("feasible interval(s)", "; ".join(f"[{a:.6g}, {b:.6g}]" for a, b in res["feasible_intervals"]) or "none")
+    t.add_row("binding target", str(res["binding"]))
+    t.add_row("evaluations", str(res["evaluations"]))
+    for k, v in res["best"].items():
+        t.add_row(f"best reached: {k}", f"{v:.6g}")
+    console.print(t)
+    for k, v in res["outputs"].items():
+        console.print(f"wrote {k}: {v}", highlight=False)
+
+
+@app.command()
+def dealzone(case: Path = typer.Argument(..., help="Case file (YAML)"),
+             x: str = typer.Option(..., "--x", help="FIELD:LOW:HIGH:STEPS"),
+             y: str = typer.Option(..., "--y", help="FIELD:LOW:HIGH:STEPS"),
+             require: list[str] = typer.Option(..., "--require", help='e.g. "provider.irr>=0.08@P90" (repeatable)'),
+             paths: int = typer.Option(1, "--paths", min=1, max=100_000, help="Monte Carlo paths per cell"),
+             seed: int = typer.Option(20260101, "--seed", help="Random seed"),
+             out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
+             lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+             json_out: bool = typer.Option(False, "--json", help="Print the grid as JSON"),
+             no_report: bool = typer.Option(False, "--no-report", help="Write only the deal-zone JSON")):
+    """Map where every party's requirement holds on a grid of two terms."""
+    from .case.loader import load_case
+    from .engine import appraise as run
+    from .outputs import dumps
+    from .pricing.run import dealzone as run_zone
+
+    _check_lang(lang)
+    try:
+        rc = load_case(case)
+        res = run_zone(rc, x, y, require, paths=paths, seed=seed)
+    except InputError as exc:
+        fail(exc)
+    appraisal = run(rc, paths=1, seed=seed)
+    appraisal.dealzone = res
+    doc = appraisal.to_dict()
+    _write_outputs(appraisal, doc, case, out, lang, no_report, suffix="-dealzone")
+    res["outputs"] = doc["outputs"]
+    if json_out:
+        sys.stdout.write(dumps(res) + "\n")
+        return
+    xs, ys = res["x"]["values"], res["y"]["values"]
+    t = Table(title=f"deal zone: {res['y']['field']} (rows) × {res['x']['field']} (columns); ✓ = every requirement holds")
+    t.add_column(res["y"]["field"])
+    for xv in xs:
+        t.add_column(f"{xv:.4g}", justify="center")
+    for j, yv in enumerate(ys):
+        t.add_row(f"{yv:.4g}", *["✓" if res["feasible"][j][i] else "·" for i in range(len(xs))])
+    console.print(t)
+    console.print(f"{res['feasible_cells']} of {res['cells']} cells meet every requirement", highlight=False)
+    for k, v in res["outputs"].items():
+        console.print(f"wrote {k}: {v}", highlight=False)
 
 
 @app.command()

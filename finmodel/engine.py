@@ -60,6 +60,8 @@ class Appraisal:
     seed: int
     paths: int
     monte_carlo: object | None = None  # risk.montecarlo.MonteCarlo
+    pricing: dict | None = None  # finmodel price result, when the appraisal is at a solved value
+    dealzone: dict | None = None  # finmodel dealzone result
 
     def to_dict(self) -> dict:
         from .report.result import result_document

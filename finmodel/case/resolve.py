@@ -62,11 +62,21 @@ class ResolvedCase:
         return [self.case.case.start_year + t for t in range(self.n_periods)]
 
     def with_values(self, values: dict[str, float]) -> "ResolvedCase":
-        """Copy with some assumptions replaced (pricing, sizing); marks them as overridden."""
+        """Copy with some assumptions replaced (pricing, sizing); marks them as overridden.
+
+        A changed cost share of a non-owner party moves the owner's share, which is always the
+        remainder, so the shares keep adding up to 1."""
         out = replace(self, assumptions=dict(self.assumptions))
         for k, v in values.items():
             a = out.assumptions[k]
             out.assumptions[k] = replace(a, value=float(v), overridden=True)
+        for what in {k.split(".")[1] for k in values if k.startswith("cost_split.")}:
+            others = sum(out.value(f"cost_split.{what}.{p}") for p in PARTIES if p != self.owner)
+            if others > 1 + 1e-12:
+                raise InputError.single(self.file, f"cost_split.{what}",
+                                        f"the other parties' shares add up to {others:g}, more than 1")
+            key = f"cost_split.{what}.{self.owner}"
+            out.assumptions[key] = replace(out.assumptions[key], value=max(0.0, 1.0 - others), overridden=True)
         return out
 
 

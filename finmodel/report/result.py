@@ -247,4 +247,8 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
                    for c in a.model.checks},
         "outputs": {},
     }
+    if a.pricing is not None:
+        doc["pricing"] = a.pricing
+    if a.dealzone is not None:
+        doc["dealzone"] = a.dealzone
     return clean(doc)

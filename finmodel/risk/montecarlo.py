@@ -703,8 +703,11 @@ class Draws:
     def varies(self) -> bool:
         return bool(self.samples) or bool(self.series)
 
-    def chunk(self, start: int, stop: int) -> Inputs:
-        ci = Inputs(dict(self.inputs.scalars), dict(self.inputs.series))
+    def chunk(self, start: int, stop: int, base: Inputs | None = None) -> Inputs:
+        """Inputs of paths ``start .. stop-1``; ``base`` replaces the deterministic inputs (pricing
+        re-evaluates the same draws with another value of one term: common random numbers)."""
+        base = base or self.inputs
+        ci = Inputs(dict(base.scalars), dict(base.series))
         for name, arr in self.samples.items():
             ci.scalars[name] = arr[start:stop, None]
         op = self.operation

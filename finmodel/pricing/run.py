@@ -1,0 +1,236 @@
+"""Pricing runs on a case: ``finmodel price`` and ``finmodel dealzone``.
+
+Both draw the Monte Carlo inputs once and re-evaluate the same draws for every trial value of
+the terms (common random numbers).  A term that changes the debt (a tariff under DSCR sizing, the
+debt amount itself) re-sizes the debt on the base case for each trial, as a lender would at
+financial close; the draws do not change.
+
+The deal zone stacks every grid cell's paths into one batch and evaluates them as arrays (one
+model evaluation per chunk of paths, all cells at once), not as a loop over Monte Carlo runs.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..case.resolve import ResolvedCase
+from ..engine import base_inputs, prepare
+from ..errors import InputError
+from ..financing import size_debt
+from ..lines import Inputs, Model
+from ..risk.montecarlo import default_chunk_size, draw, summarise
+from .solve import solve
+from .targets import Target, parse_target
+
+KEY_METRICS = ("project.equity_irr", "project.npv", "project.min_dscr", "host.npv", "host.savings_share")
+STRUCTURAL = ("case.", "const.", "carbon.target_period", "conventions.", "carbon.rule_")
+FIELD_ALIASES = (("financing.tranches.", "financing."),)
+
+
+def _bad(path: str, message: str) -> InputError:
+    return InputError.single("command line", path, message)
+
+
+def resolve_field(rc: ResolvedCase, field: str, option: str = "--solve") -> str:
+    """Assumption name of a field given on the command line (YAML-path aliases accepted)."""
+    name = field
+    for old, new in FIELD_ALIASES:
+        if name.startswith(old):
+            name = new + name[len(old):]
+    if name not in rc.assumptions:
+        close = difflib.get_close_matches(name, list(rc.assumptions), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see the 'assumptions' list of the result"
+        raise _bad(option, f"unknown field {field!r}{hint}")
+    a = rc.assumptions[name]
+    if name.startswith(STRUCTURAL) or a.unit == "flag":
+        raise _bad(option, f"{name} fixes the model's structure or a switch; it cannot be solved for")
+    if name.startswith("cost_split.") and name.endswith("." + rc.owner):
+        raise _bad(option, f"the owner's ({rc.owner}) cost share is the remainder of the others'; "
+                           f"vary another party's share instead")
+    return name
+
+
+def parse_targets(rc: ResolvedCase, model: Model, texts: list[str], option: str = "--target") -> list[Target]:
+    targets = []
+    for text in texts:
+        try:
+            t = parse_target(text)
+        except ValueError as exc:
+            raise _bad(option, str(exc)) from None
+        if t.metric not in model.outputs:
+            close = difflib.get_close_matches(t.metric, list(model.outputs), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise _bad(option, f"unknown metric {t.metric!r} in {text!r}{hint}")
+        targets.append(t)
+    if not targets:
+        raise _bad(option, "give at least one target")
+    return targets
+
+
+def default_range(rc: ResolvedCase, name: str) -> tuple[float, float, bool]:
+    """(low, high, whole numbers) a field may take when the user gives no --range."""
+    a = rc.assumptions[name]
+    if a.unit == "fraction":
+        return 0.0, 1.0, False
+    if a.unit == "bp":
+        return -200.0, 1000.0, False
+    if a.unit == "years":
+        return 1.0, float(rc.case.case.operation_years), True
+    return 0.0, max(4.0 * abs(a.value), 1.0), False
+
+
+@dataclass
+class Evaluator:
+    """Evaluates outputs for trial values of some fields on fixed draws."""
+
+    rc: ResolvedCase
+    model: Model
+    paths: int
+    seed: int
+
+    def __post_init__(self):
+        base = self.base_for({})
+        self.draws = None
+        if self.paths > 1:
+            _, self.draws, self.warnings = draw(self.rc, self.model, base, paths=self.paths, seed=self.seed)
+        else:
+            self.warnings = []
+        self.chunk = default_chunk_size(self.model)
+
+    def base_for(self, values: dict[str, float]) -> Inputs:
+        """Deterministic inputs with ``values`` set and the debt re-sized on them."""
+        rc2 = self.rc.with_values(values)
+        inputs = base_inputs(rc2)
+        size_debt(rc2, self.model, inputs)
+        return inputs
+
+    def outputs(self, bases: list[Inputs], metrics: list[str]) -> list[dict[str, np.ndarray]]:
+        """Per-path outputs for each base (cells stacked in one batch per chunk of paths)."""
+        n = self.paths
+        out = [{m: np.empty(n) for m in metrics} for _ in bases]
+        per_eval = max(1, self.chunk // max(1, len(bases)))
+        for a in range(0, n, per_eval):
+            b = min(n, a + per_eval)
+            parts = [self.draws.chunk(a, b, base) if self.draws is not None else base for base in bases]
+            values = self.model.evaluate(stack_inputs(parts))
+            rows = b - a
+            for i in range(len(bases)):
+                for m in metrics:
+                    out[i][m][a:b] = values.output(m)[i * rows:(i + 1) * rows]
+        return out
+
+
+def stack_inputs(parts: list[Inputs]) -> Inputs:
+    """One batch of paths from several Inputs (each broadcast to its own path count)."""
+    if len(parts) == 1:
+        return parts[0]
+    sizes = [p.n_paths() for p in parts]
+    names_s = set().union(*(p.scalars for p in parts))
+    names_t = set().union(*(p.series for p in parts))
+    out = Inputs()
+    for name in names_s:
+        arrs = [p.scalars[name] for p in parts]
+        if all(a.shape[0] == 1 for a in arrs) and all(np.array_equal(a, arrs[0]) for a in arrs):
+            out.scalars[name] = arrs[0]  # the same everywhere: keep one row
+        else:
+            out.scalars[name] = np.concatenate([np.broadcast_to(a, (n, a.shape[1])) for a, n in zip(arrs, sizes)])
+    for name in names_t:
+        arrs = [p.series[name] for p in parts]
+        if all(a.shape[0] == 1 for a in arrs) and all(np.array_equal(a, arrs[0]) for a in arrs):
+            out.series[name] = arrs[0]
+        else:
+            out.series[name] = np.concatenate([np.broadcast_to(a, (n, a.shape[1])) for a, n in zip(arrs, sizes)])
+    return out
+
+
+def _stats(values: dict[str, np.ndarray], paths: int) -> dict:
+    return {m: (summarise(v[1:]) if paths > 1 else {"value": float(v[0]) if np.isfinite(v[0]) else None})
+            for m, v in values.items()}
+
+
+def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int = 1, seed: int = 20260101,
+          value_range: tuple[float, float] | None = None) -> dict:
+    """Solve ``field`` for the targets; the result dict of ``finmodel price``."""
+    model, _, _ = prepare(rc)
+    name = resolve_field(rc, field)
+    targets = parse_targets(rc, model, target_texts)
+    if any(t.needs_paths() for t in targets) and paths < 2:
+        raise _bad("--paths", "a target at a confidence level (@Pxx, @mean, prob(...)) needs --paths of at least 2")
+    low, high, whole = default_range(rc, name)
+    if value_range is not None:
+        low, high = value_range
+        if not high > low:
+            raise _bad("--range", f"LOW must be below HIGH (got {low}:{high})")
+    if name in _uncertain(rc):
+        raise _bad("--solve", f"{name} has a distribution in the case's uncertainty section; a term being "
+                              "priced must be fixed")
+    ev = Evaluator(rc, model, paths, seed)
+    metrics = sorted({t.metric for t in targets} | {m for m in KEY_METRICS if m in model.outputs})
+    res = solve(lambda x: ev.outputs([ev.base_for({name: x})], metrics)[0], targets, low, high, integer=whole)
+    doc = {"field": name, "unit": rc.assumptions[name].unit, "base_value": rc.value(name),
+           "targets": [t.text for t in targets], "paths": paths, "seed": seed, **res.to_dict(),
+           "evaluations": len(res.trace), "warnings": ev.warnings}
+    if res.solved_value is not None:
+        at = ev.outputs([ev.base_for({name: res.solved_value})], metrics)[0]
+        doc["at_solution"] = _stats(at, paths)
+        doc["at_solution_deterministic"] = {m: (float(v[0]) if np.isfinite(v[0]) else None) for m, v in at.items()}
+    return doc
+
+
+def _uncertain(rc: ResolvedCase) -> set[str]:
+    from ..risk.montecarlo import build_uncertainty
+
+    dists, _ = build_uncertainty(rc)
+    return set(dists)
+
+
+def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarray]:
+    """``FIELD:LOW:HIGH:STEPS`` → (assumption name, grid values)."""
+    parts = spec.rsplit(":", 3)
+    if len(parts) != 4:
+        raise _bad(option, f"expected FIELD:LOW:HIGH:STEPS, got {spec!r}")
+    field, lo, hi, steps = parts
+    name = resolve_field(rc, field, option)
+    try:
+        low, high, n = float(lo), float(hi), int(steps)
+    except ValueError:
+        raise _bad(option, f"LOW and HIGH must be numbers and STEPS a whole number in {spec!r}") from None
+    if not 2 <= n <= 50 or not high > low:
+        raise _bad(option, f"need LOW < HIGH and 2 <= STEPS <= 50 in {spec!r}")
+    if rc.assumptions[name].unit == "fraction" and not (0 <= low and high <= 1):
+        raise _bad(option, f"{name} is a fraction: LOW and HIGH must lie in [0, 1]")
+    return name, np.linspace(low, high, n)
+
+
+def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
+             seed: int = 20260101) -> dict:
+    """Every requirement on a grid of two terms; the result dict of ``finmodel dealzone``."""
+    model, _, _ = prepare(rc)
+    xname, xs = parse_axis(rc, x, "--x")
+    yname, ys = parse_axis(rc, y, "--y")
+    if xname == yname:
+        raise _bad("--y", "the two axes must be different fields")
+    targets = parse_targets(rc, model, requirements, "--require")
+    if any(t.needs_paths() for t in targets) and paths < 2:
+        raise _bad("--paths", "a requirement at a confidence level needs --paths of at least 2")
+    ev = Evaluator(rc, model, paths, seed)
+    cells = [(xv, yv) for yv in ys for xv in xs]
+    bases = [ev.base_for({xname: xv, yname: yv}) for xv, yv in cells]
+    metrics = sorted({t.metric for t in targets})
+    values = ev.outputs(bases, metrics)
+    shape = (len(ys), len(xs))
+    reqs = []
+    feasible = np.ones(shape, dtype=bool)
+    for t in targets:
+        level = np.array([t.level_value(v[t.metric]) for v in values]).reshape(shape)
+        holds = np.array([t.holds(v[t.metric]) for v in values]).reshape(shape)
+        feasible &= holds
+        reqs.append({"requirement": t.text, "level": np.where(np.isfinite(level), level, np.nan).tolist(),
+                     "holds": holds.tolist()})
+    met = sum(np.array(r["holds"], dtype=int) for r in reqs)
+    return {"x": {"field": xname, "values": xs.tolist()}, "y": {"field": yname, "values": ys.tolist()},
+            "requirements": reqs, "feasible": feasible.tolist(), "z": met.tolist(),
+            "z_label": "requirements met", "metric": "requirements met", "paths": paths, "seed": seed,
+            "cells": len(cells), "feasible_cells": int(feasible.sum()), "warnings": ev.warnings}
