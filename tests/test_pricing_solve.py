@@ -59,6 +59,8 @@ def test_several_constraints_give_the_feasible_interval_and_the_binding_one():
     assert res.status == "solved_intervals"
     (a, b), = res.feasible_intervals
     assert a == pytest.approx(0.3) and b == pytest.approx(0.5)
+    # the reported value is where the first target (provider IRR) binds
+    assert res.solved_value == pytest.approx(0.3) and res.binding == "provider.irr>=0.03"
 
 
 def test_infeasible_target_names_the_binding_constraint_and_best_value():

@@ -8,7 +8,8 @@ Method: scan the field's valid range on a coarse grid, find where feasibility ch
 neighbouring points, and refine each change with Brent's method (``scipy.optimize.brentq``) on
 the margin of the target that flips.  Whole-number fields (tenor) are scanned value by value.
 The result is the feasible interval(s) of the field, the solved boundary, the bracket used, and
-the full trace; when no value in the range meets every target it says so, names the binding
+the full trace (with several boundaries the reported value is the one where the first target
+binds); when no value in the range meets every target it says so, names the binding
 target and gives the best value each target reached.
 """
 from __future__ import annotations
@@ -45,11 +46,14 @@ class SolveResult:
     high: float = 0.0
 
     def to_dict(self) -> dict:
-        return {"status": self.status, "solved_value": self.solved_value,
+        """Plain JSON; an undefined level (-inf/+inf: the metric did not exist) becomes null."""
+        from ..report.result import clean
+
+        return clean({"status": self.status, "solved_value": self.solved_value,
                 "feasible_intervals": [list(i) for i in self.feasible_intervals],
                 "brackets": [list(b) for b in self.brackets], "binding": self.binding, "best": self.best,
                 "range": [self.low, self.high],
-                "trace": [{"x": t.x, "levels": t.levels, "feasible": t.feasible} for t in self.trace]}
+                "trace": [{"x": t.x, "levels": t.levels, "feasible": t.feasible} for t in self.trace]})
 
 
 class _Cache:
@@ -133,10 +137,13 @@ def solve(evaluate: Evaluate, targets: list[Target], low: float, high: float, *,
     if len(ivals) == 1 and ivals[0] == (xs[0], xs[-1]):
         return SolveResult("feasible_everywhere", None, ivals, brackets, None, best, all_trials, low, high)
     edges = [e for iv in ivals for e in iv if e not in (xs[0], xs[-1])]
-    solved = edges[0] if len(edges) == 1 else None
-    binding = None
-    if solved is not None:
-        near = f(solved) if not integer else f(edges[0])
-        binding = min(targets, key=lambda t: abs(near.margins[t.text])).text
-    return SolveResult("solved" if solved is not None else "solved_intervals", solved, ivals, brackets, binding,
-                       best, all_trials, low, high)
+    if len(edges) == 1:
+        solved, status = edges[0], "solved"
+    else:
+        # several boundaries: report the one where the first (primary) target binds - the value
+        # most favourable to the other parties that still meets it
+        solved = min(edges, key=lambda e: abs(f(e).margins[targets[0].text]))
+        status = "solved_intervals"
+    near = f(solved)
+    binding = min(targets, key=lambda t: abs(near.margins[t.text])).text
+    return SolveResult(status, solved, ivals, brackets, binding, best, all_trials, low, high)

@@ -294,6 +294,12 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
 
     _outputs_sheet(wb, a, lay, wmap, lang)
     _checks_sheet(wb, a, lay, wmap, lang)
+    from . import excel_risk
+
+    if a.monte_carlo is not None:
+        excel_risk.monte_carlo_sheet(wb, a, lang)
+        excel_risk.sensitivity_sheet(wb, a, lang)
+    excel_risk.pricing_sheet(wb, a, lang)
     _cover(cover, a, wb, lang)
     wb.calculation.fullCalcOnLoad = True
     path = Path(path)

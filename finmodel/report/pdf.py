@@ -230,8 +230,6 @@ class Ctx:
         return None if x is None else x.get("value")
 
     def party_rate(self, p: str) -> float | None:
-        if p == "lender":
-            return self.value("market.lpr_5y")
         return self.value(f"parties.{p}.discount_rate")
 
     # charts ------------------------------------------------------------------------------------
@@ -1326,44 +1324,37 @@ def _risk(ctx: Ctx) -> dict | None:
     return out
 
 
-def _flatten(d: dict, prefix: str = "") -> list[tuple[str, Any]]:
-    out = []
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            out.extend(_flatten(v, key + "."))
-        elif not isinstance(v, list):
-            out.append((key, v))
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# 8 pricing and deal zone
-# ------------------------------------------------------------------------------------------------
-def _generic(ctx: Ctx, d: dict) -> dict:
-    """Scalars of a section as a key–value table and lists of records as tables."""
-    kv, tables = [], []
-    frac = str(d.get("unit") or "").startswith("fraction")
-    for k, v in _flatten(d):
-        if isinstance(v, bool):
-            kv.append({"k": k, "v": ctx.t("yes") if v else ctx.t("no")})
-        elif isinstance(v, (int, float)):
-            kind = "pct" if frac and k in ("solution", "solved_value", "value", "price", "recommended",
-                                           "recommended_price") \
-                else metric_kind(k)
-            kv.append({"k": k, "v": ctx.f(v, kind)})
-        elif isinstance(v, str):
-            kv.append({"k": k, "v": v})
-        elif v is None:
-            kv.append({"k": k, "v": F.none_text(ctx.lang)})
-    for k, v in d.items():
-        if isinstance(v, list) and v and all(isinstance(r, dict) for r in v):
-            keys = list(dict.fromkeys(kk for r in v for kk in r if not isinstance(r[kk], (list, dict))))[:8]
-            rows = [[c(ctx.f(r.get(kk), metric_kind(kk)) if isinstance(r.get(kk), (int, float))
-                       and not isinstance(r.get(kk), bool) else r.get(kk, ""),
-                       "num" if isinstance(r.get(kk), (int, float)) else "") for kk in keys] for r in v[:60]]
-            tables.append(table([col(kk) for kk in keys], rows, caption=k))
-    return {"kv": kv[:40], "tables": tables}
+def _pricing_table(ctx: Ctx, p: dict) -> dict:
+    """The solved term, the targets and the metrics at the solution (P10/P50/P90 over the paths)."""
+    frac = str(p.get("unit") or "").startswith("fraction")
+    fmt = (lambda v: ctx.f(v, "pct")) if frac else (lambda v: ctx.f(v, "number"))  # noqa: E731
+    none = F.none_text(ctx.lang)
+    kv = [{"k": ctx.t("pr_field"), "v": p["field"]},
+          {"k": ctx.t("pr_targets"), "v": "; ".join(p["targets"])},
+          {"k": ctx.t("pr_status"), "v": p["status"]},
+          {"k": ctx.t("pr_solved"), "v": fmt(p["solved_value"]) if p.get("solved_value") is not None else none},
+          {"k": ctx.t("pr_base"), "v": fmt(p["base_value"])},
+          {"k": ctx.t("pr_interval"), "v": "; ".join(f"[{fmt(a)}, {fmt(b)}]" for a, b in p["feasible_intervals"])
+           or none},
+          {"k": ctx.t("pr_binding"), "v": str(p.get("binding") or none)},
+          {"k": ctx.t("pr_runs"), "v": f"{p['paths']:,} / {p['seed']} / {p['evaluations']}"}]
+    tables = []
+    at = p.get("at_solution") or {}
+    if at:
+        rows = []
+        for m, st in at.items():
+            kind = metric_kind(m)
+            cells = [st.get(k) for k in ("p10", "p50", "p90", "mean")] if "p50" in st else [None, st.get("value"), None, None]
+            rows.append([c(m)] + [n(ctx.f(v, kind)) for v in cells])
+        tables.append(table([col(ctx.t("pr_metric")), col("P10"), col("P50"), col("P90"), col(ctx.t("pr_mean"))],
+                            rows, caption=ctx.t("pr_at")))
+    trace = [[n(str(i)), n(fmt(t["x"])), c("✓" if t["feasible"] else "")]
+             + [n(ctx.f(t["levels"].get(k), metric_kind(k.split(">")[0].split("<")[0]))) for k in p["targets"]]
+             for i, t in enumerate(p.get("trace") or [], start=1)]
+    if trace:
+        tables.append(table([col("#"), col(p["field"]), col(ctx.t("pr_ok"))] + [col(k) for k in p["targets"]],
+                            trace[:40], caption=ctx.t("pr_trace")))
+    return {"kv": kv, "tables": tables}
 
 
 def _pricing(ctx: Ctx) -> dict | None:
@@ -1372,30 +1363,18 @@ def _pricing(ctx: Ctx) -> dict | None:
         return None
     out: dict[str, Any] = {"pricing": None, "dealzone": None, "charts": [], "recommended": None}
     if isinstance(pricing, dict):
-        out["pricing"] = _generic(ctx, pricing)
+        out["pricing"] = _pricing_table(ctx, pricing)
         out["recommended"] = _recommended_price(ctx)
-        fanp = pricing.get("fan")
-        if isinstance(fanp, dict):
-            yrs = fanp.get("year") or fanp.get("years") or ctx.years
-            bands = {k: v for k, v in fanp.items() if k in (*PCTS, "mean") and isinstance(v, list) and len(v) == len(yrs)}
-            if bands:
-                out["charts"].append(ctx.chart(charts.fan(yrs, bands, "number", str(pricing.get("field") or "")),
-                                               ctx.t("chart_price_fan")))
     if isinstance(dz, dict):
-        out["dealzone"] = _generic(ctx, dz)
-        x, yv = dz.get("x"), dz.get("y")
-        z = dz.get("z") or dz.get("grid") or dz.get("values")
-        xs = x.get("values") if isinstance(x, dict) else x
-        ys = yv.get("values") if isinstance(yv, dict) else yv
-        if isinstance(xs, list) and isinstance(ys, list) and isinstance(z, list) and len(z) == len(ys) \
-                and all(isinstance(r, list) and len(r) == len(xs) for r in z):
-            xl = x.get("field", "x") if isinstance(x, dict) else "x"
-            yl = yv.get("field", "y") if isinstance(yv, dict) else "y"
-            zl = str(dz.get("metric") or dz.get("z_label") or "")
-            out["charts"].append(ctx.chart(charts.heatmap(xs, ys, z, xl, yl, zl, kind=metric_kind(zl) if zl else "number"),
-                                           ctx.t("chart_dealzone"), cls="narrow"))
+        out["dealzone"] = {"kv": [{"k": ctx.t("dz_requirements"),
+                                   "v": "; ".join(r["requirement"] for r in dz["requirements"])},
+                                  {"k": ctx.t("dz_cells"), "v": f"{dz['feasible_cells']} / {dz['cells']}"},
+                                  {"k": ctx.t("dz_runs"), "v": f"{dz['paths']:,} / {dz['seed']}"}], "tables": []}
+        x, yv = dz["x"], dz["y"]
+        out["charts"].append(ctx.chart(charts.heatmap(x["values"], yv["values"], dz["z"], x["field"], yv["field"],
+                                                      str(dz.get("z_label") or ""), kind="number"),
+                                       ctx.t("chart_dealzone"), cls="narrow"))
     return out
-
 
 # ------------------------------------------------------------------------------------------------
 # 9 method
