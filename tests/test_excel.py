@@ -26,7 +26,8 @@ def recalculated(tmp_path_factory):
     d = tmp_path_factory.mktemp("xl")
     items = []
     for case in EXAMPLES:
-        a = appraise(case)
+        # the flagship also carries a Monte Carlo run, so its risk sheets go through LibreOffice too
+        a = appraise(case, paths=200 if case.stem == "ies_sll" else 1)
         path = d / f"{case.stem}.xlsx"
         items.append((case.stem, a, write_workbook(a, path, lang="zh" if len(items) % 2 else "en"), path))
     out = recalc([p for *_, p in items], d / "calc")
@@ -70,6 +71,16 @@ def test_every_formula_cell_equals_the_engine(recalculated):
                 bad.append((sheet, coord, exp, got))
         assert not bad, f"{name}: {len(bad)} of {len(wmap.expected)} cells differ, e.g. {bad[:5]}"
         assert len(wmap.expected) > 1000
+
+
+def test_risk_sheets_are_written_when_monte_carlo_ran(recalculated):
+    (name, a, _, _, calc), = [r for r in recalculated if r[0] == "ies_sll"]
+    wb = openpyxl.load_workbook(calc, data_only=True)
+    titles = SHEET_TITLES["zh"] if "封面" in wb.sheetnames else SHEET_TITLES["en"]
+    mc = wb["蒙特卡洛" if "封面" in wb.sheetnames else "Monte Carlo"]
+    keys = {mc.cell(row=r, column=1).value: mc.cell(row=r, column=9).value for r in range(6, mc.max_row + 1)}
+    assert keys["project.equity_irr"] == pytest.approx(a.monte_carlo.to_dict()["metrics"]["project.equity_irr"]["p50"])
+    assert titles["Outputs"] in wb.sheetnames
 
 
 def test_no_error_values_and_all_checks_ok(recalculated):

@@ -223,6 +223,8 @@ def _carbon(t: _Table, case: Case) -> None:
     t.add("park.ets_covered", float(case.park.ets_covered), "flag", CASE_SOURCE)
     t.add("const.mj_per_kgce", 29.3076, "MJ/kgce", "GB/T 2589-2020: 1 kgce = 29,307.6 kJ")
     t.add("const.gj_per_mwh", 3.6, "GJ/MWh", "definition of the watt-hour (3.6 MJ/kWh)")
+    t.add("const.rounding_tolerance", 1e-9, "fraction",
+          "relative size below which a cumulative cash flow counts as zero in the payback rows")
 
 
 def _sll_series(case: Case) -> dict[str, list[float]]:

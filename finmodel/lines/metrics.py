@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..finance import returns
-from .expr import Expr, Max, Period, Prev, Ref, Where, wrap
+from .expr import Abs, Expr, Max, Period, Prev, Ref, Scalar, Where, wrap
 from .model import Line, MetricExpr, NpContext, XlContext
 
 NO_VALUES = 20
@@ -111,17 +111,21 @@ class Payback(MetricExpr):
         flow: Expr = Ref(self.line)
         if self.rate is not None:
             flow = flow / (1 + self.rate) ** Period()
-        cum, neg, reached, first, at = (f"{p}.{s}" for s in ("cum", "neg", "reached", "first", "at"))
+        cum, gross, neg, reached, first, at = (f"{p}.{s}" for s in ("cum", "gross", "neg", "reached", "first", "at"))
         disc = " (discounted)" if self.rate is not None else ""
         zh = "折现" if self.rate is not None else ""
+        tol = Scalar("const.rounding_tolerance")
         return [
             Line(f"{p}.flow", flow, f"Cash flow{disc}", f"{zh}净现金流量", "CNY", sheet),
             Line(cum, Prev(Ref(cum)) + Ref(f"{p}.flow"), f"Cumulative cash flow{disc}",
                  f"累计{zh}净现金流量", "CNY", sheet),
-            Line(neg, Max(Prev(Ref(neg)), Ref(cum) < 0), "Cumulative has been negative (flag)",
-                 "累计曾为负标志", "flag", sheet, fmt="flag"),
-            Line(reached, Max(Prev(Ref(reached)), Prev(Ref(neg)) * (Ref(cum) >= 0)), "Payback reached (flag)",
-                 "已回收标志", "flag", sheet, fmt="flag"),
+            Line(gross, Prev(Ref(gross)) + Abs(Ref(f"{p}.flow")), "Cumulative absolute cash flow",
+                 "累计现金流绝对值", "CNY", sheet),
+            # negative beyond rounding: a sum that cancels to -1e-10 is zero, in Excel as in numpy
+            Line(neg, Max(Prev(Ref(neg)), Ref(cum) < -tol * Ref(gross)),
+                 "Cumulative has been negative (flag)", "累计曾为负标志", "flag", sheet, fmt="flag"),
+            Line(reached, Max(Prev(Ref(reached)), Prev(Ref(neg)) * (Ref(cum) >= -tol * Ref(gross))),
+                 "Payback reached (flag)", "已回收标志", "flag", sheet, fmt="flag"),
             Line(first, Ref(reached) - Prev(Ref(reached)), "First year payback reached (flag)",
                  "回收年标志", "flag", sheet, fmt="flag"),
             Line(at, Where(Ref(first), Period() + (0 - Prev(Ref(cum))) / Ref(f"{p}.flow"), 0),
