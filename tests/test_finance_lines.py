@@ -499,6 +499,7 @@ def test_straight_line_with_salvage_half_year():
 # ------------------------------------------------------------------------------------------------
 def payback_values(cf: list[float], rate: float | None = None):
     t = Tiny(1, len(cf) - 1, r=rate or 0.0)
+    t.inputs.set_scalar("const.rounding_tolerance", 1e-9)  # the workbook rows' zero tolerance
     t.series("cf", cf)
     from finmodel.lines import Scalar
 

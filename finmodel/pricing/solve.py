@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import brentq
 
+from ..outputs import clean
 from .targets import Target
 
 Evaluate = Callable[[float], dict[str, np.ndarray]]
@@ -47,8 +48,6 @@ class SolveResult:
 
     def to_dict(self) -> dict:
         """Plain JSON; an undefined level (-inf/+inf: the metric did not exist) becomes null."""
-        from ..report.result import clean
-
         return clean({"status": self.status, "solved_value": self.solved_value,
                 "feasible_intervals": [list(i) for i in self.feasible_intervals],
                 "brackets": [list(b) for b in self.brackets], "binding": self.binding, "best": self.best,

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import __version__
 from ..case.schema import PARTIES
 from ..lines.metrics import REASONS
+from ..outputs import clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Appraisal
@@ -31,24 +32,6 @@ CONVENTIONS_TEXT = {
     "payback": "years from the start of construction, interpolated; null when not reached",
     "npv": "period 0 undiscounted, period t discounted by (1+r)^t",
 }
-
-
-def clean(x: Any) -> Any:
-    """Plain JSON types: numpy scalars to Python, NaN/Infinity to None (recursively)."""
-    if isinstance(x, dict):
-        return {str(k): clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return [clean(v) for v in x.tolist()]
-    if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if math.isfinite(v) else None
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
 
 
 def _row(a: "Appraisal", name: str) -> list:

@@ -118,6 +118,7 @@ from ..errors import InputError, Problem
 from ..library import is_rate_unit
 from ..lines import Inputs, Model
 from ..lines.metrics import REASONS
+from ..outputs import clean
 from .distributions import Normal, Triangular, Uniform
 from .paths import FixedPath, OUPath, PolicyStep
 from .sampling import check_correlation, sample, stream
@@ -590,23 +591,7 @@ class MonteCarlo:
             "convergence": self.convergence,
             "warnings": list(self.warnings),
         }
-        return _clean(doc)
-
-
-def _clean(x):
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return [_clean(v) for v in x.tolist()]
-    if isinstance(x, (float, np.floating)):
-        return _f(x)
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
+        return clean(doc)
 
 
 # ---------------------------------------------------------------------------------------------
