@@ -164,6 +164,8 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None,
         _asset(t, a, techs[a.id], fx, cur)
         t.override(f"assets.{a.id}", a.overrides, f"assets[{i}].overrides")
         _asset_after_overrides(t, case, a, i, err)
+    if case.case.maturity_risk_premium:
+        _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
     series.update(_sll_series(case))
     owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
@@ -197,6 +199,20 @@ def _asset_after_overrides(t: _Table, case: Case, a, i: int, err) -> None:
             t.add(f"{p}.book_life_years", term, "years",
                   "EMC: depreciated over the contract term; transferred assets are treated as fully "
                   "depreciated (财税〔2010〕110号 [S3])", True)
+
+
+def _maturity_premium(t: _Table, case: Case, techs: dict) -> None:
+    """Raise the project's and the provider's discount rates by the least mature asset's premium."""
+    rules = {aid: library.maturity_rule(tech) for aid, tech in techs.items()}
+    aid = max(rules, key=lambda k: rules[k].risk_premium)
+    premium = rules[aid].risk_premium
+    if premium <= 0:
+        return
+    note = (f"+{premium:.1%} maturity risk premium for {techs[aid].maturity_class} technology "
+            f"{case.assets[[a.id for a in case.assets].index(aid)].technology}")
+    a = t.items["case.discount_rate"]
+    t.add("case.discount_rate", a.value + premium, a.unit, f"{a.source}; {note}", True)
+    t.add("case.maturity_risk_premium", premium, "fraction", note)
 
 
 def _carbon(t: _Table, case: Case) -> None:
@@ -416,10 +432,14 @@ def _conventions(t: _Table, case: Case) -> None:
 
 
 def _parties(t: _Table, case: Case) -> None:
+    premium = t.items.get("case.maturity_risk_premium")
     for p in PARTIES:
         info = case.parties.get(p)
         rate = info.discount_rate if info else case.case.discount_rate
-        t.add(f"parties.{p}.discount_rate", rate, "fraction", CASE_SOURCE)
+        if p == "provider" and premium is not None:  # the investor in the technology bears its risk
+            t.add(f"parties.{p}.discount_rate", rate + premium.value, "fraction", f"{CASE_SOURCE}; {premium.source}", True)
+        else:
+            t.add(f"parties.{p}.discount_rate", rate, "fraction", CASE_SOURCE)
     # a lender values its loans against its marginal cost of funds, taken as the 1-year LPR
     lpr = t.items["market.lpr_1y"]
     t.add("parties.lender.discount_rate", lpr.value, lpr.unit, f"1-year LPR as the lenders' cost of funds: {lpr.source}")

@@ -64,6 +64,9 @@ class CaseInfo(Strict):
     operation_years: int = Field(20, ge=1, le=60, description="Operation periods, years")
     discount_rate: Rate = Field(0.08, description="Project discount rate for NPV (fraction, nominal)")
     market: str = Field(description="Market library entry 'file/region', e.g. 'china-2025/jiangsu'")
+    maturity_risk_premium: bool = Field(
+        False, description="Add the least mature asset's risk premium (technology maturity rule) to the "
+                           "project and provider discount rates")
     notes: str | None = Field(None, max_length=5000, description="Free text, printed as text")
 
 
