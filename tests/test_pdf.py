@@ -215,11 +215,12 @@ def test_english_report_with_monte_carlo_pricing_and_deal_zone(tmp_path):
     a = _appraisal(FIRST)
     doc = copy.deepcopy(a.to_dict())
     doc["monte_carlo"] = synthetic_monte_carlo(doc)
-    doc["pricing"] = {"field": "contract.discount_to_grid", "target": "provider.irr>=0.08@P90",
-                      "solution": 0.2213, "unit": "fraction"}
-    doc["dealzone"] = {"x": {"field": "contract.discount_to_grid", "values": [0.1, 0.2, 0.3]},
-                       "y": {"field": "assets.pv.capex_per_unit", "values": [2500, 3500]},
-                       "metric": "provider.irr", "z": [[0.2, 0.15, 0.1], [0.12, 0.08, 0.04]]}
+    # real pricing and deal-zone documents, from the commands' own functions (deterministic, fast)
+    from finmodel.pricing.run import dealzone, price
+
+    doc["pricing"] = price(a.rc, "contract.discount_to_grid", ["provider.irr>=0.08"])
+    doc["dealzone"] = dealzone(a.rc, "contract.discount_to_grid:0.1:0.3:3", "assets.pv.capex_per_unit:2500:3500:2",
+                               ["provider.irr>=0.08"])
     out = tmp_path / "en.pdf"
     P.write_pdf(a, doc, out, lang="en")
     text = check_pdf(out, doc, tmp_path, "en")
@@ -229,7 +230,7 @@ def test_english_report_with_monte_carlo_pricing_and_deal_zone(tmp_path):
     mc = doc["monte_carlo"]
     assert F.pct(mc["metrics"]["project.equity_irr"]["p50"]) in text  # P50 in the summary and risk table
     assert F.pct(mc["probabilities"]["lender.min_dscr<lockup"]) in text  # probability of breach
-    assert F.pct(0.2213) in text  # recommended price
+    assert F.pct(doc["pricing"]["solved_value"]) in text  # recommended price
     assert doc["audit"]["input_hash"] in text
 
 
