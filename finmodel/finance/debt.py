@@ -100,13 +100,13 @@ def build_debt_totals(sh: Sheet, tranches: dict[str, dict], tl: dict) -> dict:
     r["close"] = sh("d.close", tot("close"), "Debt outstanding, closing", "期末借款余额")
     avg = sh.declare("d.rate_avg", "Average debt rate", "加权平均利率", unit="fraction", fmt="pct")
     first = next(iter(tranches.values()))
-    sh.model.define(avg, Where(r["open"] > 0, tot("interest") / Max(r["open"], 1e-9),
+    sh.model.define(avg, Where(r["open"] > 0, tot("interest") / r["open"],
                                Where(tl["operation"], Prev(avg), first["rate"])))
     df = sh.declare("d.df", "Discount factor at the debt rate (from the end of construction)", "折现系数（借款利率）",
                     unit="factor", fmt="factor")
     sh.model.define(df, Where(tl["operation"], Prev(df) / (1 + avg), 1))
     r["df"] = df
-    r["loan_life"] = sh.flag("d.loan_life", tl["operation"] * (r["open"] > 0.005), "Loan outstanding", "借款存续期")
+    r["loan_life"] = sh.flag("d.loan_life", tl["operation"] * (r["open"] > 0), "Loan outstanding", "借款存续期")
     return r
 
 
@@ -114,7 +114,7 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
     """DSRA, cover ratios, lock-up, default flag and the equity cash flow."""
     r = {}
     ds = debt["service"]
-    r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / Max(ds, 1e-9), Blank()), "DSCR", "偿债备付率",
+    r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / ds, Blank()), "DSCR", "偿债备付率",
                    unit="x", fmt="ratio")
     months = Scalar("financing.dsra_months")
     target = sh("w.dsra_target", months / 12 * Next(ds), "DSRA target (months of next debt service)",
@@ -142,7 +142,7 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
     sh.model.define(lock_close, Prev(lock_close) + trap - lock_release)
     r["locked"] = locked
     below_default = (ds > 0) * (cfads_dscr < Scalar("financing.default_dscr") * ds)
-    r["default"] = sh.flag("w.default", tl["operation"] * below_default * (Max(0, -cash_after) - use > 0.005),
+    r["default"] = sh.flag("w.default", tl["operation"] * below_default * (Max(0, -cash_after) - use > 0),
                            "Event of default (DSCR below default, DSRA exhausted)", "违约事件")
     r["retained"] = sh.flow("w.retained", fund - use - release + trap - lock_release,
                             "Cash retained in reserve and lock-up accounts", "留存于准备金及锁定账户的现金")
