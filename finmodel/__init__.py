@@ -1,2 +1,28 @@
-"""finmodel: appraisal of investments and business models for zero-carbon industrial parks."""
+"""finmodel: appraisal of investments and business models for zero-carbon industrial parks.
+
+Python API::
+
+    import finmodel
+    case = finmodel.load_case("assumptions/examples/ies_sll.yaml")
+    result = finmodel.appraise(case, paths=10_000, seed=1)
+    result.to_dict()      # the JSON result document
+    result.yearly()       # the base case's yearly table (pandas DataFrame)
+"""
 __version__ = "0.1.0"
+
+
+def load_case(path):
+    """Read, validate and resolve a case file (raises finmodel.errors.InputError)."""
+    from .case.loader import load_case as _load
+
+    return _load(path)
+
+
+def appraise(case, *, paths: int = 1, seed: int = 20260101, progress: bool = False, chunk_size=None):
+    """Appraise a case (a path or a loaded case); path 0 of a Monte Carlo run is the base case."""
+    from .engine import appraise as _appraise
+
+    return _appraise(case, paths=paths, seed=seed, progress=progress, chunk_size=chunk_size)
+
+
+__all__ = ["__version__", "appraise", "load_case"]

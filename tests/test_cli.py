@@ -81,3 +81,16 @@ def test_schema_is_json_schema():
     assert res.exit_code == 0
     schema = json.loads(res.stdout)
     assert schema["type"] == "object" and "contract" in schema["properties"]
+
+
+def test_python_api():
+    import finmodel
+
+    case = finmodel.load_case(EXAMPLE)
+    result = finmodel.appraise(case)
+    table = result.yearly()
+    assert list(table.columns[:9]) == ["year", "revenue", "opex", "capex", "tax", "cfads", "debt_service", "dscr",
+                                       "equity_cash_flow"]
+    assert len(table) == case.n_periods
+    assert result.to_dict()["deterministic"]["project"]["equity_irr"] == pytest.approx(
+        float(result.base.output("project.equity_irr")[0]))
