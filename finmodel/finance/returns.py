@@ -260,12 +260,19 @@ def _horner_with_slope(flows: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np
 
 def _sign_changes(flows: np.ndarray) -> np.ndarray:
     """Number of sign changes down each column of flows (T, M), zeros ignored."""
-    last = np.zeros(flows.shape[1])  # sign of the latest non-zero entry, 0 before the first
-    changes = np.zeros(flows.shape[1], dtype=np.int64)
+    m = flows.shape[1]
+    last = np.zeros(m)  # sign of the latest non-zero entry, 0 before the first
+    changes = np.zeros(m, dtype=np.int64)
+    s = np.empty(m)
+    product = np.empty(m)
+    flag = np.empty(m, dtype=bool)
     for row in flows:
-        s = np.sign(row)
-        changes += s * last < 0
-        last = s + (s == 0) * last
+        np.sign(row, out=s)
+        np.multiply(s, last, out=product)
+        np.less(product, 0.0, out=flag)
+        changes += flag
+        np.not_equal(s, 0.0, out=flag)
+        np.copyto(last, s, where=flag)
     return changes
 
 
@@ -282,12 +289,16 @@ def _two_flow_guess(flows: np.ndarray) -> np.ndarray:
     year_in = np.zeros(flows.shape[1])
     total = np.zeros(flows.shape[1])
     year_all = np.zeros(flows.shape[1])
+    inflow = np.empty(flows.shape[1])
+    weighted = np.empty(flows.shape[1])
     for t, row in enumerate(flows):
-        inflow = np.maximum(row, 0.0)
+        np.maximum(row, 0.0, out=inflow)
         total_in += inflow
-        year_in += t * inflow
+        np.multiply(t, inflow, out=weighted)
+        year_in += weighted
         total += row
-        year_all += t * row
+        np.multiply(t, row, out=weighted)
+        year_all += weighted
     total_out = total_in - total
     year_out = year_in - year_all
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -342,6 +353,8 @@ def _no_root_between(flows: np.ndarray, lower, upper) -> np.ndarray:
     The IRRs above ``lower`` are bounded by the running sums of the flows discounted at
     ``lower``; those below ``upper`` by the sums from the end at ``upper`` (module docstring).
     """
+    if flows.shape[1] == 0:
+        return np.zeros(0, dtype=bool)
     above_lower = _sure_sign_changes(_discounted(flows, lower))
     below_upper = _sure_sign_changes(_discounted(flows, upper)[::-1])
     return np.minimum(above_lower, below_upper) == 0
@@ -362,8 +375,9 @@ def _solve(flows, lo, hi, sign_lo, r, tol, max_iter):
     positive_lo = sign_lo > 0
     step_last = hi - lo
     step_before = step_last
-    # Rates cannot be told apart more finely than a few ulps of the largest one in the bracket.
-    finest = _ULPS * max(np.abs(lo).max(), np.abs(hi).max())
+    # Rates cannot be told apart more finely than a few ulps of the largest one in the path's
+    # bracket (per path, so that no path's result depends on the others in the batch).
+    finest = _ULPS * np.maximum(np.abs(lo), np.abs(hi))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for _ in range(max_iter):
             v = 1.0 / (1.0 + r)
@@ -397,6 +411,7 @@ def _solve(flows, lo, hi, sign_lo, r, tol, max_iter):
                     keep = pending
                     flows = _select(flows, keep)
                     idx, lo, hi, positive_lo = idx[keep], lo[keep], hi[keep], positive_lo[keep]
+                    finest = finest[keep]
                     r_next, step, step_last = r_next[keep], step[keep], step_last[keep]
                     pending = pending[keep]
             step_before, step_last, r = step_last, step, r_next
@@ -416,14 +431,16 @@ def _scan(flows: np.ndarray, low: float, high: float):
     Returns ``count`` (M,); for paths with count 1 also ``at_point`` (the root is the grid point
     ``lo``) or else the cell ``[lo, hi]`` holding it and the sign of NPV at ``lo``.
     """
-    grid = _scan_grid(low, high)
-    v = 1.0 / (1.0 + grid)
     m = flows.shape[1]
     count = np.zeros(m, dtype=np.int64)
     at_point = np.zeros(m, dtype=bool)
     lo = np.full(m, np.nan)
     hi = np.full(m, np.nan)
     sign_lo = np.zeros(m)
+    if m == 0:
+        return count, at_point, lo, hi, sign_lo
+    grid = _scan_grid(low, high)
+    v = 1.0 / (1.0 + grid)
     paths_per_block = max(1, _SCAN_BLOCK // _SCAN_POINTS)
     for start in range(0, m, paths_per_block):
         block = flows[:, start:start + paths_per_block]
@@ -480,23 +497,30 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
     value = np.full(cf.shape[0], np.nan)
     reason = np.zeros(cf.shape[0], dtype=np.int8)
 
-    # max propagates NaN, so one pass yields the size and finds the non-finite paths.
-    largest = np.abs(cf).max(axis=1)
+    # Year-major, so that the loops over years read contiguous rows.  Always a fresh copy: it is
+    # scaled in place below, and cf may be the caller's array (for one path cf.T is already
+    # contiguous and ascontiguousarray would return a view of it).
+    flows = np.array(cf.T, order="C")
+    # The largest magnitude, max(max, -min); max propagates NaN, so this also finds the
+    # non-finite paths.
+    largest = np.maximum(flows.max(axis=0), -flows.min(axis=0))
     finite = np.isfinite(largest)
     reason[~finite] = NOT_FINITE
     reason[largest == 0] = ALL_ZERO
-    usable = np.flatnonzero(finite & (largest > 0))
-    # Year-major, so that the loops over years read contiguous rows.  Scaled by a power of two
-    # to a largest magnitude in [0.5, 1): the IRR does not change, nothing overflows, and the
-    # scaling is exact, so an exactly zero NPV stays exactly zero.  The clip keeps 2**-exponent
-    # finite for subnormal inputs.
+    keep = finite & (largest > 0)
+    usable = np.flatnonzero(keep)
+    # Scaled by a power of two to a largest magnitude in [0.5, 1): the IRR does not change,
+    # nothing overflows, and the scaling is exact, so an exactly zero NPV stays exactly zero.
+    # The clip keeps 2**-exponent finite for subnormal inputs.
     exponent = np.clip(np.frexp(largest[usable])[1], -1022, 1024)
-    # Always a fresh copy: it is scaled in place below, and cf may be the caller's array (for one
-    # path cf.T is already contiguous and ascontiguousarray would return a view of it).
-    flows = np.array((cf if usable.size == cf.shape[0] else cf[usable]).T, order="C")
+    flows = _select(flows, keep)
     flows *= np.ldexp(1.0, -exponent)
 
-    changes = _sign_changes(flows)
+    # Paths with no negative or no positive flow have no sign change (zeros are ignored).
+    mixed = (flows.min(axis=0) < 0) & (flows.max(axis=0) > 0)
+    changes = np.zeros(usable.size, dtype=np.int64)
+    if mixed.any():
+        changes[mixed] = _sign_changes(_select(flows, mixed))
     reason[usable[changes == 0]] = SAME_SIGN
     # From here on every index is into `paths`, the paths with at least one sign change.
     paths = usable[changes > 0]
@@ -557,29 +581,67 @@ def irr(cash_flows, *, low: float = -0.99, high: float = 10.0, tol: float = 1e-1
     return MetricResult(value, reason)
 
 
-def _payback_years(flows: np.ndarray) -> MetricResult:
-    """Payback in years of flows (N, T) by the rule in the module docstring."""
+def _payback_years(flows: np.ndarray, factors: np.ndarray | None = None) -> MetricResult:
+    """Payback in years of flows (N, T) by the rule in the module docstring.
+
+    ``factors`` (K, T), K = 1 or N, multiply the flows first (discount factors).  The years are
+    walked one at a time over all paths, on a year-major copy whose rows are contiguous, until
+    every path has paid back; a path's result depends only on its own flows.
+    """
     n, horizon = flows.shape
-    finite = np.isfinite(flows).all(axis=1)
-    flows = np.where(finite[:, None], flows, 0.0)
-    cumulative = np.cumsum(flows, axis=1)
-    # Recursive summation of t + 1 terms errs by at most about t * eps * sum|cf| (Higham,
-    # Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2); discounting adds a few ulps.
-    slack = (np.arange(horizon) + 2) * np.finfo(float).eps * np.cumsum(np.abs(flows), axis=1)
-    negative = cumulative < -slack
-    never_negative = ~negative.any(axis=1)
-    crossing = np.zeros((n, horizon), dtype=bool)
-    crossing[:, 1:] = negative[:, :-1] & ~negative[:, 1:]
-    reached = crossing.any(axis=1)
-    t_star = crossing.argmax(axis=1)
-    rows = np.arange(n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # The part of year t* needed, at most the whole year.
-        fraction = np.minimum(
-            -cumulative[rows, np.maximum(t_star - 1, 0)] / flows[rows, t_star], 1.0
-        )
-    value = np.where(reached, t_star + fraction, np.nan)
-    reason = np.where(never_negative, NOTHING_INVESTED, np.where(reached, DEFINED, NOT_PAID_BACK)).astype(np.int8)
+    # Year-major and always a fresh copy (it is edited in place below).
+    years = np.array(flows.T, dtype=float, order="C")
+    if factors is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            years *= factors.T
+    finite = np.isfinite(years).all(axis=0)
+    if not finite.all():
+        years[:, ~finite] = 0.0
+    eps = np.finfo(float).eps
+    cumulative = np.zeros(n)
+    before = np.empty(n)  # the cumulative flow of the year before
+    size = np.zeros(n)  # running sum of |cf|, for the rounding slack
+    magnitude = np.empty(n)
+    slack = np.empty(n)
+    negative = np.zeros(n, dtype=bool)
+    was_negative = np.zeros(n, dtype=bool)
+    ever_negative = np.zeros(n, dtype=bool)
+    reached = np.zeros(n, dtype=bool)
+    crossing = np.empty(n, dtype=bool)
+    value = np.full(n, np.nan)
+    for t in range(horizon):
+        row = years[t]
+        cumulative, before = before, cumulative
+        if t == 0:
+            cumulative[:] = row  # as a cumulative sum starts (keeps the sign of a zero)
+        else:
+            np.add(before, row, out=cumulative)
+        # Recursive summation of t + 1 terms errs by at most about t * eps * sum|cf| (Higham,
+        # Accuracy and Stability of Numerical Algorithms, 2nd ed., §4.2); discounting adds a few
+        # ulps.  A cumulative flow within that of zero counts as zero.
+        np.abs(row, out=magnitude)
+        size += magnitude
+        np.multiply((t + 2) * eps, size, out=slack)
+        np.negative(slack, out=slack)
+        negative, was_negative = was_negative, negative
+        np.less(cumulative, slack, out=negative)
+        ever_negative |= negative
+        if t == 0:
+            continue
+        # the first year t* with C_{t*-1} < 0 <= C_{t*}
+        np.greater(was_negative, negative, out=crossing)
+        crossing &= ~reached
+        if crossing.any():
+            first = np.flatnonzero(crossing)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                # The part of year t* needed, at most the whole year.
+                fraction = np.minimum(-before[first] / row[first], 1.0)
+            value[first] = t + fraction
+            reached[first] = True
+            # Only the first return counts; a path that paid back has been negative before.
+            if reached.all():
+                break
+    reason = np.where(ever_negative, np.where(reached, DEFINED, NOT_PAID_BACK), NOTHING_INVESTED).astype(np.int8)
     value[~finite] = np.nan
     reason[~finite] = NOT_FINITE
     return MetricResult(value, reason)
@@ -629,5 +691,5 @@ def discounted_payback(rate, cash_flows) -> MetricResult:
     n = _n_paths(r.size, cf.shape[0])
     years = np.arange(cf.shape[1])
     with np.errstate(over="ignore", invalid="ignore"):
-        discounted = np.broadcast_to(cf, (n, cf.shape[1])) * np.power(1.0 + r[:, None], -years)
-    return _payback_years(discounted)
+        factors = np.power(1.0 + r[:, None], -years)
+    return _payback_years(np.broadcast_to(cf, (n, cf.shape[1])), factors)

@@ -43,6 +43,9 @@ class Output:
     zh: str
     unit: str
     fmt: str = "money"
+    # needed on the deterministic case only (e.g. the stand-alone asset metrics behind the
+    # technology-maturity flags): Monte Carlo does not compute or summarise it
+    deterministic_only: bool = False
 
 
 @dataclass
@@ -156,6 +159,11 @@ class _Step:
     # do not read the component (loop-invariant) replaced by columns computed beforehand
     column_exprs: dict[str, Expr] | None = None
     hoisted: list[tuple[str, Expr]] | None = None
+    # what the step reads from outside itself (lines, inputs), found on first use; and whether
+    # its result is worth memoising when all of that is one row (see Model.evaluate)
+    inputs_read: tuple[str, ...] | None = None
+    lines_read: tuple[str, ...] | None = None
+    memoise: bool = False
 
 
 class Model:
@@ -170,6 +178,8 @@ class Model:
         self.checks: list[Check] = []
         self._plan: list[_Step] | None = None
         self._memo: dict = {}  # one-row metric results by content (see evaluate)
+        self._step_memo: dict = {}  # one-row line results by content (see evaluate)
+        self._needed: dict = {}  # lines needed by a selection of outputs and lines
 
     # -- building -----------------------------------------------------------------------------
     def line(self, name: str, expr: Expr | float | None, *, en: str, zh: str, unit: str,
@@ -181,8 +191,14 @@ class Model:
         if name in self.lines and self.lines[name].expr is not None:
             raise ModelError(f"line {name!r} defined twice")
         self.lines[name] = Line(name, e, en, zh, unit, sheet, fmt, total)
-        self._plan = None
+        self._invalidate()
         return Ref(name)
+
+    def _invalidate(self) -> None:
+        """Forget the compiled plan and everything derived from the lines' expressions."""
+        self._plan = None
+        self._step_memo = {}
+        self._needed = {}
 
     def declare(self, name: str, **meta) -> Ref:
         """Reserve a line for a recursive definition (``define`` it later)."""
@@ -197,12 +213,12 @@ class Model:
         if line.expr is not None:
             raise ModelError(f"line {ref.name!r} defined twice")
         line.expr = wrap(expr)
-        self._plan = None
+        self._invalidate()
         return ref
 
     def output(self, name: str, metric: MetricExpr, *, en: str, zh: str, unit: str,
-               fmt: str = "money") -> None:
-        self.outputs[name] = Output(name, metric, en, zh, unit, fmt)
+               fmt: str = "money", deterministic_only: bool = False) -> None:
+        self.outputs[name] = Output(name, metric, en, zh, unit, fmt, deterministic_only)
 
     def check(self, name: str, line: str, *, en: str, zh: str, tolerance: float) -> None:
         self.checks.append(Check(name, line, en, zh, tolerance))
@@ -300,61 +316,193 @@ class Model:
         return plan
 
     # -- evaluating ---------------------------------------------------------------------------
-    def evaluate(self, inputs: Inputs, given: dict[str, np.ndarray] | None = None) -> "Values":
+    def evaluate(self, inputs: Inputs, given: dict[str, np.ndarray] | None = None, *,
+                 outputs=None, lines=None) -> "Values":
         """Evaluate every line and output for all paths in ``inputs``; ``given`` supplies lines
         computed elsewhere that this model's lines may read.
+
+        ``outputs`` (names) restricts the outputs computed, ``lines`` (names) the lines: when
+        either is given, only the outputs asked for are computed, and only the lines they read,
+        the lines asked for and what those depend on (default: every output and every line).
+        When ``lines`` is given the result holds those lines only: each other line is dropped as
+        soon as the last line or output that reads it is computed, so a Monte Carlo chunk keeps
+        few lines in memory at a time.
 
         Each line is kept at its narrowest shape: a line that turns out to be the same on every
         path (bit for bit) is stored as one row, so what reads it works on one row too
         (:meth:`Values.line` broadcasts it back).  Outputs that are the same reduction of the same
         lines are computed once, and a metric whose lines and inputs are all one row is memoised
-        on the model by content (it recurs in every chunk of a Monte Carlo run).  None of this
+        on the model by content (it recurs in every chunk of a Monte Carlo run); so are the lines
+        (and stepped components) whose every input and line read is one row.  None of this
         changes a value: every path is computed exactly as it would be alone.
         """
         ctx = NpContext(inputs, self.n_periods)
         ctx.values.update(given or {})
         T = self.n_periods
+        selected = list(self.outputs) if outputs is None else list(outputs)
+        plan = self.plan(frozenset(given or ()))
+        needed = None
+        if outputs is not None or lines is not None:
+            needed = self._needed_lines(selected, () if lines is None else lines)
+        # outputs computed (and lines dropped) as soon as possible: {step index: names}
+        ready, drop = ({}, {}) if lines is None else self._schedule(plan, selected, lines, needed, not given)
+        # the memo's keys are the compiled steps' names and their inputs' content: not with lines
+        # supplied from outside (their steps are planned afresh)
+        memo = self._step_memo if not given else None
+        outer = np.geterr()
+        results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+        def compute(names) -> None:
+            # metrics run under the caller's warning settings, as when they came after the lines
+            quiet, ctx.quiet = ctx.quiet, False
+            with np.errstate(**outer):
+                for name in names:
+                    out = self.outputs[name]
+                    key = _metric_key(out.metric)
+                    if key is not None and key in done:
+                        v, r = done[key]
+                        results[name] = (v.copy(), r.copy())
+                        continue
+                    res = self._metric(out.metric, key, ctx)
+                    results[name] = res
+                    if key is not None:
+                        done[key] = res
+            ctx.quiet = quiet
+
         # Line expressions silence these warnings node by node (NaN/inf are values here, e.g. a
         # blank DSCR); doing it once for the pass saves a context switch per operation.
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ctx.quiet = True
-            for step in self.plan(frozenset(given or ())):
-                if not step.stepped:
-                    name = step.names[0]
-                    ctx.values[name] = _narrow(as2d(self.lines[name].expr.np(ctx)))
+            if -1 in ready:
+                compute(ready[-1])
+            for i, step in enumerate(plan):
+                if needed is not None and step.names[0] not in needed:
                     continue
-                n = _paths_read(self, step.names, ctx)
-                if step.column_exprs is None:
-                    _compile_stepped(self, step)
-                # the loop-invariant parts, for all periods at once
-                for key, expr in step.hoisted:
-                    ctx.values[key] = as2d(expr.np(ctx))
-                # column-major while stepping, so each period's column is contiguous
-                for name in step.names:
-                    ctx.values[name] = np.zeros((n, T), order="F")
-                exprs = [(name, step.column_exprs[name], ctx.values[name]) for name in step.names]
-                for t in range(T):
-                    for name, expr, out in exprs:
-                        out[:, t] = expr.np(ctx, t)
-                for key, _ in step.hoisted:
-                    del ctx.values[key]
-                for name in step.names:
-                    ctx.values[name] = _narrow(np.ascontiguousarray(ctx.values[name]))
+                content = None
+                if memo is not None:
+                    if step.lines_read is None:
+                        _step_reads(self, step)
+                    if step.memoise:
+                        content = _step_content(step, ctx)
+                if content is not None and (hit := memo.get(content)) is not None:
+                    for name, a in zip(step.names, hit):
+                        ctx.values[name] = a.copy()
+                else:
+                    if not step.stepped:
+                        name = step.names[0]
+                        ctx.values[name] = _narrow(as2d(self.lines[name].expr.np(ctx)))
+                    else:
+                        self._step(step, ctx, T)
+                    if content is not None:
+                        if len(memo) >= self._STEP_MEMO_SIZE:
+                            memo.clear()
+                        memo[content] = tuple(ctx.values[name].copy() for name in step.names)
+                if i in ready:
+                    compute(ready[i])
+                for name in drop.get(i, ()):
+                    del ctx.values[name]
             ctx.quiet = False
-        outputs = {}
-        done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for name, out in self.outputs.items():
-            key = _metric_key(out.metric)
-            if key is not None and key in done:
-                v, r = done[key]
-                outputs[name] = (v.copy(), r.copy())
+        compute([name for name in selected if name not in results])
+        keep = None if lines is None else set(lines)
+        own = {k: v for k, v in ctx.values.items() if k in self.lines and (keep is None or k in keep)}
+        return Values(self, own, {name: results[name] for name in selected}, inputs.n_paths())
+
+    def _schedule(self, plan: list[_Step], outputs: list[str], keep, needed, cache: bool):
+        """When each output can be computed and each line not kept can be dropped.
+
+        Returns ``({step index: outputs}, {step index: lines})``: the outputs whose lines are all
+        computed once that step is done (index -1: before the first step), and the lines that no
+        later step or output reads.  Empty when a metric cannot tell what it reads (then the
+        outputs are computed at the end, as usual).
+        """
+        key = ("schedule", tuple(outputs), tuple(keep))
+        if cache:
+            hit = self._needed.get(key)
+            if hit is not None:
+                return hit
+        where: dict[str, int] = {}
+        for i, step in enumerate(plan):
+            if needed is None or step.names[0] in needed:
+                for name in step.names:
+                    where[name] = i
+        last = dict(where)  # the last step (or output) that reads each line
+        for i, step in enumerate(plan):
+            if needed is not None and step.names[0] not in needed:
                 continue
-            res = self._metric(out.metric, key, ctx)
-            outputs[name] = res
-            if key is not None:
-                done[key] = res
-        own = {k: v for k, v in ctx.values.items() if k in self.lines}
-        return Values(self, own, outputs, inputs.n_paths())
+            for name in step.names:
+                for d, _ in self.lines[name].expr.refs():
+                    if d in where:
+                        last[d] = max(last[d], i)
+        ready: dict[int, list[str]] = {}
+        for name in outputs:
+            reads = _metric_reads(self.outputs[name].metric)
+            if reads is None:
+                return {}, {}
+            at = max((where[d] for d in reads[0] if d in where), default=-1)
+            ready.setdefault(at, []).append(name)
+            for d in reads[0]:
+                if d in where:
+                    last[d] = max(last[d], at)
+        kept = set(keep)
+        drop: dict[int, list[str]] = {}
+        for name, i in last.items():
+            if name not in kept:
+                drop.setdefault(i, []).append(name)
+        if cache:
+            if len(self._needed) >= 64:
+                self._needed.clear()
+            self._needed[key] = (ready, drop)
+        return ready, drop
+
+    def _step(self, step: _Step, ctx: NpContext, T: int) -> None:
+        """Evaluate a stepped component (lines that read their own past) period by period."""
+        n = _paths_read(self, step.names, ctx)
+        if step.column_exprs is None:
+            _compile_stepped(self, step)
+        # the loop-invariant parts, for all periods at once
+        for key, expr in step.hoisted:
+            ctx.values[key] = as2d(expr.np(ctx))
+        # column-major while stepping, so each period's column is contiguous
+        for name in step.names:
+            ctx.values[name] = np.zeros((n, T), order="F")
+        exprs = [(name, step.column_exprs[name], ctx.values[name]) for name in step.names]
+        for t in range(T):
+            for name, expr, out in exprs:
+                out[:, t] = expr.np(ctx, t)
+        for key, _ in step.hoisted:
+            del ctx.values[key]
+        for name in step.names:
+            ctx.values[name] = _narrow(np.ascontiguousarray(ctx.values[name]))
+
+    def _needed_lines(self, outputs, lines) -> frozenset[str]:
+        """The lines that the given outputs and lines need, dependencies included."""
+        key = (tuple(outputs), tuple(lines))
+        hit = self._needed.get(key)
+        if hit is not None:
+            return hit
+        deps = self._deps()
+        roots = list(lines)
+        for name in outputs:
+            reads = _metric_reads(self.outputs[name].metric)
+            if reads is None:  # a metric that cannot tell what it reads gets every line
+                roots = list(self.lines)
+                break
+            roots.extend(reads[0])
+        seen: set[str] = set()
+        while roots:
+            v = roots.pop()
+            if v in seen or v not in deps:
+                continue
+            seen.add(v)
+            roots.extend(d for d, _ in deps[v])
+        needed = frozenset(seen)
+        if len(self._needed) >= 64:
+            self._needed.clear()
+        self._needed[key] = needed
+        return needed
+
+    _STEP_MEMO_SIZE = 4096
 
     _MEMO_SIZE = 512
 
@@ -521,6 +669,59 @@ def _one_row_content(metric, ctx: NpContext) -> tuple | None:
         if a is None or a.shape[0] != 1:
             return None
         parts.append((name, a.shape, np.ascontiguousarray(a, dtype=float).tobytes()))
+    return tuple(parts)
+
+
+def _step_reads(model: Model, step: _Step) -> None:
+    """Record what a step reads from outside itself and whether memoising it can pay."""
+    members = set(step.names)
+    lines: dict[str, None] = {}
+    inputs: dict[str, None] = {}
+    nodes = 0
+    for name in step.names:
+        expr = model.lines[name].expr
+        for d, _ in expr.refs():
+            if d not in members:
+                lines[d] = None
+        for i in expr.reads_inputs():
+            inputs[i] = None
+        stack = [expr]
+        while stack:
+            e = stack.pop()
+            nodes += 1
+            stack.extend(e.children())
+    # A line of a few operations costs about what its key does; a stepped component repeats
+    # its operations every period.
+    step.memoise = step.stepped or nodes >= _MEMO_MIN_NODES
+    step.inputs_read = tuple(inputs)
+    step.lines_read = tuple(lines)  # set last: tested to see that the rest is there
+
+
+_MEMO_MIN_NODES = 4
+
+
+def _step_content(step: _Step, ctx: NpContext) -> tuple | None:
+    """The step's name and the bytes of everything it reads when all of that is one row, else
+    None."""
+    parts: list = [tuple(step.names)]
+    values = ctx.values
+    for name in step.lines_read:
+        a = values.get(name)
+        if a is None or a.shape[0] != 1:
+            return None
+        parts.append((a.shape, a.dtype.str, a.tobytes()))
+    scalars, series = ctx.inputs.scalars, ctx.inputs.series
+    for name in step.inputs_read:
+        found = False
+        for source in (scalars, series):
+            a = source.get(name)
+            if a is not None:
+                if a.ndim != 2 or a.shape[0] != 1:
+                    return None
+                parts.append((a.shape, a.dtype.str, a.tobytes()))
+                found = True
+        if not found:
+            return None
     return tuple(parts)
 
 

@@ -483,6 +483,15 @@ def _f(x) -> float | None:
     return v if math.isfinite(v) else None
 
 
+def _map(fn, items: list, workers: int) -> list:
+    """``[fn(x) for x in items]``, on up to ``workers`` threads (numpy's sorting and arithmetic
+    release the GIL); the order of the results is that of the items."""
+    if workers <= 1 or len(items) < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(min(workers, 2)) as pool:
+        return list(pool.map(fn, items))
+
+
 def summarise(values: np.ndarray, reasons: np.ndarray | None = None) -> dict:
     """Mean, std, standard error and percentiles over the paths where ``values`` is defined."""
     v = np.asarray(values, dtype=float)
@@ -495,7 +504,9 @@ def summarise(values: np.ndarray, reasons: np.ndarray | None = None) -> dict:
     if n:
         mean = float(np.mean(d))
         std = float(np.std(d, ddof=1)) if n > 1 else 0.0
-        pct = np.percentile(d, PERCENTILES)
+        # the same order statistics as from d itself, but selecting them in a sorted copy is
+        # faster than partitioning d
+        pct = np.percentile(np.sort(d), PERCENTILES)
         out.update(mean=mean, std=std, se=std / math.sqrt(n))
         out.update({f"p{q}": float(x) for q, x in zip(PERCENTILES, pct)})
     else:
@@ -520,6 +531,9 @@ class MonteCarlo:
     reason code where undefined); ``inputs[name]``: every sampled scalar per path and, for
     price paths, ``risk.<price>`` = the path's mean factor over the operation years.  Row 0 is
     the deterministic case; :attr:`random` selects the random paths the statistics use.
+    Outputs marked deterministic-only on the model (``base_only``: the stand-alone asset IRR and
+    payback behind the technology-maturity flags) are computed for the deterministic case only:
+    their arrays hold row 0 alone, shape ``(1,)``, and ``to_dict`` does not list them.
     """
 
     paths: int
@@ -543,6 +557,7 @@ class MonteCarlo:
     fan_paths: int = 0
     seconds: float = 0.0  # wall time of the run (not part of to_dict: the document is reproducible)
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds by phase (not in to_dict)
+    base_only: list[str] = field(default_factory=list)  # outputs computed for row 0 only
 
     @property
     def random(self) -> slice:
@@ -560,15 +575,17 @@ class MonteCarlo:
     def to_dict(self) -> dict:
         """Plain JSON (no NaN): the ``monte_carlo`` section of the result document."""
         sl = self.random
+        names = [name for name in self.values if name not in self.base_only]
+        jobs = [(self.values[name][sl], self.reasons[name][sl]) for name in names]
+        jobs += [(arr[sl], None) for arr in self.inputs.values()]
+        summaries = _map(lambda job: summarise(*job), jobs, self.workers if self.paths >= 20_000 else 1)
         metrics = {}
-        for name in self.values:
-            m = summarise(self.values[name][sl], self.reasons[name][sl])
+        for name, m in zip(names, summaries):
             m["base"] = _f(self.values[name][0])
             m["unit"] = self.units.get(name, "")
             metrics[name] = m
         inputs = {}
-        for name, arr in self.inputs.items():
-            m = summarise(arr[sl])
+        for (name, arr), m in zip(self.inputs.items(), summaries[len(names):]):
             m["base"] = _f(arr[0])
             m["source"] = self.sources.get(name, "case")
             inputs[name] = m
@@ -731,8 +748,20 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int) -> tuple[Un
                             f"correlation among {k} inputs; sampled independently")
     if u.method == "sobol" and paths > 2 and (paths - 1) & (paths - 2):
         warnings.append(f"sobol sampling is balanced for 2^m + 1 paths; {paths} paths were asked for")
-    samples = sample(u.dists, paths, seed=seed, method=u.method,
-                     rank_corr=rank[0] if rank else None, corr_names=rank[1] if rank else None)
+    # price paths: the first block of each is drawn on another core while the scalars are sampled
+    series: dict[str, _Blocked] = {}
+    for price, spec in u.paths.items():
+        series[f"risk.{price}"] = _path_source(spec, price, seed, T)
+    prefetch = ThreadPoolExecutor(1) if series and paths >= 20_000 and _workers() > 1 else None
+    first_blocks = [prefetch.submit(src.block, 0, paths) for src in series.values()] if prefetch else []
+    try:
+        samples = sample(u.dists, paths, seed=seed, method=u.method,
+                         rank_corr=rank[0] if rank else None, corr_names=rank[1] if rank else None)
+    finally:
+        if prefetch is not None:
+            prefetch.shutdown(wait=True)
+    for job in first_blocks:
+        job.result()  # a draw that failed raises here, as it would have at the first chunk
     for name, arr in samples.items():
         base = float(inputs.scalars[name][0, 0]) if name in inputs.scalars else rc.value(name)
         central = float(arr[0])
@@ -750,9 +779,6 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int) -> tuple[Un
     _derive_owner_shares(rc, samples, inputs)
 
     # per-path series drawn in blocks
-    series: dict[str, _Blocked] = {}
-    for price, spec in u.paths.items():
-        series[f"risk.{price}"] = _path_source(spec, price, seed, T)
     if u.host_default:
         p = samples.get("contract.host_default_probability", rc.value("contract.host_default_probability"))
         series["risk.host_default"] = _default_source(p, seed, T)
@@ -785,7 +811,10 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
     t1 = time.perf_counter()
 
     # --- where the results go ------------------------------------------------------------------------
-    names = list(model.outputs)
+    # Outputs needed on the deterministic case only (the stand-alone asset metrics behind the
+    # maturity flags) are computed for path 0 alone and not summarised (see MonteCarlo).
+    names = [n for n, o in model.outputs.items() if not getattr(o, "deterministic_only", False)]
+    base_only = [n for n in model.outputs if n not in set(names)]
     values = {n: np.empty(paths) for n in names}
     reasons = {n: np.empty(paths, dtype=np.int8) for n in names}
     fan_lines = {k: v for k, v in FANS.items() if v[0] in model.lines}
@@ -803,10 +832,28 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
     n_workers = workers or _workers()
     model.plan()  # compile once, before any threads
+    # the lines read below besides the outputs; lines that nothing here reads are not evaluated
+    wanted = sorted({line for line, _ in fan_lines.values()} | set(flag_lines.values()) | set(sll_missed.values()))
 
     make = draws.chunk
 
-    def collect(start: int, stop: int, vals) -> None:
+    def evaluate(ci: Inputs):
+        """One chunk's outputs and the per-path summaries of its lines (in the worker thread, so
+        that this work runs on both cores too)."""
+        vals = model.evaluate(ci, outputs=names, lines=wanted)
+        n = vals.n_paths
+        missed = {}
+        for k, line in sll_missed.items():
+            a = vals.lines[line]  # one row when it is the same on every path
+            missed[k] = np.broadcast_to(~(a != 0).any(axis=1), (n,))
+        met = {}
+        for k, line in flag_lines.items():
+            a = vals.lines[line]
+            met[k] = (a == 1) if a.shape[0] == 1 else np.ascontiguousarray(a == 1)
+        return vals, missed, met
+
+    def collect(start: int, stop: int, result) -> None:
+        vals, missed, met = result
         n = stop - start
         for name in names:
             values[name][start:stop] = np.broadcast_to(vals.outputs[name][0], (n,))
@@ -817,52 +864,72 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
                 a = vals.lines[line]
                 fan_data[k][lo - fan_rows[0]:hi - fan_rows[0]] = (
                     np.broadcast_to(a, (n, T))[lo - start:hi - start])
-        for k, line in sll_missed.items():
-            a = np.broadcast_to(vals.lines[line], (n, T))
-            path_flags[k][start:stop] = ~(a != 0).any(axis=1)
+        for k, flags in missed.items():
+            path_flags[k][start:stop] = flags
         skip = 1 if (start == 0 and paths > 1) else 0
-        for k, line in flag_lines.items():
-            a = np.broadcast_to(vals.lines[line], (n, T))[skip:]
-            flag_counts[k] += np.count_nonzero(a == 1, axis=0)
+        for k, flags in met.items():
+            if flags.shape[0] == 1:  # the same on every path: count it once per path
+                flag_counts[k] += (n - skip) * np.broadcast_to(flags, (1, T))[0]
+            else:
+                flag_counts[k] += np.count_nonzero(flags[skip:], axis=0)
 
     bar = _Progress(progress, paths)
-    if not wide:
-        base_vals = model.evaluate(inputs)
-        for start in range(0, paths, chunk):
-            collect(start, min(paths, start + chunk), base_vals)
-    elif n_workers <= 1:
-        for start in range(0, paths, chunk):
-            stop = min(paths, start + chunk)
-            collect(start, stop, model.evaluate(make(start, stop)))
-            bar.update(stop)
-    else:
-        with ThreadPoolExecutor(n_workers) as pool:
-            pending: deque = deque()
+    with _reusing_freed_memory():
+        if base_only:
+            # path 0 is the deterministic case, bit for bit (tests/test_montecarlo.py)
+            base = model.evaluate(inputs, outputs=base_only, lines=())
+            for name in base_only:
+                values[name] = np.array(np.broadcast_to(base.outputs[name][0], (1,)), dtype=float)
+                reasons[name] = np.array(np.broadcast_to(base.outputs[name][1], (1,)), dtype=np.int8)
+        if not wide:
+            base = evaluate(inputs)
+            for start in range(0, paths, chunk):
+                collect(start, min(paths, start + chunk), base)
+        elif n_workers <= 1:
             for start in range(0, paths, chunk):
                 stop = min(paths, start + chunk)
-                pending.append((start, stop, pool.submit(model.evaluate, make(start, stop))))
-                while len(pending) > n_workers:
+                collect(start, stop, evaluate(make(start, stop)))
+                bar.update(stop)
+        else:
+            with ThreadPoolExecutor(n_workers) as pool:
+                pending: deque = deque()
+                for start in range(0, paths, chunk):
+                    stop = min(paths, start + chunk)
+                    pending.append((start, stop, pool.submit(evaluate, make(start, stop))))
+                    while len(pending) > n_workers:
+                        s, e, fut = pending.popleft()
+                        collect(s, e, fut.result())
+                        bar.update(e)
+                while pending:
                     s, e, fut = pending.popleft()
                     collect(s, e, fut.result())
                     bar.update(e)
-            while pending:
-                s, e, fut = pending.popleft()
-                collect(s, e, fut.result())
-                bar.update(e)
     bar.close()
     timings["evaluation"] = time.perf_counter() - t1
     t1 = time.perf_counter()
 
     # --- statistics ----------------------------------------------------------------------------------
+    # The tornado reads only the deterministic inputs: on a second core it runs while the
+    # statistics below are computed.
+    targets = [m for m in ("project.equity_irr", "project.npv") if m in model.outputs]
+    tornado_pool = tornado_job = None
+    if tornado and (u.dists or u.paths):
+        variables = sens.case_variables(u.dists, u.paths, T, seed, inputs, _owner_share_links(rc, u.dists))
+        if n_workers > 1:
+            tornado_pool = ThreadPoolExecutor(1)
+            tornado_job = tornado_pool.submit(sens.tornado, model, inputs, variables, targets)
+        else:
+            tornado_job = variables
     rand = slice(1, None) if paths > 1 else slice(0, 1)
     n_rand = paths - 1 if paths > 1 else 1
     years = rc.years()
     fans = {}
-    for k, (line, unit) in fan_lines.items():
-        fans[k] = {"line": line, "unit": unit, "year": years, **_fan(fan_data[k])}
+    fan_stats = _map(_fan, [fan_data[k] for k in fan_lines], n_workers)
+    for (k, (line, unit)), stats in zip(fan_lines.items(), fan_stats):
+        fans[k] = {"line": line, "unit": unit, "year": years, **stats}
     del fan_data
     thresholds = _thresholds(rc, model)
-    probabilities = _probabilities(rc, model, values, reasons, samples, rand, thresholds)
+    probabilities = _probabilities(rc, model, {n: values[n] for n in names}, reasons, samples, rand, thresholds)
     yearly = {k: {"year": years, "p": (c / n_rand).tolist()} for k, c in flag_counts.items()}
     tp = int(thresholds["target_period"])
     for k in CARBON_FLAGS:
@@ -876,13 +943,11 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
     mc = MonteCarlo(paths=paths, seed=seed, method=u.method, chunk_size=chunk, workers=n_workers,
                     values=values, reasons=reasons, inputs=sampled, units=units, sources=u.sources,
                     fans=fans, probabilities=probabilities, yearly_probabilities=yearly,
-                    thresholds=thresholds, warnings=warnings, fan_paths=n_fan)
-    targets = [m for m in ("project.equity_irr", "project.npv") if m in model.outputs]
+                    thresholds=thresholds, warnings=warnings, fan_paths=n_fan, base_only=base_only)
     timings["statistics"] = time.perf_counter() - t1
     t1 = time.perf_counter()
-    if tornado and (u.dists or u.paths):
-        variables = sens.case_variables(u.dists, u.paths, T, seed, inputs, _owner_share_links(rc, u.dists))
-        mc.tornado = sens.tornado(model, inputs, variables, targets)
+    if tornado_pool is None and tornado_job is not None:
+        mc.tornado = sens.tornado(model, inputs, tornado_job, targets)
     timings["tornado"] = time.perf_counter() - t1
     t1 = time.perf_counter()
     if paths > 2:
@@ -897,9 +962,56 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
             if c.get("warning"):
                 warnings.append(c["warning"])
     timings["sensitivity and convergence"] = time.perf_counter() - t1
+    if tornado_pool is not None:
+        t1 = time.perf_counter()
+        with tornado_pool:
+            mc.tornado = tornado_job.result()
+        timings["tornado"] += time.perf_counter() - t1  # the wait for it, when it ran alongside
     mc.timings = timings
     mc.seconds = time.perf_counter() - t0
     return mc
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+class _reusing_freed_memory:
+    """While a run evaluates, let the C library keep the memory it frees for reuse.
+
+    A chunk's lines are megabyte-sized arrays made and freed thousands of times.  With glibc's
+    defaults the freed space at the top of the heap is handed back to the kernel as soon as it
+    exceeds a few megabytes, and taking it again costs a page fault per 4 kB, which is zeroed
+    afresh: on a virtual machine that took as much time as the arithmetic itself.  Here freed
+    memory stays with the process during the run (blocks up to 32 MB come from the heap, which is
+    not trimmed) and is released at the end with ``malloc_trim``.  The settings stay in force for
+    the rest of the process (glibc cannot go back to its adaptive thresholds); they change where
+    memory comes from, never a value.  Does nothing where the C library is not glibc.
+    """
+
+    _libc = None
+    _tuned = False
+
+    def __enter__(self):
+        cls = type(self)
+        if cls._libc is None:
+            try:
+                import ctypes
+
+                libc = ctypes.CDLL(None)
+                libc.gnu_get_libc_version  # glibc only  # noqa: B018
+                cls._libc = libc
+            except (OSError, AttributeError):
+                cls._libc = False
+        if cls._libc and not cls._tuned:
+            # the mmap threshold first: setting either one freezes the other's adaptive value
+            cls._tuned = bool(cls._libc.mallopt(_M_MMAP_THRESHOLD, 32 * 2**20)) and bool(
+                cls._libc.mallopt(_M_TRIM_THRESHOLD, 2**31 - 1))
+        return self
+
+    def __exit__(self, *exc):
+        if type(self)._libc:
+            type(self)._libc.malloc_trim(0)
+        return False
 
 
 def _owner_share_links(rc, dists: dict) -> dict[str, list[str]]:
@@ -954,7 +1066,7 @@ def _fan(data: np.ndarray) -> dict:
         ok = np.isfinite(row)
         if not ok.all():
             row = row[ok]
-        q = np.percentile(row, (10, 50, 90)) if row.size else (None, None, None)
+        q = np.percentile(np.sort(row), (10, 50, 90)) if row.size else (None, None, None)
         for i, k in enumerate(out):
             out[k].append(_f(q[i]))
     return out

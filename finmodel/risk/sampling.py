@@ -13,7 +13,9 @@ dimensions only make sense jointly, and within a correlated group, which is reor
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
@@ -28,6 +30,10 @@ _U_MIN = 2.0**-53
 """Uniforms are kept in ``[2**-53, 1 - 2**-53]``: a generator can return exactly 0 (scrambled
 Sobol points lie on a 2**-30 grid), which an unbounded inverse CDF would turn into -inf.  The
 bounds are symmetric and correspond to about +-8.2 standard normal deviations."""
+
+
+_PARALLEL_PATHS = 20_000
+"""From this many random paths the inputs' inverse CDFs are evaluated on two threads."""
 
 
 def stream(seed: int, key: str) -> np.random.Generator:
@@ -121,9 +127,34 @@ def check_correlation(matrix: object, names: Sequence[str]) -> np.ndarray:
     return c
 
 
+def _order(column: np.ndarray) -> np.ndarray:
+    """The stable sorting permutation of a contiguous 1-D array (ties in order of position).
+
+    Sorting is the costly part of inducing correlation, so the fast unstable sort is tried
+    first; it gives the stable permutation whenever no two values are equal, which is checked
+    (equal values are rare: uniforms are drawn from a continuum).  Otherwise the stable sort
+    is used, so the result is the stable permutation either way.
+    """
+    order = np.argsort(column)
+    ordered = column[order]
+    if np.any(ordered[1:] == ordered[:-1]) or np.isnan(ordered[-1:]).any():
+        order = np.argsort(column, kind="stable")
+    return order
+
+
 def _ranks(x: np.ndarray) -> np.ndarray:
-    """0-based ranks down each column (ties broken by position)."""
-    return np.argsort(np.argsort(x, axis=0, kind="stable"), axis=0, kind="stable")
+    """0-based ranks down each column (ties broken by position).
+
+    Column by column on contiguous copies (sorting down a strided column is several times
+    slower), and each rank vector as the inverse of the sorting permutation, which is the
+    argsort of that permutation without a second sort.
+    """
+    n, k = x.shape
+    ranks = np.empty((k, n), dtype=np.intp)
+    positions = np.arange(n, dtype=np.intp)
+    for j in range(k):
+        ranks[j, _order(np.ascontiguousarray(x[:, j]))] = positions
+    return ranks.T
 
 
 def iman_conover(samples: np.ndarray, rank_corr: np.ndarray) -> np.ndarray:
@@ -155,7 +186,9 @@ def iman_conover(samples: np.ndarray, rank_corr: np.ndarray) -> np.ndarray:
     if n <= k:
         raise ValueError(f"inducing correlation among {k} inputs needs more than {k} paths (got {n})")
     ranks = _ranks(x)
-    scores = stats.norm.ppf((ranks + 1) / (n + 1))
+    # Every column holds each rank once: the n scores are computed once and looked up (row-major,
+    # as the correlation and the product below have always been computed on).
+    scores = np.ascontiguousarray(stats.norm.ppf((np.arange(n) + 1) / (n + 1))[ranks])
     eigval, eigvec = np.linalg.eigh(2.0 * np.sin(np.pi / 6.0 * np.asarray(rank_corr, dtype=float)))
     p = eigvec * np.sqrt(np.clip(eigval, 0.0, None))
     try:
@@ -165,7 +198,12 @@ def iman_conover(samples: np.ndarray, rank_corr: np.ndarray) -> np.ndarray:
             "the columns are not in independent order (some have identical ranks)"
         ) from None
     induced = scores @ np.linalg.solve(q.T, p.T)
-    return np.take_along_axis(np.sort(x, axis=0), _ranks(induced), axis=0)
+    out = np.empty((k, n))
+    target = _ranks(induced)
+    for j in range(k):
+        column = np.ascontiguousarray(x[:, j])
+        out[j] = np.sort(column)[target[:, j]]
+    return np.ascontiguousarray(out.T)  # row-major (n, k), as always
 
 
 def sample(
@@ -220,7 +258,18 @@ def sample(
             u.update(zip(group, reordered.T))
     elif corr_names is not None:
         raise ValueError("corr_names was given without a rank_corr matrix")
-    return {
-        name: np.concatenate(([dist.central()], dist.ppf(u[name])))
-        for name, dist in dists.items()
-    }
+    items = list(dists.items())
+
+    def values(item) -> np.ndarray:
+        name, dist = item
+        return np.concatenate(([dist.central()], dist.ppf(u[name])))
+
+    # The inverse CDFs (scipy's truncated normal is the slowest part of sampling) are
+    # independent of each other: two at a time on two cores; numpy and scipy.special release
+    # the GIL in their loops.  Each input gets the same numbers either way.
+    if n_random >= _PARALLEL_PATHS and len(items) > 1 and (os.cpu_count() or 1) > 1:
+        with ThreadPoolExecutor(2) as pool:
+            arrays = list(pool.map(values, items))
+    else:
+        arrays = [values(item) for item in items]
+    return {name: arr for (name, _), arr in zip(items, arrays)}
