@@ -270,6 +270,7 @@ class Financing(Strict):
     tranches: dict[Identifier, Tranche] = Field(default_factory=dict, description="Debt tranches by id")
     sizing: Sizing = Field(default_factory=Sizing)
     dsra_months: float = Field(6.0, ge=0, le=24, description="Debt service reserve: months of next scheduled debt service")
+    maintenance_reserve: bool = Field(False, description="Maintenance reserve that pre-funds the next year's replacements")
     lockup_dscr: float = Field(1.10, ge=0, le=5, description="Distribution lock-up below this DSCR, x")
     default_dscr: float = Field(1.00, ge=0, le=5, description="Event of default below this DSCR with the DSRA exhausted, x")
     sll: Sll | None = None

@@ -22,7 +22,9 @@ Cover ratios (project-finance practice [S10]; national method 偿债备付率 an
 
 Reserves and waterfall: DSRA target = months/12 × next period's debt service; funded at close
 from equity, used to cover shortfalls, topped up from cash, released when the target falls
-(fully at maturity).  Distributions are locked up while CFADS < lock-up DSCR × debt service and
+(fully at maturity).  Optional maintenance reserve (MRA): funded from cash after debt service and
+the DSRA up to the next year's replacement spend, it pays the replacements in their year, so
+CFADS on the DSCR basis adds the reserve drawn.  Distributions are locked up while CFADS < lock-up DSCR × debt service and
 released once the test passes again (and at the end of the horizon, so no cash stays trapped);
 an event of default is a period with CFADS < default DSCR × debt service that the DSRA cannot
 cover.
@@ -110,10 +112,19 @@ def build_debt_totals(sh: Sheet, tranches: dict[str, dict], tl: dict) -> dict:
     return r
 
 
-def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict, pre_fin: Ref) -> dict:
-    """DSRA, cover ratios, lock-up, default flag and the equity cash flow."""
+def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict, pre_fin: Ref,
+                    replacement: Ref | None = None) -> dict:
+    """DSRA, maintenance reserve (when ``replacement`` is given), cover ratios, lock-up, default
+    flag and the equity cash flow."""
     r = {}
     ds = debt["service"]
+    mra_use = 0.0 * ds
+    if replacement is not None:
+        # the reserve pays the year's replacements, so they do not fall on that year's debt service
+        mra_close = sh.declare("w.mra_close", "Maintenance reserve, closing", "维修准备金期末余额")
+        mra_open = sh("w.mra_open", Prev(mra_close), "Maintenance reserve, opening", "维修准备金期初余额")
+        mra_use = sh.flow("w.mra_use", Min(mra_open, replacement), "Maintenance reserve used for replacements",
+                          "动用维修准备金")
     r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / ds, Blank()), "DSCR", "偿债备付率",
                    unit="x", fmt="ratio")
     months = Scalar("financing.dsra_months")
@@ -121,7 +132,8 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
                 "偿债准备金目标余额")
     close = sh.declare("w.dsra_close", "DSRA balance, closing", "偿债准备金期末余额")
     dsra_open = sh("w.dsra_open", Prev(close), "DSRA balance, opening", "偿债准备金期初余额")
-    cash_after = sh.flow("w.cash_after_ds", (cfads - ds) * tl["operation"], "Cash after debt service", "偿债后现金")
+    cash_after = sh.flow("w.cash_after_ds", (cfads + mra_use - ds) * tl["operation"], "Cash after debt service",
+                         "偿债后现金")
     use = sh.flow("w.dsra_use", tl["operation"] * Min(dsra_open, Max(0, -cash_after)),
                   "DSRA used for debt service", "动用偿债准备金")
     fund = sh.flow("w.dsra_fund", tl["construction"] * Max(0, target - dsra_open)
@@ -130,9 +142,22 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
     release = sh.flow("w.dsra_release", Max(0, dsra_open - use + fund - target), "DSRA release", "偿债准备金释放")
     sh.model.define(close, dsra_open - use + fund - release)
     r.update(dsra_close=close, dsra_use=use, dsra_fund=fund, dsra_release=release)
+    after_dsra = cash_after + use - fund * tl["operation"] + release
+    mra_fund = mra_release = 0.0 * ds
+    if replacement is not None:
+        # funded from cash after debt service and the DSRA, a year ahead of each replacement
+        mra_target = sh("w.mra_target", Next(replacement), "Maintenance reserve target (next year's replacements)",
+                        "维修准备金目标余额")
+        mra_fund = sh.flow("w.mra_fund", tl["operation"] * Min(Max(0, mra_target - mra_open + mra_use),
+                                                                Max(0, after_dsra)),
+                           "Maintenance reserve funding", "维修准备金计提")
+        mra_release = sh.flow("w.mra_release", Max(0, mra_open - mra_use + mra_fund - mra_target),
+                              "Maintenance reserve release", "维修准备金释放")
+        sh.model.define(mra_close, mra_open - mra_use + mra_fund - mra_release)
+        r["mra_close"] = mra_close
     locked = sh.flag("w.locked", tl["operation"] * (ds > 0) * (cfads_dscr < Scalar("financing.lockup_dscr") * ds),
                      "Distribution lock-up (DSCR below the lock-up level)", "分红锁定")
-    distributable = cash_after + use - fund * tl["operation"] + release
+    distributable = after_dsra - mra_fund + mra_release
     trap = sh.flow("w.trapped", locked * Max(0, distributable), "Cash trapped by lock-up", "锁定现金")
     lock_close = sh.declare("w.lockup_close", "Lock-up account, closing", "锁定账户期末余额")
     # released once the test passes again, and all of it at the end of the horizon (nothing stays trapped)
@@ -144,10 +169,10 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
     below_default = (ds > 0) * (cfads_dscr < Scalar("financing.default_dscr") * ds)
     r["default"] = sh.flag("w.default", tl["operation"] * below_default * (Max(0, -cash_after) - use > 0),
                            "Event of default (DSCR below default, DSRA exhausted)", "违约事件")
-    r["retained"] = sh.flow("w.retained", fund - use - release + trap - lock_release,
+    r["retained"] = sh.flow("w.retained", fund - use - release + mra_fund - mra_use - mra_release + trap - lock_release,
                             "Cash retained in reserve and lock-up accounts", "留存于准备金及锁定账户的现金")
-    r["equity"] = sh.flow("w.equity_cf", pre_fin + debt["draw"] - debt["fees"] - ds + use - fund + release - trap
-                          + lock_release, "Equity cash flow", "资本金现金流")
+    r["equity"] = sh.flow("w.equity_cf", pre_fin + debt["draw"] - debt["fees"] - ds + use - fund + release
+                          + mra_use - mra_fund + mra_release - trap + lock_release, "Equity cash flow", "资本金现金流")
     r["lender"] = sh.flow("w.lender_cf", -debt["draw"] + debt["interest_paid"] + debt["principal"] + debt["fees"],
                           "Lender cash flow", "贷款人现金流")
     return r

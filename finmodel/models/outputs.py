@@ -8,7 +8,7 @@ and average DSCR, LLCR and PLCR at the end of construction [S10].
 """
 from __future__ import annotations
 
-from ..lines import Blank, Min, Scalar, Where
+from ..lines import Blank, Min, Ref, Scalar, Where
 from .parties import PARTY_NAMES
 from ..lines.metrics import At, FirstWhere, Irr, Npv, Payback, Ratio, Reduce, SumProduct
 
@@ -46,6 +46,8 @@ def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, 
             en="LLCR at the end of construction", zh="贷款期偿债覆盖率", unit="x", fmt="ratio")
         out("project.plcr", Ratio(SumProduct(("f.cfads_dscr", "d.df", "t.operation")), At("d.close", cod)),
             en="PLCR at the end of construction", zh="项目期偿债覆盖率", unit="x", fmt="ratio")
+        out("project.max_debt_to_ebitda", Reduce("MAX", "d.debt_to_ebitda"), en="Maximum debt / EBITDA",
+            zh="最高债务/息税折旧摊销前利润", unit="x", fmt="ratio")
         out("lender.lockup_years", Reduce("SUM", "w.locked"), en="Years in distribution lock-up", zh="分红锁定年数",
             unit="years", fmt="ratio")
         out("lender.default_years", Reduce("SUM", "w.default"), en="Years with an event of default", zh="违约年数",
@@ -68,6 +70,13 @@ def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, 
                 zh="平均利率调整", unit="bp", fmt="ratio")
             out("sll.interest_saved", Reduce("SUM", "s.interest_saved"), en="Interest saved by the SLL ratchet",
                 zh="可持续挂钩节省利息", unit=rc.case.case.currency)
+            # borrower's view: is the ratchet worth its verification cost? (NPV at the owner's rate)
+            m.line("s.ratchet_net", Ref("s.interest_saved") - Ref("s.verification"),
+                   en="Interest saved less verification cost", zh="节省利息减核查费用", unit=rc.case.case.currency,
+                   sheet="Debt", total=True)
+            out("sll.ratchet_npv", Npv(S(f"parties.{rc.owner}.discount_rate"), "s.ratchet_net"),
+                en="Value of the SLL ratchet to the borrower (NPV)", zh="可持续挂钩机制对借款人的价值（净现值）",
+                unit=rc.case.case.currency)
     for p, line in parties.items():
         if p == "tax":
             continue

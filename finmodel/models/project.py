@@ -136,14 +136,19 @@ def build_model(rc: ResolvedCase) -> Model:
     after_tax = cf.flow("f.after_tax", pre_tax - cit["cit"], "Project cash flow after income tax", "所得税后净现金流量")
     cfads = cf.flow("f.cfads", tl["operation"] * (after_tax + capex_init - contrib_init),
                     "Cash flow available for debt service (CFADS)", "可用于偿债的现金流")
-    cfads_dscr = cf.flow("f.cfads_dscr", cfads + S("conventions.dscr_pre_tax") * cit["cit"],
-                         "CFADS on the DSCR basis (convention)", "偿债备付率口径现金流")
+    mra = bool(debt) and fin.maintenance_reserve
+    cfads_dscr = cf.flow("f.cfads_dscr", cfads + S("conventions.dscr_pre_tax") * cit["cit"]
+                         + (Ref("w.mra_use") if mra else 0.0), "CFADS on the DSCR basis (convention)",
+                         "偿债备付率口径现金流")
     if debt:
-        wf = build_waterfall(dsh, tl, cfads, cfads_dscr, debt, after_tax)
+        wf = build_waterfall(dsh, tl, cfads, cfads_dscr, debt, after_tax, replacement if mra else None)
     else:
         wf = {"equity": cf.flow("w.equity_cf", after_tax * 1, "Equity cash flow (no debt)", "资本金现金流"),
               "lender": None}
     icr = tsh("x.icr", _ratio(ebit, interest), "Interest cover (利息备付率)", "利息备付率", unit="x", fmt="ratio")
+    if debt:
+        dsh("d.debt_to_ebitda", _ratio(debt["close"], ebitda), "Debt / EBITDA", "债务/息税折旧摊销前利润", unit="x",
+            fmt="ratio")
     invest = cf.flow("f.total_investment", capex_init + debt.get("idc", zero), "Total investment (incl. IDC)",
                      "项目总投资（含建设期利息）")
     injection = cf.flow("f.equity_injection", Max(0, -wf["equity"]), "Equity injected", "资本金投入")
@@ -173,10 +178,11 @@ def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> N
                      - net(a["opex"], Scalar("market.vat_services")) - net(a.get0("energy_cost"), Scalar("market.vat_electricity")),
                      f"{tech.name_en}: stand-alone cash flow excl. VAT, before income tax",
                      f"{tech.name_zh}：单项资产不含税、所得税前现金流")
+        # read on the deterministic case only (the maturity flags): Monte Carlo skips them
         m.output(f"assets.{aid}.irr", Irr(cf.name), en=f"{aid}: stand-alone IRR", zh=f"{aid}：单项资产内部收益率",
-                 unit="fraction", fmt="pct")
+                 unit="fraction", fmt="pct", deterministic_only=True)
         m.output(f"assets.{aid}.payback_years", Payback(cf.name), en=f"{aid}: stand-alone payback",
-                 zh=f"{aid}：单项资产投资回收期", unit="years", fmt="ratio")
+                 zh=f"{aid}：单项资产投资回收期", unit="years", fmt="ratio", deterministic_only=True)
 
 
 def _ratio(num, den):

@@ -177,10 +177,22 @@ def _financing(a: "Appraisal") -> dict:
             "closing_balance": _row(a, f"d.{tid}.close")})
     if fin.tranches:
         out["dsra_balance"] = _row(a, "w.dsra_close")
+        dscr = np.array([np.nan if v is None else v for v in _row(a, "w.dscr")], dtype=float)
+        has = np.isfinite(dscr).any()
+        low = float(np.nanmin(dscr)) if has else None
         out["covenants"] = {"lockup_dscr": fin.lockup_dscr, "default_dscr": fin.default_dscr,
+                            "min_dscr": low,
+                            "min_dscr_year": int(a.rc.years()[int(np.nanargmin(dscr))]) if has else None,
+                            "headroom_to_lockup": low - fin.lockup_dscr if has else None,
+                            "headroom_to_default": low - fin.default_dscr if has else None,
                             "lockup_years": _row(a, "w.locked"), "default_years": _row(a, "w.default")}
+        out["debt_to_ebitda"] = _row(a, "d.debt_to_ebitda")
+        if fin.maintenance_reserve:
+            out["mra_balance"] = _row(a, "w.mra_close")
     if fin.sll is not None and fin.tranches:
         out["sll"] = {"margin_bp": _row(a, "s.adj_bp"), "cap_bp": fin.sll.cap_bp,
+                      "ratchet_npv": metric_value(a, "sll.ratchet_npv", {}, ""),
+                      "all_in_rate": {tid: _row(a, f"d.{tid}.rate") for tid in fin.tranches},
                       "interest_saved": _row(a, "s.interest_saved"),
                       "verification_cost": _row(a, "s.verification"),
                       "kpis": [{"kpi": k.kpi, "targets": {str(y): v for y, v in k.targets.items()},
