@@ -222,6 +222,68 @@ def dealzone(case: Path = typer.Argument(..., help="Case file (YAML)"),
 
 
 @app.command()
+def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (every *.yaml inside) or CSV/Excel "
+                                              "sheets whose rows override fields of a template case"),
+           paths: int = typer.Option(1000, "--paths", min=1, max=10_000_000, help="Monte Carlo paths per case"),
+           seed: int = typer.Option(20260101, "--seed", help="Random seed (the same for every case)"),
+           scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 "
+                                         "(default: a local cluster of this machine's cores)"),
+           out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
+           workers: int = typer.Option(None, "--workers", min=1, max=1024,
+                                       help="Worker processes of the local cluster (default: the cores)"),
+           chunk_size: int = typer.Option(None, "--chunk-size", min=1,
+                                          help="Paths per task (default: about 4 tasks per worker, at least 5000)"),
+           template: Path = typer.Option(None, "--template", help="Template case for sheet rows without a "
+                                         "'template' column"),
+           lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+           json_out: bool = typer.Option(False, "--json", help="Print the screening document as JSON")):
+    """Screen many parks: ranked table (JSON, CSV, Excel) and a portfolio PDF, computed on Dask."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    from .outputs import dumps
+    from .report import format as F
+    from .screen import collect_cases, run_screen, write_outputs
+
+    _check_lang(lang)
+    try:
+        found = collect_cases(cases, template=template)
+        result = run_screen(found, paths=paths, seed=seed, scheduler=scheduler, workers=workers,
+                            chunk_size=chunk_size, progress=not json_out,
+                            log=lambda m: err_console.print(m, highlight=False, markup=False))
+    except InputError as exc:
+        fail(exc)
+    doc = write_outputs(result, out, lang=lang)
+    if json_out:
+        sys.stdout.write(dumps(doc) + "\n")
+        return
+    t = Table(title=f"{len(doc['parks'])} parks, {paths:,} paths each, seed {seed} — {result.cluster}")
+    for name, just in (("#", "right"), ("park", "left"), ("region", "left"), ("equity IRR P50", "right"),
+                       ("P90", "right"), ("NPV P50", "right"), ("min DSCR P90", "right"), ("P(breach)", "right"),
+                       ("ZCP first year", "right"), ("met by target", "center"), ("payback flags", "right")):
+        text_col = name in ("park", "region")
+        t.add_column(name, justify=just, max_width={"park": 28, "region": 14}.get(name),
+                     min_width=None if text_col else 5, overflow="ellipsis", no_wrap=text_col)
+    for r in doc["parks"]:
+        if r["status"] != "ok":
+            t.add_row("–", Text(r["name"]), Text(r["region_en"]), "[red]failed[/]", "", "", "", "", "", "", "")
+            continue
+        c = r["carbon"]
+        t.add_row(str(r["rank"]), Text(r["name"]), Text(r["region_en"]), F.pct(r["equity_irr"]["p50"]),
+                  F.pct(r["equity_irr"]["p90"]), F.money(r["project_npv"]["p50"]), F.ratio(r["min_dscr"]["p90"]),
+                  F.pct(r["p_covenant_breach"]) if r["p_covenant_breach"] is not None else "no debt",
+                  F.year(c["first_year_met"]), "yes" if c["met_by_target_year"] else "no", str(r["payback_flags"]))
+    console.print(t)
+    for r in doc["parks"]:
+        if r["status"] != "ok":
+            console.print(f"[red]failed:[/] {escape(r['source'])}", highlight=False)
+            console.print(f"  {r['message']}", highlight=False, markup=False)
+    console.print(f"screened in {result.seconds:.1f} s", highlight=False)
+    for k, v in doc["outputs"].items():
+        console.print(f"wrote {k}: {v}", highlight=False)
+
+
+@app.command()
 def validate(case: Path = typer.Argument(..., help="Case file (YAML)")):
     """Validate a case file against the schema and the libraries; nothing is computed or written."""
     from .case.loader import load_case
