@@ -45,6 +45,14 @@ class Sizing:
     converged: bool = True
 
 
+def _read(rc: ResolvedCase) -> list[str]:
+    """The lines sizing reads (the evaluation computes only these and what they need, no metric)."""
+    out = ["t.construction", "f.capex_init", "f.contrib_init", "f.cfads_dscr", "d.close", "w.dscr"]
+    for tid in rc.case.financing.tranches:
+        out += [f"d.{tid}.{n}" for n in ("close", "rate", "repaying", "interest_paid")]
+    return out
+
+
 def _funded_cost(values) -> float:
     cons = values.line("t.construction")[0]
     spend = values.line("f.capex_init")[0] - values.line("f.contrib_init")[0]
@@ -115,7 +123,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     target = rc.value("financing.target_dscr")
     gearing = rc.value("financing.max_gearing")
 
-    values = model.evaluate(inputs)
+    values = model.evaluate(inputs, outputs=(), lines=_read(rc))
     cost = _funded_cost(values)
     cap = gearing * cost
     method = fin.sizing.method
@@ -130,7 +138,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
         _set_debt(inputs, amount)
         moved = 0.0  # largest change of a sculpted principal this iteration
         if sculpted:
-            values = model.evaluate(inputs)
+            values = model.evaluate(inputs, outputs=(), lines=_read(rc))
             # sculpt at the DSCR that repays this amount's balances (set by draws and IDC, not by
             # the schedule), so schedule and balance always match
             balance = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
@@ -142,7 +150,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
                 moved = max(moved, float(np.abs(p - old).max()) if old is not None else np.inf)
                 inputs.set_series(f"financing.{tid}.sculpted_principal", p)
             sched = new_sched
-        values = model.evaluate(inputs)
+        values = model.evaluate(inputs, outputs=(), lines=_read(rc))
         balance_cod = float(values.line("d.close")[0][cod])
         sculpted_cod = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
         if method == "dscr":
@@ -170,7 +178,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
             break
     _set_debt(inputs, amount)
     if sculpted:
-        values = model.evaluate(inputs)
+        values = model.evaluate(inputs, outputs=(), lines=_read(rc))
         for tid, p in _sculpt(rc, model, inputs, values, dscr).items():
             inputs.set_series(f"financing.{tid}.sculpted_principal", p)
     inputs.set_scalar("financing.sculpt_dscr", dscr)

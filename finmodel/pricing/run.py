@@ -114,7 +114,7 @@ class Evaluator:
         for a in range(0, n, per_eval):
             b = min(n, a + per_eval)
             parts = [self.draws.chunk(a, b, base) if self.draws is not None else base for base in bases]
-            values = self.model.evaluate(stack_inputs(parts))
+            values = self.model.evaluate(stack_inputs(parts), outputs=metrics, lines=())
             rows = b - a
             for i in range(len(bases)):
                 for m in metrics:
