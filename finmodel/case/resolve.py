@@ -345,11 +345,16 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
         v = getattr(c, name)
         if name == "type":
             continue
-        if isinstance(v, list):  # stepped shares: one value per contract year
+        if isinstance(v, list):
+            # stepped shares, one per contract year: the first year's share is the level (a scalar
+            # that pricing can solve for) and a profile relative to it keeps the steps
             n_c = case.case.construction_years
             n = n_c + case.case.operation_years
-            series[f"contract.{name}"] = [0.0] * n_c + [float(v[min(i, len(v) - 1)]) if i < len(v) else 0.0
-                                                         for i in range(n - n_c)]
+            level = float(v[0])
+            series[f"contract.{name}_profile"] = [0.0] * n_c + [
+                (float(v[i]) / level if level else 0.0) if i < len(v) else 0.0 for i in range(n - n_c)]
+            t.add(f"contract.{name}", level, "fraction", f"{CASE_SOURCE} (first contract year; later years "
+                  f"follow the case's steps in proportion)")
             continue
         unit = units.get(name, "flag" if isinstance(v, bool) else "fraction")
         t.add(f"contract.{name}", float(v), unit, CASE_SOURCE)

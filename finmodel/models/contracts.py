@@ -197,8 +197,9 @@ def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
                       "Verified savings during the term", "合同期内经核证的节能效益")
-    share = (Series("contract.provider_share") if isinstance(case.contract.provider_share, list)
-             else k("provider_share"))
+    share = k("provider_share")
+    if isinstance(case.contract.provider_share, list):  # stepped: the level times the case's profile
+        share = share * Series("contract.provider_share_profile")
     share_line = sh("k.provider_share", share * tl["contract"], "Provider's share of savings", "节能服务公司分享比例",
                     unit="fraction", fmt="pct")
     due = sh.flow("k.share_due", savings * share_line, "Provider's share due", "应付节能服务公司分享收益")
