@@ -101,6 +101,16 @@ def test_results_do_not_depend_on_chunk_size_workers_or_blocks(monkeypatch):
         assert json.dumps(da) == json.dumps(db)
 
 
+@pytest.mark.parametrize("paths,chunk,workers", [(100_000, 12_059, 2), (1000, 1000, 2), (7, 3, 2),
+                                                  (1, 20_000, 2), (99_999, 12_059, 1), (10, 1, 2)])
+def test_balanced_chunks_fill_every_thread_and_stay_within_the_budget(paths, chunk, workers):
+    size = mcm.balanced_chunk_size(paths, chunk, workers)
+    n_chunks = math.ceil(paths / size)
+    assert 1 <= size <= chunk
+    assert n_chunks % workers == 0 or n_chunks == paths  # one path per chunk cannot split further
+    assert n_chunks * size - paths < n_chunks  # chunks of near-equal size: no near-empty last one
+
+
 def test_path_zero_is_the_deterministic_case():
     rc = load_case(BASIC)
     model, inputs, _ = prepare(rc)  # a fresh model: no memoised metric from before the patch

@@ -83,8 +83,9 @@ All scalar inputs are sampled once for all paths (LHS by default, rank correlati
 Iman-Conover); price paths and host defaults are drawn in fixed blocks of :data:`BLOCK_PATHS`
 paths, each block from its own named stream, so memory stays bounded and no draw depends on
 the chunk size.  The model is evaluated in chunks of paths (default :func:`default_chunk_size`:
-at most 512 MB of lines per chunk, 1 000 to 20 000 paths), two chunks at a time on a two-core
-machine (numpy releases the GIL in its loops).  Every path is
+at most 512 MB of lines per chunk, 1 000 to 20 000 paths, in a number of chunks that is a
+multiple of the threads), two chunks at a time on a two-core machine (numpy releases the GIL
+in its loops).  Every path is
 computed independently of the others, so the results do not depend on the chunk size or the
 number of threads (given a metric library whose per-path arithmetic does not depend on the
 batch either).
@@ -464,6 +465,17 @@ def default_chunk_size(model: Model) -> int:
     return int(min(MAX_CHUNK, max(MIN_CHUNK, n)))
 
 
+def balanced_chunk_size(paths: int, chunk: int, workers: int) -> int:
+    """At most ``chunk`` paths per chunk, in a number of chunks that is a multiple of ``workers``.
+
+    With 9 chunks on 2 threads one thread idles through the last chunk; 10 slightly smaller
+    chunks keep both busy to the end (results do not depend on the chunk size).
+    """
+    n_chunks = -(-paths // max(1, chunk))
+    n_chunks = -(-n_chunks // workers) * workers
+    return max(1, -(-paths // n_chunks))
+
+
 def _workers() -> int:
     try:
         n = len(os.sched_getaffinity(0))
@@ -827,10 +839,10 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
     sll_missed = {f"sll.{k.kpi}.met_every_test": f"s.{k.kpi}.missed" for k in (sll.kpis if sll else [])
                   if f"s.{k.kpi}.missed" in model.lines}
     path_flags = {k: np.zeros(paths, dtype=bool) for k in sll_missed}
-    chunk = int(chunk_size) if chunk_size else default_chunk_size(model)
+    n_workers = workers or _workers()
+    chunk = int(chunk_size) if chunk_size else balanced_chunk_size(paths, default_chunk_size(model), n_workers)
     if chunk < 1:
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
-    n_workers = workers or _workers()
     model.plan()  # compile once, before any threads
     # the lines read below besides the outputs; lines that nothing here reads are not evaluated
     wanted = sorted({line for line, _ in fan_lines.values()} | set(flag_lines.values()) | set(sll_missed.values()))
