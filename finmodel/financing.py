@@ -134,6 +134,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     cod = rc.n_construction - 1
     sched: dict[str, np.ndarray] = {}
     converged = False
+    last = None  # (amount, min DSCR) of the previous iteration
     for it in range(1, MAX_ITER + 1):
         _set_debt(inputs, amount)
         moved = 0.0  # largest change of a sculpted principal this iteration
@@ -162,6 +163,14 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
                 # no debt service at all (no debt yet): nothing to scale; a DSCR ≤ 0 allows no debt
                 min_dscr = float(np.nanmin(dscr_line)) if np.isfinite(dscr_line).any() else 0.0
                 dscr_amount = max(0.0, amount * min_dscr / target)
+                # CFADS moves with the debt (interest tax shield, fees, reserves), so the
+                # proportional step above overshoots and alternates around the answer; once two
+                # points are known a secant step on min DSCR(amount) = target converges in a few
+                if last is not None and last[1] != min_dscr and last[0] != amount:
+                    step = (min_dscr - target) * (amount - last[0]) / (min_dscr - last[1])
+                    if np.isfinite(step) and amount - step > 0:
+                        dscr_amount = amount - step
+                last = (amount, min_dscr)
             new_amount = min(dscr_amount, cap)
             constraint = "dscr" if dscr_amount < cap else "gearing"
         else:
