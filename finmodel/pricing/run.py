@@ -20,7 +20,7 @@ from ..engine import base_inputs, prepare
 from ..errors import InputError
 from ..financing import size_debt
 from ..lines import Inputs, Model
-from ..risk.montecarlo import default_chunk_size, draw, summarise
+from ..risk.montecarlo import balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order, summarise
 from .solve import solve
 from .targets import Target, parse_target
 
@@ -98,6 +98,7 @@ class Evaluator:
         else:
             self.warnings = []
         self.chunk = default_chunk_size(self.model)
+        self.workers = default_workers()
 
     def base_for(self, values: dict[str, float]) -> Inputs:
         """Deterministic inputs with ``values`` set and the debt re-sized on them."""
@@ -110,11 +111,19 @@ class Evaluator:
         """Per-path outputs for each base (cells stacked in one batch per chunk of paths)."""
         n = self.paths
         out = [{m: np.empty(n) for m in metrics} for _ in bases]
-        per_eval = max(1, self.chunk // max(1, len(bases)))
-        for a in range(0, n, per_eval):
-            b = min(n, a + per_eval)
-            parts = [self.draws.chunk(a, b, base) if self.draws is not None else base for base in bases]
-            values = self.model.evaluate(stack_inputs(parts), outputs=metrics, lines=())
+        per_eval = balanced_chunk_size(n, max(1, self.chunk // max(1, len(bases))), self.workers)
+        spans = [(a, min(n, a + per_eval)) for a in range(0, n, per_eval)]
+
+        def make(span):
+            a, b = span
+            return stack_inputs([self.draws.chunk(a, b, base) if self.draws is not None else base
+                                 for base in bases])
+
+        def evaluate(inputs: Inputs):
+            return self.model.evaluate(inputs, outputs=metrics, lines=())
+
+        self.model.plan()  # compiled once, before any threads
+        for (a, b), values in evaluate_in_order(spans, make, evaluate, self.workers):
             rows = b - a
             for i in range(len(bases)):
                 for m in metrics:

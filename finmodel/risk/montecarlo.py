@@ -476,7 +476,7 @@ def balanced_chunk_size(paths: int, chunk: int, workers: int) -> int:
     return max(1, -(-paths // n_chunks))
 
 
-def _workers() -> int:
+def default_workers() -> int:
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
@@ -502,6 +502,30 @@ def _map(fn, items: list, workers: int) -> list:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(min(workers, 2)) as pool:
         return list(pool.map(fn, items))
+
+
+def evaluate_in_order(spans: list, make, evaluate, workers: int):
+    """Yield ``(span, evaluate(make(span)))`` for each span, in order.
+
+    ``make`` runs in the calling thread, one span after the other (the draws come block by block
+    in path order and are not shared between threads); ``evaluate`` runs on up to ``workers``
+    threads, with at most ``workers + 1`` spans made and not yet consumed, so memory stays
+    bounded whatever the number of spans.
+    """
+    if workers <= 1:
+        for span in spans:
+            yield span, evaluate(make(span))
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque = deque()
+        for span in spans:
+            pending.append((span, pool.submit(evaluate, make(span))))
+            while len(pending) > workers:
+                done, fut = pending.popleft()
+                yield done, fut.result()
+        while pending:
+            done, fut = pending.popleft()
+            yield done, fut.result()
 
 
 def summarise(values: np.ndarray, reasons: np.ndarray | None = None) -> dict:
@@ -764,7 +788,7 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int) -> tuple[Un
     series: dict[str, _Blocked] = {}
     for price, spec in u.paths.items():
         series[f"risk.{price}"] = _path_source(spec, price, seed, T)
-    prefetch = ThreadPoolExecutor(1) if series and paths >= 20_000 and _workers() > 1 else None
+    prefetch = ThreadPoolExecutor(1) if series and paths >= 20_000 and default_workers() > 1 else None
     first_blocks = [prefetch.submit(src.block, 0, paths) for src in series.values()] if prefetch else []
     try:
         samples = sample(u.dists, paths, seed=seed, method=u.method,
@@ -839,7 +863,7 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
     sll_missed = {f"sll.{k.kpi}.met_every_test": f"s.{k.kpi}.missed" for k in (sll.kpis if sll else [])
                   if f"s.{k.kpi}.missed" in model.lines}
     path_flags = {k: np.zeros(paths, dtype=bool) for k in sll_missed}
-    n_workers = workers or _workers()
+    n_workers = workers or default_workers()
     chunk = int(chunk_size) if chunk_size else balanced_chunk_size(paths, default_chunk_size(model), n_workers)
     if chunk < 1:
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
@@ -897,25 +921,11 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
             base = evaluate(inputs)
             for start in range(0, paths, chunk):
                 collect(start, min(paths, start + chunk), base)
-        elif n_workers <= 1:
-            for start in range(0, paths, chunk):
-                stop = min(paths, start + chunk)
-                collect(start, stop, evaluate(make(start, stop)))
-                bar.update(stop)
         else:
-            with ThreadPoolExecutor(n_workers) as pool:
-                pending: deque = deque()
-                for start in range(0, paths, chunk):
-                    stop = min(paths, start + chunk)
-                    pending.append((start, stop, pool.submit(evaluate, make(start, stop))))
-                    while len(pending) > n_workers:
-                        s, e, fut = pending.popleft()
-                        collect(s, e, fut.result())
-                        bar.update(e)
-                while pending:
-                    s, e, fut = pending.popleft()
-                    collect(s, e, fut.result())
-                    bar.update(e)
+            spans = [(start, min(paths, start + chunk)) for start in range(0, paths, chunk)]
+            for (start, stop), result in evaluate_in_order(spans, lambda span: make(*span), evaluate, n_workers):
+                collect(start, stop, result)
+                bar.update(stop)
     bar.close()
     timings["evaluation"] = time.perf_counter() - t1
     t1 = time.perf_counter()
