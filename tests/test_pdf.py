@@ -305,6 +305,18 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path, monkeypatch):
     assert "<b>ESCO</b>" in text
 
 
+def test_chart_labels_are_plain_text_not_mathtext_or_markup():
+    # party names reach chart legends; matplotlib would typeset "$...$" as mathtext by default
+    from xml.etree import ElementTree
+
+    from finmodel.report import charts
+
+    svg = charts.cumulative_by_party([2026, 2027], {r"$\alpha$ Energy <b>": [1.0, 2.0], "host": [0.0, 1.0]}, "k")
+    texts = ["".join(t.itertext()) for t in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert r"$\alpha$ Energy <b>" in texts  # verbatim, as one text element
+    assert "α" not in svg
+
+
 # ------------------------------------------------------------------------------------------------
 # atomic output
 # ------------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Charts of the PDF report: matplotlib figures rendered to SVG text.
 
 Figures are built with :class:`matplotlib.figure.Figure` (no pyplot state, Agg backend), under
-an ``rc_context`` that selects the CJK font, so Chinese labels render instead of boxes, and
-``svg.fonttype = "path"`` so chart text is drawn as outlines and does not depend on fonts in the
-PDF.  Every function takes plain lists and already-translated labels and returns SVG text; the
+an ``rc_context`` that selects the CJK font, so Chinese labels render instead of boxes.  Chart
+text stays text (``svg.fonttype = "none"``): WeasyPrint sets it in the report's own fonts
+(Noto Sans CJK, installed by ``setup.sh``), it can be searched and copied in the PDF, and the
+renderer does not parse an outline path per glyph (drawing CJK outlines was about a sixth of
+the flagship report's rendering time).  Labels are never read as mathtext: they carry user
+text such as party names.  Every function takes plain lists and already-translated labels and returns SVG text; the
 report writes them to its private chart folder.
 
 The SVGs are kept lean because the PDF renderer draws every SVG element one by one: the bars of
@@ -46,7 +49,8 @@ RC = {
     "axes.grid.axis": "y",
     "grid.color": "#dddddd",
     "grid.linewidth": 0.5,
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",
+    "text.parse_math": False,  # labels carry user text (party names): "$...$" is not mathtext
     "svg.hashsalt": "finmodel",
     "figure.dpi": 100,
 }
