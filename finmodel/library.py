@@ -179,10 +179,7 @@ class SourcedRate(Sourced):
 
     @model_validator(mode="after")
     def _in_unit_interval(self) -> "SourcedRate":
-        if not is_rate_unit(self.unit):
-            raise ValueError(f"this is a rate: unit must be 'fraction' (got {self.unit!r})")
-        if not 0.0 <= self.value <= 1.0:
-            raise ValueError(f"a rate here must lie between 0 and 1 (got {self.value:g})")
+        _check_rate(self.unit, self.value, 0.0)
         return self
 
 
@@ -194,11 +191,15 @@ class SourcedSignedRate(Sourced):
 
     @model_validator(mode="after")
     def _in_range(self) -> "SourcedSignedRate":
-        if not is_rate_unit(self.unit):
-            raise ValueError(f"this is a rate: unit must start with 'fraction' (got {self.unit!r})")
-        if not -1.0 <= self.value <= 1.0:
-            raise ValueError(f"a rate here must lie between -1 and 1 (got {self.value:g})")
+        _check_rate(self.unit, self.value, -1.0)
         return self
+
+
+def _check_rate(unit: str, value: float, low: float) -> None:
+    if not is_rate_unit(unit):
+        raise ValueError(f"this is a rate: unit must start with 'fraction' (got {unit!r})")
+    if not low <= value <= 1.0:
+        raise ValueError(f"a rate here must lie between {low:g} and 1 (got {value:g})")
 
 
 class SourcedRange(_Model):
