@@ -20,7 +20,8 @@ from ..engine import base_inputs, prepare
 from ..errors import InputError
 from ..financing import size_debt
 from ..lines import Inputs, Model
-from ..risk.montecarlo import balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order, summarise
+from ..risk.montecarlo import (balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order,
+                               summarise)
 from .solve import solve
 from .targets import Target, parse_target
 

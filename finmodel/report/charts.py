@@ -6,8 +6,8 @@ text stays text (``svg.fonttype = "none"``): WeasyPrint sets it in the report's 
 (Noto Sans CJK, installed by ``setup.sh``), it can be searched and copied in the PDF, and the
 renderer does not parse an outline path per glyph (drawing CJK outlines was about a sixth of
 the flagship report's rendering time).  Labels are never read as mathtext: they carry user
-text such as party names.  Every function takes plain lists and already-translated labels and returns SVG text; the
-report writes them to its private chart folder.
+text such as party names.  Every function takes plain lists and already-translated labels and
+returns SVG text; the report writes them to its private chart folder.
 
 The SVGs are kept lean because the PDF renderer draws every SVG element one by one: the bars of
 one series are a single compound path, lines carry no per-point markers, only the value axis has
