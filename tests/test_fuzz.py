@@ -19,7 +19,7 @@ from finmodel.yamlio import parse_yaml_text
 from .conftest import ROOT
 
 BASE = yaml.safe_load((ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml").read_text(encoding="utf-8"))
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _load(text: str) -> None:
