@@ -127,7 +127,7 @@ import yaml
 
 from . import __version__
 from .errors import InputError, Problem
-from .yamlio import YamlDoc, join_path, read_yaml
+from .yamlio import YamlDoc, check_input_file, join_path, read_yaml
 
 SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 MAX_SHEET_BYTES = 20 * 1024 * 1024
@@ -404,14 +404,7 @@ def _plain_copy(x: Any) -> Any:
 def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     """Header and ``(row number, cells)`` of a CSV or Excel sheet; raises InputError."""
     name = str(path)
-    if not path.exists():
-        raise InputError.single(name, "", "no such file")
-    if path.is_dir():
-        raise InputError.single(name, "", "is a directory, expected a sheet")
-    size = path.stat().st_size
-    if size > MAX_SHEET_BYTES:
-        raise InputError.single(name, "", f"file is {size / 1e6:.1f} MB; sheets are limited to "
-                                f"{MAX_SHEET_BYTES / 1e6:.0f} MB")
+    check_input_file(path, "a sheet", "sheets", MAX_SHEET_BYTES)
     if path.suffix.lower() == ".csv":
         raw = path.read_bytes()
         for enc in ("utf-8-sig", "gb18030"):

@@ -144,6 +144,20 @@ def parse_yaml_text(text: str, file: str) -> YamlDoc:
     return YamlDoc(file, data, lines)
 
 
+def check_input_file(path: Path, expected: str, kind: str, max_bytes: int) -> None:
+    """Raise InputError unless ``path`` is an existing file of at most ``max_bytes`` (read
+    before anything is parsed, so a huge or wrong file costs no time or memory)."""
+    name = str(path)
+    if not path.exists():
+        raise InputError.single(name, "", "no such file")
+    if path.is_dir():
+        raise InputError.single(name, "", f"is a directory, expected {expected}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError.single(name, "", f"file is {size / 1e6:.1f} MB; {kind} are limited "
+                                f"to {max_bytes / 1e6:.0f} MB")
+
+
 def read_yaml(path: str | os.PathLike[str]) -> YamlDoc:
     """Read a YAML file safely.
 
@@ -153,14 +167,7 @@ def read_yaml(path: str | os.PathLike[str]) -> YamlDoc:
     """
     p = Path(path)
     name = str(path)
-    if not p.exists():
-        raise InputError.single(name, "", "no such file")
-    if p.is_dir():
-        raise InputError.single(name, "", "is a directory, expected a YAML file")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError.single(name, "", f"file is {size / 1e6:.1f} MB; case files are limited "
-                                f"to {MAX_FILE_BYTES / 1e6:.0f} MB")
+    check_input_file(p, "a YAML file", "case files", MAX_FILE_BYTES)
     raw = p.read_bytes()
     try:
         text = raw.decode("utf-8")
