@@ -146,6 +146,9 @@ def _check_source(value: str) -> str:
     return text
 
 
+SourceText = Annotated[str, AfterValidator(_check_source)]  # a source that is never empty
+
+
 class Sourced(_Model):
     """One number with its unit and where it comes from.
 
@@ -156,7 +159,7 @@ class Sourced(_Model):
     unit: str = Field(min_length=1, description="unit of `value`, e.g. 'CNY/kW', 'h/yr', "
                       "'fraction' (rates: 0.13 or \"13%\")")
     value: float = Field(description="the number, in `unit`")
-    source: str = Field(description="publication the number comes from, or 'E: estimate, "
+    source: SourceText = Field(description="publication the number comes from, or 'E: estimate, "
                         "reasoning …'; never empty")
     note: str | None = Field(default=None, description="caveats, conversions, alternatives")
 
@@ -164,11 +167,6 @@ class Sourced(_Model):
     @classmethod
     def _parse_value(cls, value: object, info: ValidationInfo) -> float:
         return _to_number(value, info.data.get("unit"))
-
-    @field_validator("source")
-    @classmethod
-    def _source_not_empty(cls, value: str) -> str:
-        return _check_source(value)
 
 
 class SourcedRate(Sourced):
@@ -213,7 +211,7 @@ class SourcedRange(_Model):
     low: float = Field(description="lower bound (P0 of the prior)")
     mode: float | None = Field(default=None, description="most likely value; omit for uniform")
     high: float = Field(description="upper bound (P100 of the prior)")
-    source: str = Field(description="publication, or 'E: estimate, reasoning …'; never empty")
+    source: SourceText = Field(description="publication, or 'E: estimate, reasoning …'; never empty")
     note: str | None = None
 
     @field_validator("low", "mode", "high", mode="before")
@@ -222,11 +220,6 @@ class SourcedRange(_Model):
         if value is None and info.field_name == "mode":
             return None
         return _to_number(value, info.data.get("unit"))
-
-    @field_validator("source")
-    @classmethod
-    def _source_not_empty(cls, value: str) -> str:
-        return _check_source(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> "SourcedRange":
@@ -471,12 +464,7 @@ class CarbonCredit(_Model):
     eligible: bool = Field(description="true only if a methodology under the current scheme "
                            "covers it")
     methodology: str | None = Field(default=None, description="methodology id/name if eligible")
-    source: str = Field(description="where eligibility is established; never empty")
-
-    @field_validator("source")
-    @classmethod
-    def _source_not_empty(cls, value: str) -> str:
-        return _check_source(value)
+    source: SourceText = Field(description="where eligibility is established; never empty")
 
     @model_validator(mode="after")
     def _methodology_if_eligible(self) -> "CarbonCredit":
@@ -617,13 +605,8 @@ class CeaPricePoint(_Model):
 
     date: _dt.date
     price_cny_per_t: Annotated[Number, Field(ge=0)] = Field(description="market currency per t")
-    source: str
+    source: SourceText
     note: str | None = None
-
-    @field_validator("source")
-    @classmethod
-    def _source_not_empty(cls, value: str) -> str:
-        return _check_source(value)
 
 
 class CeaPath(_Model):
@@ -647,13 +630,8 @@ class CeaPath(_Model):
     long_run: Annotated[Number, Field(gt=0)] = Field(description="level the median reverts to")
     speed: Annotated[Number, Field(gt=0, le=10)] = Field(description="κ, per year")
     volatility: Annotated[Number, Field(ge=0, le=5)] = Field(description="σ of ln P, per √year")
-    source: str
+    source: SourceText
     note: str | None = None
-
-    @field_validator("source")
-    @classmethod
-    def _source_not_empty(cls, value: str) -> str:
-        return _check_source(value)
 
     def median(self, t: float) -> float:
         """Median price in model year index ``t`` (0 = first model year)."""
