@@ -38,6 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from finmodel import DEFAULT_SEED
 from finmodel.screen import chunk_task, collect_cases, reduce_task, run_screen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ def main() -> None:
     ap.add_argument("--variations", type=int, default=10)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--chunk-size", type=int, default=None, help="paths per task (default: finmodel's)")
-    ap.add_argument("--seed", type=int, default=20260101)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--no-inprocess", action="store_true")
     args = ap.parse_args()
 

@@ -9,6 +9,7 @@ Python API::
     result.yearly()       # the base case's yearly table (pandas DataFrame)
 """
 __version__ = "0.1.0"
+DEFAULT_SEED = 20260101  # the seed of every command and function that takes one
 
 
 def load_case(path):
@@ -18,7 +19,7 @@ def load_case(path):
     return _load(path)
 
 
-def appraise(case, *, paths: int = 1, seed: int = 20260101, progress: bool = False, chunk_size=None):
+def appraise(case, *, paths: int = 1, seed: int = DEFAULT_SEED, progress: bool = False, chunk_size=None):
     """Appraise a case (a path or a loaded case); path 0 of a Monte Carlo run is the base case."""
     from .engine import appraise as _appraise
 

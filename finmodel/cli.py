@@ -8,16 +8,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
+
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from . import DEFAULT_SEED
 from .errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Appraise zero-carbon industrial park investments and business models.")
 err_console = Console(stderr=True, soft_wrap=True)
 console = Console(soft_wrap=True)
+
+
+# options several commands share (each command keeps its own default)
+CaseFile = Annotated[Path, typer.Argument(help="Case file (YAML)")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed")]
+OutDir = Annotated[Path, typer.Option("--out", help="Output folder")]
+Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en")]
 
 
 def fail(exc: InputError) -> None:
@@ -82,17 +92,22 @@ def _write_outputs(result, doc: dict, case: Path, out: Path, lang: str, no_repor
             write_pdf(result, doc, stage / names["pdf"], lang=lang)
 
 
+def _print_written(outputs: dict[str, str]) -> None:
+    for k, v in outputs.items():
+        console.print(f"wrote {k}: {v}", highlight=False)
+
+
 def _check_lang(lang: str) -> None:
     if lang not in ("zh", "en"):
         fail(InputError.single("--lang", "", f"expected zh or en, got {lang!r}"))
 
 
 @app.command()
-def appraise(case: Path = typer.Argument(..., help="Case file (YAML)"),
+def appraise(case: CaseFile,
              paths: int = typer.Option(1, "--paths", min=1, max=10_000_000, help="Monte Carlo paths (1 = deterministic)"),
-             seed: int = typer.Option(20260101, "--seed", help="Random seed"),
-             out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
-             lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+             seed: Seed = DEFAULT_SEED,
+             out: OutDir = Path("reports"),
+             lang: Lang = "zh",
              json_out: bool = typer.Option(False, "--json", help="Print the result document as JSON"),
              no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF")):
     """Appraise a case: JSON result, Excel workbook with live formulas, PDF report."""
@@ -110,8 +125,7 @@ def appraise(case: Path = typer.Argument(..., help="Case file (YAML)"),
         sys.stdout.write(dumps(doc) + "\n")
     else:
         _summary(doc)
-        for k, v in doc["outputs"].items():
-            console.print(f"wrote {k}: {v}", highlight=False)
+        _print_written(doc["outputs"])
 
 
 def _parse_range(text: str | None) -> tuple[float, float] | None:
@@ -125,14 +139,14 @@ def _parse_range(text: str | None) -> tuple[float, float] | None:
 
 
 @app.command()
-def price(case: Path = typer.Argument(..., help="Case file (YAML)"),
+def price(case: CaseFile,
           solve: str = typer.Option(..., "--solve", help="Field to solve, e.g. contract.discount_to_grid"),
           target: list[str] = typer.Option(..., "--target", help='e.g. "provider.irr>=0.08@P90" (repeatable)'),
           paths: int = typer.Option(1, "--paths", min=1, max=1_000_000, help="Monte Carlo paths"),
-          seed: int = typer.Option(20260101, "--seed", help="Random seed"),
+          seed: Seed = DEFAULT_SEED,
           value_range: str = typer.Option(None, "--range", help="LOW:HIGH search range of the field"),
-          out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
-          lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+          out: OutDir = Path("reports"),
+          lang: Lang = "zh",
           json_out: bool = typer.Option(False, "--json", help="Print the pricing result as JSON"),
           no_report: bool = typer.Option(False, "--no-report", help="Write only the pricing JSON")):
     """Solve a term (tariff, discount, share, fee, margin, debt, tenor…) for targets at a confidence level."""
@@ -173,19 +187,18 @@ def price(case: Path = typer.Argument(..., help="Case file (YAML)"),
     for k, v in res["best"].items():
         t.add_row(f"best reached: {k}", f"{v:.6g}")
     console.print(t)
-    for k, v in res["outputs"].items():
-        console.print(f"wrote {k}: {v}", highlight=False)
+    _print_written(res["outputs"])
 
 
 @app.command()
-def dealzone(case: Path = typer.Argument(..., help="Case file (YAML)"),
+def dealzone(case: CaseFile,
              x: str = typer.Option(..., "--x", help="FIELD:LOW:HIGH:STEPS"),
              y: str = typer.Option(..., "--y", help="FIELD:LOW:HIGH:STEPS"),
              require: list[str] = typer.Option(..., "--require", help='e.g. "provider.irr>=0.08@P90" (repeatable)'),
              paths: int = typer.Option(1, "--paths", min=1, max=100_000, help="Monte Carlo paths per cell"),
-             seed: int = typer.Option(20260101, "--seed", help="Random seed"),
-             out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
-             lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+             seed: Seed = DEFAULT_SEED,
+             out: OutDir = Path("reports"),
+             lang: Lang = "zh",
              json_out: bool = typer.Option(False, "--json", help="Print the grid as JSON"),
              no_report: bool = typer.Option(False, "--no-report", help="Write only the deal-zone JSON")):
     """Map where every party's requirement holds on a grid of two terms."""
@@ -217,25 +230,24 @@ def dealzone(case: Path = typer.Argument(..., help="Case file (YAML)"),
         t.add_row(f"{yv:.4g}", *["✓" if res["feasible"][j][i] else "·" for i in range(len(xs))])
     console.print(t)
     console.print(f"{res['feasible_cells']} of {res['cells']} cells meet every requirement", highlight=False)
-    for k, v in res["outputs"].items():
-        console.print(f"wrote {k}: {v}", highlight=False)
+    _print_written(res["outputs"])
 
 
 @app.command()
 def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (every *.yaml inside) or CSV/Excel "
                                               "sheets whose rows override fields of a template case"),
            paths: int = typer.Option(1000, "--paths", min=1, max=10_000_000, help="Monte Carlo paths per case"),
-           seed: int = typer.Option(20260101, "--seed", help="Random seed (the same for every case)"),
+           seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed (the same for every case)"),
            scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 "
                                          "(default: a local cluster of this machine's cores)"),
-           out: Path = typer.Option(Path("reports"), "--out", help="Output folder"),
+           out: OutDir = Path("reports"),
            workers: int = typer.Option(None, "--workers", min=1, max=1024,
                                        help="Worker processes of the local cluster (default: the cores)"),
            chunk_size: int = typer.Option(None, "--chunk-size", min=1,
                                           help="Paths per task (default: about 4 tasks per worker, at least 5000)"),
            template: Path = typer.Option(None, "--template", help="Template case for sheet rows without a "
                                          "'template' column"),
-           lang: str = typer.Option("zh", "--lang", help="Report language: zh or en"),
+           lang: Lang = "zh",
            json_out: bool = typer.Option(False, "--json", help="Print the screening document as JSON")):
     """Screen many parks: ranked table (JSON, CSV, Excel) and a portfolio PDF, computed on Dask."""
     from rich.markup import escape
@@ -279,12 +291,11 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
             console.print(f"[red]failed:[/] {escape(r['source'])}", highlight=False)
             console.print(f"  {r['message']}", highlight=False, markup=False)
     console.print(f"screened in {result.seconds:.1f} s", highlight=False)
-    for k, v in doc["outputs"].items():
-        console.print(f"wrote {k}: {v}", highlight=False)
+    _print_written(doc["outputs"])
 
 
 @app.command()
-def validate(case: Path = typer.Argument(..., help="Case file (YAML)")):
+def validate(case: CaseFile):
     """Validate a case file against the schema and the libraries; nothing is computed or written."""
     from .case.loader import load_case
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import DEFAULT_SEED, __version__
 from .case.loader import load_case
 from .case.resolve import ResolvedCase
 from .financing import Sizing, size_debt
@@ -19,7 +19,6 @@ from .lines import Inputs, Model, Values
 from .models.prices import RISK_FACTORS
 from .models.project import build_model
 
-DEFAULT_SEED = 20260101
 RISK_SERIES = tuple(f"risk.{k}" for k in RISK_FACTORS) + ("risk.host_default",)
 
 

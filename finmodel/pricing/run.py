@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..case.resolve import ResolvedCase
-from ..engine import base_inputs, prepare
+from ..engine import DEFAULT_SEED, base_inputs, prepare
 from ..errors import InputError
 from ..financing import size_debt
 from ..lines import Inputs, Model
@@ -160,7 +160,7 @@ def _stats(values: dict[str, np.ndarray], paths: int) -> dict:
             for m, v in values.items()}
 
 
-def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int = 1, seed: int = 20260101,
+def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int = 1, seed: int = DEFAULT_SEED,
           value_range: tuple[float, float] | None = None) -> dict:
     """Solve ``field`` for the targets; the result dict of ``finmodel price``."""
     model, _, _ = prepare(rc)
@@ -215,7 +215,7 @@ def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarra
 
 
 def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
-             seed: int = 20260101) -> dict:
+             seed: int = DEFAULT_SEED) -> dict:
     """Every requirement on a grid of two terms; the result dict of ``finmodel dealzone``."""
     model, _, _ = prepare(rc)
     xname, xs = parse_axis(rc, x, "--x")
