@@ -401,13 +401,6 @@ class Case(Strict):
                              f"contract year ({self.contract.term_years})")
         if self.uncertainty.correlation and len(self.uncertainty.correlation) != len(self.uncertainty.correlation_names):
             raise ValueError("uncertainty.correlation must be square with one row per correlation_names entry")
-        first, last = self.case.start_year, self.case.start_year + self.case.construction_years + n_op - 1
-        if self.financing.sll is not None:
-            for i, k in enumerate(self.financing.sll.kpis):
-                outside = sorted(y for y in k.targets if not first <= y <= last)
-                if outside:
-                    raise ValueError(f"financing.sll.kpis[{i}].targets: year {outside[0]} is outside the horizon "
-                                     f"{first}–{last}")
         unknown_paths = sorted(set(self.uncertainty.paths) - set(PRICE_PATHS))
         if unknown_paths:
             raise ValueError(f"uncertainty.paths: unknown price {unknown_paths[0]!r}; "

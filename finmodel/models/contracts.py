@@ -58,7 +58,8 @@ class ContractFlows:
     host_baseline_cost: Ref | None = None  # host's energy bill before the measures (for savings %)
 
 
-def _vat(tech_class: str) -> Scalar:
+def output_vat(tech_class: str) -> Scalar:
+    """The market's VAT rate of a technology's output VAT class."""
     return Scalar({"electricity_13": "market.vat_electricity", "goods_13": "market.vat_goods",
                    "heat_9": "market.vat_heat", "services_6": "market.vat_services"}[tech_class])
 
@@ -147,7 +148,7 @@ def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
         pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid"))
                       * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
                       * tl["contract"], f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
-        f.revenues.append(Flow(pay, _vat(techs[aid].output_vat_class), "host"))
+        f.revenues.append(Flow(pay, output_vat(techs[aid].output_vat_class), "host"))
     sub = sh.flow("k.subscription", k("subscription_per_yr") * (1 + k("subscription_escalation")) ** Max(tl["op_year"] - 1, 0)
                   * tl["contract"], "Subscription fee", "固定订阅费")
     f.revenues.append(Flow(sub, Scalar("market.vat_services"), "host"))
@@ -272,7 +273,7 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     for aid, a in assets:
         sale = sh.flow(f"k.{aid}.tenant_sales", (1 - k("tenant_tariff_discount")) * a["host_value"] * tl["contract"],
                        f"Energy sold to tenants: {techs[aid].name_en}", f"向园区企业售能：{techs[aid].name_zh}")
-        f.revenues.append(Flow(sale, _vat(techs[aid].output_vat_class), "tenants"))
+        f.revenues.append(Flow(sale, output_vat(techs[aid].output_vat_class), "tenants"))
         sales.append(sale)
     value = sh.flow("k.tenant_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
                     "Energy cost avoided by tenants", "园区企业节省的能源费用")

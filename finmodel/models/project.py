@@ -16,7 +16,7 @@ from ..finance.sll import build_sll, sll_interest_effect
 from ..finance.tax import build_cit, build_vat, vat_share
 from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
 from .assets import build_asset
-from .contracts import Flow, build_contract
+from .contracts import Flow, build_contract, output_vat
 from .outputs import build_outputs
 from .parties import PARTY_NAMES, build_parties
 from .prices import build_prices
@@ -170,8 +170,7 @@ def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> N
     for aid, a in assets:
         tech = rc.technologies[aid]
         s = lambda n: Scalar(f"assets.{aid}.{n}")  # noqa: E731
-        out_vat = Scalar({"electricity_13": "market.vat_electricity", "goods_13": "market.vat_goods",
-                          "heat_9": "market.vat_heat", "services_6": "market.vat_services"}[tech.output_vat_class])
+        out_vat = output_vat(tech.output_vat_class)
         cf = sh.flow(f"a.{aid}.standalone_cf",
                      net(a["host_value"] + a.get0("market_revenue"), out_vat)
                      - net(a["capex_base"] + a["overrun"] + a.get0("replacement"), s("capex_input_vat_rate"))
