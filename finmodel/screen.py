@@ -691,17 +691,25 @@ def chunk_task(rc, key: str, paths: int, seed: int, start: int, stop: int, versi
            "reasons": {k: np.empty(n, dtype=np.int8) for k in p.outputs},
            "meets": np.zeros(n, dtype=bool)}
     if not p.draws.varies:  # nothing is uncertain: every path is the deterministic case
-        with p.lock:
-            if p.base is None:
-                p.base = p.model.evaluate(p.inputs)
-        _fill(p, p.base, out, 0, n)
+        _fill(p, _base(p), out, 0, n)
         return out
+    lines = (p.meets_line,) if p.meets_line is not None else ()
     for s in range(start, stop, p.sub):
         e = min(stop, s + p.sub)
         with p.lock:  # draws keep per-block caches
             ci = p.draws.chunk(s, e)
-        _fill(p, p.model.evaluate(ci), out, s - start, e - start)
+        # only what the screen reads, as run_monte_carlo evaluates its chunks
+        _fill(p, p.model.evaluate(ci, outputs=p.outputs, lines=lines), out, s - start, e - start)
     return out
+
+
+def _base(p: _Prepared):
+    """The deterministic case, every line and output (the result document reads them all),
+    evaluated once per prepared case on this worker."""
+    with p.lock:
+        if p.base is None:
+            p.base = p.model.evaluate(p.inputs)
+        return p.base
 
 
 def reduce_task(rc, key: str, paths: int, seed: int, version: str, *parts: dict) -> dict:
@@ -739,8 +747,7 @@ def reduce_task(rc, key: str, paths: int, seed: int, version: str, *parts: dict)
         m["base"] = _f(values[name][0])
         m["unit"] = units.get(name, "")
         metrics[name] = m
-    base = p.model.evaluate(p.inputs)
-    doc = result_document(Appraisal(p.rc, p.model, p.inputs, base, p.sizing, seed, paths), timestamp=False)
+    doc = result_document(Appraisal(p.rc, p.model, p.inputs, _base(p), p.sizing, seed, paths), timestamp=False)
     det = doc["deterministic"]["project"]
     carbon = doc["carbon"]
     target_year = int(th["target_year"])
