@@ -273,11 +273,9 @@ class SourcedRateRange(SourcedRange):
 
     @model_validator(mode="after")
     def _rate_range(self) -> "SourcedRateRange":
-        if not is_rate_unit(self.unit):
-            raise ValueError(f"this is a range of rates: unit must be 'fraction' (got {self.unit!r})")
         for v in (self.low, self.mode, self.high):
-            if v is not None and not -1.0 <= v <= 1.0:
-                raise ValueError(f"rates here must lie between -1 and 1 (got {v:g})")
+            if v is not None:
+                _check_rate(self.unit, v, -1.0)
         return self
 
 

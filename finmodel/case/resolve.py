@@ -126,22 +126,20 @@ def _sourced(t: _Table, name: str, s, fx: float = 1.0, unit: str | None = None) 
     t.add(name, s.value * fx, unit or s.unit, s.source)
 
 
-def resolve(case: Case, file: str, doc: YamlDoc | None = None,
-            root=None) -> ResolvedCase:
+def resolve(case: Case, file: str, doc: YamlDoc | None = None) -> ResolvedCase:
     """Resolve ``case`` against the libraries; raises :class:`InputError` listing every problem."""
-    kw = {} if root is None else {"root": root}
     problems: list[Problem] = []
 
     def err(path: str, msg: str) -> None:
         problems.append(Problem(file, path, msg, doc.line_of(path) if doc else None))
 
     try:
-        market = library.load_market(case.case.market, **kw)
+        market = library.load_market(case.case.market)
     except InputError as exc:  # re-point the problem at the case field that named it
         for p in exc.problems:
             err("case.market", p.message)
         raise InputError(problems) from None
-    techs_lib = library.load_technologies(**kw)
+    techs_lib = library.load_technologies()
     techs: dict[str, library.Technology] = {}
     for i, a in enumerate(case.assets):
         if a.technology not in techs_lib:
@@ -156,7 +154,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None,
     t = _Table(file, doc)
     fx = 1.0 / market.fx_cny_per_unit.value  # library money is CNY; the case's currency may differ
     cur = case.case.currency
-    _market(t, market, case)
+    _market(t, market)
     t.override("market", case.market_overrides, "market_overrides")
     _case_and_park(t, case, cur)
     _carbon(t, case)
@@ -171,7 +169,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None,
     owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
     _cost_split(t, case, owner)
     _financing(t, case, cur)
-    _tax(t, case, market)
+    _tax(t, case)
     _conventions(t, case)
     _parties(t, case)
     problems += t.problems
@@ -257,7 +255,7 @@ def _sll_series(case: Case) -> dict[str, list[float]]:
     return out
 
 
-def _market(t: _Table, m, case: Case) -> None:
+def _market(t: _Table, m) -> None:
     for group, suffix in ((m.national, ""), (m.region, "_region")):
         for name in type(group).model_fields:
             v = getattr(group, name)
@@ -402,12 +400,12 @@ def _financing(t: _Table, case: Case, cur: str) -> None:
     if f.sll is not None:
         t.add("financing.sll.cap_bp", f.sll.cap_bp, "bp", CASE_SOURCE)
         t.add("financing.sll.verification_cost_per_yr", f.sll.verification_cost_per_yr, f"{cur}/yr", CASE_SOURCE)
-        for i, k in enumerate(f.sll.kpis):
+        for k in f.sll.kpis:
             t.add(f"financing.sll.{k.kpi}.step_down_bp", k.step_down_bp, "bp", CASE_SOURCE)
             t.add(f"financing.sll.{k.kpi}.step_up_bp", k.step_up_bp, "bp", CASE_SOURCE)
 
 
-def _tax(t: _Table, case: Case, market) -> None:
+def _tax(t: _Table, case: Case) -> None:
     tx = case.tax
     for flag in ("vat", "input_vat_credit", "surcharges", "income_tax"):
         t.add(f"tax.{flag}_on", float(getattr(tx, flag)), "flag", CASE_SOURCE)

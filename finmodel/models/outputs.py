@@ -13,7 +13,7 @@ from .parties import PARTY_NAMES
 from ..lines.metrics import At, FirstWhere, Irr, Npv, Payback, Ratio, Reduce, SumProduct
 
 
-def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
+def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
                   invest, injection, sll) -> None:
     S = Scalar
     rate = S("case.discount_rate")
@@ -101,6 +101,6 @@ def build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, 
         zh="三项指标首次全部达标年份", unit="year", fmt="year")
     out("carbon.first_year_intensity_met", FirstWhere("c.meets_intensity", "t.year"),
         en="First year the intensity threshold is met", zh="碳排放强度首次达标年份", unit="year", fmt="year")
-    target = rc.case.carbon.target_year or rc.case.case.start_year + rc.n_periods - 1
+    target = rc.years()[int(rc.value("carbon.target_period"))]  # the year the value is read in (clamped)
     out("carbon.intensity_target_year", At("c.intensity", Scalar("carbon.target_period")),
         en=f"Carbon intensity in {target}", zh=f"{target}年单位能耗碳排放", unit="tCO2/tce", fmt="ratio")

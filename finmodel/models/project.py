@@ -156,7 +156,7 @@ def build_model(rc: ResolvedCase) -> Model:
     _standalone_assets(sh["Assets"], m, rc, assets)
     parties = build_parties(sh["Parties"], m, flows, owner, wf, vat, cit, contrib, others,
                             capex_init, replacement, asset_opex, costs, residual)
-    build_outputs(m, rc, tl, car, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
+    build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
                   invest, injection, sll)
     return m
 
