@@ -112,8 +112,17 @@ def _check_finite(data: Any, path: str, file: str, lines: dict[str, int]) -> Non
 
 def parse_yaml_text(text: str, file: str) -> YamlDoc:
     """Parse YAML text (see :func:`read_yaml` for the rules)."""
+    # one parse: the node tree is checked (size, lines, duplicate keys) and then constructed
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        return _parse(loader, file)
+    finally:
+        loader.dispose()
+
+
+def _parse(loader, file: str) -> YamlDoc:
+    try:
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -132,7 +141,7 @@ def parse_yaml_text(text: str, file: str) -> YamlDoc:
     except DuplicateKey as dup:
         raise InputError.single(file, dup.path, "the same key appears twice in this mapping", dup.line) from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a Safe loader
+        data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise InputError.single(
