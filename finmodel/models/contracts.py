@@ -56,6 +56,7 @@ class ContractFlows:
     owner_phase: Ref | None = None  # 1 while the owner operates the assets
     residual_to_owner: bool = False  # owner recovers the book value at the end (else transferred free)
     host_baseline_cost: Ref | None = None  # host's energy bill before the measures (for savings %)
+    landlord: str = "host"  # who is paid the roof / land rent
 
 
 def output_vat(tech_class: str) -> Scalar:
@@ -115,14 +116,13 @@ def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> 
 
 
 def _common_costs(sh: Sheet, flows: ContractFlows, tl: dict, assets: list) -> None:
-    """Rent and insurance, while the owner operates.  Rent goes to the host whose roof or land the
-    provider uses; under ies, and when the host itself owns the assets (guaranteed savings), to the
-    park platform company that leases the site."""
+    """Rent and insurance, while the owner operates.  Rent goes to ``flows.landlord``: the host
+    whose roof or land the provider uses; under ies, and when the host itself owns the assets
+    (guaranteed savings), the park platform company that leases the site."""
     c = Scalar
     rent = sh.flow("k.rent", c("contract.rent_per_yr") * tl["inflation"] * flows.owner_phase,
                    "Roof / land rent", "屋顶/场地租金")
-    landlord = "platform" if "k.platform_fee" in sh.model.lines or flows.owner == "host" else "host"
-    flows.costs.append(Flow(rent, 0.0, landlord))
+    flows.costs.append(Flow(rent, 0.0, flows.landlord))
     capex = Sum(*[c(f"assets.{i}.capacity") * c(f"assets.{i}.capex_per_unit") for i, _ in assets])
     ins = sh.flow("k.insurance", c("contract.insurance_rate") * capex * flows.owner_phase,
                   "Insurance", "保险费")
@@ -219,7 +219,7 @@ def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
 
 
 def _guaranteed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
-    f = ContractFlows("host", owner_phase=tl["operation"], residual_to_owner=True)
+    f = ContractFlows("host", owner_phase=tl["operation"], residual_to_owner=True, landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["operation"],
                       "Verified savings", "经核证的节能效益")
@@ -267,7 +267,7 @@ def _trusteeship(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
 
 
 def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
-    f = ContractFlows("provider", owner_phase=tl["contract"])
+    f = ContractFlows("provider", owner_phase=tl["contract"], landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     sales = []
     for aid, a in assets:
@@ -289,8 +289,7 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
                                       + k("system_charge_per_kwh") * KWH_PER_MWH * own_direct) * tl["contract"],
                    "Grid charges for near-site supply", "就近供电输配及系统运行费")
     f.costs.append(Flow(grid, Scalar("market.vat_electricity"), "market"))
-    margin = Sum(*sales) + (Ref("k.market_rev") if any("market_revenue" in a for _, a in assets) else 0.0) \
-        - fee - Sum(*[a["opex"] for _, a in assets])
+    margin = base - fee - Sum(*[a["opex"] for _, a in assets])
     tv = sh.flow("k.terminal_value", k("terminal_value_multiple") * margin * tl["last"] * tl["contract"],
                  "Terminal value (multiple of the last year's operating margin)", "期末残值（末年经营利润倍数）")
     f.revenues.append(Flow(tv, 0.0, "market"))
