@@ -12,7 +12,7 @@ import argparse
 import time
 
 from finmodel.case.loader import load_case
-from finmodel.engine import prepare
+from finmodel.models.project import build_model
 from finmodel.pricing.run import Evaluator, price
 
 
@@ -25,7 +25,7 @@ def main() -> None:
     args = ap.parse_args()
     rc = load_case(args.case)
     t = time.perf_counter()
-    ev = Evaluator(rc, prepare(rc)[0], args.paths, 1)
+    ev = Evaluator(rc, build_model(rc), args.paths, 1)
     base = ev.base_for({})
     t_setup = time.perf_counter() - t
     t = time.perf_counter()

@@ -170,9 +170,10 @@ def price(case: CaseFile,
     else:
         from .outputs import output_stem, staged_outputs
 
+        name = f"{output_stem(case)}-price.json"
         with staged_outputs(out) as stage:
-            (stage / f"{output_stem(case)}-price.json").write_text(dumps(res), encoding="utf-8")
-        res["outputs"] = {"json": str(out / f"{output_stem(case)}-price.json")}
+            (stage / name).write_text(dumps(res), encoding="utf-8")
+        res["outputs"] = {"json": str(out / name)}
     if json_out:
         sys.stdout.write(dumps(res) + "\n")
         return

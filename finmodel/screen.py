@@ -146,8 +146,6 @@ CACHE_CASES = 4
 SCREEN_OUTPUTS = ("project.equity_irr", "project.npv", "project.min_dscr", "lender.default_years",
                   "lender.lockup_years", "carbon.first_year_met", "carbon.first_year_intensity_met")
 """Model outputs a chunk task returns per path (with the owner's IRR and NPV)."""
-KEY_METRICS = (("equity_irr", "project.equity_irr"), ("project_npv", "project.npv"),
-               ("min_dscr", "project.min_dscr"))
 PROBABILITIES = ("lender.min_dscr<lockup", "lender.min_dscr<default", "lender.default_any", "lender.lockup_any",
                  "project.equity_irr<hurdle", "carbon.meets_all@target_year", "carbon.meets_all:ever")
 RANKING = ("by P90 owner equity IRR, highest first; ties (and undefined P90 IRRs, ranked after the others) by "
@@ -172,14 +170,9 @@ class ScreenCase:
 
 def _load(doc: YamlDoc):
     """Validate and resolve a parsed case exactly as ``load_case`` does."""
-    from .case.loader import validate_case
-    from .case.resolve import resolve
-    from .risk.montecarlo import validate_uncertainty
+    from .case.loader import load_doc
 
-    case = validate_case(doc)
-    rc = resolve(case, doc.file, doc)
-    validate_uncertainty(rc, doc)
-    return rc
+    return load_doc(doc)
 
 
 def collect_cases(args: Sequence[str | os.PathLike], template: str | os.PathLike | None = None) -> list[ScreenCase]:
@@ -478,6 +471,8 @@ class _ExcelError(str):
 
 def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[ScreenCase],
                    problems: list[Problem], tpl_cache: dict[Path, YamlDoc | None]) -> None:
+    from .outputs import SAFE
+
     sheet = str(path)
     try:
         header, body = read_sheet(path)
@@ -516,7 +511,7 @@ def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[S
         problems.append(Problem(sheet, "template", "no template case: add a 'template' column (a YAML path "
                                 "relative to the sheet) or give --template FILE"))
         return
-    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", path.stem).strip("._") or "sheet"
+    stem = SAFE.sub("_", path.stem).strip("._") or "sheet"
     for n, cells in body:
         label = f"{sheet} row {n}"
         row_problems: list[Problem] = []
@@ -717,7 +712,7 @@ def reduce_task(rc, key: str, paths: int, seed: int, version: str, *parts: dict)
     computed as ``appraise`` computes them."""
     from .engine import Appraisal
     from .report.result import clean, result_document
-    from .risk.montecarlo import _f, _probabilities, _thresholds, summarise
+    from .risk.montecarlo import _probabilities, _thresholds, metric_summary, random_paths
 
     _check_version(version)
     p = _prepared(rc, key, paths, seed)
@@ -734,19 +729,13 @@ def reduce_task(rc, key: str, paths: int, seed: int, version: str, *parts: dict)
         covered += b - a
     if covered != paths:
         raise CaseFailed(f"chunks cover {covered} of {paths} paths")
-    rand = slice(1, None) if paths > 1 else slice(0, 1)
-    n_rand = paths - 1 if paths > 1 else 1
+    rand, n_rand = random_paths(paths)
     th = _thresholds(p.rc, p.model)
     probs = _probabilities(p.rc, p.model, values, reasons, p.draws.samples, rand, th)
     if p.meets_line is not None:
         probs["carbon.meets_all@target_year"] = float(np.count_nonzero(meets[rand])) / n_rand
     units = {n: o.unit for n, o in p.model.outputs.items()}
-    metrics = {}
-    for name in p.outputs:
-        m = summarise(values[name][rand], reasons[name][rand])
-        m["base"] = _f(values[name][0])
-        m["unit"] = units.get(name, "")
-        metrics[name] = m
+    metrics = {name: metric_summary(values[name], reasons[name], units.get(name, ""), rand) for name in p.outputs}
     doc = result_document(Appraisal(p.rc, p.model, p.inputs, _base(p), p.sizing, seed, paths), timestamp=False)
     det = doc["deterministic"]["project"]
     carbon = doc["carbon"]
@@ -789,13 +778,6 @@ def _levels(base, m: dict | None) -> dict:
 # ================================================================================================
 # client side: cluster, scheduling, collection
 # ================================================================================================
-def _cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def _reachable(address: str, timeout: float) -> None:
     """Fail fast on a TCP address nobody listens on (the Dask client would retry until its
     timeout); other protocols are left to the client."""
@@ -834,6 +816,8 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *, connect
     import dask
     from dask.distributed import Client, LocalCluster
 
+    from .risk.montecarlo import available_cores
+
     say = log or (lambda _m: None)
     local = None
     if scheduler:
@@ -855,7 +839,7 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *, connect
         n = len(client.nthreads())
         where = f"Dask scheduler {scheduler} ({n} worker{'s' if n != 1 else ''})"
     else:
-        n = int(workers or _cores())
+        n = int(workers or available_cores())
         if n < 1:
             raise InputError.single("--workers", "", f"must be at least 1 (got {n})")
         # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which pins glibc's mmap
@@ -883,7 +867,7 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *, connect
 
 @dataclass
 class Screen:
-    """Result of a screening run: one row per park, ranked; ``to_dict`` is the JSON document."""
+    """Result of a screening run: one row per park, ranked; :func:`screen_document` is its JSON document."""
 
     rows: list[dict]
     paths: int
@@ -892,9 +876,6 @@ class Screen:
     cluster: str
     seconds: float = 0.0  # wall time of the run (not in the document: it is reproducible)
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds by phase; CPU seconds of the workers
-
-    def to_dict(self) -> dict:
-        return screen_document(self)
 
 
 def _case_row(i: int, c: ScreenCase) -> dict:

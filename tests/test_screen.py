@@ -211,6 +211,15 @@ def test_default_chunk_spreads_large_cases_and_keeps_small_ones_whole():
     assert default_chunk(300, 1, 8) == 300
 
 
+def test_cli_screen_paths_default_is_the_module_default():
+    """The CLI keeps its literal (the screen module is imported only when the command runs)."""
+    import inspect
+
+    from finmodel import cli, screen
+
+    assert inspect.signature(cli.screen).parameters["paths"].default.default == screen.DEFAULT_PATHS
+
+
 def test_ranking_rule():
     def row(name, p90, breach, status="ok", order=0):
         return {"name": name, "status": status, "order": order, "equity_irr": {"p90": p90},

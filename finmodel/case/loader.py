@@ -81,12 +81,17 @@ def validate_case(doc: YamlDoc) -> Case:
         raise InputError(problems) from None
 
 
-def load_case(path: str | Path) -> ResolvedCase:
-    """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
+def load_doc(doc: YamlDoc) -> ResolvedCase:
+    """Validate and resolve a parsed case (schema, libraries, then the uncertainty section);
+    problems are named in ``doc.file``."""
     from ..risk.montecarlo import validate_uncertainty
 
-    doc = read_yaml(path)
     case = validate_case(doc)
-    rc = resolve(case, str(path), doc)
+    rc = resolve(case, doc.file, doc)
     validate_uncertainty(rc, doc)
     return rc
+
+
+def load_case(path: str | Path) -> ResolvedCase:
+    """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
+    return load_doc(read_yaml(path))  # read_yaml names the document str(path)

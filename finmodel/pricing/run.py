@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..case.resolve import ResolvedCase
-from ..engine import DEFAULT_SEED, base_inputs, prepare
+from ..engine import DEFAULT_SEED, base_inputs
 from ..errors import InputError
 from ..financing import size_debt
 from ..lines import Inputs, Model
+from ..models.project import build_model
 from ..risk.montecarlo import (balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order,
-                               summarise)
+                               finite_or_none, summarise)
 from .solve import solve
 from .targets import Target, parse_target
 
@@ -156,14 +157,14 @@ def stack_inputs(parts: list[Inputs]) -> Inputs:
 
 
 def _stats(values: dict[str, np.ndarray], paths: int) -> dict:
-    return {m: (summarise(v[1:]) if paths > 1 else {"value": float(v[0]) if np.isfinite(v[0]) else None})
+    return {m: (summarise(v[1:]) if paths > 1 else {"value": finite_or_none(v[0])})
             for m, v in values.items()}
 
 
 def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int = 1, seed: int = DEFAULT_SEED,
           value_range: tuple[float, float] | None = None) -> dict:
     """Solve ``field`` for the targets; the result dict of ``finmodel price``."""
-    model, _, _ = prepare(rc)
+    model = build_model(rc)  # the Evaluator sizes the debt
     name = resolve_field(rc, field)
     targets = parse_targets(rc, model, target_texts)
     if any(t.needs_paths() for t in targets) and paths < 2:
@@ -185,7 +186,7 @@ def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int =
     if res.solved_value is not None:
         at = ev.outputs([ev.base_for({name: res.solved_value})], metrics)[0]
         doc["at_solution"] = _stats(at, paths)
-        doc["at_solution_deterministic"] = {m: (float(v[0]) if np.isfinite(v[0]) else None) for m, v in at.items()}
+        doc["at_solution_deterministic"] = {m: finite_or_none(v[0]) for m, v in at.items()}
     return doc
 
 
@@ -217,7 +218,7 @@ def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarra
 def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
              seed: int = DEFAULT_SEED) -> dict:
     """Every requirement on a grid of two terms; the result dict of ``finmodel dealzone``."""
-    model, _, _ = prepare(rc)
+    model = build_model(rc)  # the Evaluator sizes the debt
     xname, xs = parse_axis(rc, x, "--x")
     yname, ys = parse_axis(rc, y, "--y")
     if xname == yname:
@@ -234,8 +235,9 @@ def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths
     reqs = []
     feasible = np.ones(shape, dtype=bool)
     for t in targets:
-        level = np.array([t.level_value(v[t.metric]) for v in values]).reshape(shape)
-        holds = np.array([t.holds(v[t.metric]) for v in values]).reshape(shape)
+        levels = [t.level_value(v[t.metric]) for v in values]
+        level = np.array(levels).reshape(shape)
+        holds = np.array([t.holds_at(lv) for lv in levels]).reshape(shape)
         feasible &= holds
         reqs.append({"requirement": t.text, "level": np.where(np.isfinite(level), level, np.nan).tolist(),
                      "holds": holds.tolist()})

@@ -62,9 +62,10 @@ class _Cache:
     def __call__(self, x: float) -> Trial:
         if x not in self.trials:
             values = self.evaluate(x)
-            levels = {t.text: t.level_value(values[t.metric]) for t in self.targets}
-            margins = {t.text: t.margin(values[t.metric]) for t in self.targets}
-            ok = all(t.holds(values[t.metric]) for t in self.targets)
+            at = [(t, t.level_value(values[t.metric])) for t in self.targets]  # each level once
+            levels = {t.text: lv for t, lv in at}
+            margins = {t.text: t.margin_of(lv) for t, lv in at}
+            ok = all(t.holds_at(lv) for t, lv in at)
             self.trials[x] = Trial(float(x), levels, margins, ok)
         return self.trials[x]
 

@@ -69,14 +69,22 @@ class Target:
             return float(s[min(n - 1, int(np.floor((1 - conf) * n + 1e-9)))])
         return float(s[max(0, int(np.ceil(conf * n - 1e-9)) - 1)])
 
+    def margin_of(self, level: float) -> float:
+        """Signed distance of a level value to the threshold; >= 0 where the target holds (> for
+        strict ops)."""
+        return level - self.value if self.wants_high else self.value - level
+
+    def holds_at(self, level: float) -> bool:
+        """Whether the target holds at a level value (from :meth:`level_value`)."""
+        m = self.margin_of(level)
+        return m > 0 if self.op in (">", "<") else m >= 0
+
     def margin(self, v: np.ndarray) -> float:
         """Signed distance to the threshold; >= 0 where the target holds (> for strict ops)."""
-        lv = self.level_value(v)
-        return lv - self.value if self.wants_high else self.value - lv
+        return self.margin_of(self.level_value(v))
 
     def holds(self, v: np.ndarray) -> bool:
-        m = self.margin(v)
-        return m > 0 if self.op in (">", "<") else m >= 0
+        return self.holds_at(self.level_value(v))
 
 
 def _compare(v: np.ndarray, op: str, x: float) -> np.ndarray:

@@ -111,6 +111,7 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -476,19 +477,23 @@ def balanced_chunk_size(paths: int, chunk: int, workers: int) -> int:
     return max(1, -(-paths // n_chunks))
 
 
-def default_workers() -> int:
+def available_cores() -> int:
+    """CPUs this process may run on (its affinity mask where the platform has one)."""
     try:
-        n = len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
-        n = os.cpu_count() or 1
-    return max(1, min(2, n))
+        return os.cpu_count() or 1
+
+
+def default_workers() -> int:
+    return min(2, available_cores())
 
 
 # ---------------------------------------------------------------------------------------------
 # the result
 # ---------------------------------------------------------------------------------------------
-def _f(x) -> float | None:
-    """Plain float, None for NaN/inf."""
+def finite_or_none(x) -> float | None:
+    """Plain float, None for NaN/inf (and for None)."""
     if x is None:
         return None
     v = float(x)
@@ -526,6 +531,21 @@ def evaluate_in_order(spans: list, make, evaluate, workers: int):
         while pending:
             done, fut = pending.popleft()
             yield done, fut.result()
+
+
+def random_paths(paths: int) -> tuple[slice, int]:
+    """The paths statistics are taken over, and how many: 1..N-1 (path 0 is the deterministic
+    case), or path 0 alone when it is the only one."""
+    return (slice(1, None), paths - 1) if paths > 1 else (slice(0, 1), 1)
+
+
+def metric_summary(values: np.ndarray, reasons: np.ndarray, unit: str, paths: slice) -> dict:
+    """One output's entry of the ``metrics`` section: :func:`summarise` over ``paths``, its
+    deterministic value (path 0, ``base``) and its unit."""
+    m = summarise(values[paths], reasons[paths])
+    m["base"] = finite_or_none(values[0])
+    m["unit"] = unit
+    return m
 
 
 def summarise(values: np.ndarray, reasons: np.ndarray | None = None) -> dict:
@@ -597,32 +617,24 @@ class MonteCarlo:
 
     @property
     def random(self) -> slice:
-        return slice(1, None) if self.paths > 1 else slice(0, 1)
+        return random_paths(self.paths)[0]
 
     def metric(self, name: str) -> np.ndarray:
         """Per-path values of an output over the random paths (NaN where undefined)."""
         return self.values[name][self.random]
 
-    def percentile(self, name: str, q: float) -> float | None:
-        v = self.metric(name)
-        v = v[np.isfinite(v)]
-        return float(np.percentile(v, q)) if v.size else None
-
     def to_dict(self) -> dict:
         """Plain JSON (no NaN): the ``monte_carlo`` section of the result document."""
         sl = self.random
         names = [name for name in self.values if name not in self.base_only]
-        jobs = [(self.values[name][sl], self.reasons[name][sl]) for name in names]
-        jobs += [(arr[sl], None) for arr in self.inputs.values()]
-        summaries = _map(lambda job: summarise(*job), jobs, self.workers if self.paths >= 20_000 else 1)
-        metrics = {}
-        for name, m in zip(names, summaries):
-            m["base"] = _f(self.values[name][0])
-            m["unit"] = self.units.get(name, "")
-            metrics[name] = m
+        jobs = [partial(metric_summary, self.values[name], self.reasons[name], self.units.get(name, ""), sl)
+                for name in names]
+        jobs += [partial(summarise, arr[sl], None) for arr in self.inputs.values()]
+        summaries = _map(lambda job: job(), jobs, self.workers if self.paths >= 20_000 else 1)
+        metrics = dict(zip(names, summaries))
         inputs = {}
         for (name, arr), m in zip(self.inputs.items(), summaries[len(names):]):
-            m["base"] = _f(arr[0])
+            m["base"] = finite_or_none(arr[0])
             m["source"] = self.sources.get(name, "case")
             inputs[name] = m
         doc = {
@@ -633,9 +645,9 @@ class MonteCarlo:
             "statistics_over": "random paths 1..N-1 (path 0 is the deterministic case)" if self.paths > 1
             else "path 0 (the deterministic case)",
             "metrics": metrics,
-            "probabilities": {k: _f(v) for k, v in self.probabilities.items()},
+            "probabilities": {k: finite_or_none(v) for k, v in self.probabilities.items()},
             "yearly_probabilities": self.yearly_probabilities,
-            "thresholds": {k: _f(v) for k, v in self.thresholds.items()},
+            "thresholds": {k: finite_or_none(v) for k, v in self.thresholds.items()},
             "fans": self.fans,
             "fan_paths": self.fan_paths,
             "inputs": inputs,
@@ -942,8 +954,7 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
             tornado_job = tornado_pool.submit(sens.tornado, model, inputs, variables, targets)
         else:
             tornado_job = variables
-    rand = slice(1, None) if paths > 1 else slice(0, 1)
-    n_rand = paths - 1 if paths > 1 else 1
+    rand, n_rand = random_paths(paths)
     years = rc.years()
     fans = {}
     fan_stats = _map(_fan, [fan_data[k] for k in fan_lines], n_workers)
@@ -1090,7 +1101,7 @@ def _fan(data: np.ndarray) -> dict:
             row = row[ok]
         q = np.percentile(np.sort(row), (10, 50, 90)) if row.size else (None, None, None)
         for i, k in enumerate(out):
-            out[k].append(_f(q[i]))
+            out[k].append(finite_or_none(q[i]))
     return out
 
 

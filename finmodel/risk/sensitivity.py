@@ -29,6 +29,7 @@ import numpy as np
 from scipy import stats
 
 from ..lines import Inputs, Model
+from .montecarlo import finite_or_none
 from .sampling import stream
 
 LOW_Q, HIGH_Q = 0.10, 0.90
@@ -50,11 +51,6 @@ class Variable:
     low: float | np.ndarray
     high: float | np.ndarray
     linked: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-
-def _f(x) -> float | None:
-    v = float(x)
-    return v if math.isfinite(v) else None
 
 
 def tornado(model: Model, inputs: Inputs, variables: list[Variable], metrics: list[str]) -> list[dict]:
@@ -103,10 +99,10 @@ def tornado(model: Model, inputs: Inputs, variables: list[Variable], metrics: li
     out = []
     for i, v in enumerate(variables):
         entry = {"input": v.name, "kind": v.kind,
-                 "low": _f(np.mean(v.low)), "high": _f(np.mean(v.high)), "metrics": {}}
+                 "low": finite_or_none(np.mean(v.low)), "high": finite_or_none(np.mean(v.high)), "metrics": {}}
         for m in metrics:
             y = vals.output(m)
-            base, lo, hi = _f(y[0]), _f(y[2 * i + 1]), _f(y[2 * i + 2])
+            base, lo, hi = finite_or_none(y[0]), finite_or_none(y[2 * i + 1]), finite_or_none(y[2 * i + 2])
             swing = abs(hi - lo) if lo is not None and hi is not None else None
             entry["metrics"][m] = {"base": base, "low": lo, "high": hi, "swing": swing}
         out.append(entry)
