@@ -36,7 +36,7 @@ import numpy as np
 from finmodel.case.loader import load_case
 from finmodel.engine import prepare
 from finmodel.lines.expr import as2d
-from finmodel.lines.model import NpContext, _compile_stepped, _narrow, _paths_read
+from finmodel.lines.model import NpContext, _narrow
 from finmodel.risk import montecarlo as mcm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,20 +111,7 @@ def profile(rc, model, inputs, paths, chunk):
                     tm["part: line arithmetic (all periods at once)"] += dt
                     tm[f"line {name}"] += dt
                     continue
-                n = _paths_read(model, step.names, ctx)
-                if step.column_exprs is None:
-                    _compile_stepped(model, step)
-                for key, expr in step.hoisted:
-                    ctx.values[key] = as2d(expr.np(ctx))
-                for name in step.names:
-                    ctx.values[name] = np.zeros((n, T), order="F")
-                for t in range(T):
-                    for name in step.names:
-                        ctx.values[name][:, t] = step.column_exprs[name].np(ctx, t)
-                for key, _ in step.hoisted:
-                    del ctx.values[key]
-                for name in step.names:
-                    ctx.values[name] = _narrow(np.ascontiguousarray(ctx.values[name]))
+                model._step(step, ctx, T)
                 dt = time.process_time() - s
                 tm["part: stepped components (year by year)"] += dt
                 tm[f"stepped {'/'.join(step.names[:3])}{'…' if len(step.names) > 3 else ''}"] += dt

@@ -59,11 +59,12 @@ def _funded_cost(values) -> float:
     return float((spend * cons).sum())
 
 
-def _set_debt(inputs: Inputs, amount: float) -> None:
-    inputs.set_scalar("financing.debt_amount", amount)
+def _same(a: float | None, b: float) -> bool:
+    """``a`` and ``b`` are bitwise the same number (so set as inputs they evaluate alike)."""
+    return a is not None and np.float64(a).tobytes() == np.float64(b).tobytes()
 
 
-def _sculpt(rc: ResolvedCase, model: Model, inputs: Inputs, values, dscr: float) -> dict[str, np.ndarray]:
+def _sculpt(rc: ResolvedCase, values, dscr: float) -> dict[str, np.ndarray]:
     """Principal schedule per sculpted tranche: share × CFADS / dscr − interest on the balance the
     schedule itself leaves, stepped year by year from the balance at the end of construction
     (CFADS and rates from this evaluation)."""
@@ -114,6 +115,15 @@ def _pv_capacity(rc: ResolvedCase, values, dscr: float, tranches: list[str]) -> 
     return total
 
 
+def _sculpt_dscr(rc: ResolvedCase, values, sculpted: list[str], target: float) -> float:
+    """The DSCR at which sculpting repays the sculpted tranches' balances at the end of
+    construction in ``values`` (``target`` when there is no balance or no CFADS to repay it)."""
+    cod = rc.n_construction - 1
+    balance = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
+    pv_cfads = _pv_capacity(rc, values, 1.0, sculpted)
+    return pv_cfads / balance if balance > 0 and pv_cfads > 0 else target
+
+
 def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     """Size the debt and, for sculpted tranches, fix their principal schedules in ``inputs``."""
     fin = rc.case.financing
@@ -123,7 +133,10 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     target = rc.value("financing.target_dscr")
     gearing = rc.value("financing.max_gearing")
 
-    values = model.evaluate(inputs, outputs=(), lines=_read(rc))
+    def evaluate():
+        return model.evaluate(inputs, outputs=(), lines=_read(rc))
+
+    values = evaluate()
     cost = _funded_cost(values)
     cap = gearing * cost
     method = fin.sizing.method
@@ -135,25 +148,26 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
     sched: dict[str, np.ndarray] = {}
     converged = False
     last = None  # (amount, min DSCR) of the previous iteration
+    # the debt amount ``values`` were evaluated at, while no other input has changed since
+    evaluated_at = None
     for it in range(1, MAX_ITER + 1):
-        _set_debt(inputs, amount)
+        inputs.set_scalar("financing.debt_amount", amount)
         moved = 0.0  # largest change of a sculpted principal this iteration
         if sculpted:
-            values = model.evaluate(inputs, outputs=(), lines=_read(rc))
+            if not _same(evaluated_at, amount):  # else the same inputs as the last evaluation
+                values = evaluate()
             # sculpt at the DSCR that repays this amount's balances (set by draws and IDC, not by
             # the schedule), so schedule and balance always match
-            balance = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
-            pv_cfads = _pv_capacity(rc, values, 1.0, sculpted)
-            dscr = pv_cfads / balance if balance > 0 and pv_cfads > 0 else target
-            new_sched = _sculpt(rc, model, inputs, values, dscr)
+            dscr = _sculpt_dscr(rc, values, sculpted, target)
+            new_sched = _sculpt(rc, values, dscr)
             for tid, p in new_sched.items():
                 old = sched.get(tid)
                 moved = max(moved, float(np.abs(p - old).max()) if old is not None else np.inf)
                 inputs.set_series(f"financing.{tid}.sculpted_principal", p)
             sched = new_sched
-        values = model.evaluate(inputs, outputs=(), lines=_read(rc))
+        values = evaluate()
+        evaluated_at = amount
         balance_cod = float(values.line("d.close")[0][cod])
-        sculpted_cod = sum(float(values.line(f"d.{tid}.close")[0][cod]) for tid in sculpted)
         if method == "dscr":
             if len(sculpted) == len(fin.tranches):
                 capacity_cod = _pv_capacity(rc, values, target, sculpted)
@@ -175,20 +189,17 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
             constraint = "dscr" if dscr_amount < cap else "gearing"
         else:
             new_amount = amount
-        if sculpted:
-            pv_cfads = _pv_capacity(rc, values, 1.0, sculpted)
-            new_dscr = pv_cfads / sculpted_cod if sculpted_cod > 0 and pv_cfads > 0 else target
-        else:
-            new_dscr = dscr
+        new_dscr = _sculpt_dscr(rc, values, sculpted, target) if sculpted else dscr
         converged = (abs(new_amount - amount) <= TOL * max(1.0, amount) and abs(new_dscr - dscr) <= TOL * dscr
                      and moved <= TOL * max(1.0, amount))
         amount, dscr = new_amount, new_dscr
         if converged:
             break
-    _set_debt(inputs, amount)
+    inputs.set_scalar("financing.debt_amount", amount)
     if sculpted:
-        values = model.evaluate(inputs, outputs=(), lines=_read(rc))
-        for tid, p in _sculpt(rc, model, inputs, values, dscr).items():
+        if not _same(evaluated_at, amount):
+            values = evaluate()
+        for tid, p in _sculpt(rc, values, dscr).items():
             inputs.set_series(f"financing.{tid}.sculpted_principal", p)
     inputs.set_scalar("financing.sculpt_dscr", dscr)
     schedules = {tid: inputs.series[f"financing.{tid}.sculpted_principal"][0].tolist() for tid in sculpted}

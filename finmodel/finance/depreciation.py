@@ -24,7 +24,7 @@ def depreciation_lines(sh: Sheet, name: str, capex: Expr, life: Expr, salvage: E
     """Add cumulative capex, depreciation and book value lines; returns (depreciation, NBV)."""
     cum = sh.declare(f"{name}.cum_capex", f"{en}: cumulative depreciable cost", f"{zh}：累计原值")
     sh.model.define(cum, Prev(cum) + capex)
-    full = Lag(cum, 1) - Lag(cum, life + 1)
+    full = Prev(cum) - Lag(cum, life + 1)
     half = 0.5 * (full + Lag(cum, 2) - Lag(cum, life + 2))
     dep = sh.flow(f"{name}.depreciation",
                   (1 - salvage) / life * Where(Scalar("conventions.depreciation_half_year"), half, full),

@@ -18,9 +18,9 @@ KPI_LINES = {"intensity_tco2_per_tce": ("intensity", "below"),
 
 
 def build_sll(sh: Sheet, sll, carbon: dict) -> dict:
-    """Margin adjustment lines; returns {'adj_bp': applied adjustment, 'tests': {...}}."""
+    """Margin adjustment lines; returns {'adj_bp': applied adjustment}."""
     terms = []
-    r = {"tests": {}}
+    r = {}
     for kpi in sll.kpis:
         line, direction = KPI_LINES[kpi.kpi]
         p = f"financing.sll.{kpi.kpi}"
@@ -30,7 +30,6 @@ def build_sll(sh: Sheet, sll, carbon: dict) -> dict:
         ok = (value <= target) if direction == "below" else (value >= target)
         met = sh.flag(f"s.{kpi.kpi}.met", tested * ok, f"SLL KPI met: {kpi.kpi}", f"可持续挂钩指标达标：{kpi.kpi}")
         missed = sh.flag(f"s.{kpi.kpi}.missed", tested - met, f"SLL KPI missed: {kpi.kpi}", f"可持续挂钩指标未达标：{kpi.kpi}")
-        r["tests"][kpi.kpi] = (met, missed)
         terms.append(missed * Scalar(f"{p}.step_up_bp") - met * Scalar(f"{p}.step_down_bp"))
     cap = Scalar("financing.sll.cap_bp")
     test_adj = sh("s.adj_tested", Max(-cap, Min(cap, Sum(*terms))), "Margin adjustment earned this year",

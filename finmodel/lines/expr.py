@@ -158,6 +158,15 @@ def _out(ea: "Expr", a: np.ndarray, eb: "Expr", b: np.ndarray, t) -> np.ndarray 
     return None
 
 
+def _silenced(f: Callable[..., np.ndarray], *args: Any, **kw: Any) -> np.ndarray:
+    """``f(*args, **kw)`` with numpy's divide/invalid/overflow warnings silenced: NaN and inf
+    are values here (e.g. a blank DSCR).  Nodes call ``f`` directly instead when ``ctx.quiet``
+    (the caller silenced them for the whole pass), which saves a context switch per operation;
+    the test stays in the node because this call would cost about as much again."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return f(*args, **kw)
+
+
 def paren(e: Expr, ctx: "XlContext", c: int, min_prec: int) -> str:
     s = e.xl(ctx, c)
     return f"({s})" if e.prec < min_prec else s
@@ -433,10 +442,8 @@ class BinOp(Expr):
         a = self.a.np(ctx, t)
         b = self.b.np(ctx, t)
         out = _out(self.a, a, self.b, b, t)
-        if ctx.quiet:
-            return _NP_BIN[self.op](a, b, out=out)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _NP_BIN[self.op](a, b, out=out)
+        f = _NP_BIN[self.op]
+        return f(a, b, out=out) if ctx.quiet else _silenced(f, a, b, out=out)
 
     def xl(self, ctx, c):
         p = _PREC[self.op]
@@ -518,14 +525,10 @@ class Func(Expr):
         vals = [a.np(ctx, t) for a in self.args]
         if len(vals) == 2 and self.name in _NP_BINARY_FUNC:
             out = _out(self.args[0], vals[0], self.args[1], vals[1], t)
-            if ctx.quiet:
-                return _NP_BINARY_FUNC[self.name](vals[0], vals[1], out=out)
-            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-                return _NP_BINARY_FUNC[self.name](vals[0], vals[1], out=out)
-        if ctx.quiet:
-            return _NP_FUNC[self.name](*vals)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _NP_FUNC[self.name](*vals)
+            f = _NP_BINARY_FUNC[self.name]
+            return f(vals[0], vals[1], out=out) if ctx.quiet else _silenced(f, vals[0], vals[1], out=out)
+        f = _NP_FUNC[self.name]
+        return f(*vals) if ctx.quiet else _silenced(f, *vals)
 
     def xl(self, ctx, c):
         return f"{self.name}({','.join(a.xl(ctx, c) for a in self.args)})"
@@ -580,10 +583,6 @@ def Exp(a: Any) -> Expr:
     return Func("EXP", (wrap(a),))
 
 
-def Ln(a: Any) -> Expr:
-    return Func("LN", (wrap(a),))
-
-
 @dataclass(eq=False)
 class Pmt(Expr):
     """Level annuity payment per period for a loan ``pv`` over ``nper`` periods at ``rate``
@@ -603,8 +602,10 @@ class Pmt(Expr):
         return True
 
     def np(self, ctx, t=None):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return _np_pmt(self.rate.np(ctx, t), self.nper.np(ctx, t), self.pv.np(ctx, t))
+        return self._np(ctx, t) if ctx.quiet else _silenced(self._np, ctx, t)
+
+    def _np(self, ctx, t):
+        return _np_pmt(self.rate.np(ctx, t), self.nper.np(ctx, t), self.pv.np(ctx, t))
 
     def xl(self, ctx, c):
         return f"-PMT({self.rate.xl(ctx, c)},{self.nper.xl(ctx, c)},{self.pv.xl(ctx, c)})"
@@ -629,8 +630,10 @@ class Where(Expr):
         return True
 
     def np(self, ctx, t=None):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(self.cond.np(ctx, t) != 0, self.a.np(ctx, t), self.b.np(ctx, t))
+        return self._np(ctx, t) if ctx.quiet else _silenced(self._np, ctx, t)
+
+    def _np(self, ctx, t):
+        return np.where(self.cond.np(ctx, t) != 0, self.a.np(ctx, t), self.b.np(ctx, t))
 
     def xl(self, ctx, c):
         return f"IF({self.cond.xl(ctx, c)},{self.a.xl(ctx, c)},{self.b.xl(ctx, c)})"

@@ -95,11 +95,10 @@ class Inputs:
         shapes = [a.shape[0] for a in self.scalars.values()] + [a.shape[0] for a in self.series.values()]
         return max(shapes, default=1)
 
-    def subset(self, rows: slice) -> "Inputs":
-        """Inputs for a chunk of paths (deterministic inputs are shared, not copied)."""
-        pick = lambda a: a[rows] if a.shape[0] > 1 else a  # noqa: E731
-        return Inputs({k: pick(v) for k, v in self.scalars.items()},
-                      {k: pick(v) for k, v in self.series.items()})
+    def get(self, name: str) -> np.ndarray | None:
+        """The value of input ``name``: the scalar of that name, else the series, else None."""
+        a = self.scalars.get(name)
+        return self.series.get(name) if a is None else a
 
 
 class NpContext:
@@ -180,6 +179,8 @@ class Model:
         self._memo: dict = {}  # one-row metric results by content (see evaluate)
         self._step_memo: dict = {}  # one-row line results by content (see evaluate)
         self._needed: dict = {}  # lines needed by a selection of outputs and lines
+        # per output: (its metric, structural key, what it reads), see _metric_info
+        self._metric_infos: dict = {}
 
     # -- building -----------------------------------------------------------------------------
     def line(self, name: str, expr: Expr | float | None, *, en: str, zh: str, unit: str,
@@ -199,6 +200,7 @@ class Model:
         self._plan = None
         self._step_memo = {}
         self._needed = {}
+        self._metric_infos = {}
 
     def declare(self, name: str, **meta) -> Ref:
         """Reserve a line for a recursive definition (``define`` it later)."""
@@ -219,6 +221,7 @@ class Model:
     def output(self, name: str, metric: MetricExpr, *, en: str, zh: str, unit: str,
                fmt: str = "money", deterministic_only: bool = False) -> None:
         self.outputs[name] = Output(name, metric, en, zh, unit, fmt, deterministic_only)
+        self._metric_infos.pop(name, None)
 
     def check(self, name: str, line: str, *, en: str, zh: str, tolerance: float) -> None:
         self.checks.append(Check(name, line, en, zh, tolerance))
@@ -358,13 +361,12 @@ class Model:
             quiet, ctx.quiet = ctx.quiet, False
             with np.errstate(**outer):
                 for name in names:
-                    out = self.outputs[name]
-                    key = _metric_key(out.metric)
+                    metric, key, reads = self._metric_info(name)
                     if key is not None and key in done:
                         v, r = done[key]
                         results[name] = (v.copy(), r.copy())
                         continue
-                    res = self._metric(out.metric, key, ctx)
+                    res = self._metric(metric, key, reads, ctx)
                     results[name] = res
                     if key is not None:
                         done[key] = res
@@ -436,7 +438,7 @@ class Model:
                         last[d] = max(last[d], i)
         ready: dict[int, list[str]] = {}
         for name in outputs:
-            reads = _metric_reads(self.outputs[name].metric)
+            reads = self._metric_info(name)[2]
             if reads is None:
                 return {}, {}
             at = max((where[d] for d in reads[0] if d in where), default=-1)
@@ -457,7 +459,7 @@ class Model:
 
     def _step(self, step: _Step, ctx: NpContext, T: int) -> None:
         """Evaluate a stepped component (lines that read their own past) period by period."""
-        n = _paths_read(self, step.names, ctx)
+        n = _paths_read(self, step, ctx)
         if step.column_exprs is None:
             _compile_stepped(self, step)
         # the loop-invariant parts, for all periods at once
@@ -484,7 +486,7 @@ class Model:
         deps = self._deps()
         roots = list(lines)
         for name in outputs:
-            reads = _metric_reads(self.outputs[name].metric)
+            reads = self._metric_info(name)[2]
             if reads is None:  # a metric that cannot tell what it reads gets every line
                 roots = list(self.lines)
                 break
@@ -506,9 +508,20 @@ class Model:
 
     _MEMO_SIZE = 512
 
-    def _metric(self, metric: "MetricExpr", key: str | None, ctx: NpContext) -> tuple[np.ndarray, np.ndarray]:
-        """A metric's (value, reason), memoised by content when everything it reads is one row."""
-        content = _one_row_content(metric, ctx) if key is not None else None
+    def _metric_info(self, name: str) -> tuple["MetricExpr", str | None, tuple[list[str], list[str]] | None]:
+        """Output ``name``'s metric, its structural key (:func:`_metric_key`) and what it reads
+        (:func:`_metric_reads`), worked out once per metric."""
+        metric = self.outputs[name].metric
+        info = self._metric_infos.get(name)
+        if info is None or info[0] is not metric:
+            info = (metric, _metric_key(metric), _metric_reads(metric))
+            self._metric_infos[name] = info
+        return info
+
+    def _metric(self, metric: "MetricExpr", key: str | None, reads, ctx: NpContext) -> tuple[np.ndarray, np.ndarray]:
+        """A metric's (value, reason), memoised by content when everything it reads is one row;
+        ``reads`` is what :func:`_metric_reads` gives for it."""
+        content = _one_row_content(reads, ctx) if key is not None else None
         if content is None:
             return metric.np(ctx)
         memo = self._memo
@@ -650,9 +663,9 @@ def _metric_reads(metric) -> tuple[list[str], list[str]] | None:
     return lines, inputs
 
 
-def _one_row_content(metric, ctx: NpContext) -> tuple | None:
-    """The bytes of everything ``metric`` reads when all of it is one row, else None."""
-    reads = _metric_reads(metric)
+def _one_row_content(reads, ctx: NpContext) -> tuple | None:
+    """The bytes of everything a metric reads (``reads``: what :func:`_metric_reads` gives for
+    it) when all of it is one row, else None."""
     if reads is None:
         return None
     lines, inputs = reads
@@ -663,9 +676,7 @@ def _one_row_content(metric, ctx: NpContext) -> tuple | None:
             return None
         parts.append((name, a.shape, a.tobytes()))
     for name in inputs:
-        a = ctx.inputs.scalars.get(name)
-        if a is None:
-            a = ctx.inputs.series.get(name)
+        a = ctx.inputs.get(name)
         if a is None or a.shape[0] != 1:
             return None
         parts.append((name, a.shape, np.ascontiguousarray(a, dtype=float).tobytes()))
@@ -725,21 +736,17 @@ def _step_content(step: _Step, ctx: NpContext) -> tuple | None:
     return tuple(parts)
 
 
-def _paths_read(model: Model, names: list[str], ctx: NpContext) -> int:
+def _paths_read(model: Model, step: _Step, ctx: NpContext) -> int:
     """Number of paths a stepped component must hold: the widest thing its members read."""
+    if step.lines_read is None:
+        _step_reads(model, step)
     n = 1
-    members = set(names)
-    for name in names:
-        expr = model.lines[name].expr
-        for d, _ in expr.refs():
-            if d not in members:
-                n = max(n, ctx.values[d].shape[0])
-        for i in expr.reads_inputs():
-            src = ctx.inputs.scalars.get(i)
-            if src is None:
-                src = ctx.inputs.series.get(i)
-            if src is not None:
-                n = max(n, src.shape[0])
+    for d in step.lines_read:
+        n = max(n, ctx.values[d].shape[0])
+    for i in step.inputs_read:
+        src = ctx.inputs.get(i)
+        if src is not None:
+            n = max(n, src.shape[0])
     return n
 
 
