@@ -289,7 +289,7 @@ def _scurve(ax, samples, quantiles, kind: str, xlabel: str, labels: dict[str, st
     for p, v in qs:
         if p in (0.1, 0.5, 0.9):
             ax.plot([v * s], [p], marker="o", color=PALETTE[1], markersize=3.5)
-            shown = F.qty(v * s) if kind == "money" else F.fmt(v, kind)  # same unit as the axis
+            shown = F.money_k(v) if kind == "money" else F.fmt(v, kind)  # same unit as the axis
             ax.annotate(f"p{int(round(p * 100))} {shown}", (v * s, p), textcoords="offset points",
                         xytext=(5, -9), fontsize=6.5)
     if hurdle is not None:
@@ -400,17 +400,6 @@ def _fan_axes(ax, years, bands: dict[str, Sequence], kind: str, label: str, hlin
     _year_axis(ax, years, nbins=nbins)
     if legend:
         ax.legend(loc="best", frameon=False, ncol=2, fontsize=6.5)
-
-
-def fan(years: Sequence[float], bands: dict[str, Sequence], kind: str, ylabel: str,
-        hline: float | None = None, hline_label: str = "") -> str:
-    """Percentile fan of one yearly line: p10–p90 (and p5–p95 when given) around the median."""
-    def build():
-        fig, (ax,) = _fig(2.2)
-        _fan_axes(ax, years, bands, kind, ylabel, hline, hline_label, nbins=12)
-        _legend(ax, ncol=5)
-        return fig
-    return render(build)
 
 
 def fan_grid(panels: Sequence[dict]) -> str:

@@ -297,8 +297,9 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
     from . import excel_risk
 
     if a.monte_carlo is not None:
-        excel_risk.monte_carlo_sheet(wb, a, lang)
-        excel_risk.sensitivity_sheet(wb, a, lang)
+        mc_doc = a.monte_carlo.to_dict()
+        excel_risk.monte_carlo_sheet(wb, a, lang, mc_doc)
+        excel_risk.sensitivity_sheet(wb, a, lang, mc_doc)
     excel_risk.pricing_sheet(wb, a, lang)
     _cover(cover, a, wb, lang)
     wb.calculation.fullCalcOnLoad = True

@@ -41,9 +41,9 @@ def _header(ws, row: int, heads: list[str]) -> None:
         ws.cell(row=row, column=i, value=h).font = HEAD_FONT
 
 
-def monte_carlo_sheet(wb, a: "Appraisal", lang: str) -> None:
+def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
+    """The Monte Carlo sheet; ``d`` is ``a.monte_carlo.to_dict()`` (computed once per workbook)."""
     mc = a.monte_carlo
-    d = mc.to_dict()
     w = WORDS[lang]
     ws = wb.create_sheet(w["mc"])
     ws.cell(row=1, column=1, value=w["mc"]).font = TITLE_FONT
@@ -66,10 +66,9 @@ def monte_carlo_sheet(wb, a: "Appraisal", lang: str) -> None:
         ws.cell(row=row, column=2, value=p).number_format = "0.0%"
     col = 14
     for metric in ("project.equity_irr", "project.npv"):
-        values = mc.values.get(metric)
-        if values is None:
+        if metric not in mc.values:
             continue
-        v = np.asarray(values[1:] if len(values) > 1 else values, dtype=float)
+        v = np.asarray(mc.metric(metric), dtype=float)
         v = v[np.isfinite(v)]
         if v.size < 2 or np.ptp(v) == 0:
             continue
@@ -113,8 +112,8 @@ def _histogram(ws, v: np.ndarray, metric: str, col: int, w: dict) -> None:
     ws.add_chart(sc, ws.cell(row=cdf_top + len(qs) + 2, column=col).coordinate)
 
 
-def sensitivity_sheet(wb, a: "Appraisal", lang: str) -> None:
-    d = a.monte_carlo.to_dict()
+def sensitivity_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
+    """The sensitivity sheet; ``d`` is ``a.monte_carlo.to_dict()`` (computed once per workbook)."""
     w = WORDS[lang]
     ws = wb.create_sheet(w["sens"])
     ws.cell(row=1, column=1, value=w["sens"]).font = TITLE_FONT

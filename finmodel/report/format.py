@@ -68,40 +68,41 @@ def none_text(lang: str = "en") -> str:
     return NONE_TEXT.get(lang, NONE_TEXT["en"])
 
 
+def _dec(v: Any, lang: str, decimals: int, mul: float = 1.0, div: float = 1.0, suffix: str = "") -> str:
+    """``v * mul / div`` with ``decimals`` decimals and separators, then ``suffix``; the undefined
+    text when ``v`` is missing or not finite."""
+    x = _finite(v)
+    return none_text(lang) if x is None else _fixed(x * mul / div, decimals) + suffix
+
+
 def money(v: Any, lang: str = "en") -> str:
     """Whole currency units with thousands separators: ``2,872,029``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x, 0)
+    return _dec(v, lang, 0)
 
 
 def money_k(v: Any, lang: str = "en") -> str:
     """Thousands of currency units, no decimals: ``2,872`` for 2,872,029."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x / 1000.0, 0)
+    return _dec(v, lang, 0, div=1000.0)
 
 
 def pct(v: Any, lang: str = "en", decimals: int = 2) -> str:
     """A fraction as a percentage with 2 decimals: ``0.16389`` → ``16.39%``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x * 100.0, decimals) + "%"
+    return _dec(v, lang, decimals, mul=100.0, suffix="%")
 
 
 def ratio(v: Any, lang: str = "en") -> str:
     """Cover ratios, 2 decimals: ``1.16``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x, 2)
+    return _dec(v, lang, 2)
 
 
 def intensity(v: Any, lang: str = "en") -> str:
     """Carbon intensity in tCO2/tce, 3 decimals: ``2.051``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x, 3)
+    return _dec(v, lang, 3)
 
 
 def years(v: Any, lang: str = "en") -> str:
     """A duration in years, 1 decimal: ``8.8``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x, 1)
+    return _dec(v, lang, 1)
 
 
 def year(v: Any, lang: str = "en") -> str:
@@ -112,14 +113,12 @@ def year(v: Any, lang: str = "en") -> str:
 
 def qty(v: Any, lang: str = "en") -> str:
     """A physical quantity, whole units with separators: ``12,000``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x, 0)
+    return _dec(v, lang, 0)
 
 
 def bp(v: Any, lang: str = "en") -> str:
     """Basis points, 1 decimal: ``15.0``."""
-    x = _finite(v)
-    return none_text(lang) if x is None else _fixed(x, 1)
+    return _dec(v, lang, 1)
 
 
 def number(v: Any, lang: str = "en", digits: int = 6) -> str:

@@ -251,13 +251,9 @@ def _opt(x: Any, default: Any = None) -> Any:
     return default if x is None else x
 
 
-def _dscr_min_year(ctx: Ctx) -> tuple[float | None, float | None]:
-    d = ctx.doc["yearly"]["dscr"]
-    vals = [(v, y) for v, y in zip(d, ctx.years) if v is not None]
-    if not vals:
-        return None, None
-    v, y = min(vals, key=lambda t: t[0])
-    return v, y
+def _min_dscr_year(ctx: Ctx) -> int | None:
+    """The year of the lowest DSCR (``financing.covenants.min_dscr_year``); None without debt."""
+    return ((ctx.doc.get("financing") or {}).get("covenants") or {}).get("min_dscr_year")
 
 
 def _mc(ctx: Ctx) -> dict | None:
@@ -294,21 +290,16 @@ def _recommended_price(ctx: Ctx) -> str | None:
     pricing = ctx.doc.get("pricing")
     if not isinstance(pricing, dict):
         return None
-    for key in ("recommended", "recommended_price", "solved_value", "price", "solution", "value"):
-        v = pricing.get(key)
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            unit = pricing.get("unit") or ""
-            field = pricing.get("field") or pricing.get("solve") or ""
-            kind = "pct" if (unit.startswith("fraction") or metric_kind(str(field)) == "pct") else "number"
-            s = ctx.f(v, kind)
-            if unit and kind != "pct":
-                s += f" {unit}"
-            return f"{field} = {s}" if field else s
-        if isinstance(v, dict):
-            inner = {k2: v2 for k2, v2 in v.items() if isinstance(v2, (int, float)) and not isinstance(v2, bool)}
-            if inner:
-                return ", ".join(f"{k2} {ctx.f(v2, 'number')}" for k2, v2 in inner.items())
-    return None
+    v = pricing.get("solved_value")
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return None
+    unit = pricing.get("unit") or ""
+    field = pricing.get("field") or ""
+    kind = "pct" if (unit.startswith("fraction") or metric_kind(str(field)) == "pct") else "number"
+    s = ctx.f(v, kind)
+    if unit and kind != "pct":
+        s += f" {unit}"
+    return f"{field} = {s}" if field else s
 
 
 # ------------------------------------------------------------------------------------------------
@@ -320,10 +311,10 @@ def _summary(ctx: Ctx) -> dict:
     parties = det.get("parties") or {}
     nt = Notes(lang, ctx.notes)
     mc = _mc(ctx)
-    cols = [col(ctx.t("party")), col(ctx.t("hurdle"), "%", "num"), col(ctx.t("irr"), "%", "num"),
+    cols = [col(ctx.t("party")), col(ctx.t("hurdle"), ctx.t("u_pct"), "num"), col(ctx.t("irr"), ctx.t("u_pct"), "num"),
             col(ctx.t("npv_at"), ctx.money_unit, "num"), col(ctx.t("payback"), ctx.t("u_years"), "num")]
     if mc:
-        cols += [col(f"{ctx.t('irr')} P50", "%", "num"), col(f"{ctx.t('irr')} P90", "%", "num"),
+        cols += [col(f"{ctx.t('irr')} P50", ctx.t("u_pct"), "num"), col(f"{ctx.t('irr')} P90", ctx.t("u_pct"), "num"),
                  col(f"{ctx.t('npv')} P50", ctx.money_unit, "num"), col(f"{ctx.t('npv')} P90", ctx.money_unit, "num")]
     rows = []
     for p, d in parties.items():
@@ -351,7 +342,7 @@ def _summary(ctx: Ctx) -> dict:
                nt.val(proj.get("project_irr_after_tax"), "pct", "deterministic.project.project_irr_after_tax")))
     kv.append((f"{ctx.t('ind_npv')} ({ctx.t('at_rate', rate=ctx.f(ctx.value('case.discount_rate'), 'pct'))})",
                f"{nt.val(proj.get('npv'), 'money', 'deterministic.project.npv')} {ctx.money_unit}"))
-    dmin, dyear = _dscr_min_year(ctx)
+    dyear = _min_dscr_year(ctx)
     if proj.get("min_dscr") is not None:
         s = f"{ctx.f(proj['min_dscr'], 'ratio')}×"
         if dyear is not None:
@@ -370,7 +361,8 @@ def _summary(ctx: Ctx) -> dict:
         last = carbon["intensity_tco2_per_tce"][-1]
         thr = (carbon.get("threshold_tco2_per_tce") or [None])[-1]
         kv.append((f"{ctx.t('intensity')} {ctx.f(carbon['year'][-1], 'year')}",
-                   f"{ctx.f(last, 'intensity')} tCO2/tce ({ctx.t('threshold').lower()} {ctx.f(thr, 'intensity')})"))
+                   f"{ctx.f(last, 'intensity')} {ctx.t('u_intensity')} "
+                   f"({ctx.t('threshold').lower()} {ctx.f(thr, 'intensity')})"))
     price = _recommended_price(ctx)
     if price:
         kv.append((ctx.t("recommended_price"), price))
@@ -410,7 +402,7 @@ def verdict(ctx: Ctx) -> list[str]:
                          rate=ctx.f(ctx.party_rate(p), "pct"), share=share))
     fin = doc.get("financing") or {}
     cov = fin.get("covenants") or {}
-    dmin, dyear = _dscr_min_year(ctx)
+    dyear = _min_dscr_year(ctx)
     if proj.get("min_dscr") is not None:
         lock, default = cov.get("lockup_dscr"), cov.get("default_dscr")
         dm = proj["min_dscr"]
@@ -540,19 +532,19 @@ def _who_pays_whom(ctx: Ctx) -> dict | None:
             if payer == "CONTRIB":
                 label = ctx.t("contrib_flow", party=ctx.party(pay, short=True))
             rows.append([c(ctx.party(pay, short=True)), c(ctx.party(rec, short=True)), c(label),
-                         n(ctx.f(total / 1000.0, "qty"))])
+                         n(ctx.f(total, "money_k"))])
     fin = ctx.doc.get("financing") or {}
     if fin.get("tranches"):
         draw = sum(sum(x or 0 for x in t.get("drawdown") or []) for t in fin["tranches"])
         service = sum(x or 0 for x in ctx.doc["yearly"]["debt_service"])
         rows.append([c(ctx.party("lender", short=True)), c(ctx.party(owner, short=True)), c(ctx.t("lenders_flow_draw")),
-                     n(ctx.f(draw / 1000.0, "qty"))])
+                     n(ctx.f(draw, "money_k"))])
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("lender", short=True)),
-                     c(ctx.t("lenders_flow_service")), n(ctx.f(service / 1000.0, "qty"))])
+                     c(ctx.t("lenders_flow_service")), n(ctx.f(service, "money_k"))])
     tax = sum(x or 0 for x in ctx.doc["yearly"]["tax"])
     if abs(tax) >= 0.5:
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("tax", short=True)), c(ctx.t("tax_flow")),
-                     n(ctx.f(tax / 1000.0, "qty"))])
+                     n(ctx.f(tax, "money_k"))])
     if not rows:
         return None
     return table([col(ctx.t("payer")), col(ctx.t("payee")), col(ctx.t("flow")),
@@ -605,7 +597,7 @@ def _project(ctx: Ctx) -> dict:
         present = [p for p in ("provider", "host", "platform", "tenants")
                    if any(cs[k][p] for k in ("capex", "opex", "overrun"))]
         rows = [[c(ctx.t(f"cs_{k}"))] + [n(F.pct(cs[k][p])) for p in present] for k in ("capex", "opex", "overrun")]
-        out["cost_split"] = table([col(ctx.t("cost_item"))] + [col(ctx.party(p, short=True), "%", "num")
+        out["cost_split"] = table([col(ctx.t("cost_item"))] + [col(ctx.party(p, short=True), ctx.t("u_pct"), "num")
                                                                 for p in present], rows) if present else None
         # timeline
         trows = [[c(ctx.t("ph_construction")), n(F.year(start)), n(F.year(start + cy - 1))],
@@ -732,18 +724,19 @@ def _financial(ctx: Ctx) -> dict:
                      n(nt.val(d.get("discounted_payback_years"), "years",
                               f"deterministic.parties.{p}.discounted_payback_years")),
                      n(extra)])
+    u_pct = ctx.t("u_pct")
     out["parties"] = table(
-        [col(ctx.t("party")), col(ctx.t("role")), col(ctx.t("hurdle"), "%", "num"), col(ctx.t("irr"), "%", "num"),
+        [col(ctx.t("party")), col(ctx.t("role")), col(ctx.t("hurdle"), u_pct, "num"), col(ctx.t("irr"), u_pct, "num"),
          col(ctx.t("npv_at"), ctx.money_unit, "num"), col(ctx.t("payback"), ctx.t("u_years"), "num"),
          col(ctx.t("dyn_payback"), ctx.t("u_years"), "num"),
-         col("用户节省占比" if lang == "zh" else "Host savings", "%", "num")],
+         col("用户节省占比" if lang == "zh" else "Host savings", u_pct, "num")],
         rows, notes=nt.lines(), widths=["22%", "8%", "10%", "10%", "16%", "10%", "12%", "12%"])
 
     # national method indicators
     nt = Notes(lang, ctx.notes)
-    nat = [("project_irr_pre_tax", "pct", "%"), ("project_irr_after_tax", "pct", "%"), ("equity_irr", "pct", "%"),
+    nat = [("project_irr_pre_tax", "pct", u_pct), ("project_irr_after_tax", "pct", u_pct), ("equity_irr", "pct", u_pct),
            ("npv", "money", ctx.money_unit), ("payback_years", "years", ctx.t("u_years")),
-           ("discounted_payback_years", "years", ctx.t("u_years")), ("roi", "pct", "%"), ("roe", "pct", "%"),
+           ("discounted_payback_years", "years", ctx.t("u_years")), ("roi", "pct", u_pct), ("roe", "pct", u_pct),
            ("min_icr", "ratio", ctx.t("u_x")), ("min_dscr", "ratio", ctx.t("u_x"))]
     rows = []
     for key, kind, unit in nat:
@@ -778,12 +771,12 @@ def _financial(ctx: Ctx) -> dict:
         cells = [c(_group_label(ctx.years, g), "yr")]
         for key, _ in lines:
             s = _sum(y[key], g)
-            cells.append(n(ctx.f(s / 1000.0, "qty") if s is not None else ""))
+            cells.append(n(ctx.f(s, "money_k") if s is not None else ""))
         if has_debt:
             d = _min(y["dscr"], g)
             cells.append(n(ctx.f(d, "ratio") if d is not None else ""))
         rows.append({"cells": cells, "cls": "grp" if len(g) > 1 else ""})
-    total = [c(ctx.t("total"), "yr")] + [n(ctx.f(sum(v or 0 for v in y[k]) / 1000.0, "qty")) for k, _ in lines]
+    total = [c(ctx.t("total"), "yr")] + [n(ctx.f(sum(v or 0 for v in y[k]), "money_k")) for k, _ in lines]
     if has_debt:
         total.append(n(""))
     rows.append({"cells": total, "cls": "total"})
@@ -802,10 +795,10 @@ def _financial(ctx: Ctx) -> dict:
         cells = [c(_group_label(ctx.years, g), "yr")]
         for p in plist:
             v = _sum(parties[p]["cash_flow"], g)
-            cells.append(n(ctx.f(v / 1000.0, "qty") if v is not None else ""))
+            cells.append(n(ctx.f(v, "money_k") if v is not None else ""))
         prow.append({"cells": cells, "cls": "grp" if len(g) > 1 else ""})
-    prow.append({"cells": [c(ctx.t("total"), "yr")] + [n(ctx.f(sum(v or 0 for v in parties[p]["cash_flow"]) / 1000.0,
-                                                                "qty")) for p in plist], "cls": "total"})
+    prow.append({"cells": [c(ctx.t("total"), "yr")] + [n(ctx.f(sum(v or 0 for v in parties[p]["cash_flow"]),
+                                                                "money_k")) for p in plist], "cls": "total"})
     out["party_cf"] = table([col(ctx.t("year"))] + [col(ctx.party(p, short=True), ctx.money_k_unit, "num")
                                                     for p in plist], prow, cls="yearly")
 
@@ -883,7 +876,7 @@ def _financing(ctx: Ctx) -> dict:
     out["tranches"] = table(
         [col(ctx.t("tranche")), col(ctx.t("amount"), money, "num"), col(ctx.t("repayment")),
          col(ctx.t("tenor"), yrs, "num"), col(ctx.t("grace"), yrs, "num"), col(ctx.t("base_rate")),
-         col(ctx.t("margin"), ctx.t("u_bp"), "num"), col(ctx.t("rate_y1"), "%", "num")],
+         col(ctx.t("margin"), ctx.t("u_bp"), "num"), col(ctx.t("rate_y1"), ctx.t("u_pct"), "num")],
         rows, widths=["10%", "16%", "15%", "8%", "8%", "17%", "9%", "17%"])
     # schedule: summed over tranches, for the years while debt is outstanding (plus one)
     T = len(ctx.years)
@@ -899,7 +892,7 @@ def _financing(ctx: Ctx) -> dict:
     last = max([i for i in range(T) if close[i] > 0.5 or principal[i] > 0.5 or interest[i] > 0.5] or [0])
 
     def k(v):
-        return n(ctx.f((v or 0) / 1000.0, "qty"))
+        return n(ctx.f(v or 0, "money_k"))
 
     rows = []
     for i in range(0, min(T, last + 2)):
@@ -1005,9 +998,11 @@ def _carbon(ctx: Ctx) -> dict | None:
                      n(f"{F.pct(carbon['clean_energy_share'][i])} {ok('clean')}"),
                      n(f"{F.pct(carbon['green_direct_share'][i])} {ok('direct')}"),
                      c(ctx.t("yes") if carbon["meets_zero_carbon_park"][i] else ctx.t("no"))])
-    ind = table([col(ctx.t("year")), col(ctx.t("tce"), "tce", "num"), col(ctx.t("tco2"), "tCO2", "num"),
-                 col(ctx.t("intensity"), "tCO2/tce", "num"), col(ctx.t("threshold"), "tCO2/tce", "num"),
-                 col(ctx.t("clean_share"), "%", "num"), col(ctx.t("direct_share"), "%", "num"),
+    u_int, u_pct = ctx.t("u_intensity"), ctx.t("u_pct")
+    ind = table([col(ctx.t("year")), col(ctx.t("tce"), ctx.t("u_tce"), "num"),
+                 col(ctx.t("tco2"), ctx.t("u_tco2"), "num"),
+                 col(ctx.t("intensity"), u_int, "num"), col(ctx.t("threshold"), u_int, "num"),
+                 col(ctx.t("clean_share"), u_pct, "num"), col(ctx.t("direct_share"), u_pct, "num"),
                  col(ctx.t("all_met"))], rows, notes=[ctx.t("selected_years")], cls="yearly")
     ebc = carbon.get("energy_by_carrier") or {}
     present = [(k, en, zh, u) for k, en, zh, u in CARRIERS if any(abs(v or 0) > 1e-9 for v in ebc.get(k) or [])]
@@ -1023,7 +1018,7 @@ def _carbon(ctx: Ctx) -> dict | None:
         {f"{ctx.t('threshold')} {F.pct(thr_clean, decimals=0)}": thr_clean,
          f"{ctx.t('threshold')} {F.pct(thr_direct, decimals=0)}": thr_direct},
         {"intensity": ctx.t("intensity"), "threshold": f"{ctx.t('threshold')} {F.intensity(thr0)}",
-         "intensity_unit": "tCO2/tce"}), f"{ctx.t('chart_intensity')}；{ctx.t('chart_shares')}" if lang == "zh"
+         "intensity_unit": ctx.t("u_intensity")}), f"{ctx.t('chart_intensity')}；{ctx.t('chart_shares')}" if lang == "zh"
         else f"{ctx.t('chart_intensity')}; {ctx.t('chart_shares').lower()}")
     kv = [(ctx.t("rule_used"), pick(CARBON_RULES, carbon.get("rule", ""), lang)),
           (ctx.t("coal_eq_used"), pick(COAL_EQ, carbon.get("coal_equivalent", ""), lang)),
@@ -1058,27 +1053,21 @@ def kind_of(ctx: Ctx, name: str, unit: str | None = None) -> str:
 
 
 def _unit_word(ctx: Ctx, kind: str, unit: str = "") -> str:
-    return {"pct": "%", "money": ctx.money_k_unit, "money_k": ctx.money_k_unit, "ratio": ctx.t("u_x"), "intensity": "tCO2/tce",
-            "years": ctx.t("u_years"), "bp": ctx.t("u_bp")}.get(kind, unit.replace("currency", ctx.cur_word))
+    return {"pct": ctx.t("u_pct"), "money": ctx.money_k_unit, "money_k": ctx.money_k_unit, "ratio": ctx.t("u_x"),
+            "intensity": ctx.t("u_intensity"), "years": ctx.t("u_years"),
+            "bp": ctx.t("u_bp")}.get(kind, unit.replace("currency", ctx.cur_word))
 
 
 def _mc_samples(a: "Appraisal | None", name: str):
-    """Per-path values of one metric over the random paths, when the Monte Carlo object keeps them
-    (``MonteCarlo.metric(name)``); ``None`` otherwise (the S-curve is then drawn through the
-    percentiles)."""
+    """Per-path values of one metric over the random paths (``MonteCarlo.metric(name)``), finite
+    ones only; ``None`` when the run has no such metric or fewer than two defined values (the
+    S-curve is then drawn through the percentiles)."""
     mc = getattr(a, "monte_carlo", None) if a is not None else None
-    for attr in ("metric", "samples"):
-        fn = getattr(mc, attr, None)
-        if not callable(fn):
-            continue
-        try:
-            arr = np.asarray(fn(name), dtype=float).ravel()
-        except Exception:  # noqa: BLE001 - a metric the run did not keep just means no histogram
-            continue
-        arr = arr[np.isfinite(arr)]
-        if arr.size > 1:
-            return arr
-    return None
+    if mc is None or name not in mc.values:
+        return None
+    arr = np.asarray(mc.metric(name), dtype=float).ravel()
+    arr = arr[np.isfinite(arr)]
+    return arr if arr.size > 1 else None
 
 
 def _event_label(ctx: Ctx, key: str) -> str:
@@ -1186,13 +1175,13 @@ def _risk(ctx: Ctx) -> dict | None:
                     + [n(ctx.f(m.get("std"), kind)), n(ctx.f(und, "pct") if und else "")])
     out["metrics"] = table([col(ctx.t("metric")), col(ctx.t("base"), "", "num"), col(ctx.t("mean"), "", "num")]
                            + [col(k, "", "num") for k in PCTS]
-                           + [col(ctx.t("std"), "", "num"), col(ctx.t("undefined_share"), "%", "num")], rows,
+                           + [col(ctx.t("std"), "", "num"), col(ctx.t("undefined_share"), ctx.t("u_pct"), "num")], rows,
                            notes=[ctx.t("p90_note")], cls="mc",
                            widths=["23%"] + ["8%"] * 8 + ["13%"])
     probs = {k: v for k, v in (mc.get("probabilities") or {}).items()
              if v is not None and not (k.endswith(":undefined") and v in (0.0, 1.0))}
     if probs:
-        out["probabilities"] = table([col(ctx.t("event")), col(ctx.t("probability"), "%", "num")],
+        out["probabilities"] = table([col(ctx.t("event")), col(ctx.t("probability"), ctx.t("u_pct"), "num")],
                                      [[c(_event_label(ctx, k)), n(ctx.f(v, "pct"))] for k, v in probs.items()],
                                      widths=["78%", "22%"])
     # distributions of the decision metrics: the owner's equity IRR as histogram and S-curve,
@@ -1248,7 +1237,7 @@ def _risk(ctx: Ctx) -> dict | None:
         srows = [[c(r.get("input", "")), n(ctx.f(r.get("spearman"), "ratio")), n(ctx.f(r.get("contribution"), "pct"))]
                  for r in ranking[:10] if isinstance(r, dict)]
         out["sensitivity"] = table([col(ctx.t("input")), col(ctx.t("rank_corr"), "", "num"),
-                                    col(ctx.t("contribution"), "%", "num")], srows,
+                                    col(ctx.t("contribution"), ctx.t("u_pct"), "num")], srows,
                                    caption=f"{ctx.t('sensitivity')} — {metric_label(ctx, metric)}",
                                    widths=["60%", "20%", "20%"])
         break

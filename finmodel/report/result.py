@@ -43,7 +43,7 @@ def _row(a: "Appraisal", name: str) -> list:
 def metric_value(a: "Appraisal", name: str, notes: dict, note_key: str) -> float | None:
     """Base-case value of an output; None with the reason recorded in ``notes``."""
     if name not in a.base.outputs:
-        notes[note_key] = "not applicable to this case (no debt)" if "dscr" in name or "cr" in name \
+        notes[note_key] = "not applicable to this case (no debt)" if "cr" in name \
             else "not applicable to this case"
         return None
     v = float(a.base.output(name)[0])
@@ -102,10 +102,9 @@ def _flags(a: "Appraisal") -> list[dict]:
     flags = []
     for asset in a.rc.case.assets:
         tech = a.rc.technologies[asset.id]
-        checks = (("payback_years", tech.typical_payback_years, "payback {v:.1f} years vs typical {lo:g}–{hi:g}",
-                   1.0),
-                  ("irr", tech.typical_project_irr, "project IRR {v:.1%} vs typical {lo:.0%}–{hi:.0%}", 1.0))
-        for metric, rng, text, _ in checks:
+        checks = (("payback_years", tech.typical_payback_years, "payback {v:.1f} years vs typical {lo:g}–{hi:g}"),
+                  ("irr", tech.typical_project_irr, "project IRR {v:.1%} vs typical {lo:.0%}–{hi:.0%}"))
+        for metric, rng, text in checks:
             name = f"assets.{asset.id}.{metric}"
             if name not in a.base.outputs:
                 continue
