@@ -12,7 +12,7 @@ import argparse
 import time
 
 from finmodel.case.loader import load_case
-from finmodel.models.project import build_model
+from finmodel.sheets.build import build_model
 from finmodel.pricing.run import Evaluator, price
 
 

@@ -75,7 +75,8 @@ def _summary(doc: dict) -> None:
 
 def _write_outputs(result, doc: dict, case: Path, out: Path, lang: str, no_report: bool, suffix: str = "") -> None:
     """Write JSON (and the workbook and PDF) atomically into ``out``; names derived from the case."""
-    from .outputs import dumps, output_stem, staged_outputs
+    from .jsondoc import dumps
+    from .files import output_stem, staged_outputs
 
     stem = output_stem(case) + suffix
     names = {"json": f"{stem}.json"}
@@ -85,7 +86,7 @@ def _write_outputs(result, doc: dict, case: Path, out: Path, lang: str, no_repor
     with staged_outputs(out) as stage:
         (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
         if not no_report:
-            from .report.excel import write_workbook
+            from .report.excel.workbook import write_workbook
             from .report.pdf import write_pdf
 
             write_workbook(result, stage / names["xlsx"], lang=lang)
@@ -112,7 +113,7 @@ def appraise(case: CaseFile,
              no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF")):
     """Appraise a case: JSON result, Excel workbook with live formulas, PDF report."""
     from .engine import appraise as run
-    from .outputs import dumps
+    from .jsondoc import dumps
 
     _check_lang(lang)
     try:
@@ -152,7 +153,7 @@ def price(case: CaseFile,
     """Solve a term (tariff, discount, share, fee, margin, debt, tenor…) for targets at a confidence level."""
     from .case.loader import load_case
     from .engine import appraise as run
-    from .outputs import dumps
+    from .jsondoc import dumps
     from .pricing.run import price as run_price
 
     _check_lang(lang)
@@ -168,7 +169,7 @@ def price(case: CaseFile,
         _write_outputs(appraisal, doc, case, out, lang, no_report, suffix="-price")
         res["outputs"] = doc["outputs"]
     else:
-        from .outputs import output_stem, staged_outputs
+        from .files import output_stem, staged_outputs
 
         name = f"{output_stem(case)}-price.json"
         with staged_outputs(out) as stage:
@@ -205,7 +206,7 @@ def dealzone(case: CaseFile,
     """Map where every party's requirement holds on a grid of two terms."""
     from .case.loader import load_case
     from .engine import appraise as run
-    from .outputs import dumps
+    from .jsondoc import dumps
     from .pricing.run import dealzone as run_zone
 
     _check_lang(lang)
@@ -254,7 +255,7 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
     from rich.markup import escape
     from rich.text import Text
 
-    from .outputs import dumps
+    from .jsondoc import dumps
     from .report import format as F
     from .screen import collect_cases, run_screen, write_outputs
 

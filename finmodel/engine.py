@@ -14,10 +14,10 @@ import numpy as np
 from . import DEFAULT_SEED, __version__
 from .case.loader import load_case
 from .case.resolve import ResolvedCase
-from .financing import Sizing, size_debt
+from .finance.sizing import Sizing, size_debt
 from .lines import Inputs, Model, Values
-from .models.prices import RISK_FACTORS
-from .models.project import build_model
+from .sheets.prices import RISK_FACTORS
+from .sheets.build import build_model
 
 RISK_SERIES = tuple(f"risk.{k}" for k in RISK_FACTORS) + ("risk.host_default",)
 

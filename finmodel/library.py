@@ -52,6 +52,7 @@ from pydantic import (
 )
 
 from .errors import InputError, Problem
+from .resources import ASSUMPTIONS_DIR
 from .rates import parse_rate
 from .yamlio import YamlDoc, join_path, read_yaml
 
@@ -94,7 +95,6 @@ __all__ = [
     "unsourced_numbers",
 ]
 
-ASSUMPTIONS_DIR = Path(__file__).resolve().parent.parent / "assumptions"
 """The repository's ``assumptions/`` folder (technologies.yaml, markets/*.yaml)."""
 
 TECHNOLOGIES_FILE = "technologies.yaml"

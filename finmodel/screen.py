@@ -213,7 +213,7 @@ def collect_cases(args: Sequence[str | os.PathLike], template: str | os.PathLike
 
 
 def _collect_yaml(path: Path, cases: list[ScreenCase], problems: list[Problem]) -> None:
-    from .outputs import output_stem
+    from .files import output_stem
 
     try:
         doc = read_yaml(path)
@@ -471,7 +471,7 @@ class _ExcelError(str):
 
 def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[ScreenCase],
                    problems: list[Problem], tpl_cache: dict[Path, YamlDoc | None]) -> None:
-    from .outputs import SAFE
+    from .files import SAFE
 
     sheet = str(path)
     try:
@@ -1227,7 +1227,7 @@ def write_workbook(s: Screen, path: Path, lang: str = "zh") -> None:
     from openpyxl.utils import get_column_letter
 
     from .report import format as F
-    from .report.excel import put_text
+    from .report.excel.workbook import put_text
     from .report.labels import CONTRACTS, pick
 
     wb = Workbook()
@@ -1534,7 +1534,8 @@ OUTPUT_NAMES = {"json": "screen.json", "csv": "screen.csv", "xlsx": "screen.xlsx
 def write_outputs(s: Screen, out: str | os.PathLike, lang: str = "zh") -> dict:
     """Write ``screen.json``, ``.csv``, ``.xlsx`` and ``.pdf`` atomically into ``out``; returns the
     document with ``outputs`` filled in."""
-    from .outputs import dumps, staged_outputs
+    from .jsondoc import dumps
+    from .files import staged_outputs
 
     out = Path(out)
     doc = screen_document(s)

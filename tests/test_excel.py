@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from finmodel.engine import appraise
-from finmodel.report.excel import SHEET_TITLES, write_workbook
+from finmodel.report.excel.workbook import SHEET_TITLES, write_workbook
 
 from .conftest import EXAMPLES, recalc
 

@@ -23,15 +23,15 @@ from finmodel.case.loader import load_case
 from finmodel.case.resolve import resolve
 from finmodel.case.schema import Case
 from finmodel.engine import appraise
-from finmodel.finance.debt import build_debt_totals, build_tranche, build_waterfall
-from finmodel.finance.depreciation import depreciation_lines
-from finmodel.finance.sll import build_sll, sll_interest_effect
-from finmodel.finance.tax import build_cit, build_vat
-from finmodel.financing import size_debt
+from finmodel.sheets.debt import build_debt_totals, build_tranche, build_waterfall
+from finmodel.sheets.depreciation import depreciation_lines
+from finmodel.sheets.sll import build_sll, sll_interest_effect
+from finmodel.sheets.tax import build_cit, build_vat
+from finmodel.finance.sizing import size_debt
 from finmodel.lines import Inputs, Model, Ref, Series
 from finmodel.lines.metrics import Payback
-from finmodel.models.sheet import Sheet
-from finmodel.models.timeline import build_timeline
+from finmodel.sheets.sheet import Sheet
+from finmodel.sheets.timeline import build_timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
@@ -547,7 +547,7 @@ def test_payback_not_reached_and_late_first_outflow():
 # ================================================================================================
 @dataclass
 class MiniCase:
-    """What :func:`finmodel.financing.size_debt` reads from a resolved case, over a tiny model with
+    """What :func:`finmodel.finance.sizing.size_debt` reads from a resolved case, over a tiny model with
     given capex and CFADS (CFADS on the DSCR basis equals CFADS here)."""
 
     tranches: dict[str, str]

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from finmodel.cli import app
 from finmodel.engine import appraise
-from finmodel.outputs import output_stem
-from finmodel.report.excel import write_workbook
+from finmodel.files import output_stem
+from finmodel.report.excel.workbook import write_workbook
 
 from .conftest import ROOT
 
@@ -79,7 +79,7 @@ def test_a_failed_run_leaves_previous_outputs_intact_and_no_partial_files(tmp_pa
     def boom(*a, **k):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("finmodel.report.excel.write_workbook", boom)
+    monkeypatch.setattr("finmodel.report.excel.workbook.write_workbook", boom)
     res = _run("appraise", EXAMPLE, "--out", out)
     assert res.exit_code != 0
     after = {p.name: p.read_bytes() for p in out.iterdir()}

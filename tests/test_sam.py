@@ -27,7 +27,7 @@ What finmodel lacks to take SAM's inputs as they are (each would need a conventi
 needed for this case, because the case avoids them or maps them exactly):
 
 * price base year: SAM's year-1 PPA price and O&M are first-operation-year values escalated
-  from year 2; finmodel's indices (``models/timeline.escalation_index``) are 1 at financial close,
+  from year 2; finmodel's indices (``sheets/timeline.escalation_index``) are 1 at financial close,
   so the case file divides them by (1 + g).  A ``conventions`` switch "base year = first
   operation year" would remove the mapping;
 * O&M escalation above inflation: SAM escalates each O&M item at (1 + inflation + escal)^(y−1)

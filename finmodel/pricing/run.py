@@ -18,11 +18,11 @@ import numpy as np
 from ..case.resolve import ResolvedCase
 from ..engine import DEFAULT_SEED, base_inputs
 from ..errors import InputError
-from ..financing import size_debt
+from ..finance.sizing import size_debt
 from ..lines import Inputs, Model
-from ..models.project import build_model
-from ..risk.montecarlo import (balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order,
-                               finite_or_none, summarise)
+from ..sheets.build import build_model
+from ..risk.montecarlo import (balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order, summarise)
+from ..jsondoc import finite_or_none
 from .solve import solve
 from .targets import Target, parse_target
 

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 from scipy.optimize import brentq
 
-from ..outputs import clean
+from ..jsondoc import clean
 from .targets import Target
 
 Evaluate = Callable[[float], dict[str, np.ndarray]]

@@ -7,7 +7,7 @@ as English rather than as an error or a blank.
 """
 from __future__ import annotations
 
-from ..models.parties import PARTY_NAMES
+from ..sheets.parties import PARTY_NAMES
 
 LANGS = ("zh", "en")
 

@@ -34,6 +34,7 @@ from urllib.request import url2pathname
 import numpy as np
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ..resources import TEMPLATES_DIR
 from . import charts
 from . import format as F
 from .labels import (BASE_RATES, BASELINE, CARBON_RULES, CARRIERS, COAL_EQ, CONTRACTS, CONVENTION_KEYS,
@@ -43,7 +44,7 @@ from .labels import (BASE_RATES, BASELINE, CARBON_RULES, CARRIERS, COAL_EQ, CONT
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Appraisal
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = TEMPLATES_DIR
 TEMPLATE = "report.html.j2"
 CSS = "report.css"
 ALLOWED_SUFFIXES = {".css", ".svg", ".png", ".jpg", ".jpeg", ".woff", ".woff2", ".ttf", ".otf"}

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import __version__
 from ..case.schema import PARTIES
 from ..lines.metrics import REASONS
-from ..outputs import clean
+from ..jsondoc import clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Appraisal

@@ -120,7 +120,7 @@ from ..errors import InputError, Problem
 from ..library import is_rate_unit
 from ..lines import Inputs, Model
 from ..lines.metrics import REASONS
-from ..outputs import clean
+from ..jsondoc import clean, finite_or_none
 from .distributions import Normal, Triangular, Uniform
 from .paths import FixedPath, OUPath, PolicyStep
 from .sampling import check_correlation, sample, stream
@@ -492,14 +492,6 @@ def default_workers() -> int:
 # ---------------------------------------------------------------------------------------------
 # the result
 # ---------------------------------------------------------------------------------------------
-def finite_or_none(x) -> float | None:
-    """Plain float, None for NaN/inf (and for None)."""
-    if x is None:
-        return None
-    v = float(x)
-    return v if math.isfinite(v) else None
-
-
 def _map(fn, items: list, workers: int) -> list:
     """``[fn(x) for x in items]``, on up to ``workers`` threads (numpy's sorting and arithmetic
     release the GIL); the order of the results is that of the items."""

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import stats
 
 from ..lines import Inputs, Model
-from .montecarlo import finite_or_none
+from ..jsondoc import finite_or_none
 from .sampling import stream
 
 LOW_Q, HIGH_Q = 0.10, 0.90

@@ -30,8 +30,8 @@ factor in kgce per unit / 1000.
 """
 from __future__ import annotations
 
-from .lines import Blank, Max, Min, Period, Scalar, Sum, Where
-from .models.sheet import Sheet
+from ..lines import Blank, Max, Min, Period, Scalar, Sum, Where
+from .sheet import Sheet
 
 
 def build_carbon(sh: Sheet, assets: list, tl: dict, pr: dict) -> dict:

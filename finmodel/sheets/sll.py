@@ -10,7 +10,7 @@ capped at ±``cap_bp`` and applies from the *following* period until the next te
 from __future__ import annotations
 
 from ..lines import Max, Min, Prev, Ref, Scalar, Series, Sum, Where
-from ..models.sheet import Sheet
+from .sheet import Sheet
 
 KPI_LINES = {"intensity_tco2_per_tce": ("intensity", "below"),
              "clean_energy_share": ("clean_share", "above"),

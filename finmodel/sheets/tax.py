@@ -28,7 +28,7 @@ give an immediate benefit, as in NREL SAM) is rate × holiday × profit, negativ
 from __future__ import annotations
 
 from ..lines import Expr, Lag, Max, Min, Prev, Ref, Scalar, Sum, Where
-from ..models.sheet import Sheet
+from .sheet import Sheet
 
 
 def vat_share(rate: Expr | float) -> Expr:

@@ -25,7 +25,7 @@ ies                        provider sells on-site energy to tenants at a discoun
                            direct-line supply; terminal value at the end
 =========================  ====================================================================
 
-The result is a :class:`ContractFlows`; :mod:`finmodel.models.parties` turns it into each
+The result is a :class:`ContractFlows`; :mod:`finmodel.sheets.parties` turns it into each
 party's cash flow, and money is conserved by construction and checked line by line.
 """
 from __future__ import annotations

@@ -7,13 +7,13 @@ the same model with other inputs.
 """
 from __future__ import annotations
 
-from ..carbon import build_carbon
+from .carbon import build_carbon
 from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
-from ..finance.debt import build_debt_totals, build_tranche, build_waterfall
-from ..finance.depreciation import depreciation_lines
-from ..finance.sll import build_sll, sll_interest_effect
-from ..finance.tax import build_cit, build_vat, vat_share
+from .debt import build_debt_totals, build_tranche, build_waterfall
+from .depreciation import depreciation_lines
+from .sll import build_sll, sll_interest_effect
+from .tax import build_cit, build_vat, vat_share
 from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
 from .assets import build_asset
 from .contracts import Flow, build_contract, output_vat
@@ -103,7 +103,10 @@ def build_model(rc: ResolvedCase) -> Model:
     debt = {}
     tranches = {}
     if fin.tranches:
-        applies = set(fin.sll.tranches or fin.tranches) if sll else set()
+        # in the case's tranche order, not a set's: the workbook's formulas must not depend on
+        # the interpreter's string hashing
+        named = set(fin.sll.tranches or fin.tranches) if sll else set()
+        applies = [tid for tid in fin.tranches if tid in named]
         cfads_ref = Ref("f.cfads_dscr")  # sculpting targets the DSCR on its own basis
         for tid, t in fin.tranches.items():
             tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, cfads_ref)

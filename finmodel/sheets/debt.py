@@ -10,7 +10,7 @@ Tranche mechanics (period-end flows; operation year k = 1, 2 …; tenor n incl. 
   - equal principal:  opening / (n − k + 1)
   - sculpted:         a schedule fixed at financial close, principal_t = share × CFADS_t / target
     DSCR − interest_t on the base case, never negative (Bodmer; [S10]); solved by
-    :mod:`finmodel.financing`;
+    :mod:`finmodel.finance.sizing`;
 * fees: upfront on the commitment at close; commitment fee on the undrawn amount.
 
 Cover ratios (project-finance practice [S10]; national method 偿债备付率 and 利息备付率):
@@ -32,7 +32,7 @@ cover.
 from __future__ import annotations
 
 from ..lines import Blank, Eq, Max, Min, Next, Period, Pmt, Prev, Ref, Scalar, Series, Sum, Where
-from ..models.sheet import Sheet
+from .sheet import Sheet
 
 BP = 10_000.0  # basis points per unit
 

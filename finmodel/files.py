@@ -7,17 +7,13 @@ the temporary folder.
 """
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
-
-import numpy as np
+from typing import Iterator
 
 SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -26,29 +22,6 @@ def output_stem(case_path: str | Path) -> str:
     """File-name stem derived from a case file name: no directories, no traversal, no oddities."""
     stem = SAFE.sub("_", Path(case_path).stem).strip("._") or "case"
     return stem[:80]
-
-
-def clean(x: Any) -> Any:
-    """Plain JSON types: numpy scalars to Python, NaN/Infinity to None (recursively)."""
-    if isinstance(x, dict):
-        return {str(k): clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return [clean(v) for v in x.tolist()]
-    if isinstance(x, (np.floating, float)):
-        v = float(x)
-        return v if math.isfinite(v) else None
-    if isinstance(x, np.integer):
-        return int(x)
-    if isinstance(x, np.bool_):
-        return bool(x)
-    return x
-
-
-def dumps(doc: dict) -> str:
-    """JSON text of a result document; refuses NaN/Infinity (they must never reach a user)."""
-    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False)
 
 
 @contextmanager

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .case.resolve import ResolvedCase
-from .lines import Inputs, Model
+from ..case.resolve import ResolvedCase
+from ..lines import Inputs, Model
 
 MAX_ITER = 60
 TOL = 1e-10

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 
-from .excel import HEAD_FONT, TITLE_FONT, put_text
+from .workbook import HEAD_FONT, TITLE_FONT, put_text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import Appraisal
+    from ...engine import Appraisal
 
 WORDS = {
     "en": {"mc": "Monte Carlo", "sens": "Sensitivity", "pricing": "Pricing", "zone": "Deal zone",

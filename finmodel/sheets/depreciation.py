@@ -16,7 +16,7 @@ The convention is ``conventions.depreciation_first_year``.  Book value NBV_t = C
 from __future__ import annotations
 
 from ..lines import Expr, Lag, Prev, Ref, Scalar, Where
-from ..models.sheet import Sheet
+from .sheet import Sheet
 
 
 def depreciation_lines(sh: Sheet, name: str, capex: Expr, life: Expr, salvage: Expr,

@@ -22,12 +22,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
-from .. import __version__
-from ..lines import Inputs, Model
-from ..lines.model import Line, XlContext
+from ... import __version__
+from ...lines import Inputs, Model
+from ...lines.model import Line, XlContext
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..engine import Appraisal
+    from ...engine import Appraisal
 
 FIRST_ROW = 6  # first line row on calculation sheets (rows 1-4 header, 5 blank)
 COL_KEY, COL_LABEL, COL_UNIT, COL_TOTAL, COL_PRE = 1, 2, 3, 4, 5
@@ -294,7 +294,7 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
 
     _outputs_sheet(wb, a, lay, wmap, lang)
     _checks_sheet(wb, a, lay, wmap, lang)
-    from . import excel_risk
+    from . import risk as excel_risk
 
     if a.monte_carlo is not None:
         mc_doc = a.monte_carlo.to_dict()
@@ -310,7 +310,7 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
 
 def _first_prev_init(line: Line):
     """A Prev node of the line's own row with an explicit opening value, if any."""
-    from ..lines.expr import Prev
+    from ...lines.expr import Prev
 
     stack = [line.expr]
     while stack:
@@ -364,7 +364,7 @@ def _checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str)
 
 
 def _cover(ws, a: "Appraisal", wb, lang: str) -> None:
-    from ..engine import input_hash
+    from ...engine import input_hash
 
     t = TEXT[lang]
     rc = a.rc

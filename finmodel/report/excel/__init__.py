@@ -1,0 +1,1 @@
+"""The Excel workbook: live formulas that recompute to the engine (``write_workbook``)."""
