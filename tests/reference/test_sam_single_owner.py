@@ -40,9 +40,13 @@ needed for this case, because the case avoids them or maps them exactly):
 * SAM lets sculpted principal go negative (the balance grows) and lets DSCR-sized debt exceed
   the installed cost (seen with a steeply escalating PPA: debt 91.2 M on a 40 M project);
   finmodel never pays negative principal and caps debt at gearing × cost (by design).
+
+SAM's outputs are stored in ``tests/data/sam/single_owner.json`` (SAM 7.1 through PySAM), so this
+reconciliation always runs; ``python -m tests.data.sam.single_owner`` regenerates them with PySAM.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,105 +55,22 @@ import pytest
 
 from finmodel.case.loader import load_case
 from finmodel.engine import appraise
+from tests.data.sam.single_owner import (CAPACITY_KW, COST, DSCR, ENERGY_Y1_KWH, FED, INFLATION, OM_PER_KW_YR,
+                                         PPA, PPA_ESC, RATE, STATE, STORED, TENOR)
 
-so = pytest.importorskip("PySAM.Singleowner", reason="nrel-pysam (test-only dependency) is not installed")
-
-CASE = Path(__file__).resolve().parent / "cases" / "sam_single_owner.yaml"
-
-# ---- the project, once for both tools --------------------------------------------------------------
-CAPACITY_KW = 10_000.0
-ENERGY_Y1_KWH = 13_000_000.0  # 1,300 full-load hours
-DEGRADATION = 0.005  # per year, compound, from year 2
-COST = 40_000_000.0  # installed cost, spent at the end of year 0
-PPA = 0.28  # per kWh in year 1
-PPA_ESC = 0.01  # per year
-OM_PER_KW_YR = 25.0  # in year 1
-INFLATION = 0.025
-RATE = 0.06
-TENOR = 18
-DSCR = 1.3
-FED, STATE = 0.21, 0.07
-YEARS = 25
+CASE = Path(__file__).resolve().parents[1] / "cases" / "sam_single_owner.yaml"
 REL = 1e-3  # the reconciliation tolerance: 0.1 %
-SAM_OUTPUTS = ("size_of_debt", "project_return_aftertax_irr", "cf_cash_for_ds", "cf_ebitda", "cf_debt_payment_interest",
-               "cf_debt_payment_principal", "cf_pretax_dscr", "cf_statax", "cf_fedtax", "cf_feddepr_total",
-               "cf_project_return_aftertax", "cf_reserve_debtservice")
 
 
-def run_sam(dsra_months: float):
-    """Single Owner with DSCR-sculpted debt; every input that matters is set here explicitly."""
-    m = so.default("CustomGenerationProfileSingleOwner")
-    # generation: a flat hourly profile whose year-1 total is ENERGY_Y1_KWH; SAM applies the
-    # degradation rate to later years (system_use_lifetime_output = 0: one year given)
-    m.SystemOutput.gen = [ENERGY_Y1_KWH / 8760] * 8760
-    m.SystemOutput.system_capacity = CAPACITY_KW
-    m.SystemOutput.degradation = [DEGRADATION * 100]  # %/yr
-    m.Lifetime.system_use_lifetime_output = 0
-    fp = m.FinancialParameters
-    fp.system_capacity = CAPACITY_KW
-    fp.analysis_period = YEARS
-    fp.inflation_rate = INFLATION * 100
-    fp.real_discount_rate = 6.4  # only for SAM's NPV/LCOE outputs, not compared
-    fp.federal_tax_rate = [FED * 100]
-    fp.state_tax_rate = [STATE * 100]
-    fp.insurance_rate = 0
-    fp.property_tax_rate = 0
-    fp.salvage_percentage = 0
-    # debt: option 1 = size by DSCR (sculpted repayment), uncapped by a debt fraction
-    fp.debt_option = 1
-    fp.dscr = DSCR
-    fp.dscr_limit_debt_fraction = 0
-    fp.dscr_maximum_debt_fraction = 100
-    fp.term_int_rate = RATE * 100
-    fp.term_tenor = TENOR
-    fp.loan_moratorium = 0
-    # no financing costs, no reserves other than the DSRA under test, no interest on reserves
-    fp.construction_financing_cost = 0
-    fp.cost_debt_closing = 0
-    fp.cost_debt_fee = 0
-    fp.cost_other_financing = 0
-    fp.dscr_reserve_months = dsra_months
-    fp.months_working_reserve = 0
-    fp.months_receivables_reserve = 0
-    fp.reserves_interest = 0
-    fp.equip1_reserve_cost = fp.equip2_reserve_cost = fp.equip3_reserve_cost = 0
-    sc = m.SystemCosts
-    sc.total_installed_cost = COST
-    sc.om_capacity = [OM_PER_KW_YR]  # per kW-yr, escalates with inflation (+ om_capacity_escal = 0)
-    sc.om_capacity_escal = 0
-    sc.om_fixed = [0.0]
-    sc.om_production = [0.0]
-    sc.om_fuel_cost = [0.0]
-    # depreciation: 100 % straight line 20 years (SAM's half-year convention), federal and state
-    dp = m.Depreciation
-    for cls in ("macrs_5", "macrs_15", "sl_5", "sl_15", "sl_39", "custom"):
-        setattr(dp, f"depr_alloc_{cls}_percent", 0)
-    dp.depr_alloc_sl_20_percent = 100
-    dp.depr_bonus_fed = dp.depr_bonus_sta = 0
-    # no incentives (defaults are zero; ITC/PTC set explicitly)
-    ti = m.TaxCreditIncentives
-    ti.itc_fed_percent = [0.0]
-    ti.itc_sta_percent = [0.0]
-    ti.ptc_fed_amount = [0.0]
-    ti.ptc_sta_amount = [0.0]
-    # revenue: a fixed PPA price (solution mode 1 = price given), escalating, flat time-of-day factors
-    rv = m.Revenue
-    rv.ppa_soln_mode = 1
-    rv.ppa_price_input = [PPA]
-    rv.ppa_escalation = PPA_ESC * 100
-    rv.ppa_multiplier_model = 0
-    rv.dispatch_tod_factors = [1.0] * 9
-    m.execute()
-    # copy the outputs out: the Outputs group points into the model, which must stay alive
-    out = m.Outputs
-    return SimpleNamespace(**{k: (np.array(getattr(out, k)) if k.startswith("cf_") else getattr(out, k))
-                              for k in SAM_OUTPUTS})
+def stored_sam(dsra_months: float) -> SimpleNamespace:
+    out = json.loads(STORED.read_text())["cases"][str(dsra_months)]
+    return SimpleNamespace(**{k: np.array(v) if k.startswith("cf_") else v for k, v in out.items()})
 
 
 @pytest.fixture(scope="module", params=[0.0, 6.0], ids=["no-dsra", "dsra-6-months"])
 def both(request):
     dsra = request.param
-    sam = run_sam(dsra)
+    sam = stored_sam(dsra)
     rc = load_case(CASE)
     if dsra:
         rc = rc.with_values({"financing.dsra_months": dsra})
@@ -217,3 +138,14 @@ def test_model_checks_pass_on_the_sam_case(both):
     _, _, a = both
     checks = a.to_dict()["checks"]
     assert all(checks.values()), checks
+
+
+def test_stored_sam_outputs_are_what_pysam_computes():
+    """Only where PySAM is installed: the stored file is a faithful copy of a fresh SAM run."""
+    pytest.importorskip("PySAM.Singleowner", reason="PySAM (the 'sam' extra) regenerates the stored outputs")
+    from tests.data.sam.single_owner import DSRA_MONTHS, run_sam
+
+    for m in DSRA_MONTHS:
+        fresh, stored = run_sam(m), json.loads(STORED.read_text())["cases"][str(m)]
+        for k, v in fresh.items():
+            np.testing.assert_allclose(np.asarray(v, dtype=float), np.asarray(stored[k], dtype=float), rtol=1e-12)
