@@ -36,7 +36,8 @@ import numpy as np
 from finmodel.case.loader import load_case
 from finmodel.engine import prepare
 from finmodel.lines.expr import as2d
-from finmodel.lines.model import NpContext, _narrow
+from finmodel.lines.context import NpContext
+from finmodel.lines.evaluation import narrow
 from finmodel.risk import montecarlo as mcm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,7 @@ def profile(rc, model, inputs, paths, chunk):
                 s = time.process_time()
                 if not step.stepped:
                     name = step.names[0]
-                    ctx.values[name] = _narrow(as2d(model.lines[name].expr.np(ctx)))
+                    ctx.values[name] = narrow(as2d(model.lines[name].expr.np(ctx)))
                     dt = time.process_time() - s
                     tm["part: line arithmetic (all periods at once)"] += dt
                     tm[f"line {name}"] += dt

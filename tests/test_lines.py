@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from finmodel.lines import Inputs, Lag, Max, Model, ModelError, Next, Period, Prev, Scalar, Series, Where
-from finmodel.lines.model import XlContext
+from finmodel.lines.context import XlContext
 
 
 class FakeXl(XlContext):

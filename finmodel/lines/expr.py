@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import NpContext, XlContext
+    from .context import NpContext, XlContext
 
 # Excel operator precedence (higher binds tighter).  Unary minus is rendered with parentheses
 # because Excel gives it precedence over "^" (-2^2 = 4), unlike Python.
@@ -657,3 +657,17 @@ def Sum(*terms: Any) -> Expr:
     for x in items[1:]:
         out = out + x
     return out
+
+
+class MetricExpr:
+    """Reduction of lines over periods to one value per path; see :mod:`.metrics`."""
+
+    def lines(self) -> list[str]:
+        raise NotImplementedError
+
+    def np(self, ctx: "NpContext") -> tuple[np.ndarray, np.ndarray]:
+        """Return (value (n,), reason code (n,)); reason 0 = defined."""
+        raise NotImplementedError
+
+    def xl(self, ctx: "XlContext") -> str:
+        raise NotImplementedError

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..finance import returns
-from .expr import Abs, Expr, Max, Period, Prev, Ref, Scalar, Where, wrap
-from .model import Line, MetricExpr, NpContext, XlContext
+from .expr import Abs, Expr, Max, MetricExpr, Period, Prev, Ref, Scalar, Where, wrap
+from .context import NpContext
+from .model import Line
 
 NO_VALUES = 20
 DIVIDE_BY_ZERO = 21

@@ -11,12 +11,14 @@ and is refused when the model is compiled.
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from .expr import Expr, Ref, as2d
+from .context import Inputs, ModelError, NpContext
+from .evaluation import (Step, compile_stepped, metric_key, metric_reads, narrow, one_row_content, paths_read,
+                         step_content, step_reads)
+from .expr import Expr, MetricExpr, Ref, as2d
 
 
 @dataclass
@@ -59,112 +61,6 @@ class Check:
     tolerance: float  # absolute, in the line's unit
 
 
-class MetricExpr:
-    """Reduction of lines over periods to one value per path; see :mod:`.metrics`."""
-
-    def lines(self) -> list[str]:
-        raise NotImplementedError
-
-    def np(self, ctx: "NpContext") -> tuple[np.ndarray, np.ndarray]:
-        """Return (value (n,), reason code (n,)); reason 0 = defined."""
-        raise NotImplementedError
-
-    def xl(self, ctx: "XlContext") -> str:
-        raise NotImplementedError
-
-
-class ModelError(Exception):
-    pass
-
-
-@dataclass
-class Inputs:
-    """Values of the named inputs: scalars as (n, 1) arrays, series as (n, T) arrays."""
-
-    scalars: dict[str, np.ndarray] = field(default_factory=dict)
-    series: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def set_scalar(self, name: str, value) -> None:
-        self.scalars[name] = as2d(value)
-
-    def set_series(self, name: str, value) -> None:
-        a = np.asarray(value, dtype=float)
-        self.series[name] = a.reshape(1, -1) if a.ndim == 1 else a
-
-    def n_paths(self) -> int:
-        shapes = [a.shape[0] for a in self.scalars.values()] + [a.shape[0] for a in self.series.values()]
-        return max(shapes, default=1)
-
-    def get(self, name: str) -> np.ndarray | None:
-        """The value of input ``name``: the scalar of that name, else the series, else None."""
-        a = self.scalars.get(name)
-        return self.series.get(name) if a is None else a
-
-
-class NpContext:
-    """What expressions read while being evaluated with numpy."""
-
-    def __init__(self, inputs: Inputs, n_periods: int):
-        self.inputs = inputs
-        self.n_periods = n_periods
-        self.values: dict[str, np.ndarray] = {}
-        # True while the caller has silenced numpy's divide/invalid/overflow warnings for the
-        # whole pass (Model.evaluate), so nodes need not do it one by one
-        self.quiet = False
-
-    def scalar(self, name: str) -> np.ndarray:
-        try:
-            return self.inputs.scalars[name]
-        except KeyError:
-            raise ModelError(f"input {name!r} has no value") from None
-
-    def series(self, name: str) -> np.ndarray:
-        try:
-            return self.inputs.series[name]
-        except KeyError:
-            raise ModelError(f"input series {name!r} has no value") from None
-
-    def line(self, name: str) -> np.ndarray:
-        return self.values[name]
-
-
-class XlContext:
-    """What expressions read while being rendered as Excel formulas (see report.excel)."""
-
-    def scalar_ref(self, name: str) -> str:
-        raise NotImplementedError
-
-    def series_ref(self, name: str, c: int) -> str:
-        raise NotImplementedError
-
-    def period_ref(self, c: int) -> str:
-        raise NotImplementedError
-
-    def cell_ref(self, line: str, c: int) -> str:
-        raise NotImplementedError
-
-    def row_range(self, line: str) -> str:
-        raise NotImplementedError
-
-    def scalar_value_ref(self, output: str) -> str:
-        raise NotImplementedError
-
-
-@dataclass
-class _Step:
-    names: list[str]
-    stepped: bool
-    # stepped components, compiled on first use: each member's expression with the parts that
-    # do not read the component (loop-invariant) replaced by columns computed beforehand
-    column_exprs: dict[str, Expr] | None = None
-    hoisted: list[tuple[str, Expr]] | None = None
-    # what the step reads from outside itself (lines, inputs), found on first use; and whether
-    # its result is worth memoising when all of that is one row (see Model.evaluate)
-    inputs_read: tuple[str, ...] | None = None
-    lines_read: tuple[str, ...] | None = None
-    memoise: bool = False
-
-
 class Model:
     """Container of lines, outputs and checks, with a compiled evaluation plan."""
 
@@ -175,7 +71,7 @@ class Model:
         self.lines: dict[str, Line] = {}
         self.outputs: dict[str, Output] = {}
         self.checks: list[Check] = []
-        self._plan: list[_Step] | None = None
+        self._plan: list[Step] | None = None
         self._memo: dict = {}  # one-row metric results by content (see evaluate)
         self._step_memo: dict = {}  # one-row line results by content (see evaluate)
         self._needed: dict = {}  # lines needed by a selection of outputs and lines
@@ -239,7 +135,7 @@ class Model:
             deps[name] = ds
         return deps
 
-    def plan(self, given: frozenset[str] = frozenset()) -> list[_Step]:
+    def plan(self, given: frozenset[str] = frozenset()) -> list[Step]:
         """Order of evaluation: strongly connected components in dependency order (Tarjan)."""
         if self._plan is not None and not given:
             return self._plan
@@ -288,7 +184,7 @@ class Model:
             members = set(comp)
             self_loop = any(d == comp[0] for d, _ in deps[comp[0]])
             if len(comp) == 1 and not self_loop:
-                plan.append(_Step(comp, stepped=False))
+                plan.append(Step(comp, stepped=False))
                 continue
             # inside a stepped component only lagged reads may close a loop
             same = {v: [d for d, lag in deps[v] if d in members and lag == 0] for v in comp}
@@ -313,7 +209,7 @@ class Model:
 
             for v in sorted(comp, key=list(self.lines).index):
                 visit(v, [])
-            plan.append(_Step(order, stepped=True))
+            plan.append(Step(order, stepped=True))
         if not given:
             self._plan = plan
         return plan
@@ -384,16 +280,16 @@ class Model:
                 content = None
                 if memo is not None:
                     if step.lines_read is None:
-                        _step_reads(self, step)
+                        step_reads(self, step)
                     if step.memoise:
-                        content = _step_content(step, ctx)
+                        content = step_content(step, ctx)
                 if content is not None and (hit := memo.get(content)) is not None:
                     for name, a in zip(step.names, hit):
                         ctx.values[name] = a.copy()
                 else:
                     if not step.stepped:
                         name = step.names[0]
-                        ctx.values[name] = _narrow(as2d(self.lines[name].expr.np(ctx)))
+                        ctx.values[name] = narrow(as2d(self.lines[name].expr.np(ctx)))
                     else:
                         self._step(step, ctx, T)
                     if content is not None:
@@ -410,7 +306,7 @@ class Model:
         own = {k: v for k, v in ctx.values.items() if k in self.lines and (keep is None or k in keep)}
         return Values(self, own, {name: results[name] for name in selected}, inputs.n_paths())
 
-    def _schedule(self, plan: list[_Step], outputs: list[str], keep, needed, cache: bool):
+    def _schedule(self, plan: list[Step], outputs: list[str], keep, needed, cache: bool):
         """When each output can be computed and each line not kept can be dropped.
 
         Returns ``({step index: outputs}, {step index: lines})``: the outputs whose lines are all
@@ -457,11 +353,11 @@ class Model:
             self._needed[key] = (ready, drop)
         return ready, drop
 
-    def _step(self, step: _Step, ctx: NpContext, T: int) -> None:
+    def _step(self, step: Step, ctx: NpContext, T: int) -> None:
         """Evaluate a stepped component (lines that read their own past) period by period."""
-        n = _paths_read(self, step, ctx)
+        n = paths_read(self, step, ctx)
         if step.column_exprs is None:
-            _compile_stepped(self, step)
+            compile_stepped(self, step)
         # the loop-invariant parts, for all periods at once
         for key, expr in step.hoisted:
             ctx.values[key] = as2d(expr.np(ctx))
@@ -475,7 +371,7 @@ class Model:
         for key, _ in step.hoisted:
             del ctx.values[key]
         for name in step.names:
-            ctx.values[name] = _narrow(np.ascontiguousarray(ctx.values[name]))
+            ctx.values[name] = narrow(np.ascontiguousarray(ctx.values[name]))
 
     def _needed_lines(self, outputs, lines) -> frozenset[str]:
         """The lines that the given outputs and lines need, dependencies included."""
@@ -509,19 +405,19 @@ class Model:
     _MEMO_SIZE = 512
 
     def _metric_info(self, name: str) -> tuple["MetricExpr", str | None, tuple[list[str], list[str]] | None]:
-        """Output ``name``'s metric, its structural key (:func:`_metric_key`) and what it reads
-        (:func:`_metric_reads`), worked out once per metric."""
+        """Output ``name``'s metric, its structural key (:func:`metric_key`) and what it reads
+        (:func:`metric_reads`), worked out once per metric."""
         metric = self.outputs[name].metric
         info = self._metric_infos.get(name)
         if info is None or info[0] is not metric:
-            info = (metric, _metric_key(metric), _metric_reads(metric))
+            info = (metric, metric_key(metric), metric_reads(metric))
             self._metric_infos[name] = info
         return info
 
     def _metric(self, metric: "MetricExpr", key: str | None, reads, ctx: NpContext) -> tuple[np.ndarray, np.ndarray]:
         """A metric's (value, reason), memoised by content when everything it reads is one row;
-        ``reads`` is what :func:`_metric_reads` gives for it."""
-        content = _one_row_content(reads, ctx) if key is not None else None
+        ``reads`` is what :func:`metric_reads` gives for it."""
+        content = one_row_content(reads, ctx) if key is not None else None
         if content is None:
             return metric.np(ctx)
         memo = self._memo
@@ -535,219 +431,6 @@ class Model:
             memo.clear()
         memo[full] = (v.copy(), r.copy())
         return v, r
-
-
-_NOT_HOISTED_FUNCS = ("EXP", "LN", "MOD")
-
-
-class _Column(Expr):
-    """A loop-invariant part of a stepped line, computed for all periods before the stepping
-    (see :func:`_compile_stepped`); reads its column.  Internal to evaluation: the model's lines
-    keep their own expressions (the workbook renders those)."""
-
-    def __init__(self, key: str):
-        self.key = key
-
-    def np(self, ctx, t=None):
-        a = ctx.values[self.key]
-        if t is None:
-            return a
-        return a[:, t] if a.shape[1] > 1 else a[:, 0]
-
-    def xl(self, ctx, c):  # pragma: no cover - never rendered
-        raise NotImplementedError("internal evaluation node")
-
-    def __repr__(self) -> str:
-        return f"_Column({self.key!r})"
-
-
-def _compile_stepped(model: "Model", step: _Step) -> None:
-    """Split each member of a stepped component into what depends on the component and what
-    does not.  Maximal subexpressions that read no member line (at any lag) are evaluated once
-    for all periods, as whole rows, instead of once per period; the period loop then only reads
-    their columns.  Only operations whose every result is exactly rounded (+ − × ÷, comparisons,
-    max/min/abs, selections, shifts) are moved, so each value is bitwise the one the period loop
-    would compute; powers, exp/ln and mod stay in the loop.
-    """
-    from .expr import BinOp, Func, Pmt
-
-    members = set(step.names)
-    hoisted: list[tuple[str, Expr]] = []
-    memo: dict[int, tuple[bool, bool]] = {}
-
-    def inspect(e: Expr) -> tuple[bool, bool]:
-        """(reads a member, contains an operation that is not moved)"""
-        k = id(e)
-        if k not in memo:
-            reads = any(d in members for d, _ in e.refs())
-            kept = (isinstance(e, Pmt) or (isinstance(e, BinOp) and e.op == "^")
-                    or (isinstance(e, Func) and e.name in _NOT_HOISTED_FUNCS))
-            for ch in e.children():
-                kept = kept or inspect(ch)[1]
-            memo[k] = (reads, kept)
-        return memo[k]
-
-    def rebuild(e: Expr) -> Expr:
-        reads, kept = inspect(e)
-        if not reads and not kept and e.children():
-            key = f"\0hoisted:{step.names[0]}:{len(hoisted)}"
-            hoisted.append((key, e))
-            return _Column(key)
-        if not e.children() or not dataclasses.is_dataclass(e):
-            return e
-        changes = {}
-        for f in dataclasses.fields(e):
-            v = getattr(e, f.name)
-            if isinstance(v, Expr):
-                nv = rebuild(v)
-                if nv is not v:
-                    changes[f.name] = nv
-            elif isinstance(v, tuple) and v and all(isinstance(x, Expr) for x in v):
-                nv = tuple(rebuild(x) for x in v)
-                if any(a is not b for a, b in zip(nv, v)):
-                    changes[f.name] = nv
-        return dataclasses.replace(e, **changes) if changes else e
-
-    exprs = {name: rebuild(model.lines[name].expr) for name in step.names}
-    step.hoisted = hoisted
-    step.column_exprs = exprs  # set last: other threads test it to see that compiling is done
-
-
-def _narrow(a: np.ndarray) -> np.ndarray:
-    """One row when every row of ``a`` is bitwise identical to the first, else ``a`` itself.
-
-    Bitwise (signed zeros and NaN payloads included), so narrowing never changes a value.
-    """
-    if a.ndim != 2 or a.shape[0] <= 1 or a.dtype != np.float64 or not a.flags.c_contiguous:
-        return a
-    bits = a.view(np.int64)
-    first = bits[0]
-    # the last and middle rows reject a line that varies at the cost of two short comparisons
-    if not np.array_equal(bits[-1], first) or not np.array_equal(bits[a.shape[0] // 2], first):
-        return a
-    if not (bits == first).all():
-        return a
-    return a[:1].copy()
-
-
-def _metric_key(metric) -> str | None:
-    """Structural identity of a metric (dataclass repr: its class, lines and expressions)."""
-    if not dataclasses.is_dataclass(metric) or type(metric).__repr__ is object.__repr__:
-        return None
-    try:
-        return repr(metric)
-    except Exception:  # pragma: no cover - a metric that cannot describe itself is not shared
-        return None
-
-
-def _metric_reads(metric) -> tuple[list[str], list[str]] | None:
-    """(lines, inputs) a dataclass metric reads through its fields; None if it cannot be told."""
-    lines: list[str] = list(metric.lines())
-    inputs: list[str] = []
-    stack = [metric]
-    while stack:
-        m = stack.pop()
-        if not dataclasses.is_dataclass(m):
-            return None
-        for f in dataclasses.fields(m):
-            v = getattr(m, f.name)
-            if isinstance(v, Expr):
-                lines.extend(d for d, _ in v.refs())
-                inputs.extend(v.reads_inputs())
-            elif isinstance(v, MetricExpr):
-                stack.append(v)
-            elif isinstance(v, (str, int, float, tuple, type(None))):
-                continue
-            else:
-                return None
-    return lines, inputs
-
-
-def _one_row_content(reads, ctx: NpContext) -> tuple | None:
-    """The bytes of everything a metric reads (``reads``: what :func:`_metric_reads` gives for
-    it) when all of it is one row, else None."""
-    if reads is None:
-        return None
-    lines, inputs = reads
-    parts = []
-    for name in lines:
-        a = ctx.values.get(name)
-        if a is None or a.shape[0] != 1:
-            return None
-        parts.append((name, a.shape, a.tobytes()))
-    for name in inputs:
-        a = ctx.inputs.get(name)
-        if a is None or a.shape[0] != 1:
-            return None
-        parts.append((name, a.shape, np.ascontiguousarray(a, dtype=float).tobytes()))
-    return tuple(parts)
-
-
-def _step_reads(model: Model, step: _Step) -> None:
-    """Record what a step reads from outside itself and whether memoising it can pay."""
-    members = set(step.names)
-    lines: dict[str, None] = {}
-    inputs: dict[str, None] = {}
-    nodes = 0
-    for name in step.names:
-        expr = model.lines[name].expr
-        for d, _ in expr.refs():
-            if d not in members:
-                lines[d] = None
-        for i in expr.reads_inputs():
-            inputs[i] = None
-        stack = [expr]
-        while stack:
-            e = stack.pop()
-            nodes += 1
-            stack.extend(e.children())
-    # A line of a few operations costs about what its key does; a stepped component repeats
-    # its operations every period.
-    step.memoise = step.stepped or nodes >= _MEMO_MIN_NODES
-    step.inputs_read = tuple(inputs)
-    step.lines_read = tuple(lines)  # set last: tested to see that the rest is there
-
-
-_MEMO_MIN_NODES = 4
-
-
-def _step_content(step: _Step, ctx: NpContext) -> tuple | None:
-    """The step's name and the bytes of everything it reads when all of that is one row, else
-    None."""
-    parts: list = [tuple(step.names)]
-    values = ctx.values
-    for name in step.lines_read:
-        a = values.get(name)
-        if a is None or a.shape[0] != 1:
-            return None
-        parts.append((a.shape, a.dtype.str, a.tobytes()))
-    scalars, series = ctx.inputs.scalars, ctx.inputs.series
-    for name in step.inputs_read:
-        found = False
-        for source in (scalars, series):
-            a = source.get(name)
-            if a is not None:
-                if a.ndim != 2 or a.shape[0] != 1:
-                    return None
-                parts.append((a.shape, a.dtype.str, a.tobytes()))
-                found = True
-        if not found:
-            return None
-    return tuple(parts)
-
-
-def _paths_read(model: Model, step: _Step, ctx: NpContext) -> int:
-    """Number of paths a stepped component must hold: the widest thing its members read."""
-    if step.lines_read is None:
-        _step_reads(model, step)
-    n = 1
-    for d in step.lines_read:
-        n = max(n, ctx.values[d].shape[0])
-    for i in step.inputs_read:
-        src = ctx.inputs.get(i)
-        if src is not None:
-            n = max(n, src.shape[0])
-    return n
 
 
 @dataclass

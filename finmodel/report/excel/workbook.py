@@ -24,7 +24,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ... import __version__
 from ...lines import Inputs, Model
-from ...lines.model import Line, XlContext
+from ...lines.context import XlContext
+from ...lines.model import Line
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
