@@ -11,7 +11,6 @@ from pydantic import ValidationError
 
 from finmodel.errors import InputError
 from finmodel.library import (
-    ASSUMPTIONS_DIR,
     KIND_CAPACITY_UNIT,
     MATURITY_CLASSES,
     MATURITY_RULES,
@@ -31,6 +30,7 @@ from finmodel.library import (
     maturity_rule,
     unsourced_numbers,
 )
+from finmodel.resources import ASSUMPTIONS_DIR
 from finmodel.yamlio import read_yaml
 
 TECH_FILE = ASSUMPTIONS_DIR / "technologies.yaml"

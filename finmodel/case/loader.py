@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
-from ..library import loc_to_path, problems_from_validation_error
+from ..validation import loc_to_path, problems_from_validation_error
 from ..yamlio import YamlDoc, read_yaml
 from .resolve import ResolvedCase, resolve
 from .schema import Case
