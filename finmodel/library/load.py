@@ -21,6 +21,28 @@ TECHNOLOGIES_FILE = "technologies.yaml"
 MARKETS_DIR = "markets"
 
 
+def library_root(folder: str | Path | None = None) -> Path:
+    """The library folder to read: ``folder`` (a user's own copy of ``assumptions/``), or the
+    shipped libraries when it is None.
+
+    A folder without ``technologies.yaml`` or ``markets/*.yaml`` raises :class:`InputError`
+    naming it, before any case is read against it.
+    """
+    if folder is None:
+        return ASSUMPTIONS_DIR
+    root = Path(folder)
+    expected = (f"a library folder holds {TECHNOLOGIES_FILE} and {MARKETS_DIR}/*.yaml, "
+                "like finmodel's assumptions/ folder")
+    if not root.is_dir():
+        raise InputError.single(str(folder), "", f"no such library folder ({expected})")
+    missing = [name for name, there in ((TECHNOLOGIES_FILE, (root / TECHNOLOGIES_FILE).is_file()),
+                                        (f"{MARKETS_DIR}/*.yaml", bool(list_markets(root))))
+               if not there]
+    if missing:
+        raise InputError.single(str(folder), "", f"{' and '.join(missing)} missing ({expected})")
+    return root
+
+
 def _mtime(path: Path) -> int:
     try:
         return path.stat().st_mtime_ns
