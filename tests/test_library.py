@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from finmodel.library import (
 from finmodel.resources import ASSUMPTIONS_DIR
 from finmodel.screen import collect_cases
 from finmodel.yamlio import read_yaml
+
+from .conftest import ROOT
 
 TECH_FILE = ASSUMPTIONS_DIR / "technologies.yaml"
 MARKET_FILES = sorted((ASSUMPTIONS_DIR / "markets").glob("*.yaml"))
@@ -259,6 +262,20 @@ def test_trl_class_contradiction_is_rejected(tmp_path):
     assert problem.path == "technologies.waste_heat_recovery.maturity_class"
     assert problem.line == line
     assert "contradicts TRL 11" in problem.message and "'mature'" in problem.message
+
+
+def test_every_source_tag_has_an_entry_in_the_references():
+    """Each [Sn] tag in the libraries, the examples and the code is listed in docs/references.md."""
+    listed = set(re.findall(r"^\| (S\d+[a-z]?) \|", (ROOT / "docs" / "references.md").read_text(encoding="utf-8"),
+                            re.MULTILINE))
+    used: dict[str, str] = {}
+    for f in [*(ROOT / "assumptions").rglob("*.yaml"), *(ROOT / "finmodel").rglob("*.py"),
+              *(ROOT / "templates").iterdir()]:
+        for group in re.findall(r"\[(S\d+[a-z]?\b[^\]]*)\]", f.read_text(encoding="utf-8")):
+            for tag in re.findall(r"\bS\d+[a-z]?\b", group):
+                used.setdefault(tag, str(f.relative_to(ROOT)))
+    assert len(used) > 20
+    assert {tag: where for tag, where in used.items() if tag not in listed} == {}
 
 
 # ---------------------------------------------------------------------------------------------
