@@ -98,7 +98,8 @@ def validate_doc(model: type[BaseModel], doc: YamlDoc) -> Any:
 
 
 def did_you_mean(name: str, known: list[str]) -> str:
-    """" — did you mean a, b?" naming close matches of ``name`` in ``known`` (else all of them)."""
+    """A hint to append to an "unknown …" message: ``" — did you mean a, b?"`` with the close
+    matches of ``name`` in ``known``, else ``" — known: …"`` listing them all."""
     close = difflib.get_close_matches(name, known, n=4, cutoff=0.6)
     head = re.split(r"[_\-/]", name, maxsplit=1)[0]
     close += [k for k in known if head and k.startswith(head) and k not in close]

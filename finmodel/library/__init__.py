@@ -14,8 +14,6 @@ The names below are the package's public interface (``from finmodel import libra
 ``library.load_market(...)``).
 """
 from .load import (
-    MARKETS_DIR,
-    TECHNOLOGIES_FILE,
     get_technology,
     library_root,
     list_markets,
@@ -54,7 +52,6 @@ __all__ = [
     "Degradation",
     "Depreciation",
     "KIND_CAPACITY_UNIT",
-    "MARKETS_DIR",
     "MATURITY_CLASSES",
     "MATURITY_RULES",
     "MIN_TAX_LIFE_YEARS",
@@ -70,7 +67,6 @@ __all__ = [
     "SourcedRate",
     "SourcedRateRange",
     "SourcedSignedRate",
-    "TECHNOLOGIES_FILE",
     "Technology",
     "TechnologyLibrary",
     "assumption_records",

@@ -165,7 +165,7 @@ class SourcedRange(LibraryModel):
         return self.mode if self.mode is not None else 0.5 * (self.low + self.high)
 
 
-def bounds(*, ge: float | None = None, gt: float | None = None, le: float | None = None,
+def _bounds(*, ge: float | None = None, gt: float | None = None, le: float | None = None,
             integer: bool = False) -> AfterValidator:
     """Validator for the value(s) of a Sourced / SourcedRange field."""
 
@@ -186,13 +186,13 @@ def bounds(*, ge: float | None = None, gt: float | None = None, le: float | None
     return AfterValidator(check)
 
 
-PositiveSourced = Annotated[Sourced, bounds(gt=0)]
-NonNegSourced = Annotated[Sourced, bounds(ge=0)]
-Years = Annotated[Sourced, bounds(gt=0, le=100)]
-WholeYears = Annotated[Sourced, bounds(ge=0, le=100, integer=True)]
-HoursPerYear = Annotated[Sourced, bounds(ge=0, le=8760)]
-PositiveRange = Annotated[SourcedRange, bounds(gt=0)]
-NonNegRange = Annotated[SourcedRange, bounds(ge=0)]
+PositiveSourced = Annotated[Sourced, _bounds(gt=0)]
+NonNegSourced = Annotated[Sourced, _bounds(ge=0)]
+Years = Annotated[Sourced, _bounds(gt=0, le=100)]
+WholeYears = Annotated[Sourced, _bounds(ge=0, le=100, integer=True)]
+HoursPerYear = Annotated[Sourced, _bounds(ge=0, le=8760)]
+PositiveRange = Annotated[SourcedRange, _bounds(gt=0)]
+NonNegRange = Annotated[SourcedRange, _bounds(ge=0)]
 
 
 class SourcedRateRange(SourcedRange):
