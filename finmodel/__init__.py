@@ -12,11 +12,12 @@ __version__ = "0.1.0"
 DEFAULT_SEED = 20260101  # the seed of every command and function that takes one
 
 
-def load_case(path):
-    """Read, validate and resolve a case file (raises finmodel.errors.InputError)."""
+def load_case(path, library=None):
+    """Read, validate and resolve a case file (raises finmodel.errors.InputError); ``library`` is a
+    folder with your own copy of the assumption libraries (default: the shipped ones)."""
     from .case.loader import load_case as _load
 
-    return _load(path)
+    return _load(path, library)
 
 
 def appraise(case, *, paths: int = 1, seed: int = DEFAULT_SEED, progress: bool = False, chunk_size=None):

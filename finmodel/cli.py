@@ -28,6 +28,8 @@ CaseFile = Annotated[Path, typer.Argument(help="Case file (YAML)")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed")]
 OutDir = Annotated[Path, typer.Option("--out", help="Output folder")]
 Lang = Annotated[str, typer.Option("--lang", help="Report language: zh or en")]
+Library = Annotated[Path | None, typer.Option("--library", help="Folder with your own copy of the assumption "
+                                              "libraries (technologies.yaml, markets/); default: the shipped ones")]
 
 
 def fail(exc: InputError) -> None:
@@ -110,14 +112,16 @@ def appraise(case: CaseFile,
              out: OutDir = Path("reports"),
              lang: Lang = "zh",
              json_out: bool = typer.Option(False, "--json", help="Print the result document as JSON"),
-             no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF")):
+             no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF"),
+             library: Library = None):
     """Appraise a case: JSON result, Excel workbook with live formulas, PDF report."""
+    from .case.loader import load_case
     from .engine import appraise as run
     from .jsondoc import dumps
 
     _check_lang(lang)
     try:
-        result = run(case, paths=paths, seed=seed, progress=not json_out)
+        result = run(load_case(case, library), paths=paths, seed=seed, progress=not json_out)
     except InputError as exc:
         fail(exc)
     doc = result.to_dict()
@@ -149,7 +153,8 @@ def price(case: CaseFile,
           out: OutDir = Path("reports"),
           lang: Lang = "zh",
           json_out: bool = typer.Option(False, "--json", help="Print the pricing result as JSON"),
-          no_report: bool = typer.Option(False, "--no-report", help="Write only the pricing JSON")):
+          no_report: bool = typer.Option(False, "--no-report", help="Write only the pricing JSON"),
+          library: Library = None):
     """Solve a term (tariff, discount, share, fee, margin, debt, tenor…) for targets at a confidence level."""
     from .case.loader import load_case
     from .engine import appraise as run
@@ -158,7 +163,7 @@ def price(case: CaseFile,
 
     _check_lang(lang)
     try:
-        rc = load_case(case)
+        rc = load_case(case, library)
         res = run_price(rc, solve, target, paths=paths, seed=seed, value_range=_parse_range(value_range))
     except InputError as exc:
         fail(exc)
@@ -202,7 +207,8 @@ def dealzone(case: CaseFile,
              out: OutDir = Path("reports"),
              lang: Lang = "zh",
              json_out: bool = typer.Option(False, "--json", help="Print the grid as JSON"),
-             no_report: bool = typer.Option(False, "--no-report", help="Write only the deal-zone JSON")):
+             no_report: bool = typer.Option(False, "--no-report", help="Write only the deal-zone JSON"),
+             library: Library = None):
     """Map where every party's requirement holds on a grid of two terms."""
     from .case.loader import load_case
     from .engine import appraise as run
@@ -211,7 +217,7 @@ def dealzone(case: CaseFile,
 
     _check_lang(lang)
     try:
-        rc = load_case(case)
+        rc = load_case(case, library)
         res = run_zone(rc, x, y, require, paths=paths, seed=seed)
     except InputError as exc:
         fail(exc)
@@ -250,7 +256,8 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
            template: Path = typer.Option(None, "--template", help="Template case for sheet rows without a "
                                          "'template' column"),
            lang: Lang = "zh",
-           json_out: bool = typer.Option(False, "--json", help="Print the screening document as JSON")):
+           json_out: bool = typer.Option(False, "--json", help="Print the screening document as JSON"),
+           library: Library = None):
     """Screen many parks: ranked table (JSON, CSV, Excel) and a portfolio PDF, computed on Dask."""
     from rich.markup import escape
     from rich.text import Text
@@ -261,7 +268,7 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
 
     _check_lang(lang)
     try:
-        found = collect_cases(cases, template=template)
+        found = collect_cases(cases, template=template, library=library)
         result = run_screen(found, paths=paths, seed=seed, scheduler=scheduler, workers=workers,
                             chunk_size=chunk_size, progress=not json_out,
                             log=lambda m: err_console.print(m, highlight=False, markup=False))
@@ -297,12 +304,12 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
 
 
 @app.command()
-def validate(case: CaseFile):
+def validate(case: CaseFile, library: Library = None):
     """Validate a case file against the schema and the libraries; nothing is computed or written."""
     from .case.loader import load_case
 
     try:
-        rc = load_case(case)
+        rc = load_case(case, library)
     except InputError as exc:
         fail(exc)
     console.print(f"{case}: valid ({rc.case.contract.type}, {len(rc.case.assets)} assets, "

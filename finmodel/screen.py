@@ -168,22 +168,27 @@ class ScreenCase:
     rc: Any  # finmodel.case.resolve.ResolvedCase
 
 
-def _load(doc: YamlDoc):
+def _load(doc: YamlDoc, library: Path):
     """Validate and resolve a parsed case exactly as ``load_case`` does."""
     from .case.loader import load_doc
 
-    return load_doc(doc)
+    return load_doc(doc, library)
 
 
-def collect_cases(args: Sequence[str | os.PathLike], template: str | os.PathLike | None = None) -> list[ScreenCase]:
-    """Read and validate every case named by ``args`` (files, folders, sheets).
+def collect_cases(args: Sequence[str | os.PathLike], template: str | os.PathLike | None = None,
+                  library: str | os.PathLike | None = None) -> list[ScreenCase]:
+    """Read and validate every case named by ``args`` (files, folders, sheets) against the
+    libraries in ``library`` (default: the shipped ones).
 
     Raises :class:`InputError` with the problems of every case together; nothing is run.
     """
+    from .library.load import library_root
+
     problems: list[Problem] = []
     cases: list[ScreenCase] = []
     if not args:
         raise InputError.single("CASES", "", "give at least one case file, folder or sheet")
+    library = library_root(library)  # a folder that is no library is one problem, not one per case
     tpl_cache: dict[Path, YamlDoc | None] = {}
     for arg in args:
         p = Path(arg)
@@ -192,13 +197,13 @@ def collect_cases(args: Sequence[str | os.PathLike], template: str | os.PathLike
             if not files:
                 problems.append(Problem(str(arg), "", "no *.yaml case files in this folder"))
             for f in files:
-                _collect_yaml(f, cases, problems)
+                _collect_yaml(f, cases, problems, library)
         elif p.suffix.lower() in SHEET_SUFFIXES:
-            _collect_sheet(p, template, cases, problems, tpl_cache)
+            _collect_sheet(p, template, cases, problems, tpl_cache, library)
         elif p.suffix.lower() == ".xls":
             problems.append(Problem(str(arg), "", "old .xls workbooks are not read; save the sheet as .xlsx or .csv"))
         else:
-            _collect_yaml(p, cases, problems)
+            _collect_yaml(p, cases, problems, library)
     if template is not None and not any(Path(a).suffix.lower() in SHEET_SUFFIXES for a in args):
         problems.append(Problem("--template", "", "--template applies to sheets (.csv, .xlsx), and no sheet was given"))
     if problems:
@@ -212,12 +217,12 @@ def collect_cases(args: Sequence[str | os.PathLike], template: str | os.PathLike
     return cases
 
 
-def _collect_yaml(path: Path, cases: list[ScreenCase], problems: list[Problem]) -> None:
+def _collect_yaml(path: Path, cases: list[ScreenCase], problems: list[Problem], library: Path) -> None:
     from .files import output_stem
 
     try:
         doc = read_yaml(path)
-        rc = _load(doc)
+        rc = _load(doc, library)
     except InputError as exc:
         problems.extend(exc.problems)
         return
@@ -470,7 +475,7 @@ class _ExcelError(str):
 
 
 def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[ScreenCase],
-                   problems: list[Problem], tpl_cache: dict[Path, YamlDoc | None]) -> None:
+                   problems: list[Problem], tpl_cache: dict[Path, YamlDoc | None], library: Path) -> None:
     from .files import SAFE
 
     sheet = str(path)
@@ -580,7 +585,7 @@ def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[S
             problems.extend(row_problems)
             continue
         try:
-            rc = _load(YamlDoc(label, data, {}))
+            rc = _load(YamlDoc(label, data, {}), library)
         except InputError as exc:
             problems.extend(_row_problem(p, label, set_by, tpl, tpl_path) for p in exc.problems)
             continue

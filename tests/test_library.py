@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from typer.testing import CliRunner
 
+import finmodel
+from finmodel.cli import app
 from finmodel.errors import InputError
 from finmodel.library import (
-    ASSUMPTIONS_DIR,
     KIND_CAPACITY_UNIT,
     MATURITY_CLASSES,
     MATURITY_RULES,
@@ -31,7 +35,11 @@ from finmodel.library import (
     maturity_rule,
     unsourced_numbers,
 )
+from finmodel.resources import ASSUMPTIONS_DIR
+from finmodel.screen import collect_cases
 from finmodel.yamlio import read_yaml
+
+from .conftest import ROOT
 
 TECH_FILE = ASSUMPTIONS_DIR / "technologies.yaml"
 MARKET_FILES = sorted((ASSUMPTIONS_DIR / "markets").glob("*.yaml"))
@@ -256,6 +264,20 @@ def test_trl_class_contradiction_is_rejected(tmp_path):
     assert "contradicts TRL 11" in problem.message and "'mature'" in problem.message
 
 
+def test_every_source_tag_has_an_entry_in_the_references():
+    """Each [Sn] tag in the libraries, the examples and the code is listed in docs/references.md."""
+    listed = set(re.findall(r"^\| (S\d+[a-z]?) \|", (ROOT / "docs" / "references.md").read_text(encoding="utf-8"),
+                            re.MULTILINE))
+    used: dict[str, str] = {}
+    for f in [*(ROOT / "assumptions").rglob("*.yaml"), *(ROOT / "finmodel").rglob("*.py"),
+              *(ROOT / "templates").iterdir()]:
+        for group in re.findall(r"\[(S\d+[a-z]?\b[^\]]*)\]", f.read_text(encoding="utf-8")):
+            for tag in re.findall(r"\bS\d+[a-z]?\b", group):
+                used.setdefault(tag, str(f.relative_to(ROOT)))
+    assert len(used) > 20
+    assert {tag: where for tag, where in used.items() if tag not in listed} == {}
+
+
 # ---------------------------------------------------------------------------------------------
 # Errors a user can act on
 # ---------------------------------------------------------------------------------------------
@@ -408,3 +430,61 @@ def test_cea_prior_reproduces_the_reference_quantiles():
     assert median == pytest.approx(90, rel=0.05)
     assert median * math.exp(-z95 * sd) == pytest.approx(50, rel=0.05)
     assert median * math.exp(z95 * sd) == pytest.approx(140, rel=0.05)
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's own copy of the libraries (--library DIR)
+# ---------------------------------------------------------------------------------------------
+
+PV_CASE = ASSUMPTIONS_DIR / "examples" / "rooftop_pv_eaas.yaml"
+PV_CAPEX = "capex: {low: 2500, mode: 3000, high: 3600, unit: CNY/kW"
+
+
+def test_a_copied_library_with_one_changed_number_changes_the_result(tmp_path):
+    root = _copy_library(tmp_path)
+    _replace_once(root / "technologies.yaml", PV_CAPEX, PV_CAPEX.replace("mode: 3000", "mode: 3300"))
+    shipped, own = finmodel.load_case(PV_CASE), finmodel.load_case(PV_CASE, library=root)
+    assert shipped.value("assets.pv.capex_per_unit") == 3000
+    assert own.value("assets.pv.capex_per_unit") == 3300
+    npv = {name: finmodel.appraise(rc).to_dict()["deterministic"]["project"]["npv"]
+           for name, rc in (("shipped", shipped), ("own", own))}
+    assert npv["own"] < npv["shipped"]
+
+
+def test_every_library_command_takes_the_library_option(tmp_path):
+    root = _copy_library(tmp_path)
+    _replace_once(root / "technologies.yaml", PV_CAPEX, PV_CAPEX.replace("mode: 3000", "mode: 3300"))
+    runner = CliRunner()
+    res = runner.invoke(app, ["appraise", str(PV_CASE), "--library", str(root), "--json", "--no-report",
+                              "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    capex = next(a for a in doc["assumptions"] if a["field"] == "assets.pv.capex_per_unit")
+    assert capex["value"] == 3300
+    for command in ("validate", "price", "dealzone", "screen"):
+        assert "--library" in runner.invoke(app, [command, "--help"]).output
+
+
+@pytest.mark.parametrize("exists", [False, True])
+def test_a_folder_that_is_no_library_is_a_clean_error(tmp_path, exists):
+    folder = tmp_path / "my_library"
+    if exists:  # a folder, but without technologies.yaml and with no market file
+        (folder / "markets").mkdir(parents=True)
+    res = CliRunner().invoke(app, ["validate", str(PV_CASE), "--library", str(folder)])
+    assert res.exit_code == 2
+    assert f"{folder}:" in res.output and "technologies.yaml and markets/*.yaml" in res.output
+    assert "Traceback" not in res.output
+    with pytest.raises(InputError) as info:  # once for the screen, not once per case
+        collect_cases([PV_CASE, PV_CASE], library=folder)
+    (problem,) = info.value.problems
+    assert problem.file == str(folder)
+
+
+def test_a_broken_market_in_a_copied_library_is_named_in_its_own_file(tmp_path):
+    root = _copy_library(tmp_path)
+    market_file = root / "markets" / "china-2025.yaml"
+    line = _replace_once(market_file, "vat_electricity: {value: 0.13,", "vat_electricity: {value: 13,")
+    with pytest.raises(InputError) as info:
+        finmodel.load_case(PV_CASE, library=root)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.path, problem.line) == (str(market_file), "national.vat_electricity.value", line)

@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, Problem
-from ..library import loc_to_path, problems_from_validation_error
+from ..library.load import library_root
+from ..validation import loc_to_path, problems_from_validation_error
 from ..yamlio import YamlDoc, read_yaml
 from .resolve import ResolvedCase, resolve
 from .schema import Case
@@ -81,17 +82,19 @@ def validate_case(doc: YamlDoc) -> Case:
         raise InputError(problems) from None
 
 
-def load_doc(doc: YamlDoc) -> ResolvedCase:
+def load_doc(doc: YamlDoc, library: str | Path | None = None) -> ResolvedCase:
     """Validate and resolve a parsed case (schema, libraries, then the uncertainty section);
-    problems are named in ``doc.file``."""
+    problems are named in ``doc.file``.  ``library`` is a folder with a user's own copy of the
+    libraries (default: the shipped ones)."""
     from ..risk.montecarlo import validate_uncertainty
 
+    library_dir = library_root(library)
     case = validate_case(doc)
-    rc = resolve(case, doc.file, doc)
+    rc = resolve(case, doc.file, doc, library_dir)
     validate_uncertainty(rc, doc)
     return rc
 
 
-def load_case(path: str | Path) -> ResolvedCase:
+def load_case(path: str | Path, library: str | Path | None = None) -> ResolvedCase:
     """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
-    return load_doc(read_yaml(path))  # read_yaml names the document str(path)
+    return load_doc(read_yaml(path), library)  # read_yaml names the document str(path)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .. import library
 from ..errors import InputError, Problem
+from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
 from .schema import (PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
 
@@ -126,20 +128,19 @@ def _sourced(t: _Table, name: str, s, fx: float = 1.0, unit: str | None = None) 
     t.add(name, s.value * fx, unit or s.unit, s.source)
 
 
-def resolve(case: Case, file: str, doc: YamlDoc | None = None) -> ResolvedCase:
-    """Resolve ``case`` against the libraries; raises :class:`InputError` listing every problem."""
+def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path = ASSUMPTIONS_DIR) -> ResolvedCase:
+    """Resolve ``case`` against the libraries in ``library_dir``; raises :class:`InputError` listing
+    every problem."""
     problems: list[Problem] = []
 
     def err(path: str, msg: str) -> None:
         problems.append(Problem(file, path, msg, doc.line_of(path) if doc else None))
 
-    try:
-        market = library.load_market(case.case.market)
-    except InputError as exc:  # re-point the problem at the case field that named it
-        for p in exc.problems:
-            err("case.market", p.message)
-        raise InputError(problems) from None
-    techs_lib = library.load_technologies()
+    # a reference that names no market or region is the case's problem; one in a broken market
+    # file (a user's own library) keeps that file's own path and line
+    market = library.load_market(case.case.market, library_dir, file=file, path="case.market",
+                                 line=doc.line_of("case.market") if doc else None)
+    techs_lib = library.load_technologies(library_dir)
     techs: dict[str, library.Technology] = {}
     for i, a in enumerate(case.assets):
         if a.technology not in techs_lib:

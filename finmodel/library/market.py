@@ -1,0 +1,215 @@
+"""Markets: the files ``assumptions/markets/<id>.yaml`` and one region of one, as a case uses it.
+
+A market file states its ``currency`` and ``fx_cny_per_unit`` (CNY per unit of that currency, 1
+for China); its money fields keep the Chinese names (``*_cny_*``) so the engine is
+market-agnostic, but hold amounts in the market's currency.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import Field, Strict, model_validator
+
+from .sourced import (
+    ID_PATTERN,
+    HoursPerYear,
+    LibraryModel,
+    NonNegRange,
+    NonNegSourced,
+    PositiveSourced,
+    SourceText,
+    Sourced,
+    SourcedRate,
+    SourcedSignedRate,
+    WholeYears,
+)
+
+MARKET_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+
+Number = Annotated[float, Strict()]
+"""A YAML number (int or float); text and booleans are refused, NaN/Infinity too."""
+
+
+class CeaPricePoint(LibraryModel):
+    """One observed allowance price."""
+
+    RECORD_UNITS: ClassVar[dict[str, str]] = {"price_cny_per_t": "currency/t", "date": "date"}
+
+    date: _dt.date
+    price_cny_per_t: Annotated[Number, Field(ge=0)] = Field(description="market currency per t")
+    source: SourceText
+    note: str | None = None
+
+
+class CeaPath(LibraryModel):
+    """Log Ornstein–Uhlenbeck prior for the allowance price (market currency per tCO2).
+
+    Convention (the engine must use the same): year index t = 0 is the first model year
+    (market ``year`` + 1).  ``ln P_t = ln L + (ln S − ln L)·e^(−κ t) + Z_t`` where Z is OU noise
+    with rate κ and volatility σ started one year before t = 0, so
+    ``Var Z_t = σ² (1 − e^(−2κ (t+1))) / (2κ)``.  Hence ``start`` S is the median of the first
+    year and σ·√((1 − e^(−2κ))/(2κ)) is that year's log-standard deviation.  Year-on-year the
+    noise is the exact AR(1) discretisation Z_t = e^(−κ) Z_(t−1) + ε_t,
+    ε_t ~ N(0, σ²(1 − e^(−2κ))/(2κ)).
+    """
+
+    RECORD_UNITS: ClassVar[dict[str, str]] = {
+        "start": "currency/t", "long_run": "currency/t", "speed": "1/yr",
+        "volatility": "ln-units/sqrt(yr)"}
+
+    model: Literal["ou"]
+    start: Annotated[Number, Field(gt=0)] = Field(description="median of the first model year")
+    long_run: Annotated[Number, Field(gt=0)] = Field(description="level the median reverts to")
+    speed: Annotated[Number, Field(gt=0, le=10)] = Field(description="κ, per year")
+    volatility: Annotated[Number, Field(ge=0, le=5)] = Field(description="σ of ln P, per √year")
+    source: SourceText
+    note: str | None = None
+
+    def median(self, t: float) -> float:
+        """Median price in model year index ``t`` (0 = first model year)."""
+        ln_l = math.log(self.long_run)
+        return math.exp(ln_l + (math.log(self.start) - ln_l) * math.exp(-self.speed * t))
+
+    def log_sd(self, t: float) -> float:
+        """Standard deviation of ln P in model year index ``t``."""
+        k = self.speed
+        return self.volatility * math.sqrt((1.0 - math.exp(-2.0 * k * (t + 1.0))) / (2.0 * k))
+
+
+class NationalMarket(LibraryModel):
+    """Country-wide parameters (emission and coal-equivalent factors, carbon, finance, tax,
+    zero-carbon-park thresholds).  Money in the market's currency."""
+
+    grid_ef_tco2_per_mwh: NonNegSourced = Field(description="national average grid factor, tCO2/MWh")
+    grid_ef_residual_tco2_per_mwh: NonNegSourced = Field(description="average excluding "
+                                                         "market-traded non-fossil power, tCO2/MWh")
+    grid_ef_fossil_tco2_per_mwh: NonNegSourced = Field(description="fossil-only factor, tCO2/MWh")
+    ef_natural_gas_tco2_per_1000m3: NonNegSourced
+    ef_raw_coal_tco2_per_t: NonNegSourced
+    ef_diesel_tco2_per_t: NonNegSourced
+    ef_purchased_heat_tco2_per_gj: NonNegSourced
+    ce_electricity_calorific_kgce_per_kwh: PositiveSourced = Field(description="当量值, kgce/kWh")
+    ce_electricity_primary_kgce_per_kwh: PositiveSourced = Field(description="等价值, kgce/kWh")
+    ce_natural_gas_kgce_per_m3: PositiveSourced
+    ce_raw_coal_kgce_per_kg: PositiveSourced
+    ce_diesel_kgce_per_kg: PositiveSourced
+    ce_heat_kgce_per_mj: PositiveSourced
+    ce_biomass_kgce_per_kg: PositiveSourced
+    cea_price_cny_per_t: NonNegSourced = Field(description="current central allowance price")
+    cea_price_history: list[CeaPricePoint] = Field(min_length=1)
+    cea_path: CeaPath
+    ccer_price: NonNegRange = Field(description="offset credit price prior, per t")
+    gec_price_cny_per_mwh: NonNegRange = Field(description="unbundled certificate price prior "
+                                               "(GEC in China, I-REC abroad), per MWh")
+    green_power_premium_cny_per_kwh: NonNegRange = Field(description="bundled green-power "
+                                                         "premium prior, per kWh")
+    lpr_1y: SourcedRate
+    lpr_5y: SourcedRate
+    cerf_rate: SourcedRate = Field(description="central-bank refinancing rate (0 where none)")
+    cerf_refinance_share: SourcedRate = Field(description="share of principal refinanced "
+                                              "(0 where none)")
+    vat_electricity: SourcedRate
+    vat_heat: SourcedRate
+    vat_services: SourcedRate
+    vat_goods: SourcedRate
+    surcharge_rate: SourcedRate = Field(description="surcharges as a fraction of VAT payable")
+    cit_rate: SourcedRate
+    cit_holiday_free_years: WholeYears
+    cit_holiday_half_years: WholeYears
+    loss_carry_forward_years: WholeYears
+    zcp_intensity_small_tco2_per_tce: PositiveSourced
+    zcp_intensity_large_tco2_per_tce: PositiveSourced
+    zcp_large_park_threshold_tce: PositiveSourced
+    zcp_clean_energy_share: SourcedRate
+    zcp_direct_green_share: SourcedRate
+    inflation: SourcedSignedRate
+
+
+class RegionMarket(LibraryModel):
+    """Regional prices, tariffs and resource (money in the market's currency)."""
+
+    name_en: str = Field(min_length=1)
+    name_zh: str = Field(min_length=1)
+    grid_region: str = Field(min_length=1, description="regional grid, e.g. 'East'")
+    grid_ef_tco2_per_mwh: NonNegSourced
+    tariff_ci_cny_per_kwh: NonNegSourced = Field(description="time-weighted C&I tariff incl. VAT")
+    tariff_peak_cny_per_kwh: NonNegSourced = Field(description="highest period price (尖峰 "
+                                                   "where one exists)")
+    tariff_valley_cny_per_kwh: NonNegSourced
+    tou_spread_cny_per_kwh: NonNegSourced = Field(description="max peak–valley = peak − valley")
+    tou_spread_prior: NonNegRange = Field(description="uniform prior for the spread")
+    coal_benchmark_cny_per_kwh: NonNegSourced
+    mechanism_price_cny_per_kwh: NonNegSourced
+    demand_charge_cny_per_kw_month: NonNegSourced
+    gas_price_cny_per_m3: NonNegSourced
+    coal_price_cny_per_t: NonNegSourced
+    heat_price_cny_per_gj: NonNegSourced
+    biomass_price_cny_per_t: NonNegSourced
+    pv_yield_hours: HoursPerYear
+    wind_yield_hours: HoursPerYear
+    tariff_escalation: SourcedSignedRate
+    dr_payment_cny_per_kw_yr: NonNegSourced
+    ev_service_fee_cny_per_kwh: NonNegSourced
+    h2_price_cny_per_kg: NonNegSourced
+    land_rent_cny_per_m2_yr: NonNegSourced
+    roof_rent_cny_per_m2_yr: NonNegSourced
+
+    @model_validator(mode="after")
+    def _tariffs_consistent(self) -> "RegionMarket":
+        peak = self.tariff_peak_cny_per_kwh.value
+        valley = self.tariff_valley_cny_per_kwh.value
+        flat = self.tariff_ci_cny_per_kwh.value
+        spread = self.tou_spread_cny_per_kwh.value
+        if valley > peak:
+            raise ValueError(f"tariff_valley ({valley:g}) is above tariff_peak ({peak:g})")
+        if not valley <= flat <= peak:
+            raise ValueError(f"the time-weighted tariff ({flat:g}) must lie between valley "
+                             f"({valley:g}) and peak ({peak:g})")
+        if abs(spread - (peak - valley)) > 0.02 * peak + 1e-9:
+            raise ValueError(f"tou_spread ({spread:g}) should equal peak − valley "
+                             f"({peak - valley:g})")
+        prior = self.tou_spread_prior
+        if not prior.low <= spread <= prior.high:
+            raise ValueError(f"tou_spread ({spread:g}) lies outside its prior "
+                             f"[{prior.low:g}, {prior.high:g}]")
+        return self
+
+
+class Market(LibraryModel):
+    """A market file ``assumptions/markets/<id>.yaml``."""
+
+    id: str = Field(pattern=MARKET_ID_PATTERN, description="equals the file name without .yaml")
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of all money fields")
+    year: Annotated[int, Strict(), Field(ge=2000, le=2100)] = Field(description="price year")
+    fx_cny_per_unit: PositiveSourced = Field(description="CNY per unit of `currency` (1 for CNY)")
+    national: NationalMarket
+    regions: dict[Annotated[str, Field(pattern=ID_PATTERN)], RegionMarket] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cny_is_one(self) -> "Market":
+        if self.currency == "CNY" and self.fx_cny_per_unit.value != 1:
+            raise ValueError("currency is CNY, so fx_cny_per_unit must be 1")
+        return self
+
+
+@dataclass(frozen=True)
+class ResolvedMarket:
+    """One region of one market, as a case uses it (``load_market("china-2025/jiangsu")``)."""
+
+    id: str
+    region_key: str
+    country: str
+    currency: str
+    year: int
+    fx_cny_per_unit: Sourced
+    national: NationalMarket
+    region: RegionMarket
+    file: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}/{self.region_key}"
