@@ -631,14 +631,16 @@ _CACHE_LOCK = threading.Lock()
 def _prepare(rc, paths: int, seed: int) -> _Prepared:
     """What ``appraise`` does before evaluating paths: model, debt sizing, solved values, draws."""
     from .engine import prepare, record_solved
-    from .risk.montecarlo import _thresholds, default_chunk_size, draw
+    from .risk.draws import draw
+    from .risk.run import default_chunk_size
+    from .risk.summary import thresholds
 
     model, inputs, sizing = prepare(rc)
     rc = record_solved(rc, inputs)
     model.plan()
     _, draws, warnings = draw(rc, model, inputs, paths=paths, seed=seed)
     outputs = [n for n in (*SCREEN_OUTPUTS, f"{rc.owner}.irr", f"{rc.owner}.npv") if n in model.outputs]
-    tp = int(_thresholds(rc, model)["target_period"])
+    tp = int(thresholds(rc)["target_period"])
     meets = "c.meets_all" if "c.meets_all" in model.lines else None
     return _Prepared(rc, model, inputs, sizing, draws, warnings, list(dict.fromkeys(outputs)),
                      default_chunk_size(model), tp, meets)
@@ -712,7 +714,7 @@ def reduce_task(rc, key: str, paths: int, seed: int, version: str, *parts: dict)
     computed as ``appraise`` computes them."""
     from .engine import Appraisal
     from .report.result import clean, result_document
-    from .risk.montecarlo import _probabilities, _thresholds, metric_summary, random_paths
+    from .risk.summary import metric_summary, probabilities, random_paths, thresholds
 
     _check_version(version)
     p = _prepared(rc, key, paths, seed)
@@ -730,8 +732,8 @@ def reduce_task(rc, key: str, paths: int, seed: int, version: str, *parts: dict)
     if covered != paths:
         raise CaseFailed(f"chunks cover {covered} of {paths} paths")
     rand, n_rand = random_paths(paths)
-    th = _thresholds(p.rc, p.model)
-    probs = _probabilities(p.rc, p.model, values, reasons, p.draws.samples, rand, th)
+    th = thresholds(p.rc)
+    probs = probabilities(p.rc, paths, values, reasons, p.draws.samples, th, {})
     if p.meets_line is not None:
         probs["carbon.meets_all@target_year"] = float(np.count_nonzero(meets[rand])) / n_rand
     units = {n: o.unit for n, o in p.model.outputs.items()}
@@ -816,7 +818,7 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *, connect
     import dask
     from dask.distributed import Client, LocalCluster
 
-    from .risk.montecarlo import available_cores
+    from .risk.run import available_cores
 
     say = log or (lambda _m: None)
     local = None

@@ -84,7 +84,7 @@ def validate_case(doc: YamlDoc) -> Case:
 def load_doc(doc: YamlDoc) -> ResolvedCase:
     """Validate and resolve a parsed case (schema, libraries, then the uncertainty section);
     problems are named in ``doc.file``."""
-    from ..risk.montecarlo import validate_uncertainty
+    from ..risk.uncertainty import validate_uncertainty
 
     case = validate_case(doc)
     rc = resolve(case, doc.file, doc)
