@@ -39,6 +39,9 @@ from finmodel.lines.expr import as2d
 from finmodel.lines.context import NpContext
 from finmodel.lines.evaluation import narrow
 from finmodel.risk import montecarlo as mcm
+from finmodel.risk.draws import draw
+from finmodel.risk.run import default_chunk_size
+from finmodel.risk.uncertainty import build_uncertainty
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = ROOT / "assumptions" / "examples" / "ies_sll.yaml"
@@ -78,7 +81,7 @@ def run(rc, model, inputs, paths, *, chunk, workers, seed=1):
 
 def per_path_loop(rc, model, inputs, n_loop, paths, seed=1):
     """The same model and the same draws, one path per evaluation (what a scalar model does)."""
-    _, draws, _ = mcm.draw(rc, model, inputs, paths=paths, seed=seed)
+    _, draws, _ = draw(rc, model, inputs, paths=paths, seed=seed)
     names = list(model.outputs)
     values = {n: np.empty(n_loop) for n in names}
     w0, c0 = time.perf_counter(), time.process_time()
@@ -91,7 +94,7 @@ def per_path_loop(rc, model, inputs, n_loop, paths, seed=1):
 
 def profile(rc, model, inputs, paths, chunk):
     """Where one vectorised run's evaluation time goes, by part, line and metric."""
-    _, draws, _ = mcm.draw(rc, model, inputs, paths=paths, seed=1)
+    _, draws, _ = draw(rc, model, inputs, paths=paths, seed=1)
     tm = defaultdict(float)
     T = model.n_periods
     t_all = time.process_time()
@@ -163,7 +166,7 @@ def main() -> None:
     model, inputs, sizing = prepare(rc)
     print(f"case {a.case}: {len(model.lines)} lines, {len(model.outputs)} outputs, {rc.n_periods} periods, "
           f"debt sized ({sizing.constraint}) in {time.perf_counter() - t0:.2f} s")
-    dists, specs = mcm.build_uncertainty(rc)
+    dists, specs = build_uncertainty(rc)
     print(f"uncertain: {len(dists)} scalar inputs, {len(specs)} price paths "
           f"({', '.join(sorted(specs))})")
     run(rc, model, inputs, 2_000, chunk=a.chunk, workers=a.workers)  # warm-up (imports, caches)
@@ -199,7 +202,7 @@ def main() -> None:
         del r
 
     if a.profile:
-        profile(rc, model, inputs, min(a.paths, 50_000), a.chunk or mcm.default_chunk_size(model))
+        profile(rc, model, inputs, min(a.paths, 50_000), a.chunk or default_chunk_size(model))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ import time
 from pathlib import Path
 
 from finmodel import DEFAULT_SEED
-from finmodel.screen import chunk_task, collect_cases, reduce_task, run_screen
+from finmodel.screen import collect_cases, run_screen
+from finmodel.screen.tasks import chunk_task, reduce_task
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "assumptions" / "examples").glob("*.yaml"))

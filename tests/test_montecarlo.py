@@ -23,10 +23,12 @@ from finmodel.engine import appraise, prepare
 from finmodel.errors import InputError
 from finmodel.lines import Inputs, Model, Scalar
 from finmodel.lines.metrics import Reduce
-from finmodel.risk import montecarlo as mcm
+from finmodel.risk import draws
 from finmodel.risk import sensitivity as sens
 from finmodel.risk.distributions import Normal, Triangular, Uniform
-from finmodel.risk.montecarlo import build_uncertainty, run_monte_carlo
+from finmodel.risk.montecarlo import run_monte_carlo
+from finmodel.risk.run import balanced_chunk_size
+from finmodel.risk.uncertainty import build_uncertainty
 
 CASES = Path(__file__).parent / "cases"
 ZERO = CASES / "mc_zero.yaml"
@@ -89,7 +91,7 @@ def test_same_seed_gives_byte_identical_documents(basic):
 def test_results_do_not_depend_on_chunk_size_workers_or_blocks(monkeypatch):
     rc = load_case(BASIC)
     model, inputs, _ = prepare(rc)
-    monkeypatch.setattr(mcm, "BLOCK_PATHS", 300)  # so that chunks straddle path blocks
+    monkeypatch.setattr(draws, "BLOCK_PATHS", 300)  # so that chunks straddle path blocks
     a = run_monte_carlo(rc, model, inputs, paths=1000, seed=5, chunk_size=1000, workers=1)
     for chunk, workers in ((137, 2), (333, 1)):  # 333: the last chunk holds a single path
         b = run_monte_carlo(rc, model, inputs, paths=1000, seed=5, chunk_size=chunk, workers=workers)
@@ -104,7 +106,7 @@ def test_results_do_not_depend_on_chunk_size_workers_or_blocks(monkeypatch):
 @pytest.mark.parametrize("paths,chunk,workers", [(100_000, 12_059, 2), (1000, 1000, 2), (7, 3, 2),
                                                   (1, 20_000, 2), (99_999, 12_059, 1), (10, 1, 2)])
 def test_balanced_chunks_fill_every_thread_and_stay_within_the_budget(paths, chunk, workers):
-    size = mcm.balanced_chunk_size(paths, chunk, workers)
+    size = balanced_chunk_size(paths, chunk, workers)
     n_chunks = math.ceil(paths / size)
     assert 1 <= size <= chunk
     assert n_chunks % workers == 0 or n_chunks == paths  # one path per chunk cannot split further
@@ -191,7 +193,7 @@ def test_case_inputs_replace_a_prices_defaults():
 
 
 def test_realised_host_defaults_have_mean_one():
-    src = mcm._default_source(0.05, 9, 12)
+    src = draws.host_default_source(0.05, 9, 12)
     rows = src.rows(0, 20001, 20001)
     assert (rows[0] == 1).all()
     assert set(np.unique(rows[1:])) == {0.0, 20.0}

@@ -176,12 +176,12 @@ def test_every_problem_of_every_case_is_reported_together(tmp_path):
 
 
 def test_cli_bad_cell_exits_2_before_anything_runs(tmp_path, monkeypatch):
-    import finmodel.screen
+    import finmodel.screen.run
 
     def no_cluster(*a, **k):
         raise AssertionError("a cluster was started although a case is invalid")
 
-    monkeypatch.setattr(finmodel.screen, "cluster", no_cluster)
+    monkeypatch.setattr(finmodel.screen.run, "open_client", no_cluster)
     sheet = write_csv(tmp_path / "parks.csv", ["name", "contract.discount_to_grid"], [["A", "0.1"], ["B", "abc"]])
     out = tmp_path / "out"
     res = runner.invoke(app, ["screen", str(sheet), "--template", str(ROOFTOP), "--out", str(out)])

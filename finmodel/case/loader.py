@@ -86,7 +86,7 @@ def load_doc(doc: YamlDoc, library: str | Path | None = None) -> ResolvedCase:
     """Validate and resolve a parsed case (schema, libraries, then the uncertainty section);
     problems are named in ``doc.file``.  ``library`` is a folder with a user's own copy of the
     libraries (default: the shipped ones)."""
-    from ..risk.montecarlo import validate_uncertainty
+    from ..risk.uncertainty import validate_uncertainty
 
     library_dir = library_root(library)
     case = validate_case(doc)

@@ -21,7 +21,9 @@ from ..errors import InputError
 from ..finance.sizing import size_debt
 from ..lines import Inputs, Model
 from ..sheets.build import build_model
-from ..risk.montecarlo import (balanced_chunk_size, default_chunk_size, default_workers, draw, evaluate_in_order, summarise)
+from ..risk.run import Run, default_workers, plan_run
+from ..risk.summary import summarise
+from ..risk.uncertainty import build_uncertainty
 from ..jsondoc import finite_or_none
 from .solve import solve
 from .targets import Target, parse_target
@@ -94,13 +96,11 @@ class Evaluator:
 
     def __post_init__(self):
         base = self.base_for({})
-        self.draws = None
         if self.paths > 1:
-            _, self.draws, self.warnings = draw(self.rc, self.model, base, paths=self.paths, seed=self.seed)
-        else:
-            self.warnings = []
-        self.chunk = default_chunk_size(self.model)
-        self.workers = default_workers()
+            self.run = plan_run(self.rc, self.model, base, paths=self.paths, seed=self.seed)
+        else:  # the deterministic case alone: nothing to draw
+            self.run = Run(self.model, base, 1, None, default_workers())
+        self.warnings = self.run.warnings
 
     def base_for(self, values: dict[str, float]) -> Inputs:
         """Deterministic inputs with ``values`` set and the debt re-sized on them."""
@@ -111,49 +111,7 @@ class Evaluator:
 
     def outputs(self, bases: list[Inputs], metrics: list[str]) -> list[dict[str, np.ndarray]]:
         """Per-path outputs for each base (cells stacked in one batch per chunk of paths)."""
-        n = self.paths
-        out = [{m: np.empty(n) for m in metrics} for _ in bases]
-        per_eval = balanced_chunk_size(n, max(1, self.chunk // max(1, len(bases))), self.workers)
-        spans = [(a, min(n, a + per_eval)) for a in range(0, n, per_eval)]
-
-        def make(span):
-            a, b = span
-            return stack_inputs([self.draws.chunk(a, b, base) if self.draws is not None else base
-                                 for base in bases])
-
-        def evaluate(inputs: Inputs):
-            return self.model.evaluate(inputs, outputs=metrics, lines=())
-
-        self.model.plan()  # compiled once, before any threads
-        for (a, b), values in evaluate_in_order(spans, make, evaluate, self.workers):
-            rows = b - a
-            for i in range(len(bases)):
-                for m in metrics:
-                    out[i][m][a:b] = values.output(m)[i * rows:(i + 1) * rows]
-        return out
-
-
-def stack_inputs(parts: list[Inputs]) -> Inputs:
-    """One batch of paths from several Inputs (each broadcast to its own path count)."""
-    if len(parts) == 1:
-        return parts[0]
-    sizes = [p.n_paths() for p in parts]
-    names_s = set().union(*(p.scalars for p in parts))
-    names_t = set().union(*(p.series for p in parts))
-    out = Inputs()
-    for name in names_s:
-        arrs = [p.scalars[name] for p in parts]
-        if all(a.shape[0] == 1 for a in arrs) and all(np.array_equal(a, arrs[0]) for a in arrs):
-            out.scalars[name] = arrs[0]  # the same everywhere: keep one row
-        else:
-            out.scalars[name] = np.concatenate([np.broadcast_to(a, (n, a.shape[1])) for a, n in zip(arrs, sizes)])
-    for name in names_t:
-        arrs = [p.series[name] for p in parts]
-        if all(a.shape[0] == 1 for a in arrs) and all(np.array_equal(a, arrs[0]) for a in arrs):
-            out.series[name] = arrs[0]
-        else:
-            out.series[name] = np.concatenate([np.broadcast_to(a, (n, a.shape[1])) for a, n in zip(arrs, sizes)])
-    return out
+        return [kept.values for kept in self.run.evaluate(metrics, bases=bases)]
 
 
 def _stats(values: dict[str, np.ndarray], paths: int) -> dict:
@@ -191,8 +149,6 @@ def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int =
 
 
 def _uncertain(rc: ResolvedCase) -> set[str]:
-    from ..risk.montecarlo import build_uncertainty
-
     dists, _ = build_uncertainty(rc)
     return set(dists)
 
