@@ -31,8 +31,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-NONE_TEXT = {"en": "none", "zh": "未定义"}
-YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
+from .words import text
 
 def _finite(v: Any) -> float | None:
     if v is None or isinstance(v, bool):
@@ -52,7 +51,7 @@ def _fixed(x: float, decimals: int, sep: bool = True) -> str:
 
 
 def none_text(lang: str = "en") -> str:
-    return NONE_TEXT.get(lang, NONE_TEXT["en"])
+    return text(lang, "none")
 
 
 def _dec(v: Any, lang: str, decimals: int, mul: float = 1.0, div: float = 1.0, suffix: str = "") -> str:
@@ -132,8 +131,7 @@ def flag(v: Any, lang: str = "en") -> str:
     x = _finite(v)
     if x is None:
         return none_text(lang)
-    yes, no = YES_NO.get(lang, YES_NO["en"])
-    return yes if x else no
+    return text(lang, "yes" if x else "no")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@
 1. :func:`build_context` reads the result document (and, for what the document does not carry
    — technology names, TRL, contract line labels — the appraisal) and prepares every number as
    formatted text (:mod:`finmodel.report.format`) and every word in the report's language
-   (:mod:`finmodel.report.labels`).  The templates only place what they are given; nothing is
+   (:mod:`finmodel.report.words`).  The templates only place what they are given; nothing is
    computed in them.
 2. Charts (:mod:`finmodel.report.charts`) are written as SVG files into a private temporary
    folder.
@@ -37,9 +37,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..resources import TEMPLATES_DIR
 from . import charts
 from . import format as F
-from .labels import (BASE_RATES, BASELINE, CARBON_RULES, CARRIERS, COAL_EQ, CONTRACTS, CONVENTION_KEYS,
-                     CONVENTION_TEXT_ZH, CONVENTION_VALUES, GROUPS, KPIS, MATURITY, REPAYMENT, SIZING, party_name,
-                     pick, reason, short_party, text)
+from .words import (BASE_RATES, BASELINE, CARBON_RULES, CARRIERS, COAL_EQ, CONTRACTS, CONVENTION_KEYS,
+                    CONVENTION_TEXT_ZH, CONVENTION_VALUES, CURRENCIES, EVENT_ANY, EVENT_LEVELS, EVENT_WHAT, EVENT_WHEN,
+                    GROUPS, KPIS, MARKET_PRICES, MATURITY, REPAYMENT, REVENUE_LINES, SIZING, paren, party_name, pick,
+                    reason, short_party, text)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Appraisal
@@ -195,7 +196,7 @@ class Ctx:
     def __init__(self, a: "Appraisal", doc: dict, lang: str, chart_dir: Path):
         self.a, self.doc, self.lang, self.chart_dir = a, doc, lang, chart_dir
         self.cur = doc.get("currency") or "CNY"
-        self.cur_word = ("元" if self.cur == "CNY" else self.cur) if lang == "zh" else self.cur
+        self.cur_word = pick(CURRENCIES, self.cur, lang)
         self.notes = doc.get("notes") or {}
         self.A = {x["field"]: x for x in doc.get("assumptions") or []}
         self.years = list(doc["yearly"]["year"])
@@ -321,7 +322,7 @@ def _summary(ctx: Ctx) -> dict:
     for p, d in parties.items():
         label = ctx.party(p, short=True)
         if p == ctx.owner:
-            label += f"（{ctx.t('owner')}）" if lang == "zh" else f" ({ctx.t('owner')})"
+            label += paren(ctx.t("owner"), lang)
         row = [c(label), n(ctx.f(ctx.party_rate(p), "pct")),
                n(nt.val(d.get("irr"), "pct", f"deterministic.parties.{p}.irr")),
                n(nt.val(d.get("npv"), "money", f"deterministic.parties.{p}.npv")),
@@ -730,7 +731,7 @@ def _financial(ctx: Ctx) -> dict:
         [col(ctx.t("party")), col(ctx.t("role")), col(ctx.t("hurdle"), u_pct, "num"), col(ctx.t("irr"), u_pct, "num"),
          col(ctx.t("npv_at"), ctx.money_unit, "num"), col(ctx.t("payback"), ctx.t("u_years"), "num"),
          col(ctx.t("dyn_payback"), ctx.t("u_years"), "num"),
-         col("用户节省占比" if lang == "zh" else "Host savings", u_pct, "num")],
+         col(ctx.t("host_savings"), u_pct, "num")],
         rows, notes=nt.lines(), widths=["22%", "8%", "10%", "10%", "16%", "10%", "12%", "12%"])
 
     # national method indicators
@@ -814,8 +815,8 @@ def _financial(ctx: Ctx) -> dict:
             if not any(abs(v or 0) > 0.5 for v in y[k]):
                 continue
             aid, _, what = k.partition(".")
-            if aid in asset_ids and what in REVENUE_WORDS:
-                label = f"{aid}: {REVENUE_WORDS[what][1 if lang == 'zh' else 0]}"
+            if aid in asset_ids and what in REVENUE_LINES:
+                label = f"{aid}: {pick(REVENUE_LINES, what, lang)}"
             else:
                 line = ctx.a.model.lines.get(f"k.{k}")
                 label = (line.zh if lang == "zh" else line.en) if line is not None else k
@@ -831,11 +832,8 @@ def _financial(ctx: Ctx) -> dict:
                                    ctx.t("chart_cf_stack"))
     out["chart_party"] = ctx.chart(charts.cumulative_by_party(
         ctx.years, {ctx.party(p, short=True): parties[p]["cash_flow"] for p in plist},
-        ctx.money_k_unit + ("（累计）" if lang == "zh" else " (cumulative)")), ctx.t("chart_party"))
+        ctx.money_k_unit + paren(ctx.t("cumulative"), lang)), ctx.t("chart_party"))
     return out
-
-
-REVENUE_WORDS = {"payment": ("service payment", "服务费"), "tenant_sales": ("sales to tenants", "向园区企业售能")}
 
 
 def _short(label: str, limit: int = 44) -> str:
@@ -964,8 +962,7 @@ def _sll(ctx: Ctx, fin: dict) -> dict | None:
     path_t = table([col(ctx.t("year")), col(ctx.t("margin_adj"), ctx.t("u_bp"), "num")], path_rows,
                    widths=["50%", "50%"]) if path_rows else None
     return {"kpis": kpi_t, "kv": [{"k": k, "v": v} for k, v in kv], "path": path_t,
-            "path_empty": ("各年利率调整均为0。" if lang == "zh" else "The adjustment is zero in every year.")
-            if not path_rows else ""}
+            "path_empty": "" if path_rows else ctx.t("sll_zero")}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1006,9 +1003,9 @@ def _carbon(ctx: Ctx) -> dict | None:
                  col(ctx.t("clean_share"), u_pct, "num"), col(ctx.t("direct_share"), u_pct, "num"),
                  col(ctx.t("all_met"))], rows, notes=[ctx.t("selected_years")], cls="yearly")
     ebc = carbon.get("energy_by_carrier") or {}
-    present = [(k, en, zh, u) for k, en, zh, u in CARRIERS if any(abs(v or 0) > 1e-9 for v in ebc.get(k) or [])]
-    erows = [[c(F.year(years[i]), "yr")] + [n(F.qty(ebc[k][i])) for k, *_ in present] for i in sel]
-    energy = table([col(ctx.t("year"))] + [col(zh if lang == "zh" else en, u, "num") for _, en, zh, u in present],
+    present = [k for k in CARRIERS if any(abs(v or 0) > 1e-9 for v in ebc.get(k) or [])]
+    erows = [[c(F.year(years[i]), "yr")] + [n(F.qty(ebc[k][i])) for k in present] for i in sel]
+    energy = table([col(ctx.t("year"))] + [col(pick(CARRIERS, k, lang), CARRIERS[k][2], "num") for k in present],
                    erows, cls="yearly") if present else None
     thr_clean, thr_direct = th.get("clean_energy_share"), th.get("green_direct_share")
     thr0 = (carbon.get("threshold_tco2_per_tce") or [None])[-1]
@@ -1035,12 +1032,8 @@ def _carbon(ctx: Ctx) -> dict | None:
 PCTS = ("p5", "p10", "p50", "p90", "p95")
 UNIT_KINDS = {"fraction": "pct", "x": "ratio", "years": "years", "year": "year", "tco2/tce": "intensity",
               "bp": "bp", "currency": "money"}
-FAN_LABELS = {"cfads": "cfads", "dscr": "dscr", "equity_cash_flow": "equity_cf"}
-PRICE_FANS = ("grid_tariff", "tou_spread", "cea_price", "gec_price")
-FAN_NAMES = {"grid_tariff": ("Grid tariff", "电网电价"), "tou_spread": ("Peak–valley spread", "峰谷价差"),
-             "cea_price": ("Carbon allowance (CEA) price", "全国碳市场配额价格"),
-             "gec_price": ("Green certificate (GEC) price", "绿证价格"),
-             "carbon_intensity": ("Carbon intensity", "单位能耗碳排放")}
+FAN_LABELS = {"cfads": "cfads", "dscr": "dscr", "equity_cash_flow": "equity_cf", "carbon_intensity": "intensity"}
+PRICE_FANS = tuple(MARKET_PRICES)
 
 
 def kind_of(ctx: Ctx, name: str, unit: str | None = None) -> str:
@@ -1073,36 +1066,25 @@ def _mc_samples(a: "Appraisal | None", name: str):
 
 def _event_label(ctx: Ctx, key: str) -> str:
     """Words for a probability key: ``lender.min_dscr<lockup``, ``carbon.meets_all@target_year`` …"""
-    zh = ctx.lang == "zh"
+    lang = ctx.lang
     m = re.match(r"^(carbon\.meets_(\w+?))(:ever|@target_year)$", key)
     if m:
-        what = {"all": ("all three indicators met", "三项指标全部达标"),
-                "intensity": ("carbon intensity at or below the threshold", "单位能耗碳排放达标"),
-                "clean": ("clean-energy share at or above the threshold", "清洁能源消费占比达标"),
-                "direct": ("direct green-power share at or above the threshold", "绿电直接供应占比达标")}
-        w = what.get(m.group(2), (m.group(2), m.group(2)))[1 if zh else 0]
-        when = {":ever": ("in at least one year", "至少一年"), "@target_year": ("in the target year", "目标年")}
-        return f"{ctx.t('zcp_status')}：{when[m.group(3)][1]}{w}" if zh else f"Zero-carbon park: {w} {when[m.group(3)][0]}"
+        return ctx.t("ev_zcp", what=pick(EVENT_WHAT, m.group(2), lang), when=pick(EVENT_WHEN, m.group(3), lang),
+                     zcp=ctx.t("zcp_status"))
     m = re.match(r"^sll\.(\w+)\.met_every_test$", key)
     if m:
-        kpi = pick(KPIS, m.group(1), ctx.lang)
-        return f"SLL：{kpi}每次考核均达标" if zh else f"SLL: {kpi} met at every test"
+        return ctx.t("ev_sll_met", kpi=pick(KPIS, m.group(1), lang))
     m = re.match(r"^([A-Za-z0-9_.]+):undefined$", key)
     if m:
-        return f"{metric_label(ctx, m.group(1))}{'无定义' if zh else ' undefined'}"
+        return ctx.t("ev_undefined", metric=metric_label(ctx, m.group(1)))
     m = re.match(r"^lender\.(default|lockup)_any$", key)
     if m:
-        return ({"default": "任一年发生违约", "lockup": "任一年触发分红锁定"} if zh else
-                {"default": "Event of default in any year", "lockup": "Distribution lock-up in any year"})[m.group(1)]
+        return pick(EVENT_ANY, m.group(1), lang)
     m = re.match(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>|==)\s*(.+?)\s*$", key)
     if not m:
         return key
     metric, op, rhs = m.groups()
-    words = {"hurdle": "基准收益率" if zh else "hurdle",
-             "lockup": "分红锁定线" if zh else "lock-up",
-             "default": "违约线" if zh else "default level",
-             "threshold": "门槛值" if zh else "threshold"}
-    rhs_txt = words.get(rhs, rhs)
+    rhs_txt = pick(EVENT_LEVELS, rhs, lang)
     try:
         rhs_txt = ctx.f(float(rhs), metric_kind(metric))
     except ValueError:
@@ -1171,7 +1153,7 @@ def _risk(ctx: Ctx) -> dict | None:
         und = m.get("undefined_share")
         label = metric_label(ctx, name)
         if kind == "money_k":
-            label += f"（{ctx.money_k_unit}）" if lang == "zh" else f" ({ctx.money_k_unit})"
+            label += paren(ctx.money_k_unit, lang)
         rows.append([c(label), n(ctx.f(m.get("base"), kind))] + [n(ctx.f(m.get(k), kind)) for k in ("mean", *PCTS)]
                     + [n(ctx.f(m.get("std"), kind)), n(ctx.f(und, "pct") if und else "")])
     out["metrics"] = table([col(ctx.t("metric")), col(ctx.t("base"), "", "num"), col(ctx.t("mean"), "", "num")]
@@ -1216,8 +1198,8 @@ def _risk(ctx: Ctx) -> dict | None:
                                cls="" if have else "narrow"))
     if specs:
         dists.append(ctx.chart(charts.scurves(specs, labels),
-                               "；".join(sp["label"] for sp in specs) + "：" + ctx.t("cum_prob") if lang == "zh"
-                               else "; ".join(sp["label"] for sp in specs) + ": S-curves",
+                               ("；".join if lang == "zh" else "; ".join)(sp["label"] for sp in specs)
+                               + ("：" if lang == "zh" else ": ") + ctx.t("chart_scurves"),
                                cls="" if len(specs) > 1 else "narrow"))
     out["distributions"] = dists
     # tornado of the first metric the run swung (the owner's equity IRR)
@@ -1253,8 +1235,8 @@ def _risk(ctx: Ctx) -> dict | None:
     def fan_label(name, fd):
         if name in FAN_LABELS:
             return ctx.t(FAN_LABELS[name])
-        if name in FAN_NAMES:
-            return pick(FAN_NAMES, name, lang)
+        if name in MARKET_PRICES:
+            return pick(MARKET_PRICES, name, lang)
         line = ctx.a.model.lines.get(fd.get("line", "")) if ctx.a is not None else None
         return (line.zh if lang == "zh" else line.en) if line is not None else name
 
@@ -1284,7 +1266,7 @@ def _risk(ctx: Ctx) -> dict | None:
             continue
         yrs, bands = fan_bands(fd)
         if bands:
-            unit = str(fd.get("unit") or "").replace("currency", ctx.cur_word if lang == "zh" else ctx.cur)
+            unit = str(fd.get("unit") or "").replace("currency", ctx.cur_word)
             panels.append({"label": f"{fan_label(name, fd)} ({unit})", "years": yrs, "bands": bands})
     if panels:
         fans.append(ctx.chart(charts.fan_grid(panels), ctx.t("chart_price_fan")))
@@ -1437,21 +1419,19 @@ def build_context(a: "Appraisal", doc: dict, lang: str, chart_dir: Path) -> dict
     return {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
-        "t": {k: ctx.t(k) for k in ("title", "subtitle", "contents", "decision_numbers", "verdict", "generated",
-                                    "prepared_with", "assets", "baseline", "contract_structure", "contract_terms",
+        "t": {k: ctx.t(k) for k in ("title", "subtitle", "contents", "decision_numbers", "verdict", "assets", "baseline", "contract_structure", "contract_terms",
                                     "cost_split", "timeline", "assumptions_intro", "flags", "flags_none",
                                     "party_returns", "national_method", "pf_indicators", "yearly_cf", "party_cf",
                                     "sizing", "tranches", "schedule", "covenants", "sll", "sll_margin_path",
                                     "carbon_indicators", "energy_by_carrier", "percentiles", "probabilities",
                                     "convergence", "convergence_note", "warnings", "pricing", "dealzone", "conventions",
                                     "audit", "checks",
-                                    "notes", "disclaimer_title", "recommended_price", "undefined_reason")},
+                                    "disclaimer_title", "recommended_price", "undefined_reason")},
         "case_name": _case_name(ctx),
         "contract": pick(CONTRACTS, doc.get("contract", ""), lang),
         "park": ctx.case.park.name if ctx.case is not None else "",
         "date": date,
-        "footer": f"finmodel {audit.get('finmodel_version', '')} · {ctx.t('input_hash').split(' (')[0].split('（')[0]} "
-                  f"{str(audit.get('input_hash', ''))[:12]}",
+        "footer": f"finmodel {audit.get('finmodel_version', '')} · {ctx.t('hash')} {str(audit.get('input_hash', ''))[:12]}",
         "sections": sections,
         "by_key": {s["key"]: s for s in sections},
     }

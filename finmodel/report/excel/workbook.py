@@ -25,6 +25,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from ... import __version__
 from ...lines import Inputs, Model
 from ...lines.model import Line, XlContext
+from .. import words as W
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
@@ -41,35 +42,6 @@ HEAD_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
 CHECK_FILL = {"OK": PatternFill("solid", fgColor="C6EFCE"), "ERROR": PatternFill("solid", fgColor="FFC7CE")}
 THIN = Border(bottom=Side(style="thin", color="999999"))
-
-SHEET_TITLES = {
-    "en": {"Cover": "Cover", "Inputs": "Inputs", "Input series": "Input series", "Timeline": "Timeline",
-           "Prices": "Prices", "Assets": "Assets & energy", "Carbon": "Park carbon", "Contract": "Contract",
-           "Tax": "Tax & P&L", "Cashflow": "Cash flow", "Debt": "Debt & reserves", "Parties": "Parties",
-           "Metrics": "Metric workings", "Outputs": "Outputs", "Checks": "Checks"},
-    "zh": {"Cover": "封面", "Inputs": "输入", "Input series": "输入序列", "Timeline": "时间轴", "Prices": "价格",
-           "Assets": "资产与能量", "Carbon": "园区碳核算", "Contract": "合同", "Tax": "税费与损益",
-           "Cashflow": "现金流量", "Debt": "债务与准备金", "Parties": "各方现金流", "Metrics": "指标计算",
-           "Outputs": "输出", "Checks": "校验"},
-}
-TEXT = {
-    "en": {"key": "Key", "label": "Line", "unit": "Unit", "total": "Total", "year": "Year", "period": "Period index",
-           "value": "Value", "source": "Source", "overridden": "Overridden", "field": "Field", "check": "Check",
-           "status": "Status", "tolerance": "Tolerance", "contents": "Contents", "case": "Case",
-           "contract": "Contract", "currency": "Currency", "date": "Date", "version": "finmodel version",
-           "hash": "Input hash", "seed": "Seed", "checks": "Checks", "yes": "yes", "no": "no",
-           "cover_note": "Inputs are blue on yellow; every other number is a formula. Sheets share one time "
-                         "axis (columns F onward).", "solved": "Debt sizing values are solved by finmodel and "
-                         "entered as inputs; the checks prove the solve."},
-    "zh": {"key": "代码", "label": "项目", "unit": "单位", "total": "合计", "year": "年份", "period": "期序",
-           "value": "数值", "source": "来源", "overridden": "是否覆盖", "field": "字段", "check": "校验",
-           "status": "状态", "tolerance": "容差", "contents": "目录", "case": "案例", "contract": "合同类型",
-           "currency": "币种", "date": "日期", "version": "finmodel版本", "hash": "输入哈希", "seed": "随机种子",
-           "checks": "校验汇总", "yes": "是", "no": "否",
-           "cover_note": "蓝字黄底为输入，其余数字均为公式。各计算表共用同一时间轴（F列起）。",
-           "solved": "债务规模相关数值由finmodel求解后作为输入录入，校验表验证其结果。"},
-}
-
 
 def safe_name(field_path: str) -> str:
     """Excel defined name for an input field path (letters, digits, underscores; never a cell ref)."""
@@ -161,7 +133,7 @@ def _evaluate_helpers(model: Model, inputs: Inputs, values, helpers: list[Line])
 
 
 def _header(ws, lay: Layout, years: list[int], title: str, lang: str) -> None:
-    t = TEXT[lang]
+    t = W.in_lang(W.TERMS, lang)
     ws.cell(row=1, column=1, value=title).font = TITLE_FONT
     for col, key in ((COL_KEY, "key"), (COL_LABEL, "label"), (COL_UNIT, "unit"), (COL_TOTAL, "total")):
         ws.cell(row=3, column=col, value=t[key]).font = HEAD_FONT
@@ -188,8 +160,8 @@ def _header(ws, lay: Layout, years: list[int], title: str, lang: str) -> None:
 def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> WorkbookMap:
     """Write the workbook of an appraisal to ``path``; returns the expected value of every formula."""
     model, rc = a.model, a.rc
-    titles = SHEET_TITLES[lang]
-    t = TEXT[lang]
+    titles = W.in_lang(W.SHEETS, lang)
+    t = W.in_lang(W.TERMS, lang)
     T = model.n_periods
     years = rc.years()
     lay = Layout(T, titles)
@@ -200,7 +172,7 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
 
     # --- Inputs: every resolved assumption as a named, styled input cell -------------------------
     ws_in = wb.create_sheet(titles["Inputs"])
-    heads = (t["field"], t["label"], t["value"], t["unit"], t["source"], t["overridden"])
+    heads = (t["xl_field"], t["label"], t["value"], t["unit"], t["source"], t["xl_overridden"])
     for i, h in enumerate(heads, start=1):
         ws_in.cell(row=3, column=i, value=h).font = HEAD_FONT
     ws_in.cell(row=1, column=1, value=titles["Inputs"]).font = TITLE_FONT
@@ -322,7 +294,7 @@ def _first_prev_init(line: Line):
 
 
 def _outputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) -> None:
-    t = TEXT[lang]
+    t = W.in_lang(W.TERMS, lang)
     ws = wb.create_sheet(lay.titles["Outputs"])
     ws.cell(row=1, column=1, value=lay.titles["Outputs"]).font = TITLE_FONT
     for i, h in enumerate((t["key"], t["label"], t["value"], t["unit"]), start=1):
@@ -343,11 +315,11 @@ def _outputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str
 
 
 def _checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) -> None:
-    t = TEXT[lang]
+    t = W.in_lang(W.TERMS, lang)
     title = lay.titles["Checks"]
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     top = ws.max_row + 2
-    for i, h in enumerate((t["key"], t["check"], t["status"], t["tolerance"]), start=1):
+    for i, h in enumerate((t["key"], t["xl_check"], t["status"], t["tolerance"]), start=1):
         ws.cell(row=top, column=i, value=h).font = HEAD_FONT
     row = top + 1
     for chk in a.model.checks:
@@ -366,21 +338,21 @@ def _checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str)
 def _cover(ws, a: "Appraisal", wb, lang: str) -> None:
     from ...engine import input_hash
 
-    t = TEXT[lang]
+    t = W.in_lang(W.TERMS, lang)
     rc = a.rc
     ws.cell(row=1, column=1, value="finmodel").font = TITLE_FONT
     name = rc.case.case.name_zh if lang == "zh" and rc.case.case.name_zh else rc.case.case.name
-    rows = [(t["case"], name), (t["contract"], rc.case.contract.type), (t["currency"], rc.case.case.currency),
-            (t["date"], date.today().isoformat()), (t["version"], __version__), (t["hash"], input_hash(rc)),
-            (t["seed"], str(a.seed))]
+    rows = [(t["case"], name), (t["xl_contract"], rc.case.contract.type), (t["currency"], rc.case.case.currency),
+            (t["date"], date.today().isoformat()), (t["xl_version"], __version__), (t["hash"], input_hash(rc)),
+            (t["xl_seed"], str(a.seed))]
     for i, (k, v) in enumerate(rows, start=3):
         ws.cell(row=i, column=1, value=k).font = HEAD_FONT
         put_text(ws, i, 2, v)
     r = len(rows) + 4
     put_text(ws, r, 1, t["cover_note"])
     r += 2
-    ws.cell(row=r, column=1, value=t["checks"]).font = HEAD_FONT
-    checks = SHEET_TITLES[lang]["Checks"]
+    ws.cell(row=r, column=1, value=t["xl_checks"]).font = HEAD_FONT
+    checks = W.pick(W.SHEETS, "Checks", lang)
     ws.cell(row=r, column=2, value=f"=IF(COUNTIF('{checks}'!C:C,\"ERROR\")=0,\"OK\",\"ERROR\")").font = HEAD_FONT
     r += 1
     ws.cell(row=r, column=1, value=t["contents"]).font = HEAD_FONT
