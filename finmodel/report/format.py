@@ -1,4 +1,4 @@
-"""Number formatting shared by the report text, its tables and (later) the workbook.
+"""Number formatting shared by the report text, its tables, its charts and the workbooks.
 
 One function per kind of number, so the same value reads the same everywhere:
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .words import text
+
 
 def _finite(v: Any) -> float | None:
     if v is None or isinstance(v, bool):

@@ -16,8 +16,8 @@ from ...lines.expr import Prev
 from ...lines.model import Line
 from .. import words as W
 from .cells import HEAD_FONT, number_format, put_text
-from .layout import COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, FIRST_ROW, Layout, WorkbookMap, \
-    time_header
+from .layout import (COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, FIRST_ROW, Layout, WorkbookMap,
+                     time_header)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
