@@ -13,7 +13,7 @@ the sheet reader and the validation of every row.  For each worker count a new
 ``--paths`` paths; printed: the cluster start, the screening time (submission to the last
 result), the throughput in paths × cases per second of screening, and the ratio to the first
 worker count.  ``--chunk-size`` forces the paths per task (default: finmodel's
-:func:`~finmodel.screen.default_chunk`, which runs each of 50 parks as one task on one or two
+:func:`~finmodel.screening.default_chunk`, which runs each of 50 parks as one task on one or two
 workers).  The results of every worker count must be identical (checked and printed).
 
 References (skipped with ``--no-inprocess``): the same chunk and reduce functions called one
@@ -39,8 +39,8 @@ import time
 from pathlib import Path
 
 from finmodel import DEFAULT_SEED
-from finmodel.screen import collect_cases, run_screen
-from finmodel.screen.tasks import chunk_task, reduce_task
+from finmodel.screening import collect_cases, run_screen
+from finmodel.screening.tasks import chunk_task, reduce_task
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "assumptions" / "examples").glob("*.yaml"))

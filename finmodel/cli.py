@@ -14,8 +14,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import DEFAULT_SEED
+import finmodel
+
+from .about import DEFAULT_SEED
 from .errors import InputError
+from .report.write import write_reports
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Appraise zero-carbon industrial park investments and business models.")
@@ -76,23 +79,11 @@ def _summary(doc: dict) -> None:
 
 
 def _write_outputs(result, doc: dict, case: Path, out: Path, lang: str, no_report: bool, suffix: str = "") -> None:
-    """Write JSON (and the workbook and PDF) atomically into ``out``; names derived from the case."""
-    from .jsondoc import dumps
-    from .files import output_stem, staged_outputs
+    """Write the JSON (and the workbook and PDF) into ``out``, named after the case file."""
+    from .files import output_stem
 
-    stem = output_stem(case) + suffix
-    names = {"json": f"{stem}.json"}
-    if not no_report:
-        names.update(xlsx=f"{stem}.xlsx", pdf=f"{stem}.pdf")
-    doc["outputs"] = {k: str(out / v) for k, v in names.items()}
-    with staged_outputs(out) as stage:
-        (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
-        if not no_report:
-            from .report.excel.workbook import write_workbook
-            from .report.pdf import write_pdf
-
-            write_workbook(result, stage / names["xlsx"], lang=lang)
-            write_pdf(result, doc, stage / names["pdf"], lang=lang)
+    write_reports(result, out, output_stem(case) + suffix, lang=lang, doc=doc,
+                  formats=("json",) if no_report else ("json", "xlsx", "pdf"))
 
 
 def _print_written(outputs: dict[str, str]) -> None:
@@ -115,13 +106,11 @@ def appraise(case: CaseFile,
              no_report: bool = typer.Option(False, "--no-report", help="Write no workbook or PDF"),
              library: Library = None):
     """Appraise a case: JSON result, Excel workbook with live formulas, PDF report."""
-    from .case.loader import load_case
-    from .engine import appraise as run
     from .jsondoc import dumps
 
     _check_lang(lang)
     try:
-        result = run(load_case(case, library), paths=paths, seed=seed, progress=not json_out)
+        result = finmodel.appraise(finmodel.load_case(case, library), paths=paths, seed=seed, progress=not json_out)
     except InputError as exc:
         fail(exc)
     doc = result.to_dict()
@@ -156,19 +145,16 @@ def price(case: CaseFile,
           no_report: bool = typer.Option(False, "--no-report", help="Write only the pricing JSON"),
           library: Library = None):
     """Solve a term (tariff, discount, share, fee, margin, debt, tenor…) for targets at a confidence level."""
-    from .case.loader import load_case
-    from .engine import appraise as run
     from .jsondoc import dumps
-    from .pricing.run import price as run_price
 
     _check_lang(lang)
     try:
-        rc = load_case(case, library)
-        res = run_price(rc, solve, target, paths=paths, seed=seed, value_range=_parse_range(value_range))
+        rc = finmodel.load_case(case, library)
+        res = finmodel.price(rc, solve, target, paths=paths, seed=seed, value_range=_parse_range(value_range))
     except InputError as exc:
         fail(exc)
     if res["solved_value"] is not None:
-        appraisal = run(rc.with_values({res["field"]: res["solved_value"]}), paths=paths, seed=seed)
+        appraisal = finmodel.appraise(rc.with_values({res["field"]: res["solved_value"]}), paths=paths, seed=seed)
         appraisal.pricing = res
         doc = appraisal.to_dict()
         _write_outputs(appraisal, doc, case, out, lang, no_report, suffix="-price")
@@ -210,18 +196,15 @@ def dealzone(case: CaseFile,
              no_report: bool = typer.Option(False, "--no-report", help="Write only the deal-zone JSON"),
              library: Library = None):
     """Map where every party's requirement holds on a grid of two terms."""
-    from .case.loader import load_case
-    from .engine import appraise as run
     from .jsondoc import dumps
-    from .pricing.run import dealzone as run_zone
 
     _check_lang(lang)
     try:
-        rc = load_case(case, library)
-        res = run_zone(rc, x, y, require, paths=paths, seed=seed)
+        rc = finmodel.load_case(case, library)
+        res = finmodel.dealzone(rc, x, y, require, paths=paths, seed=seed)
     except InputError as exc:
         fail(exc)
-    appraisal = run(rc, paths=1, seed=seed)
+    appraisal = finmodel.appraise(rc, paths=1, seed=seed)
     appraisal.dealzone = res
     doc = appraisal.to_dict()
     _write_outputs(appraisal, doc, case, out, lang, no_report, suffix="-dealzone")
@@ -264,14 +247,13 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
 
     from .jsondoc import dumps
     from .report import format as F
-    from .screen import collect_cases, run_screen, write_outputs
+    from .screening import write_outputs
 
     _check_lang(lang)
     try:
-        found = collect_cases(cases, template=template, library=library)
-        result = run_screen(found, paths=paths, seed=seed, scheduler=scheduler, workers=workers,
-                            chunk_size=chunk_size, progress=not json_out,
-                            log=lambda m: err_console.print(m, highlight=False, markup=False))
+        result = finmodel.screen(cases, paths=paths, seed=seed, scheduler=scheduler, workers=workers,
+                                 chunk_size=chunk_size, template=template, library=library, progress=not json_out,
+                                 log=lambda m: err_console.print(m, highlight=False, markup=False))
     except InputError as exc:
         fail(exc)
     doc = write_outputs(result, out, lang=lang)
@@ -306,10 +288,8 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
 @app.command()
 def validate(case: CaseFile, library: Library = None):
     """Validate a case file against the schema and the libraries; nothing is computed or written."""
-    from .case.loader import load_case
-
     try:
-        rc = load_case(case, library)
+        rc = finmodel.load_case(case, library)
     except InputError as exc:
         fail(exc)
     console.print(f"{case}: valid ({rc.case.contract.type}, {len(rc.case.assets)} assets, "

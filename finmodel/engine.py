@@ -4,14 +4,12 @@ Every stage is a plain function of the stage before (DESIGN "Data flow").
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from . import DEFAULT_SEED, __version__
+from .about import DEFAULT_SEED
 from .case.loader import load_case
 from .case.resolve import ResolvedCase
 from .finance.sizing import Sizing, size_debt
@@ -36,15 +34,6 @@ def base_inputs(rc: ResolvedCase) -> Inputs:
         if t.repayment == "sculpted":
             inputs.set_series(f"financing.{tid}.sculpted_principal", np.zeros(rc.n_periods))
     return inputs
-
-
-def input_hash(rc: ResolvedCase) -> str:
-    """SHA-256 of the resolved inputs (values and structure), independent of file formatting."""
-    doc = {"case": rc.case.model_dump(mode="json"),
-           "assumptions": {k: [a.value, a.unit, a.source] for k, a in sorted(rc.assumptions.items())},
-           "series": {k: v for k, v in sorted(rc.series.items())},
-           "version": __version__}
-    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 @dataclass

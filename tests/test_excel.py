@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from finmodel.engine import appraise
-from finmodel.report.excel.workbook import SHEET_TITLES, write_workbook
+from finmodel.report import words as W
+from finmodel.report.excel.workbook import write_workbook
 
 from .conftest import EXAMPLES, recalc
 
@@ -76,7 +77,7 @@ def test_every_formula_cell_equals_the_engine(recalculated):
 def test_risk_sheets_are_written_when_monte_carlo_ran(recalculated):
     (name, a, _, _, calc), = [r for r in recalculated if r[0] == "ies_sll"]
     wb = openpyxl.load_workbook(calc, data_only=True)
-    titles = SHEET_TITLES["zh"] if "封面" in wb.sheetnames else SHEET_TITLES["en"]
+    titles = W.in_lang(W.SHEETS, "zh" if "封面" in wb.sheetnames else "en")
     mc = wb["蒙特卡洛" if "封面" in wb.sheetnames else "Monte Carlo"]
     keys = {mc.cell(row=r, column=1).value: mc.cell(row=r, column=9).value for r in range(6, mc.max_row + 1)}
     assert keys["project.equity_irr"] == pytest.approx(a.monte_carlo.to_dict()["metrics"]["project.equity_irr"]["p50"])
@@ -114,7 +115,7 @@ def test_changing_an_input_cell_moves_outputs_like_the_engine(tmp_path, field, f
     inputs.set_scalar(field, old * factor)
     moved = a.model.evaluate(inputs)
     got = openpyxl.load_workbook(calc, data_only=True)
-    outputs = got[SHEET_TITLES["en"]["Outputs"]]
+    outputs = got[W.pick(W.SHEETS, "Outputs", "en")]
     by_key = {outputs.cell(row=r, column=1).value: outputs.cell(row=r, column=3).value for r in range(4, outputs.max_row + 1)}
     for key in ("project.npv", "project.equity_irr", "host.npv", "project.min_dscr"):
         new = float(moved.output(key)[0])

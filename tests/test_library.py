@@ -36,7 +36,7 @@ from finmodel.library import (
     unsourced_numbers,
 )
 from finmodel.resources import ASSUMPTIONS_DIR
-from finmodel.screen import collect_cases
+from finmodel.screening import collect_cases
 from finmodel.yamlio import read_yaml
 
 from .conftest import ROOT
@@ -270,7 +270,7 @@ def test_every_source_tag_has_an_entry_in_the_references():
                             re.MULTILINE))
     used: dict[str, str] = {}
     for f in [*(ROOT / "assumptions").rglob("*.yaml"), *(ROOT / "finmodel").rglob("*.py"),
-              *(ROOT / "templates").iterdir()]:
+              *(f for f in (ROOT / "templates").rglob("*") if f.is_file())]:
         for group in re.findall(r"\[(S\d+[a-z]?\b[^\]]*)\]", f.read_text(encoding="utf-8")):
             for tag in re.findall(r"\bS\d+[a-z]?\b", group):
                 used.setdefault(tag, str(f.relative_to(ROOT)))

@@ -18,6 +18,10 @@ import yaml
 from finmodel.engine import appraise
 from finmodel.report import format as F
 from finmodel.report import pdf as P
+from finmodel.report.pdf import render
+from finmodel.report.pdf.context import Ctx
+from finmodel.report.pdf.summary import verdict
+from finmodel.report.pdf.tables import selected_years, year_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "assumptions" / "examples").glob("*.yaml"))
@@ -184,7 +188,7 @@ def test_fetcher_used_by_weasyprint_refuses_outside_resources(tmp_path):
             '<link rel="stylesheet" href="http://127.0.0.1:9/evil.css"></head>'
             '<body><p>x</p><img src="file:///etc/passwd"><img src="https://example.com/a.png"></body></html>')
     target = tmp_path / "t.pdf"
-    P._render_pdf(html, target, f)
+    P.render_pdf(html, target, f)
     assert target.exists()
     assert "file:///etc/passwd" in f.refused
     assert any(u.startswith("http://127.0.0.1") for u in f.refused)
@@ -287,7 +291,7 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path, monkeypatch):
     assert doc["case"] == INJECTION
 
     seen: list[P.SafeFetcher] = []
-    real = P._render_pdf
+    real = render.render_pdf
 
     def spy(html, target, fetcher):
         assert "<script>" not in html and '<img src="file:///etc/passwd">' not in html
@@ -295,7 +299,7 @@ def test_user_text_is_escaped_and_nothing_is_fetched(tmp_path, monkeypatch):
         seen.append(fetcher)
         real(html, target, fetcher)
 
-    monkeypatch.setattr(P, "_render_pdf", spy)
+    monkeypatch.setattr(render, "render_pdf", spy)
     out = tmp_path / "inject.pdf"
     P.write_pdf(a, doc, out, lang="en")
     assert seen and seen[0].refused == []  # the escaped <img> is text: nothing was even requested
@@ -351,13 +355,13 @@ def test_bad_language_is_refused(tmp_path):
 
 
 def test_condensed_years_and_selected_years():
-    assert P.year_groups(21, 1) == [[i] for i in range(21)]
-    groups = P.year_groups(32, 2)
+    assert year_groups(21, 1) == [[i] for i in range(21)]
+    groups = year_groups(32, 2)
     assert groups[:12] == [[i] for i in range(12)]
     assert groups[-1] == [31]
     assert sorted(i for g in groups for i in g) == list(range(32))
     assert max(len(g) for g in groups) == 5
-    assert P.selected_years(21, 1) == [0, 1, 6, 11, 16, 20]
+    assert selected_years(21, 1) == [0, 1, 6, 11, 16, 20]
 
 
 def test_verdict_is_plain_words_from_the_numbers():
@@ -366,8 +370,8 @@ def test_verdict_is_plain_words_from_the_numbers():
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = P.Ctx(a, doc, "en", Path(tmp))
-        lines = P.verdict(ctx)
+        ctx = Ctx(a, doc, "en", Path(tmp))
+        lines = verdict(ctx)
     proj = doc["deterministic"]["project"]
     first = lines[0]
     assert F.pct(proj["equity_irr"]) in first

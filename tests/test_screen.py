@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from finmodel.cli import app
 from finmodel.engine import appraise
 from finmodel.errors import InputError
-from finmodel.screen import (EMPTY, cell_value, collect_cases, default_chunk, parse_column, rank_rows, run_screen,
+from finmodel.screening import (EMPTY, cell_value, collect_cases, default_chunk, parse_column, rank_rows, run_screen,
                              set_path, write_outputs)
 
 from .conftest import ROOT
@@ -176,12 +176,12 @@ def test_every_problem_of_every_case_is_reported_together(tmp_path):
 
 
 def test_cli_bad_cell_exits_2_before_anything_runs(tmp_path, monkeypatch):
-    import finmodel.screen.run
+    import finmodel.screening.run
 
     def no_cluster(*a, **k):
         raise AssertionError("a cluster was started although a case is invalid")
 
-    monkeypatch.setattr(finmodel.screen.run, "open_client", no_cluster)
+    monkeypatch.setattr(finmodel.screening.run, "open_client", no_cluster)
     sheet = write_csv(tmp_path / "parks.csv", ["name", "contract.discount_to_grid"], [["A", "0.1"], ["B", "abc"]])
     out = tmp_path / "out"
     res = runner.invoke(app, ["screen", str(sheet), "--template", str(ROOFTOP), "--out", str(out)])
@@ -212,12 +212,15 @@ def test_default_chunk_spreads_large_cases_and_keeps_small_ones_whole():
 
 
 def test_cli_screen_paths_default_is_the_module_default():
-    """The CLI keeps its literal (the screen module is imported only when the command runs)."""
+    """The CLI and the package API keep their literal (the screening package is imported only when
+    the command runs)."""
     import inspect
 
-    from finmodel import cli, screen
+    import finmodel
+    from finmodel import cli, screening
 
-    assert inspect.signature(cli.screen).parameters["paths"].default.default == screen.DEFAULT_PATHS
+    assert inspect.signature(cli.screen).parameters["paths"].default.default == screening.DEFAULT_PATHS
+    assert inspect.signature(finmodel.screen).parameters["paths"].default == screening.DEFAULT_PATHS
 
 
 def test_ranking_rule():

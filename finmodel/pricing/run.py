@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..case.resolve import ResolvedCase
-from ..engine import DEFAULT_SEED, base_inputs
+from ..about import DEFAULT_SEED
+from ..engine import base_inputs
 from ..errors import InputError
 from ..finance.sizing import size_debt
 from ..lines import Inputs, Model

@@ -1,4 +1,4 @@
-"""Number formatting shared by the report text, its tables and (later) the workbook.
+"""Number formatting shared by the report text, its tables, its charts and the workbooks.
 
 One function per kind of number, so the same value reads the same everywhere:
 
@@ -22,29 +22,16 @@ reason, when the result document gives one under ``notes``, is shown next to it 
 (:func:`undefined` returns both).  Negative numbers use the ASCII hyphen-minus; a value that
 rounds to zero never prints as ``-0``.
 
-:data:`EXCEL_FORMATS` gives the matching Excel number formats so a workbook can show the same
-digits.
+Every kind is one row of :data:`NUMBER_FORMATS`: its text formatter and its Excel number
+formats, so the text and the workbooks read their digits from one place.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
-NONE_TEXT = {"en": "none", "zh": "未定义"}
-YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
-
-EXCEL_FORMATS = {
-    "money": "#,##0;-#,##0",
-    "money_k": '#,##0,;-#,##0,',
-    "pct": "0.00%",
-    "ratio": "0.00",
-    "intensity": "0.000",
-    "years": "0.0",
-    "year": "0",
-    "qty": "#,##0",
-    "bp": "0.0",
-    "number": "General",
-}
+from .words import text
 
 
 def _finite(v: Any) -> float | None:
@@ -65,7 +52,7 @@ def _fixed(x: float, decimals: int, sep: bool = True) -> str:
 
 
 def none_text(lang: str = "en") -> str:
-    return NONE_TEXT.get(lang, NONE_TEXT["en"])
+    return text(lang, "none")
 
 
 def _dec(v: Any, lang: str, decimals: int, mul: float = 1.0, div: float = 1.0, suffix: str = "") -> str:
@@ -140,22 +127,52 @@ def number(v: Any, lang: str = "en", digits: int = 6) -> str:
     return "0" if s in ("-0", "") else s
 
 
-FORMATTERS = {"money": money, "money_k": money_k, "pct": pct, "ratio": ratio, "intensity": intensity,
-              "years": years, "year": year, "qty": qty, "bp": bp, "number": number}
-
-
-def fmt(v: Any, kind: str, lang: str = "en") -> str:
-    """Format ``v`` as ``kind`` (a key of :data:`FORMATTERS`)."""
-    return FORMATTERS[kind](v, lang)
-
-
 def flag(v: Any, lang: str = "en") -> str:
     """A 0/1 flag or boolean as yes/no (是/否)."""
     x = _finite(v)
     if x is None:
         return none_text(lang)
-    yes, no = YES_NO.get(lang, YES_NO["en"])
-    return yes if x else no
+    return text(lang, "yes" if x else "no")
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How one kind of number is shown: as text, and as an Excel number format.
+
+    ``excel`` shows the same digits as ``text`` (the screening workbook uses it); ``workbook`` is
+    what the appraisal workbook's cells use.  The two disagree for money (red negatives), ratios
+    and quantities (one more decimal in the workbook) and shares (one decimal fewer); ``None``
+    where a kind is not shown that way."""
+
+    text: Callable[[Any, str], str] | None
+    excel: str | None
+    workbook: str | None
+
+
+NUMBER_FORMATS: dict[str, NumberFormat] = {
+    "money": NumberFormat(money, "#,##0;-#,##0", "#,##0;[Red]-#,##0"),
+    "money_k": NumberFormat(money_k, "#,##0,;-#,##0,", None),
+    "pct": NumberFormat(pct, "0.00%", "0.00%"),
+    "ratio": NumberFormat(ratio, "0.00", "0.000"),
+    "intensity": NumberFormat(intensity, "0.000", None),
+    "years": NumberFormat(years, "0.0", None),
+    "year": NumberFormat(year, "0", "0"),
+    "qty": NumberFormat(qty, "#,##0", "#,##0.0"),
+    "bp": NumberFormat(bp, "0.0", None),
+    "number": NumberFormat(number, "General", None),
+    "flag": NumberFormat(flag, None, "0"),
+    "price": NumberFormat(None, None, "0.0000"),  # workbook lines only
+    "factor": NumberFormat(None, None, "0.0000"),
+    "index": NumberFormat(None, None, "0"),
+    "share": NumberFormat(None, None, "0.0%"),  # probabilities and variance shares on the risk sheets
+}
+FORMATTERS = {k: f.text for k, f in NUMBER_FORMATS.items() if f.text is not None}
+EXCEL_FORMATS = {k: f.excel for k, f in NUMBER_FORMATS.items() if f.excel is not None}
+
+
+def fmt(v: Any, kind: str, lang: str = "en") -> str:
+    """Format ``v`` as ``kind`` (a key of :data:`FORMATTERS`)."""
+    return FORMATTERS[kind](v, lang)
 
 
 def undefined(lang: str, reason: str | None) -> tuple[str, str | None]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from ..about import __version__
 from ..case.schema import PARTIES
 from ..lines.metrics import REASONS
 from ..jsondoc import clean
@@ -202,7 +202,7 @@ def _financing(a: "Appraisal") -> dict:
 
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
-    from ..engine import input_hash
+    from ..case.fingerprint import input_hash
 
     rc = a.rc
     notes: dict[str, str] = {}

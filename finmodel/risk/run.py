@@ -5,7 +5,7 @@ evaluated; :meth:`Run.evaluate` evaluates a span of paths chunk by chunk and kee
 caller asks for (:class:`PathValues`: outputs per path, flag lines counted year by year); the
 caller reduces those (:mod:`finmodel.risk.summary`).  ``appraise``
 (:func:`finmodel.risk.montecarlo.run_monte_carlo`), ``price`` and ``dealzone``
-(:mod:`finmodel.pricing.run`) and the screen's Dask tasks (:mod:`finmodel.screen.tasks`) all
+(:mod:`finmodel.pricing.run`) and the screen's Dask tasks (:mod:`finmodel.screening.tasks`) all
 run this way.
 
 The model is evaluated in chunks of paths (default :func:`default_chunk_size`: at most 512 MB

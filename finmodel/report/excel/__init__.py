@@ -1,1 +1,1 @@
-"""The Excel workbook: live formulas that recompute to the engine (``write_workbook``)."""
+"""The Excel workbook: live formulas that recompute to the engine (:func:`.workbook.write_workbook`)."""

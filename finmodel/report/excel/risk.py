@@ -10,47 +10,25 @@ from typing import TYPE_CHECKING
 import numpy as np
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 
-from .workbook import HEAD_FONT, TITLE_FONT, put_text
+from .. import words as W
+from .cells import HEAD_FONT, head_row, number_format, put_text, title
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
 
-WORDS = {
-    "en": {"mc": "Monte Carlo", "sens": "Sensitivity", "pricing": "Pricing", "zone": "Deal zone",
-           "metric": "Metric", "unit": "Unit", "base": "Base case", "prob": "Probability", "event": "Event",
-           "paths": "Paths", "seed": "Seed", "values_note": "Values from the Monte Carlo run (path 0 = base case; "
-           "statistics over paths 1..N-1).", "hist": "Histogram", "bin_low": "Bin from", "bin_high": "Bin to",
-           "count": "Paths", "cdf": "Cumulative probability", "value": "Value", "input": "Input",
-           "low": "Input at P10", "high": "Input at P90", "at_low": "Metric at P10", "at_high": "Metric at P90",
-           "swing": "Swing", "spearman": "Rank correlation", "share": "Share of variance", "item": "Item",
-           "x": "x", "trial": "Trial", "feasible": "All targets met", "req": "Requirements met",
-           "tornado": "Tornado"},
-    "zh": {"mc": "蒙特卡洛", "sens": "敏感性", "pricing": "定价", "zone": "可成交区间", "metric": "指标",
-           "unit": "单位", "base": "基准情景", "prob": "概率", "event": "事件", "paths": "路径数", "seed": "随机种子",
-           "values_note": "蒙特卡洛模拟结果（路径0为基准情景；统计量基于路径1至N-1）。", "hist": "分布直方图",
-           "bin_low": "区间下限", "bin_high": "区间上限", "count": "路径数", "cdf": "累计概率", "value": "数值",
-           "input": "输入", "low": "输入P10", "high": "输入P90", "at_low": "P10时指标", "at_high": "P90时指标",
-           "swing": "摆幅", "spearman": "秩相关系数", "share": "方差贡献", "item": "项目", "x": "取值",
-           "trial": "试算", "feasible": "满足全部目标", "req": "满足要求数", "tornado": "龙卷风图"},
-}
 STATS = ("mean", "std", "se", "p5", "p10", "p50", "p90", "p95", "n_defined")
-
-
-def _header(ws, row: int, heads: list[str]) -> None:
-    for i, h in enumerate(heads, start=1):
-        ws.cell(row=row, column=i, value=h).font = HEAD_FONT
 
 
 def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     """The Monte Carlo sheet; ``d`` is ``a.monte_carlo.to_dict()`` (computed once per workbook)."""
     mc = a.monte_carlo
-    w = WORDS[lang]
-    ws = wb.create_sheet(w["mc"])
-    ws.cell(row=1, column=1, value=w["mc"]).font = TITLE_FONT
-    put_text(ws, 2, 1, w["values_note"])
-    put_text(ws, 3, 1, f"{w['paths']}: {d['paths']:,}   {w['seed']}: {d['seed']}")
+    sheet = W.pick(W.SHEETS, "Monte Carlo", lang)
+    ws = wb.create_sheet(sheet)
+    title(ws, sheet)
+    put_text(ws, 2, 1, W.text(lang, "mc_values_note"))
+    put_text(ws, 3, 1, f"{W.text(lang, 'paths')}: {d['paths']:,}   {W.text(lang, 'xl_seed')}: {d['seed']}")
     row = 5
-    _header(ws, row, [w["metric"], w["unit"], w["base"], *STATS])
+    head_row(ws, row, [W.text(lang, "xl_metric"), W.text(lang, "unit"), W.text(lang, "xl_base"), *STATS])
     for name, s in d["metrics"].items():
         row += 1
         put_text(ws, row, 1, name)
@@ -59,11 +37,11 @@ def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
         for i, k in enumerate(STATS, start=4):
             ws.cell(row=row, column=i, value=s.get(k))
     row += 2
-    _header(ws, row, [w["event"], w["prob"]])
+    head_row(ws, row, [W.text(lang, "event"), W.text(lang, "probability")])
     for name, p in d["probabilities"].items():
         row += 1
         put_text(ws, row, 1, name)
-        ws.cell(row=row, column=2, value=p).number_format = "0.0%"
+        ws.cell(row=row, column=2, value=p).number_format = number_format("share")
     col = 14
     for metric in ("project.equity_irr", "project.npv"):
         if metric not in mc.values:
@@ -72,39 +50,38 @@ def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
         v = v[np.isfinite(v)]
         if v.size < 2 or np.ptp(v) == 0:
             continue
-        _histogram(ws, v, metric, col, w)
+        _histogram(ws, v, metric, col, lang)
         col += 6
     for c in "ABCDEFGHIJKL":
         ws.column_dimensions[c].width = 14
     ws.column_dimensions["A"].width = 40
 
 
-def _histogram(ws, v: np.ndarray, metric: str, col: int, w: dict) -> None:
+def _histogram(ws, v: np.ndarray, metric: str, col: int, lang: str) -> None:
     counts, edges = np.histogram(v, bins=25)
     top = 5
-    ws.cell(row=top - 1, column=col, value=f"{w['hist']}: {metric}").font = HEAD_FONT
-    for i, h in enumerate((w["bin_low"], w["bin_high"], w["count"]), start=0):
-        ws.cell(row=top, column=col + i, value=h).font = HEAD_FONT
+    hist, cum_prob = W.text(lang, "histogram"), W.text(lang, "xl_cum_prob")
+    ws.cell(row=top - 1, column=col, value=f"{hist}: {metric}").font = HEAD_FONT
+    head_row(ws, top, [W.text(lang, k) for k in ("bin_low", "bin_high", "paths")], first_col=col)
     for i, c in enumerate(counts):
         ws.cell(row=top + 1 + i, column=col, value=float(edges[i]))
         ws.cell(row=top + 1 + i, column=col + 1, value=float(edges[i + 1]))
         ws.cell(row=top + 1 + i, column=col + 2, value=int(c))
     chart = BarChart()
-    chart.title = f"{w['hist']}: {metric}"
+    chart.title = f"{hist}: {metric}"
     chart.add_data(Reference(ws, min_col=col + 2, min_row=top, max_row=top + len(counts)), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=col, min_row=top + 1, max_row=top + len(counts)))
     chart.height, chart.width = 7, 12
     ws.add_chart(chart, ws.cell(row=top + len(counts) + 3, column=col).coordinate)
     # cumulative curve (S-curve): percentiles 1..99
     cdf_top = top + len(counts) + 20
-    ws.cell(row=cdf_top, column=col, value=w["value"]).font = HEAD_FONT
-    ws.cell(row=cdf_top, column=col + 1, value=w["cdf"]).font = HEAD_FONT
+    head_row(ws, cdf_top, [W.text(lang, "value"), cum_prob], first_col=col)
     qs = np.arange(1, 100) / 100
     for i, (q, x) in enumerate(zip(qs, np.quantile(v, qs))):
         ws.cell(row=cdf_top + 1 + i, column=col, value=float(x))
         ws.cell(row=cdf_top + 1 + i, column=col + 1, value=float(q))
     sc = ScatterChart()
-    sc.title = f"{w['cdf']}: {metric}"
+    sc.title = f"{cum_prob}: {metric}"
     s = Series(Reference(ws, min_col=col + 1, min_row=cdf_top + 1, max_row=cdf_top + len(qs)),
                Reference(ws, min_col=col, min_row=cdf_top + 1, max_row=cdf_top + len(qs)), title=metric)
     sc.series.append(s)
@@ -114,15 +91,17 @@ def _histogram(ws, v: np.ndarray, metric: str, col: int, w: dict) -> None:
 
 def sensitivity_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     """The sensitivity sheet; ``d`` is ``a.monte_carlo.to_dict()`` (computed once per workbook)."""
-    w = WORDS[lang]
-    ws = wb.create_sheet(w["sens"])
-    ws.cell(row=1, column=1, value=w["sens"]).font = TITLE_FONT
+    sheet = W.pick(W.SHEETS, "Sensitivity", lang)
+    ws = wb.create_sheet(sheet)
+    title(ws, sheet)
     row = 3
     metric = "project.equity_irr"
     rows = [t for t in d.get("tornado") or [] if metric in t.get("metrics", {})]
     rows.sort(key=lambda t: -(t["metrics"][metric].get("swing") or 0))
-    ws.cell(row=row - 1, column=1, value=f"{w['tornado']}: {metric}").font = HEAD_FONT
-    _header(ws, row, [w["input"], w["low"], w["high"], w["at_low"], w["at_high"], w["swing"]])
+    tornado = f"{W.text(lang, 'tornado')}: {metric}"
+    ws.cell(row=row - 1, column=1, value=tornado).font = HEAD_FONT
+    head_row(ws, row, [W.text(lang, k) for k in ("input", "input_p10", "input_p90", "metric_p10", "metric_p90",
+                                                  "swing")])
     for t in rows:
         row += 1
         m = t["metrics"][metric]
@@ -132,28 +111,28 @@ def sensitivity_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     if rows:
         chart = BarChart()
         chart.type = "bar"
-        chart.title = f"{w['tornado']}: {metric}"
+        chart.title = tornado
         chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=3, max_row=row), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=row))
         chart.height, chart.width = 8, 16
         ws.add_chart(chart, "H3")
     row += 3
     sens = (d.get("sensitivity") or {}).get("metrics", {}).get(metric, [])
-    _header(ws, row, [w["input"], w["spearman"], w["share"]])
+    head_row(ws, row, [W.text(lang, k) for k in ("input", "rank_corr", "variance_share")])
     for s in sens:
         row += 1
         put_text(ws, row, 1, s["input"])
         ws.cell(row=row, column=2, value=s.get("spearman"))
-        ws.cell(row=row, column=3, value=s.get("contribution")).number_format = "0.0%"
+        ws.cell(row=row, column=3, value=s.get("contribution")).number_format = number_format("share")
     ws.column_dimensions["A"].width = 40
 
 
 def pricing_sheet(wb, a: "Appraisal", lang: str) -> None:
-    w = WORDS[lang]
     if a.pricing is not None:
         p = a.pricing
-        ws = wb.create_sheet(w["pricing"])
-        ws.cell(row=1, column=1, value=w["pricing"]).font = TITLE_FONT
+        sheet = W.pick(W.SHEETS, "Pricing", lang)
+        ws = wb.create_sheet(sheet)
+        title(ws, sheet)
         items = [("field", p["field"]), ("targets", "; ".join(p["targets"])), ("status", p["status"]),
                  ("solved_value", p["solved_value"]), ("binding", p["binding"]), ("paths", p["paths"]),
                  ("seed", p["seed"]),
@@ -165,7 +144,7 @@ def pricing_sheet(wb, a: "Appraisal", lang: str) -> None:
             else:
                 put_text(ws, i, 2, v)
         row = len(items) + 5
-        _header(ws, row, [w["trial"], w["x"], w["feasible"], *p["targets"]])
+        head_row(ws, row, [*(W.text(lang, k) for k in ("trial", "trial_value", "all_targets_met")), *p["targets"]])
         for j, t in enumerate(p["trace"], start=1):
             ws.cell(row=row + j, column=1, value=j)
             ws.cell(row=row + j, column=2, value=t["x"])
@@ -177,11 +156,12 @@ def pricing_sheet(wb, a: "Appraisal", lang: str) -> None:
         ws.column_dimensions["B"].width = 40
     if a.dealzone is not None:
         z = a.dealzone
-        ws = wb.create_sheet(w["zone"])
-        ws.cell(row=1, column=1, value=w["zone"]).font = TITLE_FONT
+        sheet = W.pick(W.SHEETS, "Deal zone", lang)
+        ws = wb.create_sheet(sheet)
+        title(ws, sheet)
         put_text(ws, 2, 1, f"{z['y']['field']} (rows) × {z['x']['field']} (columns)")
         put_text(ws, 3, 1, "; ".join(r["requirement"] for r in z["requirements"]))
-        ws.cell(row=5, column=1, value=w["req"]).font = HEAD_FONT
+        ws.cell(row=5, column=1, value=W.text(lang, "requirements_met")).font = HEAD_FONT
         for i, xv in enumerate(z["x"]["values"], start=2):
             ws.cell(row=5, column=i, value=xv).font = HEAD_FONT
         for j, yv in enumerate(z["y"]["values"], start=6):

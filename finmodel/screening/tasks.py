@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import __version__
+from ..about import __version__
 from ..engine import Appraisal, prepare, record_solved
 from ..jsondoc import clean
 from ..report.result import result_document

@@ -4,18 +4,18 @@ A bank screening its pipeline of park loans, or a provider comparing candidate p
 every case with the same Monte Carlo settings and ranks them in one table
 (``finmodel screen CASES… --paths N --seed S``).
 
-* :mod:`~finmodel.screen.inputs`: the cases (:func:`collect_cases`): YAML files, folders and
+* :mod:`~finmodel.screening.inputs`: the cases (:func:`collect_cases`): YAML files, folders and
   sheets of parks (one park per row, overriding fields of a template case), every one validated
   exactly as ``finmodel validate`` does before any work is scheduled;
-* :mod:`~finmodel.screen.cluster`: the Dask cluster, a local one of this machine's cores or a
+* :mod:`~finmodel.screening.cluster`: the Dask cluster, a local one of this machine's cores or a
   running scheduler;
-* :mod:`~finmodel.screen.tasks`: the work on the workers, one task per (case, chunk of paths)
+* :mod:`~finmodel.screening.tasks`: the work on the workers, one task per (case, chunk of paths)
   and one reduce task per case, through the Monte Carlo run API (:mod:`finmodel.risk.run`), so
   each park's numbers are identical to ``appraise(case, paths=N, seed=S)`` whatever the number
   of workers or the chunk size;
-* :mod:`~finmodel.screen.run`: :func:`run_screen`, which schedules the tasks, collects the rows
+* :mod:`~finmodel.screening.run`: :func:`run_screen`, which schedules the tasks, collects the rows
   and ranks the parks (:class:`Screen`);
-* :mod:`~finmodel.screen.outputs`: ``screen.json``, ``screen.csv``, ``screen.xlsx`` and
+* :mod:`~finmodel.screening.outputs`: ``screen.json``, ``screen.csv``, ``screen.xlsx`` and
   ``screen.pdf`` (:func:`write_outputs`).
 """
 from .inputs import EMPTY, ScreenCase, cell_value, collect_cases, parse_column, read_sheet, set_path

@@ -1,7 +1,7 @@
 """Running a screening (:func:`run_screen`): every case's tasks on Dask, collected and ranked.
 
 The work is one task per (case, chunk of ``chunk_size`` paths) and one reduce task per case
-(:mod:`finmodel.screen.tasks`; default chunk size :func:`default_chunk`: about four tasks per
+(:mod:`finmodel.screening.tasks`; default chunk size :func:`default_chunk`: about four tasks per
 worker thread, at least 5 000 paths, at most a whole case, so a large portfolio runs one task per
 park and one large case is still spread over the cluster).  A case whose tasks raise (or whose
 worker dies) is reported in the table with ``status: "failed"`` and the error, and its remaining
@@ -32,8 +32,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .. import __version__
-from ..engine import DEFAULT_SEED
+from ..about import DEFAULT_SEED, __version__
 from ..errors import InputError
 from .cluster import CONNECT_TIMEOUT, open_client, workers_ready
 from .inputs import ScreenCase

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
-from .. import __version__
+from ..about import __version__
 from ..errors import InputError
 from ..risk.run import available_cores
 from .tasks import worker_info

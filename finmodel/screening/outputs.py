@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
+from ..about import __version__
+from ..report.words import TERMS, text
 from .run import P90_MEANING, RANKING, Screen
 
 TEMPLATE = "screen.html.j2"
@@ -82,67 +83,11 @@ def write_csv(s: Screen, path: Path) -> None:
             w.writerow([_csv_text(v) for v in flat_row(r).values()])
 
 
-WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Portfolio screening", "kicker": "Zero-carbon industrial parks — portfolio screening",
-        "meta": "{n} parks · {paths:,} Monte Carlo paths each · seed {seed} · {ok} appraised, {failed} failed",
-        "s_league": "League table", "s_risk": "Risk and return", "s_map": "Zero-carbon park indicators by province",
-        "s_failed": "Cases that failed", "s_method": "Method",
-        "rank": "#", "park": "Park", "region": "Province / region", "contract": "Business model",
-        "irr_p50": "Equity IRR P50", "irr_p90": "Equity IRR P90", "npv_p50": "Project NPV P50",
-        "dscr_p90": "Min DSCR P90", "breach": "P(covenant breach)", "zcp_first": "ZCP first year",
-        "zcp_by": "Met by target year", "zcp_p": "P(met in target year)", "payback_flags": "Payback flags",
-        "status": "Status", "message": "Error", "source": "Input", "parks": "Parks", "met": "Meet by target year",
-        "not_met": "Do not", "failed": "Failed", "mean_p": "Mean P(met in target year)",
-        "thousand": "thousand {cur}", "ok": "ok", "failed_status": "failed", "yes": "yes", "no": "no",
-        "none": "none", "no_debt": "no debt",
-        "scatter_caption": "P50 owner equity IRR (bar: P90 to P10 percentile range) against the probability that "
-                           "the minimum DSCR falls below the lock-up covenant; numbers are ranks; green: every "
-                           "zero-carbon park indicator met by the target year (base case)",
-        "map_caption": "Parks per province or market region and how many meet every zero-carbon park indicator by "
-                       "the target year (base case)",
-        "x_breach": "Probability of covenant breach", "y_irr": "Owner equity IRR, P50",
-        "ranking": "Ranking: by P90 owner equity IRR, highest first; ties (and undefined P90 IRRs, ranked after "
-                   "the others) by the lower probability of covenant breach (minimum DSCR below the lock-up "
-                   "covenant; none without debt), then by name. Failed cases are listed last without a rank.",
-        "levels": "P50 and P90 are over the random Monte Carlo paths (path 0 is the deterministic case). P90 is "
-                  "the value reached or exceeded on 90% of the paths (the 10th percentile), as lenders read it. "
-                  "Each park's numbers equal a single appraisal of the case with the same paths and seed.",
-        "indicators": "Zero-carbon park (ZCP) indicators: carbon intensity, clean-energy share and direct "
-                      "green-power share all met; first year = first calendar year all are met in the base case.",
-        "cluster": "Computed on: {cluster}; finmodel {version}.",
-        "no_failed": "None.",
-    },
-    "zh": {
-        "title": "项目组合筛选", "kicker": "零碳园区——项目组合筛选",
-        "meta": "共 {n} 个园区 · 每个 {paths:,} 条蒙特卡洛路径 · 随机种子 {seed} · 完成 {ok} 个，失败 {failed} 个",
-        "s_league": "排名表", "s_risk": "风险与收益", "s_map": "分省零碳园区指标", "s_failed": "计算失败的案例",
-        "s_method": "方法说明",
-        "rank": "排名", "park": "园区", "region": "省份/区域", "contract": "商业模式",
-        "irr_p50": "权益IRR P50", "irr_p90": "权益IRR P90", "npv_p50": "项目NPV P50", "dscr_p90": "最低DSCR P90",
-        "breach": "违约概率(锁定)", "zcp_first": "首次达标年", "zcp_by": "目标年前达标", "zcp_p": "目标年达标概率",
-        "payback_flags": "回收期提示", "status": "状态", "message": "错误", "source": "输入", "parks": "园区数",
-        "met": "目标年前达标", "not_met": "未达标", "failed": "失败", "mean_p": "目标年平均达标概率",
-        "thousand": "千{cur}", "ok": "完成", "failed_status": "失败", "yes": "是", "no": "否", "none": "未定义",
-        "no_debt": "无债务",
-        "scatter_caption": "业主权益IRR中位数（P50；竖线为P90至P10分位区间）与最低偿债备付率低于锁定条款的概率；"
-                           "数字为排名；绿色：基准情形下目标年前满足全部零碳园区指标",
-        "map_caption": "各省份或市场区域的园区数量及其中在目标年前满足全部零碳园区指标的数量（基准情形）",
-        "x_breach": "违反锁定条款的概率", "y_irr": "业主权益IRR（P50）",
-        "ranking": "排名规则：按业主权益IRR的P90值从高到低；相同者（以及P90未定义者，排在其后）按违反锁定条款的概率"
-                   "从低到高（无债务者为零），再按名称。计算失败的案例列于最后，不参与排名。",
-        "levels": "P50与P90基于蒙特卡洛随机路径（路径0为确定性情形）。P90为90%的路径达到或超过的数值（即第10百分位），"
-                  "与贷款方的理解一致。每个园区的结果与以相同路径数和随机种子单独评估该案例的结果完全相同。",
-        "indicators": "零碳园区指标：碳排放强度、清洁能源占比、绿电直供占比均达标；首次达标年为基准情形下全部指标首次达标的年份。",
-        "cluster": "计算资源：{cluster}；finmodel {version}。",
-        "no_failed": "无。",
-    },
-}
-
-
 def _w(lang: str, key: str, **kw) -> str:
-    s = WORDS.get(lang, WORDS["en"]).get(key) or WORDS["en"][key]
-    return s.format(**kw) if kw else s
+    """The screen's word ``key`` in ``lang``: its own ``sc_<key>`` entry of the vocabulary, or the
+    report's entry of that name where they say the same."""
+    own = f"sc_{key}"
+    return text(lang, own if own in TERMS else key, **kw)
 
 
 def _display_name(r: dict, lang: str) -> str:
@@ -162,8 +107,8 @@ def write_workbook(s: Screen, path: Path, lang: str = "zh") -> None:
     from openpyxl.utils import get_column_letter
 
     from ..report import format as F
-    from ..report.excel.workbook import put_text
-    from ..report.labels import CONTRACTS, pick
+    from ..report.excel.cells import put_text
+    from ..report.words import CONTRACTS, pick
 
     wb = Workbook()
     ws = wb.active
@@ -306,7 +251,7 @@ def _map_svg(groups: list[dict], lang: str) -> str | None:
 def pdf_context(s: Screen, lang: str, chart_dir: Path) -> dict:
     """Everything the screening PDF shows, formatted and translated."""
     from ..report import format as F
-    from ..report.labels import CONTRACTS, pick
+    from ..report.words import CONTRACTS, pick
 
     doc = screen_document(s)["screen"]
     nt = F.none_text(lang)
@@ -388,14 +333,14 @@ def pdf_context(s: Screen, lang: str, chart_dir: Path) -> dict:
 
 def write_pdf(s: Screen, path: Path, lang: str = "zh") -> None:
     """The portfolio summary PDF (the report's stylesheet, fonts and confined resource fetcher)."""
-    from ..report.pdf import TEMPLATES, SafeFetcher, _render_pdf, environment
+    from ..report.pdf import TEMPLATES, SafeFetcher, environment, render_pdf
 
     if lang not in ("zh", "en"):
         raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
     with tempfile.TemporaryDirectory(prefix="finmodel-screen-") as tmp:
         chart_dir = Path(tmp)
         html = environment().get_template(TEMPLATE).render(**pdf_context(s, lang, chart_dir))
-        _render_pdf(html, Path(path), SafeFetcher([TEMPLATES, chart_dir]))
+        render_pdf(html, Path(path), SafeFetcher([TEMPLATES, chart_dir]))
 
 
 OUTPUT_NAMES = {"json": "screen.json", "csv": "screen.csv", "xlsx": "screen.xlsx", "pdf": "screen.pdf"}

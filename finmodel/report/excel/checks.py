@@ -1,0 +1,36 @@
+"""The Checks sheet's status cells: each model check as OK/ERROR over its residual row.
+
+The check lines themselves (residuals that must be zero: money conserved, debt repaid …) are
+calculation rows on the same sheet; below them, one status formula per check compares the row
+with its tolerance, an input the reader can change.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import words as W
+from .cells import head_row, mark_input, put_text
+from .layout import Layout, WorkbookMap
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...engine import Appraisal
+
+
+def checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) -> None:
+    sheet = lay.titles["Checks"]
+    ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
+    top = ws.max_row + 2
+    head_row(ws, top, [W.text(lang, k) for k in ("key", "xl_check", "status", "tolerance")])
+    row = top + 1
+    for chk in a.model.checks:
+        put_text(ws, row, 1, chk.name)
+        put_text(ws, row, 2, chk.zh if lang == "zh" else chk.en)
+        mark_input(ws.cell(row=row, column=4, value=chk.tolerance))
+        rng = lay.row_range(chk.line)
+        cell = ws.cell(row=row, column=3, value=f'=IF(SUMPRODUCT((ABS({rng})>D{row})*1)=0,"OK","ERROR")')
+        vals = np.abs(np.nan_to_num(a.base.line(chk.line)[0]))
+        wmap.expected[(sheet, cell.coordinate)] = "OK" if (vals <= chk.tolerance).all() else "ERROR"
+        wmap.checks.append((sheet, cell.coordinate))
+        row += 1

@@ -1,0 +1,42 @@
+"""The Cover sheet: what the workbook is, the overall check status and a linked table of contents."""
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ...about import __version__
+from .. import words as W
+from .cells import HEAD_FONT, LINK_FONT, TITLE_FONT, put_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...engine import Appraisal
+
+
+def cover_sheet(ws, a: "Appraisal", wb, lang: str) -> None:
+    """Fill the cover (the workbook's first sheet) once every other sheet exists."""
+    from ...case.fingerprint import input_hash
+
+    rc = a.rc
+    ws.cell(row=1, column=1, value="finmodel").font = TITLE_FONT
+    name = rc.case.case.name_zh if lang == "zh" and rc.case.case.name_zh else rc.case.case.name
+    rows = [("case", name), ("xl_contract", rc.case.contract.type), ("currency", rc.case.case.currency),
+            ("date", date.today().isoformat()), ("xl_version", __version__), ("hash", input_hash(rc)),
+            ("xl_seed", str(a.seed))]
+    for i, (k, v) in enumerate(rows, start=3):
+        ws.cell(row=i, column=1, value=W.text(lang, k)).font = HEAD_FONT
+        put_text(ws, i, 2, v)
+    r = len(rows) + 4
+    put_text(ws, r, 1, W.text(lang, "cover_note"))
+    r += 2
+    ws.cell(row=r, column=1, value=W.text(lang, "xl_checks")).font = HEAD_FONT
+    checks = W.pick(W.SHEETS, "Checks", lang)
+    ws.cell(row=r, column=2, value=f"=IF(COUNTIF('{checks}'!C:C,\"ERROR\")=0,\"OK\",\"ERROR\")").font = HEAD_FONT
+    r += 1
+    ws.cell(row=r, column=1, value=W.text(lang, "contents")).font = HEAD_FONT
+    for name in wb.sheetnames[1:]:
+        r += 1
+        cell = ws.cell(row=r, column=1, value=name)
+        cell.hyperlink = f"#'{name}'!A1"
+        cell.font = LINK_FONT
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 80

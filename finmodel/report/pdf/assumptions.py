@@ -1,0 +1,51 @@
+"""3 Assumptions: every resolved input with its unit and source, and the plausibility flags."""
+from __future__ import annotations
+
+from .. import format as F
+from ..words import GROUPS, pick
+from .context import Ctx
+from .tables import c, col, n, table
+
+
+def _group_of(field: str) -> str:
+    head = field.split(".", 1)[0]
+    if head == "assets":
+        parts = field.split(".")
+        return f"assets.{parts[1]}" if len(parts) > 2 else head
+    return head
+
+
+def build(ctx: Ctx) -> dict:
+    lang = ctx.lang
+    rows, group = [], None
+    for x in ctx.doc.get("assumptions") or []:
+        g = _group_of(x["field"])
+        if g != group:
+            group = g
+            head, _, sub = g.partition(".")
+            title = pick(GROUPS, head, lang) + (f" — {sub}" if sub else "")
+            rows.append({"cells": [{"t": title, "c": "group", "span": 5}], "cls": "group"})
+        value = F.by_unit(x["value"], x.get("unit"), lang)
+        shown = x["field"][len(g) + 1:] if x["field"].startswith(g + ".") else x["field"]
+        rows.append([c(shown, "field"), n(value), c(x.get("unit") or "", "unit"), c(x.get("source") or "", "src"),
+                     c(ctx.t("yes_mark") if x.get("overridden") else "", "mark")])
+    t = table([col(ctx.t("field")), col(ctx.t("value"), "", "num"), col(ctx.t("unit")), col(ctx.t("source")),
+               col("*", "", "mark")], rows, cls="assumptions", widths=["27%", "11%", "10%", "49%", "3%"])
+    flags = []
+    for fl in ctx.doc.get("flags") or []:
+        kind = "pct" if fl["metric"] == "irr" else "years"
+        lo, hi = ctx.f(fl.get("typical_low"), kind), ctx.f(fl.get("typical_high"), kind)
+        if fl.get("value") is None:
+            msg = ctx.t("flag_msg_payback_none", asset=fl["asset"], lo=lo, hi=hi)
+            hint = ctx.t("flag_hint_low")
+        else:
+            key = "flag_msg_irr" if fl["metric"] == "irr" else "flag_msg_payback"
+            msg = ctx.t(key, asset=fl["asset"], value=ctx.f(fl["value"], kind), lo=lo, hi=hi)
+            high = (fl["value"] > fl["typical_high"]) == (fl["metric"] == "irr")
+            hint = ctx.t("flag_hint_high" if high else "flag_hint_low")
+        metric = ctx.t("irr") if fl["metric"] == "irr" else ctx.t("payback")
+        flags.append([c(fl["asset"]), c(metric), n(ctx.f(fl.get("value"), kind)), n(f"{lo}–{hi}"), c(f"{msg}; {hint}")])
+    ft = table([col(ctx.t("asset_id")), col(ctx.t("metric")), col(ctx.t("value"), "", "num"),
+                col(ctx.t("typical_range"), "", "num"), col(ctx.t("note"))], flags,
+               widths=["9%", "13%", "10%", "14%", "54%"]) if flags else None
+    return {"table": t, "flags": ft}

@@ -1,0 +1,677 @@
+"""Every word finmodel's reports and workbooks show, in English and Chinese.
+
+Each entry is ``key: (English, Chinese)``, the two languages side by side, and each term is
+defined once: the PDF report, the workbook and its risk sheets read the same entries.  User text
+(case, park and party names, notes, assumption sources) is printed as given, never looked up.
+
+- :data:`TERMS`: headings, labels, units and sentences, by key (:func:`text`).
+- :data:`SHEETS`: the workbook's sheet names.
+- Tables keyed by the values the case and the result document carry (contract types, repayment
+  profiles, carbon rules, parties …), read with :func:`pick`; an unknown value prints as given.
+- :data:`CONVENTION_TEXT_ZH` and :data:`REASONS_ZH`: Chinese for the engine's fixed English
+  sentences (conventions, reasons a value is undefined).
+
+A new report (the portfolio screen, later sections) adds its words here as one more block of
+:data:`TERMS`, reusing the entries that already say what it needs.  Where the workbook says
+the same thing in other words than the report, its entry carries an ``xl_`` key: those pairs are
+kept apart only so the outputs do not change, and should be unified.
+"""
+from __future__ import annotations
+
+from ..sheets.parties import PARTY_NAMES as MODEL_PARTY_NAMES
+
+TERMS: dict[str, tuple[str, str]] = {
+    # document
+    "title": ("Investment appraisal", "投资评估报告"),
+    "subtitle": ("Zero-carbon industrial park — bankable appraisal report", "零碳产业园区——可融资性评估报告"),
+    "contents": ("Contents", "目录"),
+    # sections
+    "s_summary": ("Executive summary", "执行摘要"),
+    "s_project": ("Project and park", "项目与园区概况"),
+    "s_assumptions": ("Assumptions", "基础数据与假设"),
+    "s_financial": ("Financial results by party", "各方财务分析"),
+    "s_financing": ("Financing", "融资方案"),
+    "s_carbon": ("Park carbon and zero-carbon park indicators", "园区碳排放与零碳园区指标"),
+    "s_risk": ("Risk (Monte Carlo)", "风险分析（蒙特卡洛模拟）"),
+    "s_pricing": ("Pricing and deal zone", "定价与交易区间"),
+    "s_method": ("Method, conventions and audit trail", "方法、约定与审计信息"),
+    # cover
+    "case": ("Case", "案例"),
+    "park": ("Park / host", "园区/用能单位"),
+    "contract": ("Business model", "商业模式"),
+    "currency": ("Currency", "币种"),
+    "market": ("Market data", "市场数据"),
+    "horizon": ("Horizon", "计算期"),
+    "horizon_value": ("{start}–{end} ({c} construction + {o} operation years)", "{start}–{end}年（建设期{c}年，运营期{o}年）"),
+    "decision_numbers": ("Decision numbers", "决策指标"),
+    "verdict": ("Verdict", "评估结论"),
+    "party": ("Party", "参与方"),
+    "metric": ("Indicator", "指标"),
+    "value": ("Value", "数值"),
+    "unit": ("Unit", "单位"),
+    "irr": ("IRR", "内部收益率"),
+    "npv": ("NPV", "净现值"),
+    "npv_at": ("NPV at hurdle", "按基准收益率计算的净现值"),
+    "hurdle": ("Hurdle (discount rate)", "基准收益率（折现率）"),
+    "payback": ("Payback", "静态回收期"),
+    "dyn_payback": ("Dynamic payback", "动态回收期"),
+    "status": ("Status", "状态"),
+    "met": ("met", "达标"),
+    "not_met": ("not met", "未达标"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+    "none": ("none", "未定义"),
+    "min_dscr": ("Minimum DSCR", "最低偿债备付率"),
+    "p_breach": ("Probability of lock-up breach", "触发分红锁定的概率"),
+    "zcp_status": ("Zero-carbon park indicators", "零碳园区指标"),
+    "zcp_met_from": ("all three met from {year}", "{year}年起三项指标全部达标"),
+    "zcp_never": ("not met in any year of the horizon", "计算期内任何年份均未全部达标"),
+    "recommended_price": ("Recommended price", "建议价格"),
+    "flags_count": ("Assumption flags", "假设合理性提示"),
+    "note": ("Note", "注"),
+    "undefined_reason": ("Values shown as none, and why", "未定义数值的原因"),
+    # units
+    "u_years": ("years", "年"),
+    "u_pct": ("%", "%"),
+    "u_x": ("×", "倍"),
+    "u_year": ("year", "年份"),
+    "u_money": ("{cur}", "{cur}"),
+    "u_money_k": ("{cur} thousand", "千{cur}"),
+    "u_bp": ("bp", "基点"),
+    "u_tco2": ("tCO2", "tCO2"),
+    "u_tce": ("tce", "tce"),
+    "u_intensity": ("tCO2/tce", "tCO2/tce"),
+    # project section
+    "assets": ("Assets and technologies", "资产与技术"),
+    "asset_id": ("Asset", "资产"),
+    "technology": ("Technology", "技术"),
+    "capacity": ("Capacity", "容量"),
+    "commissioning": ("First operation year", "首个运营年"),
+    "trl": ("TRL (IEA 1–11)", "技术成熟度（IEA 1–11级）"),
+    "maturity": ("Maturity class", "成熟度类别"),
+    "capex_unit": ("Capex per unit", "单位投资"),
+    "contract_structure": ("Contract structure: who pays whom", "合同结构：资金往来"),
+    "payer": ("Payer", "付款方"),
+    "payee": ("Payee", "收款方"),
+    "flow": ("Flow", "款项"),
+    "total_nominal": ("Total over the horizon (nominal)", "计算期合计（名义值）"),
+    "contract_terms": ("Contract terms", "合同条款"),
+    "cost_split": ("Cost split", "费用分摊"),
+    "cost_item": ("Cost", "费用"),
+    "cs_capex": ("Capex", "建设投资"),
+    "cs_opex": ("O&M", "运维费用"),
+    "cs_overrun": ("Capex overrun", "投资超支"),
+    "timeline": ("Timeline", "项目时间轴"),
+    "phase": ("Phase", "阶段"),
+    "from": ("From", "起"),
+    "to": ("To", "止"),
+    "ph_construction": ("Construction", "建设期"),
+    "ph_operation": ("Operation", "运营期"),
+    "ph_contract": ("Contract term", "合同期"),
+    "ph_loan": ("Loan {tranche} (tenor)", "贷款 {tranche}（贷款期限）"),
+    "ph_grace": ("Loan {tranche} (grace, interest only)", "贷款 {tranche}（宽限期，只付息）"),
+    "baseline": ("Park energy baseline (per year, before the measures)", "园区能源消费基准（每年，实施措施前）"),
+    "carrier": ("Carrier", "能源品种"),
+    "quantity": ("Quantity", "数量"),
+    # assumptions
+    "assumptions_intro": ("Every resolved input of the case with its unit and source; rows marked * were "
+                          "overridden in the case file. Sources are quoted as given in the libraries.",
+                          "本案例全部取值后的输入参数及其单位与来源；标 * 的行在案例文件中被覆盖。来源按数据库原文引用。"),
+    "field": ("Field", "参数"),
+    "source": ("Source", "来源"),
+    "overridden": ("Overridden", "已覆盖"),
+    "flags": ("Plausibility flags (payback or IRR outside the technology's typical range)",
+              "合理性提示（回收期或内部收益率超出该技术典型范围）"),
+    "flags_none": ("No asset's stand-alone payback or IRR is outside its technology's typical range.",
+                   "各项资产的单项回收期和内部收益率均在其技术典型范围内。"),
+    "typical_range": ("Typical range", "典型范围"),
+    "flag_msg_irr": ("{asset}: stand-alone project IRR {value} vs typical {lo}–{hi}",
+                     "{asset}：单项资产项目内部收益率 {value}，典型范围 {lo}–{hi}"),
+    "flag_msg_payback": ("{asset}: stand-alone payback {value} years vs typical {lo}–{hi} years",
+                         "{asset}：单项资产回收期 {value} 年，典型范围 {lo}–{hi} 年"),
+    "flag_msg_payback_none": ("{asset}: payback not reached vs typical {lo}–{hi} years",
+                              "{asset}：计算期内未能回收投资，典型回收期 {lo}–{hi} 年"),
+    "flag_hint_high": ("returns look high: check the tariff and yield", "收益偏高：请核实电价和发电量"),
+    "flag_hint_low": ("returns look low: check the tariff and capex", "收益偏低：请核实电价和投资"),
+    # financial
+    "party_returns": ("Returns by party", "各方收益"),
+    "role": ("Role", "角色"),
+    "national_method": ("Financial indicators (national method, 建设项目经济评价方法与参数 3rd ed.)",
+                        "财务评价指标（《建设项目经济评价方法与参数》第三版）"),
+    "pf_indicators": ("Project-finance indicators", "项目融资指标"),
+    "yearly_cf": ("Yearly cash flow", "逐年现金流量"),
+    "yearly_cf_note": ("Amounts in {unit}; year 0 is the first construction year. Flows are nominal and at period "
+                       "end.",
+                       "金额单位：{unit}；第0年为建设期第一年。现金流为名义值，按期末计。"),
+    "yearly_condensed": ("Years after the tenth operation year are grouped (sums; DSCR shows the minimum of the "
+                         "group).",
+                         "运营期第10年以后按组合并（金额为合计，偿债备付率为组内最小值）。"),
+    "party_cf": ("Cash flow by party", "各方现金流"),
+    "year": ("Year", "年份"),
+    "total": ("Total", "合计"),
+    "revenue": ("Revenue", "营业收入"),
+    "opex": ("Opex", "经营成本"),
+    "capex": ("Capex", "投资"),
+    "tax": ("Taxes", "税费"),
+    "cfads": ("CFADS", "可用于偿债的现金流"),
+    "debt_service": ("Debt service", "还本付息"),
+    "dscr": ("DSCR", "偿债备付率"),
+    "equity_cf": ("Equity cash flow", "资本金现金流"),
+    "chart_cf_stack": ("Owner's cash flow by line", "投资方现金流构成"),
+    "chart_party": ("Cash flow by party", "各方现金流"),
+    "host_savings": ("Host savings", "用户节省占比"),
+    "cumulative": ("cumulative", "累计"),
+    "ind_project_irr_pre_tax": ("Project IRR before income tax", "项目投资财务内部收益率（所得税前）"),
+    "ind_project_irr_after_tax": ("Project IRR after income tax", "项目投资财务内部收益率（所得税后）"),
+    "ind_equity_irr": ("Equity IRR", "资本金财务内部收益率"),
+    "ind_npv": ("Project NPV after income tax", "项目投资财务净现值（所得税后）"),
+    "ind_payback_years": ("Static payback (from construction start)", "静态投资回收期（自建设期开始）"),
+    "ind_discounted_payback_years": ("Dynamic payback (from construction start)", "动态投资回收期（自建设期开始）"),
+    "ind_roi": ("Return on total investment (ROI)", "总投资收益率（ROI）"),
+    "ind_roe": ("Return on equity capital (ROE)", "资本金净利润率（ROE）"),
+    "ind_min_icr": ("Minimum interest cover ratio (ICR)", "最低利息备付率（ICR）"),
+    "ind_min_dscr": ("Minimum DSCR", "最低偿债备付率（DSCR）"),
+    "ind_avg_dscr": ("Average DSCR", "平均偿债备付率"),
+    "ind_llcr": ("LLCR (at the end of construction)", "贷款期偿债覆盖率（LLCR，建设期末）"),
+    "ind_plcr": ("PLCR (at the end of construction)", "项目期偿债覆盖率（PLCR，建设期末）"),
+    "at_rate": ("at {rate}", "折现率 {rate}"),
+    # financing
+    "sizing": ("Debt sizing", "债务规模测算"),
+    "sizing_constraint": ("Binding constraint", "约束条件"),
+    "debt_amount": ("Debt amount", "借款金额"),
+    "debt_funded_cost": ("Debt-funded cost", "债务融资对应投资"),
+    "gearing": ("Gearing", "债务比例"),
+    "sculpt_dscr": ("DSCR target used in sizing", "测算采用的目标偿债备付率"),
+    "tranches": ("Tranches", "贷款分笔"),
+    "tranche": ("Tranche", "贷款"),
+    "amount": ("Amount", "金额"),
+    "repayment": ("Repayment", "还款方式"),
+    "tenor": ("Tenor", "期限"),
+    "grace": ("Grace", "宽限期"),
+    "base_rate": ("Reference rate", "基准利率"),
+    "margin": ("Margin", "加点"),
+    "rate_y1": ("All-in rate, first operation year", "运营首年综合利率"),
+    "schedule": ("Debt schedule and reserves", "还本付息计划与准备金"),
+    "drawdown": ("Drawdown", "提款"),
+    "interest": ("Interest", "利息"),
+    "principal": ("Principal", "本金"),
+    "closing_balance": ("Closing balance", "期末余额"),
+    "dsra": ("DSRA balance", "偿债准备金余额"),
+    "lockup": ("Lock-up", "分红锁定"),
+    "covenants": ("Covenants and headroom", "贷款约束条款及余量"),
+    "covenant": ("Covenant", "条款"),
+    "level": ("Level", "门槛"),
+    "headroom": ("Headroom at the minimum DSCR", "最低偿债备付率时的余量"),
+    "years_breached": ("Years below", "低于门槛的年数"),
+    "lockup_dscr": ("Distribution lock-up DSCR", "分红锁定偿债备付率"),
+    "default_dscr": ("Event-of-default DSCR", "违约偿债备付率"),
+    "chart_dscr": ("CFADS, debt service and DSCR", "可用于偿债的现金流、还本付息与偿债备付率"),
+    "no_debt": ("The case has no debt: DSCR, LLCR, PLCR and the debt schedule do not apply.",
+                "本案例无债务融资：偿债备付率、LLCR、PLCR及还本付息计划不适用。"),
+    "sll": ("Sustainability-linked loan (SLL)", "可持续发展挂钩贷款（SLL）"),
+    "kpi": ("KPI", "关键绩效指标"),
+    "target": ("Target", "目标"),
+    "actual": ("Actual", "实际"),
+    "sll_margin_path": ("Margin adjustment by year", "逐年利率调整"),
+    "margin_adj": ("Margin adjustment", "利率调整"),
+    "sll_cap": ("Cap on the adjustment", "调整上限"),
+    "interest_saved": ("Interest saved (total)", "节省利息（合计）"),
+    "verification_cost": ("Verification cost (total)", "第三方核查费用（合计）"),
+    "sll_zero": ("The adjustment is zero in every year.", "各年利率调整均为0。"),
+    # carbon
+    "energy_by_carrier": ("Energy use by carrier", "分品种能源消费"),
+    "carbon_indicators": ("Carbon account and indicators", "碳排放核算与指标"),
+    "tco2": ("CO2 emissions", "二氧化碳排放"),
+    "tce": ("Energy use (standard coal)", "能源消费量（标准煤）"),
+    "intensity": ("Carbon intensity", "单位能耗碳排放"),
+    "threshold": ("Threshold", "门槛值"),
+    "clean_share": ("Clean-energy share", "清洁能源消费占比"),
+    "direct_share": ("Direct green-power share", "绿电直接供应占比"),
+    "all_met": ("All met", "全部达标"),
+    "chart_intensity": ("Carbon intensity against the threshold", "单位能耗碳排放与门槛值"),
+    "chart_shares": ("Clean-energy and direct green-power shares against their thresholds", "清洁能源占比、绿电直供占比与门槛值"),
+    "rule_used": ("Accounting rule", "核算规则"),
+    "coal_eq_used": ("Electricity to standard coal", "电力折标准煤方法"),
+    "carbon_intro": ("Park indicators (发改环资〔2025〕910号): unit-energy carbon intensity at most {thr} tCO2/tce, "
+                     "clean-energy share at least {clean}, direct green-power share at least {direct}. CO2 only, "
+                     "scope 1 and 2 inside the park boundary.",
+                     "零碳园区指标（发改环资〔2025〕910号）：单位能耗碳排放不高于{thr} tCO2/tce，清洁能源消费占比不低于{clean}，绿电直接供应占比不低于{direct}。"
+                     "仅核算二氧化碳，园区边界内范围一和范围二。"),
+    "selected_years": ("Selected years shown; the charts show every year.", "表中列出部分年份，图中为全部年份。"),
+    # risk
+    "risk_intro": ("{paths} Monte Carlo paths, seed {seed}. Path 0 is the deterministic case.",
+                   "蒙特卡洛模拟 {paths} 条路径，随机种子 {seed}。第0条路径为确定性情景。"),
+    "percentiles": ("Distribution of results", "结果分布"),
+    "mean": ("Mean", "均值"),
+    "std": ("Std. dev.", "标准差"),
+    "se": ("Std. error", "均值标准误"),
+    "probabilities": ("Probabilities", "概率"),
+    "event": ("Event", "事件"),
+    "probability": ("Probability", "概率"),
+    "chart_hist": ("Distribution (histogram) and S-curve", "分布直方图与累积概率曲线"),
+    "chart_scurve_only": ("S-curve through the percentiles", "按分位数绘制的累积概率曲线"),
+    "chart_scurves": ("S-curves", "累积概率"),
+    "chart_tornado": ("Tornado: output range when one input moves from its low to its high value",
+                      "龙卷风图：单一输入由低值变为高值时结果的变化范围"),
+    "chart_fan": ("Fan charts: percentiles by year over the Monte Carlo paths", "扇形图：各年结果在模拟路径上的分位数"),
+    "convergence": ("Convergence", "收敛性"),
+    "convergence_note": ("Standard errors of the mean and percentile stability as the number of paths grows.",
+                         "随路径数增加，均值标准误及分位数的稳定性。"),
+    "p90_note": ("P90 is the value exceeded on 90% of the paths (the 10th percentile); P50 is the median.",
+                 "P90为90%路径可达到或超过的数值（即第10百分位数）；P50为中位数。"),
+    "input": ("Input", "输入"),
+    "undefined_share": ("Paths undefined", "无定义路径占比"),
+    "rank_corr": ("Rank correlation", "秩相关系数"),
+    "contribution": ("Contribution", "贡献度"),
+    "sensitivity": ("Global sensitivity (rank correlation over the paths)", "全局敏感性（各路径秩相关）"),
+    "target_se": ("Target standard error", "目标标准误"),
+    "reached": ("reached", "已达到"),
+    "warnings": ("Warnings", "警告"),
+    "low": ("Low", "低值"),
+    "high": ("High", "高值"),
+    "base": ("Base", "基准"),
+    "swing": ("Swing", "摆幅"),
+    "cum_prob": ("Cumulative probability", "累积概率"),
+    "frequency": ("Share of paths", "路径占比"),
+    # probability events
+    "ev_zcp": ("Zero-carbon park: {what} {when}", "{zcp}：{when}{what}"),
+    "ev_sll_met": ("SLL: {kpi} met at every test", "SLL：{kpi}每次考核均达标"),
+    "ev_undefined": ("{metric} undefined", "{metric}无定义"),
+    # pricing
+    "pricing": ("Price solved for a target", "按目标求解的价格"),
+    "dealzone": ("Deal zone", "交易区间"),
+    "chart_dealzone": ("Deal zone", "交易区间"),
+    "pr_field": ("Field solved", "求解字段"),
+    "pr_targets": ("Targets", "目标"),
+    "pr_solved": ("Solved value", "求解结果"),
+    "pr_base": ("Value in the case", "案例原值"),
+    "pr_interval": ("Feasible interval(s)", "可行区间"),
+    "pr_binding": ("Binding target", "约束目标"),
+    "pr_runs": ("Paths / seed / evaluations", "路径数／随机种子／试算次数"),
+    "pr_at": ("Metrics at the solved value", "求解值下的指标"),
+    "pr_trace": ("Iteration trace (bracket search, then Brent's method)", "迭代过程（区间搜索后以Brent法求根）"),
+    "pr_ok": ("all met", "全部满足"),
+    "pr_metric": ("Metric", "指标"),
+    "pr_mean": ("Mean", "均值"),
+    "dz_requirements": ("Requirements", "要求"),
+    "dz_cells": ("Cells meeting every requirement", "满足全部要求的格点"),
+    "dz_runs": ("Paths / seed", "路径数／随机种子"),
+    "chart_price_fan": ("Price fans: percentiles of the price paths by year", "价格扇形图：各年价格路径的分位数"),
+    # method
+    "conventions": ("Conventions", "计算约定"),
+    "audit": ("Audit trail", "审计信息"),
+    "version": ("finmodel version", "finmodel 版本"),
+    "input_hash": ("Input hash (SHA-256)", "输入哈希（SHA-256）"),
+    "seed": ("Random seed", "随机种子"),
+    "paths": ("Paths", "路径数"),
+    "timestamp": ("Computed at (UTC)", "计算时间（UTC）"),
+    "checks": ("Model checks", "模型校验"),
+    "check": ("Check", "校验项"),
+    "ok": ("passed", "通过"),
+    "failed": ("FAILED", "未通过"),
+    "disclaimer_title": ("Disclaimer", "免责声明"),
+    "disclaimer": ("This report is generated by a model from the inputs listed in section 3. The results are "
+                   "estimates that depend on those inputs and on the conventions stated above; they are not a "
+                   "forecast, an offer or investment advice. Figures flagged as estimates (E) or not confirmed "
+                   "against the primary text (R) in the sources should be verified before a decision. The Excel "
+                   "workbook produced with this report contains the same deterministic model as live formulas for "
+                   "audit.",
+                   "本报告由模型根据第3节所列输入参数自动生成。结果为估算值，取决于这些输入及上述计算约定，不构成预测、要约或投资建议。来源中标注为估计值（E）或未经原文核实（R）的数据，应在决策前核实。"
+                   "与本报告同时生成的Excel工作簿以可追溯的公式形式包含同一确定性模型，供审计使用。"),
+    # verdict
+    "v_owner_irr_ok": ("{party} equity IRR {irr} clears its {hurdle} hurdle; NPV at the hurdle is {npv} {cur}.",
+                       "{party}资本金内部收益率 {irr}，高于其 {hurdle} 的基准收益率；按基准收益率计算的净现值为 {npv} {cur}。"),
+    "v_owner_irr_low": ("{party} equity IRR {irr} falls short of its {hurdle} hurdle; NPV at the hurdle is {npv} "
+                        "{cur}.",
+                        "{party}资本金内部收益率 {irr}，低于其 {hurdle} 的基准收益率；按基准收益率计算的净现值为 {npv} {cur}。"),
+    "v_owner_irr_none": ("{party} equity IRR is undefined ({reason}); NPV at the hurdle is {npv} {cur}.",
+                         "{party}资本金内部收益率无定义（{reason}）；按基准收益率计算的净现值为 {npv} {cur}。"),
+    "v_party_npv_pos": ("{party} gains: NPV {npv} {cur} at {rate}{share}.",
+                        "{party}获益：按 {rate} 折现的净现值为 {npv} {cur}{share}。"),
+    "v_party_npv_neg": ("{party} loses: NPV {npv} {cur} at {rate}{share}.",
+                        "{party}受损：按 {rate} 折现的净现值为 {npv} {cur}{share}。"),
+    "v_share": (", savings of {share} of its baseline energy bill", "，节省其基准能源费用的 {share}"),
+    "v_dscr_ok": ("Minimum DSCR {dscr}× ({year}) is above the {lockup}× lock-up (headroom {headroom}×).",
+                  "最低偿债备付率 {dscr} 倍（{year}年），高于 {lockup} 倍的分红锁定线（余量 {headroom} 倍）。"),
+    "v_dscr_lock": ("Minimum DSCR {dscr}× ({year}) is below the {lockup}× lock-up in {n} year(s).",
+                    "最低偿债备付率 {dscr} 倍（{year}年），有 {n} 年低于 {lockup} 倍的分红锁定线。"),
+    "v_dscr_default": ("Minimum DSCR {dscr}× ({year}) is below the {default}× default level.",
+                       "最低偿债备付率 {dscr} 倍（{year}年），低于 {default} 倍的违约线。"),
+    "v_no_debt": ("The project is financed without debt.", "本项目无债务融资。"),
+    "v_mc": ("Across {paths} paths: {metric} {p50} at P50 and {p90} at P90 (exceeded on 90% of paths).",
+             "在 {paths} 条模拟路径中，{metric} 的P50为 {p50}，P90（90%路径可达到）为 {p90}。"),
+    "v_breach": ("Probability of a lock-up breach: {p}.", "触发分红锁定的概率为 {p}。"),
+    "v_zcp_met": ("The park meets all three zero-carbon park indicators from {year}.", "园区自{year}年起满足全部三项零碳园区指标。"),
+    "v_zcp_not": ("The park does not meet the zero-carbon park indicators: carbon intensity {int} tCO2/tce in "
+                  "{year} against {thr}; clean-energy share {clean} against {tclean}; direct green-power share "
+                  "{direct} against {tdirect}.",
+                  "园区未达到零碳园区指标：{year}年单位能耗碳排放 {int} tCO2/tce（门槛 {thr}）；清洁能源消费占比 {clean}（门槛 {tclean}）；绿电直接供应占比 "
+                  "{direct}（门槛 {tdirect}）。"),
+    "v_flags": ("{n} assumption flag(s): see section 3.", "共有 {n} 项假设合理性提示，详见第3节。"),
+    "v_price": ("Recommended price: {price}.", "建议价格：{price}。"),
+    "owner": ("owner", "投资方"),
+    "lenders_flow_draw": ("Loan drawdowns", "贷款提款"),
+    "lenders_flow_service": ("Debt service (interest and principal)", "还本付息"),
+    "tax_flow": ("VAT, surcharges and income tax", "增值税、附加税及企业所得税"),
+    "contrib_flow": ("Cost-split contribution ({party})", "费用分摊款（{party}）"),
+    "yes_mark": ("*", "*"),
+    # workbook
+    "key": ("Key", "代码"),
+    "label": ("Line", "项目"),
+    "period": ("Period index", "期序"),
+    "tolerance": ("Tolerance", "容差"),
+    "date": ("Date", "日期"),
+    "hash": ("Input hash", "输入哈希"),
+    "cover_note": ("Inputs are blue on yellow; every other number is a formula. Sheets share one time axis "
+                   "(columns F onward).", "蓝字黄底为输入，其余数字均为公式。各计算表共用同一时间轴（F列起）。"),
+    "solved": ("Debt sizing values are solved by finmodel and entered as inputs; the checks prove the solve.",
+               "债务规模相关数值由finmodel求解后作为输入录入，校验表验证其结果。"),
+    "mc_values_note": ("Values from the Monte Carlo run (path 0 = base case; statistics over paths 1..N-1).",
+                       "蒙特卡洛模拟结果（路径0为基准情景；统计量基于路径1至N-1）。"),
+    "histogram": ("Histogram", "分布直方图"),
+    "bin_low": ("Bin from", "区间下限"),
+    "bin_high": ("Bin to", "区间上限"),
+    "input_p10": ("Input at P10", "输入P10"),
+    "input_p90": ("Input at P90", "输入P90"),
+    "metric_p10": ("Metric at P10", "P10时指标"),
+    "metric_p90": ("Metric at P90", "P90时指标"),
+    "variance_share": ("Share of variance", "方差贡献"),
+    "trial": ("Trial", "试算"),
+    "trial_value": ("x", "取值"),
+    "all_targets_met": ("All targets met", "满足全部目标"),
+    "requirements_met": ("Requirements met", "满足要求数"),
+    "tornado": ("Tornado", "龙卷风图"),
+    # the portfolio screen (finmodel screen): its PDF, workbook and charts
+    "sc_title": ('Portfolio screening', '项目组合筛选'),
+    "sc_kicker": ('Zero-carbon industrial parks — portfolio screening', '零碳园区——项目组合筛选'),
+    "sc_meta": ('{n} parks · {paths:,} Monte Carlo paths each · seed {seed} · {ok} appraised, {failed} failed', '共 {n} 个园区 · 每个 {paths:,} 条蒙特卡洛路径 · 随机种子 {seed} · 完成 {ok} 个，失败 {failed} 个'),
+    "sc_s_league": ('League table', '排名表'),
+    "sc_s_risk": ('Risk and return', '风险与收益'),
+    "sc_s_map": ('Zero-carbon park indicators by province', '分省零碳园区指标'),
+    "sc_s_failed": ('Cases that failed', '计算失败的案例'),
+    "sc_s_method": ('Method', '方法说明'),
+    "sc_rank": ('#', '排名'),
+    "sc_park": ('Park', '园区'),
+    "sc_region": ('Province / region', '省份/区域'),
+    "sc_irr_p50": ('Equity IRR P50', '权益IRR P50'),
+    "sc_irr_p90": ('Equity IRR P90', '权益IRR P90'),
+    "sc_npv_p50": ('Project NPV P50', '项目NPV P50'),
+    "sc_dscr_p90": ('Min DSCR P90', '最低DSCR P90'),
+    "sc_breach": ('P(covenant breach)', '违约概率(锁定)'),
+    "sc_zcp_first": ('ZCP first year', '首次达标年'),
+    "sc_zcp_by": ('Met by target year', '目标年前达标'),
+    "sc_zcp_p": ('P(met in target year)', '目标年达标概率'),
+    "sc_payback_flags": ('Payback flags', '回收期提示'),
+    "sc_message": ('Error', '错误'),
+    "sc_source": ('Input', '输入'),
+    "sc_parks": ('Parks', '园区数'),
+    "sc_met": ('Meet by target year', '目标年前达标'),
+    "sc_not_met": ('Do not', '未达标'),
+    "sc_failed": ('Failed', '失败'),
+    "sc_mean_p": ('Mean P(met in target year)', '目标年平均达标概率'),
+    "sc_thousand": ('thousand {cur}', '千{cur}'),
+    "sc_ok": ('ok', '完成'),
+    "sc_failed_status": ('failed', '失败'),
+    "sc_no_debt": ('no debt', '无债务'),
+    "sc_scatter_caption": ('P50 owner equity IRR (bar: P90 to P10 percentile range) against the probability that the minimum DSCR falls below the lock-up covenant; numbers are ranks; green: every zero-carbon park indicator met by the target year (base case)', '业主权益IRR中位数（P50；竖线为P90至P10分位区间）与最低偿债备付率低于锁定条款的概率；数字为排名；绿色：基准情形下目标年前满足全部零碳园区指标'),
+    "sc_map_caption": ('Parks per province or market region and how many meet every zero-carbon park indicator by the target year (base case)', '各省份或市场区域的园区数量及其中在目标年前满足全部零碳园区指标的数量（基准情形）'),
+    "sc_x_breach": ('Probability of covenant breach', '违反锁定条款的概率'),
+    "sc_y_irr": ('Owner equity IRR, P50', '业主权益IRR（P50）'),
+    "sc_ranking": ('Ranking: by P90 owner equity IRR, highest first; ties (and undefined P90 IRRs, ranked after the others) by the lower probability of covenant breach (minimum DSCR below the lock-up covenant; none without debt), then by name. Failed cases are listed last without a rank.', '排名规则：按业主权益IRR的P90值从高到低；相同者（以及P90未定义者，排在其后）按违反锁定条款的概率从低到高（无债务者为零），再按名称。计算失败的案例列于最后，不参与排名。'),
+    "sc_levels": ("P50 and P90 are over the random Monte Carlo paths (path 0 is the deterministic case). P90 is the value reached or exceeded on 90% of the paths (the 10th percentile), as lenders read it. Each park's numbers equal a single appraisal of the case with the same paths and seed.", 'P50与P90基于蒙特卡洛随机路径（路径0为确定性情形）。P90为90%的路径达到或超过的数值（即第10百分位），与贷款方的理解一致。每个园区的结果与以相同路径数和随机种子单独评估该案例的结果完全相同。'),
+    "sc_indicators": ('Zero-carbon park (ZCP) indicators: carbon intensity, clean-energy share and direct green-power share all met; first year = first calendar year all are met in the base case.', '零碳园区指标：碳排放强度、清洁能源占比、绿电直供占比均达标；首次达标年为基准情形下全部指标首次达标的年份。'),
+    "sc_cluster": ('Computed on: {cluster}; finmodel {version}.', '计算资源：{cluster}；finmodel {version}。'),
+    "sc_no_failed": ('None.', '无。'),
+    # the workbook's words for terms the report words differently (to be unified)
+    "xl_field": ("Field", "字段"),
+    "xl_overridden": ("Overridden", "是否覆盖"),
+    "xl_check": ("Check", "校验"),
+    "xl_checks": ("Checks", "校验汇总"),
+    "xl_contract": ("Contract", "合同类型"),
+    "xl_version": ("finmodel version", "finmodel版本"),
+    "xl_seed": ("Seed", "随机种子"),
+    "xl_metric": ("Metric", "指标"),
+    "xl_base": ("Base case", "基准情景"),
+    "xl_cum_prob": ("Cumulative probability", "累计概率"),
+}
+
+SHEETS: dict[str, tuple[str, str]] = {
+    "Cover": ("Cover", "封面"), "Inputs": ("Inputs", "输入"), "Input series": ("Input series", "输入序列"),
+    "Timeline": ("Timeline", "时间轴"), "Prices": ("Prices", "价格"), "Assets": ("Assets & energy", "资产与能量"),
+    "Carbon": ("Park carbon", "园区碳核算"), "Contract": ("Contract", "合同"), "Tax": ("Tax & P&L", "税费与损益"),
+    "Cashflow": ("Cash flow", "现金流量"), "Debt": ("Debt & reserves", "债务与准备金"),
+    "Parties": ("Parties", "各方现金流"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
+    "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
+    "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
+}
+
+CONTRACTS = {
+    "eaas": ("Energy as a service (EaaS)", "能源即服务（EaaS）"),
+    "emc.shared_savings": ("EMC, shared savings", "合同能源管理——节能效益分享型"),
+    "emc.guaranteed_savings": ("EMC, guaranteed savings", "合同能源管理——节能量保证型"),
+    "emc.energy_cost_trusteeship": ("EMC, energy-cost trusteeship", "合同能源管理——能源费用托管型"),
+    "ies": ("Integrated energy services (IES)", "综合能源服务"),
+}
+
+MATURITY = {
+    "mature": ("mature", "成熟"),
+    "early_adoption": ("early adoption", "早期应用"),
+    "demonstration": ("demonstration", "示范"),
+    "prototype": ("prototype", "原型"),
+}
+
+SIZING = {
+    "gearing": ("maximum gearing", "最高债务比例"),
+    "dscr": ("sized to a target DSCR", "按目标偿债备付率测算"),
+    "amount": ("given amount", "给定金额"),
+    "none": ("no debt", "无债务"),
+}
+
+REPAYMENT = {
+    "annuity": ("annuity", "等额本息"),
+    "equal_principal": ("equal principal", "等额本金"),
+    "sculpted": ("sculpted to a target DSCR", "按目标偿债备付率雕刻"),
+}
+
+BASE_RATES = {
+    "fixed": ("fixed rate", "固定利率"),
+    "lpr_1y": ("1-year LPR", "1年期LPR"),
+    "lpr_5y": ("5-year LPR", "5年期以上LPR"),
+    "cerf": ("PBOC carbon-reduction facility", "人民银行碳减排支持工具"),
+}
+
+CARBON_RULES = {
+    "china_park": ("China zero-carbon park accounting (green power by procurement route)",
+                   "中国零碳园区核算（绿电按获取方式计）"),
+    "eu_cbam": ("EU CBAM (green power only under qualifying PPAs)", "欧盟碳边境调节机制（仅合格购电协议绿电计为零排放）"),
+    "eu_battery": ("EU Battery Regulation carbon footprint", "欧盟电池法规碳足迹"),
+}
+
+COAL_EQ = {
+    "calorific": ("calorific equivalent (当量值)", "当量值"),
+    "primary": ("primary equivalent (等价值)", "等价值"),
+}
+
+KPIS = {
+    "intensity_tco2_per_tce": ("Carbon intensity, tCO2/tce", "单位能耗碳排放（tCO2/tce）"),
+    "clean_energy_share": TERMS["clean_share"],
+    "green_direct_share": TERMS["direct_share"],
+}
+
+ENERGY = {"grid": ("Grid electricity", "电网电力"), "gas": ("Natural gas", "天然气"), "coal": ("Raw coal", "原煤"),
+          "biomass": ("Biomass", "生物质"), "diesel": ("Diesel", "柴油")}
+
+# carbon.energy_by_carrier: (en, zh, unit)
+CARRIERS = {
+    "grid_mwh": (*ENERGY["grid"], "MWh"),
+    "onsite_mwh": ("On-site renewable power", "园区内可再生电力", "MWh"),
+    "direct_mwh": ("Green power by direct line", "绿电直连电力", "MWh"),
+    "gas_m3": (*ENERGY["gas"], "m³"),
+    "coal_t": (*ENERGY["coal"], "t"),
+    "heat_gj": ("Purchased heat", "外购热力", "GJ"),
+    "biomass_t": (*ENERGY["biomass"], "t"),
+    "diesel_t": (*ENERGY["diesel"], "t"),
+}
+
+# the case's park.baseline: (en, zh, unit)
+BASELINE = {
+    "grid_electricity_mwh": (*ENERGY["grid"], "MWh"),
+    "natural_gas_m3": (*ENERGY["gas"], "m³"),
+    "raw_coal_t": (*ENERGY["coal"], "t"),
+    "diesel_t": (*ENERGY["diesel"], "t"),
+    "purchased_heat_gj": ("Purchased heat/steam", "外购热力/蒸汽", "GJ"),
+    "biomass_t": (*ENERGY["biomass"], "t"),
+    "onsite_renewable_mwh": ("Existing on-site renewable power", "现有园区内可再生电力", "MWh"),
+    "direct_green_mwh": ("Existing direct-line green power", "现有绿电直连电力", "MWh"),
+    "green_trade_mwh": ("Green-power trades", "绿电交易电量", "MWh"),
+    "gec_mwh": ("Green certificates surrendered", "注销的绿证电量", "MWh"),
+    "process_co2_t": ("Industrial-process CO2", "工业过程二氧化碳", "t"),
+}
+
+CONVENTION_KEYS = {
+    "degradation_start": ("Degradation starts in", "衰减起始年"),
+    "escalation": ("Escalation", "价格上涨方式"),
+    "tax_losses": ("Tax losses", "税务亏损"),
+    "depreciation_first_year": ("Depreciation in the first year", "首年折旧"),
+    "dscr_basis": ("DSCR basis", "偿债备付率口径"),
+    "carbon_rule": ("Carbon accounting rule", "碳核算规则"),
+    "coal_equivalent": ("Electricity to standard coal", "电力折标准煤"),
+    "periods": ("Periods", "计算期"),
+    "signs": ("Signs", "符号"),
+    "rates": ("Rates", "比率"),
+    "irr": TERMS["irr"],
+    "payback": ("Payback", "投资回收期"),
+    "npv": TERMS["npv"],
+}
+
+CONVENTION_VALUES = {
+    "year1": ("operation year 1", "运营第1年"),
+    "year2": ("operation year 2", "运营第2年"),
+    "compound": ("compound", "复利"),
+    "additive": ("additive", "单利"),
+    "carry_forward": ("carried forward (5 years)", "向后结转（5年）"),
+    "immediate": ("immediate tax benefit", "当期抵税"),
+    "full": ("full year", "全年"),
+    "half": ("half year", "半年"),
+    "post_tax": ("CFADS after income tax", "所得税后可用于偿债的现金流"),
+    "pre_tax": ("CFADS before income tax", "所得税前可用于偿债的现金流"),
+}
+
+# Chinese text of the engine's fixed convention sentences (used only when the document carries
+# exactly the English sentence below; anything else is printed as given).
+CONVENTION_TEXT_ZH = {
+    "annual; period 0 = first construction year; flows at period end; nominal currency":
+        "按年计算；第0期为建设期第一年；现金流按期末计；名义货币",
+    "each party's view: inflows positive": "从各方自身角度，流入为正",
+    "fractions (0.08 = 8%)": "以小数表示（0.08 = 8%）",
+    "rate where NPV = 0; null when flows do not change sign or several rates solve":
+        "使净现值为零的折现率；现金流不变号或有多个解时为未定义",
+    "years from the start of construction, interpolated; null when not reached":
+        "自建设期开始计算的年数，年内插值；计算期内未回收时为未定义",
+    "period 0 undiscounted, period t discounted by (1+r)^t": "第0期不折现，第t期按(1+r)^t折现",
+}
+
+REASONS_ZH = {
+    "all cash flows have the same sign, so no rate makes NPV zero": "现金流符号全部相同，不存在使净现值为零的折现率",
+    "no rate in the search range (by default -99% to 1000%) makes NPV zero": "搜索区间（默认-99%至1000%）内不存在使净现值为零的折现率",
+    "several rates make NPV zero, so the IRR is not unique": "存在多个使净现值为零的折现率，内部收益率不唯一",
+    "payback not reached within the horizon": "计算期内未能回收",
+    "the cash flows or the discount rate contain NaN or infinite values": "现金流或折现率含有无效数值",
+    "all cash flows are zero, so every rate makes NPV zero": "现金流全部为零",
+    "the IRR iteration did not converge within the iteration limit": "内部收益率迭代未收敛",
+    "the line has no value in any period (e.g. no debt service is due)": "各期均无数值（例如无还本付息）",
+    "the denominator is zero": "分母为零",
+    "the condition is met in no year of the horizon": "计算期内任何年份均未满足条件",
+    "not applicable to this case (no debt)": "本案例不适用（无债务）",
+    "not applicable to this case": "本案例不适用",
+}
+
+# groups of the assumption table: the first part of a field path
+GROUPS = {
+    "case": TERMS["case"],
+    "park": ("Park baseline", "园区基准"),
+    "market": TERMS["market"],
+    "carbon": ("Carbon accounting", "碳核算"),
+    "const": ("Constants", "常数"),
+    "assets": ("Assets", "资产"),
+    "contract": SHEETS["Contract"],
+    "cost_split": TERMS["cost_split"],
+    "financing": ("Financing", "融资"),
+    "tax": ("Tax", "税收"),
+    "conventions": TERMS["conventions"],
+    "parties": ("Parties", "参与方"),
+}
+
+CURRENCIES = {"CNY": ("CNY", "元")}
+
+# the owner's revenue lines by asset (yearly.<asset>.<line>)
+REVENUE_LINES = {"payment": ("service payment", "服务费"), "tenant_sales": ("sales to tenants", "向园区企业售能")}
+
+# market prices with Monte Carlo fans
+MARKET_PRICES = {"grid_tariff": ("Grid tariff", "电网电价"), "tou_spread": ("Peak–valley spread", "峰谷价差"),
+                 "cea_price": ("Carbon allowance (CEA) price", "全国碳市场配额价格"),
+                 "gec_price": ("Green certificate (GEC) price", "绿证价格")}
+
+# parts of the Monte Carlo probability keys (carbon.meets_<what><when>, lender.<event>_any, x<level)
+EVENT_WHAT = {"all": ("all three indicators met", "三项指标全部达标"),
+              "intensity": ("carbon intensity at or below the threshold", "单位能耗碳排放达标"),
+              "clean": ("clean-energy share at or above the threshold", "清洁能源消费占比达标"),
+              "direct": ("direct green-power share at or above the threshold", "绿电直接供应占比达标")}
+EVENT_WHEN = {":ever": ("in at least one year", "至少一年"), "@target_year": ("in the target year", "目标年")}
+EVENT_ANY = {"default": ("Event of default in any year", "任一年发生违约"),
+             "lockup": ("Distribution lock-up in any year", "任一年触发分红锁定")}
+EVENT_LEVELS = {"hurdle": ("hurdle", "基准收益率"), "lockup": ("lock-up", "分红锁定线"),
+                "default": ("default level", "违约线"), "threshold": ("threshold", "门槛值")}
+
+
+PARTY_SHORT_NAMES = {
+    "provider": ("Provider", "服务商"), "host": ("Host", "用能企业"), "platform": ("Platform", "平台公司"),
+    "tenants": ("Tenants", "入驻企业"), "lender": MODEL_PARTY_NAMES["lender"], "tax": MODEL_PARTY_NAMES["tax"],
+    "market": ("Market / grid", "市场/电网"), "insurer": ("Insurer", "保险公司"), "mv": ("M&V agent", "节能量审核机构"),
+    "project": ("Project", "项目"),
+}
+# the model's parties (named where the workbook's party lines are built) and the others a report shows
+PARTY_FULL_NAMES = {**MODEL_PARTY_NAMES, "project": ("Project (all capital)", "项目（全部投资）"),
+                    **{p: PARTY_SHORT_NAMES[p] for p in ("market", "insurer", "mv")}}
+
+
+def pick(table: dict, key: str, lang: str, **kw) -> str:
+    """``table[key]`` is ``(en, zh, …)``; unknown keys are printed as given."""
+    v = table.get(key)
+    if v is None:
+        return str(key)
+    s = v[1] if lang == "zh" else v[0]
+    return s.format(**kw) if kw else s
+
+
+def text(lang: str, key: str, **kw) -> str:
+    """The term ``key`` of :data:`TERMS` in ``lang`` (the key itself when there is none)."""
+    return pick(TERMS, key, lang, **kw)
+
+
+def in_lang(table: dict, lang: str) -> dict[str, str]:
+    """A whole table in one language: ``{key: word}``."""
+    return {k: pick(table, k, lang) for k in table}
+
+
+def paren(s: str, lang: str) -> str:
+    """``s`` as an aside in parentheses: ``（s）`` in Chinese, `` (s)`` in English."""
+    return f"（{s}）" if lang == "zh" else f" ({s})"
+
+
+def party_name(p: str, lang: str, custom: str | None = None) -> str:
+    """Display name of a party; a custom name from the case is appended (it is user text)."""
+    label = pick(PARTY_FULL_NAMES, p, lang)
+    return f"{label}{paren(custom, lang)}" if custom else label
+
+
+def short_party(p: str, lang: str) -> str:
+    """Short party label for table headers and charts."""
+    return pick(PARTY_SHORT_NAMES, p, lang)
+
+
+def reason(lang: str, why: str | None) -> str | None:
+    """An engine reason (English) in the report's language."""
+    if why is None:
+        return None
+    return REASONS_ZH.get(why, why) if lang == "zh" else why

@@ -1,0 +1,37 @@
+"""The vocabulary is well formed, and every word the reports ask for by a literal key exists."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from finmodel.report import words as W
+
+REPORT = Path(W.__file__).parent
+
+
+def test_every_entry_is_english_then_chinese():
+    tables = {name: t for name, t in vars(W).items() if name.isupper() and isinstance(t, dict)
+              and name not in ("CONVENTION_TEXT_ZH", "REASONS_ZH")}
+    assert "TERMS" in tables and "SHEETS" in tables and "CONTRACTS" in tables
+    for name, table in tables.items():
+        for key, entry in table.items():
+            assert isinstance(entry, tuple) and len(entry) >= 2, (name, key)  # a missing comma joins en and zh
+            assert all(isinstance(x, str) and x for x in entry), (name, key)
+
+
+def test_every_literal_key_in_the_report_code_is_a_term():
+    asked = set()
+    for path in REPORT.rglob("*.py"):
+        src = path.read_text(encoding="utf-8")
+        asked |= set(re.findall(r"""(?:ctx\.t|\btext)\((?:lang, |self\.lang, )?["'](\w+)["']""", src))
+        asked |= set(re.findall(r"""W\.text\(lang, ["'](\w+)["']""", src))
+    assert len(asked) > 100
+    assert not asked - set(W.TERMS)
+
+
+def test_lookups_fall_back_to_the_key():
+    assert W.text("zh", "irr") == "内部收益率" and W.text("en", "irr") == "IRR"
+    assert W.text("zh", "no_such_term") == "no_such_term"
+    assert W.pick(W.CONTRACTS, "ies", "zh") == "综合能源服务" and W.pick(W.CONTRACTS, "other", "zh") == "other"
+    assert W.party_name("provider", "zh", "ESCO") == "节能服务公司/综合能源服务商（ESCO）"
+    assert W.party_name("provider", "en", "ESCO") == "Provider (ESCO / service company) (ESCO)"
