@@ -193,7 +193,7 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
                            flags=flag_lines(rc, model), on_chunk=keep_fans_and_tests, progress=progress)
     values, reasons, flag_counts = dict(kept.values), dict(kept.reasons), kept.flag_counts
     if base_only:
-        # path 0 is the deterministic case, bit for bit (tests/test_montecarlo.py)
+        # path 0 is the deterministic case, bit for bit (tests/unit/risk/test_montecarlo.py)
         base = model.evaluate(inputs, outputs=base_only, lines=())
         for name in base_only:
             values[name] = np.array(np.broadcast_to(base.outputs[name][0], (1,)), dtype=float)

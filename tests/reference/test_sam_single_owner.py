@@ -2,7 +2,7 @@
 
 The same project is run through PySAM's ``Singleowner`` module (generation given directly as an
 hourly profile, so no weather file or performance model is involved) and through finmodel with
-``tests/cases/sam_single_owner.yaml``, whose ``conventions`` block is set the way SAM works:
+``tests/data/cases/sam_single_owner.yaml``, whose ``conventions`` block is set the way SAM works:
 
 =============================  ==========================================  ========================
 SAM                            what it does                                finmodel setting
@@ -58,7 +58,7 @@ from finmodel.engine import appraise
 from tests.data.sam.single_owner import (CAPACITY_KW, COST, DSCR, ENERGY_Y1_KWH, FED, INFLATION, OM_PER_KW_YR,
                                          PPA, PPA_ESC, RATE, STATE, STORED, TENOR)
 
-CASE = Path(__file__).resolve().parents[1] / "cases" / "sam_single_owner.yaml"
+CASE = Path(__file__).resolve().parents[1] / "data" / "cases" / "sam_single_owner.yaml"
 REL = 1e-3  # the reconciliation tolerance: 0.1 %
 
 

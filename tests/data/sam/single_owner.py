@@ -4,7 +4,7 @@ Run ``python -m tests.data.sam.single_owner`` with NREL's PySAM installed (``pip
 nrel-pysam``, the ``sam`` extra of pyproject.toml).  The test ``tests/reference/test_sam_single_owner.py``
 reads the stored file, so the reconciliation runs without PySAM; this script only rewrites it.
 The project's inputs are the constants below, shared with the test and with
-``tests/cases/sam_single_owner.yaml``.
+``tests/data/cases/sam_single_owner.yaml``.
 """
 from __future__ import annotations
 

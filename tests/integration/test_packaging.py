@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BUILD_INPUTS = ["pyproject.toml", "setup.py", "README.md", "LICENSE", "finmodel", "templates", "assumptions"]
 

@@ -23,7 +23,7 @@ from finmodel.report.pdf.context import Ctx
 from finmodel.report.pdf.summary import verdict
 from finmodel.report.pdf.tables import selected_years, year_groups
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "assumptions" / "examples").glob("*.yaml"))
 FIRST = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 if not FIRST.exists() and EXAMPLES:  # pragma: no cover - the examples folder is curated elsewhere

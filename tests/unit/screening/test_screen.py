@@ -25,7 +25,7 @@ from finmodel.errors import InputError
 from finmodel.screening import (EMPTY, cell_value, collect_cases, default_chunk, parse_column, rank_rows, run_screen,
                              set_path, write_outputs)
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "assumptions" / "examples"
 FLAGSHIP = EXAMPLES / "ies_sll.yaml"

@@ -15,7 +15,7 @@ from finmodel.engine import appraise
 from finmodel.report import words as W
 from finmodel.report.excel.workbook import write_workbook
 
-from .conftest import EXAMPLES, recalc
+from tests.conftest import EXAMPLES, recalc
 
 pytestmark = pytest.mark.slow
 ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#N/A", "Err:")

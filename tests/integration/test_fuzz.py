@@ -16,7 +16,7 @@ from finmodel.case.resolve import resolve
 from finmodel.errors import InputError
 from finmodel.yamlio import parse_yaml_text
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 BASE = yaml.safe_load((ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml").read_text(encoding="utf-8"))
 SETTINGS = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,7 +7,7 @@ import pytest
 
 from finmodel.engine import appraise
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 FLAGSHIP = ROOT / "assumptions" / "examples" / "ies_sll.yaml"

@@ -29,8 +29,9 @@ from finmodel.risk.distributions import Normal, Triangular, Uniform
 from finmodel.risk.montecarlo import run_monte_carlo
 from finmodel.risk.run import balanced_chunk_size
 from finmodel.risk.uncertainty import build_uncertainty
+from tests.conftest import ROOT
 
-CASES = Path(__file__).parent / "cases"
+CASES = ROOT / "tests" / "data" / "cases"
 ZERO = CASES / "mc_zero.yaml"
 BASIC = CASES / "mc_basic.yaml"
 LINEAR = CASES / "mc_linear.yaml"

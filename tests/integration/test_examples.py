@@ -10,7 +10,7 @@ import pytest
 from finmodel.case.loader import load_case
 from finmodel.engine import appraise
 
-from .conftest import EXAMPLES
+from tests.conftest import EXAMPLES
 
 CONTRACTS = {"eaas", "emc.shared_savings", "emc.guaranteed_savings", "emc.energy_cost_trusteeship", "ies"}
 

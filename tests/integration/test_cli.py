@@ -1,6 +1,6 @@
 """Command line: exit codes, messages, outputs.
 
-Every file in tests/bad_cases/ starts with '# expect: <text>' (part of the message it must
+Every file in tests/data/bad_cases/ starts with '# expect: <text>' (part of the message it must
 produce) and '# path: <field path>' (the field the message must name; empty for whole-file
 problems).  Each must exit with code 2, print no traceback and write nothing.
 """
@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from finmodel.cli import app
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
-BAD = sorted((Path(__file__).parent / "bad_cases").glob("*.yaml"))
+BAD = sorted((ROOT / "tests" / "data" / "bad_cases").glob("*.yaml"))
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 runner = CliRunner()
 

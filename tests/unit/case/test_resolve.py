@@ -9,7 +9,7 @@ from finmodel import library
 from finmodel.case.loader import load_case
 from finmodel.engine import appraise
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 

@@ -14,9 +14,9 @@ from finmodel.engine import appraise
 from finmodel.errors import InputError
 from finmodel.pricing.run import dealzone, price
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
-ANNUITY = ROOT / "tests" / "cases" / "pricing_annuity.yaml"
+ANNUITY = ROOT / "tests" / "data" / "cases" / "pricing_annuity.yaml"
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 C = 5000 * 3000.0  # capex, CNY, period 0
 V = 5000 * 1000 / 1000 * 1000 * 0.80  # 5,000 MWh x 1,000 kWh/MWh x 0.80 CNY/kWh = 4.0 M CNY/yr

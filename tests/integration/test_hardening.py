@@ -15,7 +15,7 @@ from finmodel.engine import appraise
 from finmodel.files import output_stem
 from finmodel.report.excel.workbook import write_workbook
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 runner = CliRunner()
@@ -47,7 +47,7 @@ def test_a_file_of_tens_of_megabytes_is_refused_quickly(tmp_path):
 def test_billion_laughs_is_refused_in_bounded_time_and_memory():
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t = time.perf_counter()
-    res = _run("validate", ROOT / "tests" / "bad_cases" / "billion_laughs.yaml")
+    res = _run("validate", ROOT / "tests" / "data" / "bad_cases" / "billion_laughs.yaml")
     assert res.exit_code == 2
     assert time.perf_counter() - t < 5
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KiB

@@ -39,7 +39,7 @@ from finmodel.resources import ASSUMPTIONS_DIR
 from finmodel.screening import collect_cases
 from finmodel.yamlio import read_yaml
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 TECH_FILE = ASSUMPTIONS_DIR / "technologies.yaml"
 MARKET_FILES = sorted((ASSUMPTIONS_DIR / "markets").glob("*.yaml"))

@@ -33,7 +33,7 @@ from finmodel.lines.metrics import Payback
 from finmodel.sheets.sheet import Sheet
 from finmodel.sheets.timeline import build_timeline
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml"
 EXAMPLES = sorted((ROOT / "assumptions" / "examples").glob("*.yaml"))
 
