@@ -1,7 +1,6 @@
 """finmodel price / dealzone on real cases, against closed forms and analytic quantiles."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
