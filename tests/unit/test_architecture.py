@@ -3,6 +3,7 @@ reached across packages, the public API at the package top."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,26 @@ def test_no_private_name_is_imported_from_another_package():
 @pytest.mark.parametrize("name", ["load_case", "appraise", "price", "dealzone", "screen", "write_reports"])
 def test_public_api_at_the_package_top(name):
     assert callable(getattr(finmodel, name)) and name in finmodel.__all__
+
+
+def test_readme_code_map_is_the_tree():
+    """Every package and module of finmodel is named in the README's code map."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("## Code map"):]
+    block = block[:block.index("```", block.index("```") + 3)]
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.name in ("__init__.py", "__main__.py"):
+            continue
+        if len(rel.parts) == 1:
+            ok = rel.name in block
+        else:
+            ok = (all(f"{d}/" in block for d in rel.parts[:-1])
+                  and re.search(rf"\b{re.escape(rel.stem)}\b", block) is not None)
+        if not ok:
+            missing.append(str(rel))
+    for pkg in sorted(p for p in PACKAGE.iterdir() if (p / "__init__.py").exists()):
+        if f"{pkg.name}/" not in block:
+            missing.append(pkg.name + "/")
+    assert missing == []
