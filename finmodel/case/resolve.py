@@ -167,6 +167,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
     series.update(_sll_series(case))
+    series.update(_construction(t, case))
     owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
     _cost_split(t, case, owner)
     _financing(t, case, cur)
@@ -254,6 +255,15 @@ def _sll_series(case: Case) -> dict[str, list[float]]:
         out[f"{p}.target"] = [float(k.targets.get(y, 0.0)) for y in years]
         out[f"{p}.tested"] = [1.0 if y in k.targets else 0.0 for y in years]
     return out
+
+
+def _construction(t: _Table, case: Case) -> dict[str, list[float]]:
+    """The share of the initial capex spent in each period (zero in operation), and how it is funded."""
+    c = case.construction
+    n_c = case.case.construction_years
+    shares = c.capex_schedule or [1.0 / n_c] * n_c
+    t.add("construction.equity_first", float(c.funding == "equity_first"), "flag", CASE_SOURCE)
+    return {"construction.capex_share": [float(x) for x in shares] + [0.0] * case.case.operation_years}
 
 
 def _market(t: _Table, m) -> None:
@@ -433,6 +443,7 @@ def _conventions(t: _Table, case: Case) -> None:
     t.add("conventions.tax_losses_immediate", float(c.tax_losses == "immediate"), "flag", CASE_SOURCE)
     t.add("conventions.depreciation_half_year", float(c.depreciation_first_year == "half"), "flag", CASE_SOURCE)
     t.add("conventions.dscr_pre_tax", float(c.dscr_basis == "pre_tax"), "flag", CASE_SOURCE)
+    t.add("conventions.drawdown_mid_year", float(c.drawdown == "mid_year"), "flag", CASE_SOURCE)
 
 
 def _parties(t: _Table, case: Case) -> None:

@@ -86,6 +86,17 @@ class Baseline(Strict):
     process_co2_t: float = Field(0.0, ge=0, le=1e10, description="Industrial-process CO2 inside the boundary, t/yr")
 
 
+class Construction(Strict):
+    """How the initial investment is spent and funded over the construction years (建设期)."""
+
+    capex_schedule: list[Rate] | None = Field(
+        None, description="Share of the initial capex spent in each construction year, one per year "
+                          "(case.construction_years of them), adding up to 1; default: spread evenly")
+    funding: Literal["pro_rata", "equity_first"] = Field(
+        "pro_rata", description="How debt is drawn against each year's spend: pro rata with the capex "
+                                "(the national method's 资金筹措 by year), or equity first and debt after it")
+
+
 class Park(Strict):
     name: str = Field("park", max_length=200, description="Park or host name (plain text)")
     baseline: Baseline
@@ -229,8 +240,9 @@ class Tranche(Strict):
     margin_bp: float = Field(0.0, ge=-500, le=2000, description="Margin over the reference rate, basis points")
     tenor_years: int = Field(15, ge=1, le=40, description="Repayment years after the construction period, incl. grace")
     grace_years: int = Field(0, ge=0, le=10, description="Interest-only years at the start of the tenor")
-    repayment: Literal["annuity", "equal_principal", "sculpted"] = Field(
-        "equal_principal", description="Repayment profile")
+    repayment: Literal["annuity", "equal_principal", "sculpted", "max_capacity"] = Field(
+        "equal_principal", description="Repayment profile; max_capacity repays from all cash available "
+                                       "after interest (最大能力还款), whatever remains in the last tenor year")
     upfront_fee: Rate = Field(0.0, description="Upfront fee at close, fraction of the commitment")
     commitment_fee: Rate = Field(0.0, description="Commitment fee on undrawn amounts during construction, fraction/yr")
 
@@ -279,6 +291,9 @@ class Financing(Strict):
     def _tranche_shares(self):
         if self.tranches:
             _check_shares({k: t.share_of_debt for k, t in self.tranches.items()}, "tranche share_of_debt")
+        if self.sizing.method == "dscr" and any(t.repayment == "max_capacity" for t in self.tranches.values()):
+            raise ValueError("sizing method 'dscr' cannot size a max_capacity tranche (it repays from whatever "
+                             "cash there is); use gearing or amount")
         if self.sizing.method == "amount" and self.sizing.amount is None:
             raise ValueError("sizing method 'amount' needs sizing.amount")
         if self.default_dscr > self.lockup_dscr:
@@ -312,6 +327,10 @@ class Conventions(Strict):
         "carry_forward", description="Losses carried forward (China: 5 years) or an immediate tax benefit")
     depreciation_first_year: Literal["full", "half"] = Field("full", description="Depreciation in the first year")
     dscr_basis: Literal["post_tax", "pre_tax"] = Field("post_tax", description="CFADS after or before income tax")
+    drawdown: Literal["mid_year", "end_of_year"] = Field(
+        "mid_year", description="Interest during construction: on the opening balance plus half the year's "
+                                "drawdown (mid_year, the national method) or on the opening balance only "
+                                "(end_of_year, drawdowns at year end as in other tools)")
 
 
 class Carbon(Strict):
@@ -352,6 +371,7 @@ PRICE_PATHS = ("cea", "ccer", "gec", "green_premium", "tou_spread", "tariff")
 
 class Case(Strict):
     case: CaseInfo
+    construction: Construction = Field(default_factory=Construction)
     park: Park
     assets: list[Asset] = Field(min_length=1, max_length=50)
     contract: Contract
@@ -372,6 +392,12 @@ class Case(Strict):
         if dup:
             raise ValueError(f"asset ids must be unique: {', '.join(dup)}")
         n_op = self.case.operation_years
+        schedule = self.construction.capex_schedule
+        if schedule is not None:
+            if len(schedule) != self.case.construction_years:
+                raise ValueError(f"construction.capex_schedule has {len(schedule)} shares; give one per "
+                                 f"construction year ({self.case.construction_years})")
+            _check_shares(dict(enumerate(schedule)), "construction.capex_schedule")
         for a in self.assets:
             if a.commissioning_year > n_op:
                 raise ValueError(f"asset {a.id}: commissioning_year {a.commissioning_year} is after the "

@@ -27,7 +27,7 @@ Physics per technology kind (all × availability × performance factor × degrad
 """
 from __future__ import annotations
 
-from ..lines import Eq, Expr, Max, Min, Mod, Ref, Scalar, Sum
+from ..lines import Eq, Expr, Max, Min, Mod, Ref, Scalar, Series, Sum
 from ..library import component_key
 from .sheet import Sheet
 
@@ -74,11 +74,11 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
               f"{name}: output after degradation", f"{zh}：衰减系数", unit="fraction", fmt="factor")
     perf = s("availability") * s("performance_factor") * degr * on
 
-    # --- capex: phase-1 assets spread over construction, later ones in the year before they start
+    # --- capex: phase-1 assets over construction by the case's schedule, later ones in the year
+    # before they start
     total_capex = cap * s("capex_per_unit") * (1 + s("contingency"))
-    nc = Scalar("case.construction_years")
     timing = sh(f"{pre}.capex_timing",
-                Eq(s("commissioning_year"), 1) * tl["construction"] / nc
+                Eq(s("commissioning_year"), 1) * Series("construction.capex_share")
                 + (s("commissioning_year") > 1) * Eq(tl["op_year"], s("commissioning_year") - 1),
                 f"{name}: share of capex spent", f"{zh}：投资进度", unit="fraction", fmt="factor")
     out["capex_base"] = sh.flow(f"{pre}.capex", total_capex * timing,

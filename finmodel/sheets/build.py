@@ -10,7 +10,7 @@ from __future__ import annotations
 from .carbon import build_carbon
 from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
-from .debt import build_debt_totals, build_tranche, build_waterfall
+from .debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
 from .depreciation import depreciation_lines
 from .sll import build_sll, sll_interest_effect
 from .tax import build_cit, build_vat, vat_share
@@ -108,8 +108,10 @@ def build_model(rc: ResolvedCase) -> Model:
         named = set(fin.sll.tranches or fin.tranches) if sll else set()
         applies = [tid for tid in fin.tranches if tid in named]
         cfads_ref = Ref("f.cfads_dscr")  # sculpting targets the DSCR on its own basis
+        drawdown = build_drawdown(dsh, tl, capex_init - contrib_init)
         for tid, t in fin.tranches.items():
-            tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, cfads_ref)
+            tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, cfads_ref,
+                                          drawdown)
         debt = build_debt_totals(dsh, tranches, tl)
         if sll:
             eff = sll_interest_effect(dsh, sll["adj_bp"], [tranches[t]["open"] for t in applies], debt["loan_life"])

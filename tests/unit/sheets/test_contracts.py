@@ -68,6 +68,8 @@ def test_eaas_hand_worked_with_loan_and_income_tax():
                                                "repayment": "equal_principal"}},
                        "sizing": {"method": "gearing", "max_gearing": 0.5}, "dsra_months": 0},
          "tax": {"vat": False, "surcharges": False, "income_tax": True, "cit_rate": 0.25},
+         # the loan is drawn at the end of the construction year: no interest during construction
+         "conventions": {"drawdown": "end_of_year"},
          "market_overrides": {**FLAT, "gec_price_cny_per_mwh": 0, "mechanism_price_cny_per_kwh": 0.30}}
     a = run(d)
     assert_rows(a, {

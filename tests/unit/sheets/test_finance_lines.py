@@ -23,7 +23,7 @@ from finmodel.case.loader import load_case
 from finmodel.case.resolve import resolve
 from finmodel.case.schema import Case
 from finmodel.engine import appraise
-from finmodel.sheets.debt import build_debt_totals, build_tranche, build_waterfall
+from finmodel.sheets.debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
 from finmodel.sheets.depreciation import depreciation_lines
 from finmodel.sheets.sll import build_sll, sll_interest_effect
 from finmodel.sheets.tax import build_cit, build_vat
@@ -53,8 +53,17 @@ class Tiny:
         self.set({"case.construction_years": n_con, "case.start_year": 2026, "case.operation_years": n_op,
                   "contract.term_years": n_op, "tax.holiday_free_years": 0, "tax.holiday_half_years": 0,
                   "market.inflation": 0.0, "market.tariff_escalation": 0.0,
-                  "conventions.escalation_additive": 0.0})
+                  "conventions.escalation_additive": 0.0, "conventions.drawdown_mid_year": 0.0,
+                  "construction.equity_first": 0.0})
         self.set(named)
+        self._drawdown = None
+
+    def drawdown(self, funded=None) -> Ref:
+        """The debt drawn per period, pro rata with ``funded`` (default: the same spend in every
+        construction year); built once."""
+        if self._drawdown is None:
+            self._drawdown = build_drawdown(self.sh, self.tl, self.tl["construction"] * 1.0 if funded is None else funded)
+        return self._drawdown
 
     def set(self, scalars: dict) -> "Tiny":
         for k, v in scalars.items():
@@ -83,7 +92,7 @@ def loan(n_con: int, n_op: int, repayment: str, amount: float, **kw) -> tuple[Ti
     t.set(tranche_inputs("L", **kw))
     if repayment == "sculpted":
         t.inputs.set_series("financing.L.sculpted_principal", np.zeros(n_con + n_op))
-    return t, build_tranche(t.sh, "L", repayment, t.tl, None, None)
+    return t, build_tranche(t.sh, "L", repayment, t.tl, None, None, t.drawdown())
 
 
 def row(values, name):
@@ -222,8 +231,8 @@ def test_multi_tranche_schedule():
     t = Tiny(1, 5, **{"financing.debt_amount": 10_000.0})
     t.set(tranche_inputs("a", rate=0.08, tenor=5, share=0.6))
     t.set(tranche_inputs("b", rate=0.10, tenor=3, grace=1, share=0.4))
-    tr = {"a": build_tranche(t.sh, "a", "annuity", t.tl, None, None),
-          "b": build_tranche(t.sh, "b", "equal_principal", t.tl, None, None)}
+    tr = {"a": build_tranche(t.sh, "a", "annuity", t.tl, None, None, t.drawdown()),
+          "b": build_tranche(t.sh, "b", "equal_principal", t.tl, None, None, t.drawdown())}
     build_debt_totals(t.sh, tr, t.tl)
     v = t.run()
     np.testing.assert_allclose(row(v, "d.a.principal"), [0, 1022.7387, 1104.5578, 1192.9225, 1288.3562, 1391.4247],
@@ -349,7 +358,7 @@ def test_sll_margin_path_met_missed_capped_and_applied_next_year():
         carbon[line] = t.series(f"kpi.{line}", value)
     sll = SimpleNamespace(kpis=[SimpleNamespace(kpi=k) for k in kpis])
     s = build_sll(t.sh, sll, carbon)
-    tr = build_tranche(t.sh, "L", "equal_principal", t.tl, s["adj_bp"], None)
+    tr = build_tranche(t.sh, "L", "equal_principal", t.tl, s["adj_bp"], None, t.drawdown())
     t.set({"financing.sll.verification_cost_per_yr": 20.0})
     debt = build_debt_totals(t.sh, {"L": tr}, t.tl)
     sll_interest_effect(t.sh, s["adj_bp"], [tr["open"]], debt["loan_life"])
@@ -590,7 +599,7 @@ def mini_case(cfads, capex, *, rate, tenor, target, gearing, method, repayment, 
         values[f"financing.{tid}.share_of_debt"] = share
         if rep == "sculpted":
             t.inputs.set_series(f"financing.{tid}.sculpted_principal", np.zeros(n))
-        tr[tid] = build_tranche(t.sh, tid, rep, t.tl, None, Ref("f.cfads_dscr"))
+        tr[tid] = build_tranche(t.sh, tid, rep, t.tl, None, Ref("f.cfads_dscr"), t.drawdown(capex_line))
     debt = build_debt_totals(t.sh, tr, t.tl)
     build_waterfall(t.sh, t.tl, cf, Ref("f.cfads_dscr"), debt, pre_fin)
     return MiniCase({k: v[0] for k, v in tranches.items()}, method, values, n_con, n, t)
@@ -794,12 +803,17 @@ def test_example_case_binding_constraint(repayment, sizing, binds):
     a = appraise(example_with(mod))
     s = a.sizing
     assert s.constraint == binds
-    cap = s.debt_funded_cost * float(str(sizing.get("max_gearing", "100%")).rstrip("%")) / 100
+    gearing = float(str(sizing.get("max_gearing", "100%")).rstrip("%")) / 100
+    # the gearing rule: the debt at the end of construction (drawn + capitalised IDC) is at most
+    # gearing × (debt-funded cost + IDC); the mid-year convention charges IDC on the drawdown
+    idc = float(a.base.line("d.idc")[0].sum())
+    assert idc > 0
+    cap = gearing * (s.debt_funded_cost + idc) - idc
     min_dscr = float(a.base.output("project.min_dscr")[0])
     if binds == "dscr":
         assert s.debt_amount < cap and min_dscr == pytest.approx(sizing["target_dscr"], rel=1e-8)
     elif binds == "gearing":
-        assert s.debt_amount == pytest.approx(cap) and min_dscr > sizing["target_dscr"]
+        assert s.debt_amount == pytest.approx(cap, rel=1e-9) and min_dscr > sizing["target_dscr"]
     else:
         assert s.debt_amount == sizing["amount"]
 
