@@ -19,6 +19,7 @@ kept apart only so the outputs do not change, and should be unified.
 from __future__ import annotations
 
 from ..sheets.parties import PARTY_NAMES as MODEL_PARTY_NAMES
+from ..sheets.statements import rows as statement_rows
 
 TERMS: dict[str, tuple[str, str]] = {
     # document
@@ -443,7 +444,20 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Parties": ("Parties", "各方现金流"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
     "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
+    "Working capital": ("Working capital", "流动资金"),
+    # the national method's statements: 附表 n
+    **{st.sheet: (f"T{st.number} {st.sheet_en}", f"附表{st.number} {st.zh}") for st in statement_rows.STATEMENTS},
 }
+
+STATEMENTS = {st.key: (f"Table {st.number}: {st.en}", f"附表{st.number} {st.zh}") for st in statement_rows.STATEMENTS}
+"""The statements' titles in the report, by their JSON name (statements.<key>)."""
+
+STATEMENT_ROWS = {f"{st}.{r.key}": (r.en, r.zh) for st, rows in statement_rows.ROWS.items() for r in rows}
+"""Every statement row's words by ``<statement>.<row key>`` (the JSON's statements.<key>.<row>);
+a loan's rows on the debt schedule are ``<loan>_<row>``, with the loan's name and the words of
+:data:`LOAN_ROW_WORDS` (:func:`statement_row`)."""
+
+LOAN_ROW_WORDS = {key: (en, zh) for key, en, zh in statement_rows.LOAN_ROWS}
 
 CONTRACTS = {
     "eaas": ("Energy as a service (EaaS)", "能源即服务（EaaS）"),

@@ -43,7 +43,8 @@ def _scales(expected):
     """Scale of each row for the relative comparison: its largest magnitude; for residual rows
     (checks, the NPV of a loan at its own rate: values ~1e-9 left after cancelling sums of
     ~1e7) the largest magnitude on the sheet, because the residual's error is relative to the
-    terms that cancelled, not to the residual."""
+    terms that cancelled, not to the residual — and on a sheet of residuals only (the Checks
+    sheet: the terms that cancel are on the statement sheets) the largest in the workbook."""
     rows = defaultdict(float)
     sheets = defaultdict(float)
     for (sheet, coord), v in expected.items():
@@ -51,7 +52,9 @@ def _scales(expected):
             key = (sheet, _row_of(coord))
             rows[key] = max(rows[key], abs(v))
             sheets[sheet] = max(sheets[sheet], abs(v))
-    return {k: (v if v > 1e-6 * sheets[k[0]] else sheets[k[0]]) for k, v in rows.items()}
+    book = max(sheets.values(), default=0.0)
+    scale = {k: (v if v > 1e-6 * book else book) for k, v in sheets.items()}
+    return {k: (v if v > 1e-6 * scale[k[0]] else scale[k[0]]) for k, v in rows.items()}
 
 
 def test_every_formula_cell_equals_the_engine(recalculated):

@@ -26,7 +26,7 @@ from finmodel.engine import appraise
 from finmodel.sheets.debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
 from finmodel.sheets.depreciation import depreciation_lines
 from finmodel.sheets.sll import build_sll, sll_interest_effect
-from finmodel.sheets.tax import build_cit, build_vat
+from finmodel.sheets.tax import build_cit, build_cit_rate, build_vat
 from finmodel.finance.sizing import size_debt
 from finmodel.lines import Inputs, Model, Ref, Series
 from finmodel.lines.metrics import Payback
@@ -54,7 +54,7 @@ class Tiny:
                   "contract.term_years": n_op, "tax.holiday_free_years": 0, "tax.holiday_half_years": 0,
                   "market.inflation": 0.0, "market.tariff_escalation": 0.0,
                   "conventions.escalation_additive": 0.0, "conventions.drawdown_mid_year": 0.0,
-                  "construction.equity_first": 0.0})
+                  "construction.equity_first": 0.0, "sensitivity.opex": 1.0})
         self.set(named)
         self._drawdown = None
 
@@ -384,7 +384,7 @@ def vat_case(offset_outside: bool, credit_on: float = 1.0):
     sales = t.series("sales", [0, 339, 339, 339, 339, 339])
     capex = t.series("capex", [1130, 0, 0, 0, 0, 0])
     opex = t.series("opex", [0, 106, 106, 106, 106, 106])
-    build_vat(t.sh, [(sales, 0.13)], [(capex, 0.13), (opex, 0.06)], offset_outside)
+    build_vat(t.sh, [(sales, 0.13)], [(capex, 0.13)], [(opex, 0.06)], offset_outside)
     return t.run()
 
 
@@ -400,6 +400,8 @@ def test_vat_input_credit_carried_forward_and_surcharges():
     #   5    39       6        6                             33         0         3.96
     v = vat_case(offset_outside=False)
     np.testing.assert_allclose(row(v, "x.vat_output"), [0, 39, 39, 39, 39, 39])
+    np.testing.assert_allclose(row(v, "x.vat_input_capex"), [130, 0, 0, 0, 0, 0])
+    np.testing.assert_allclose(row(v, "x.vat_input_opex"), [0, 6, 6, 6, 6, 6])
     np.testing.assert_allclose(row(v, "x.vat_input"), [130, 6, 6, 6, 6, 6])
     np.testing.assert_allclose(row(v, "x.vat_credit"), [130, 97, 64, 31, 0, 0], atol=1e-9)
     np.testing.assert_allclose(row(v, "x.vat_payable"), [0, 0, 0, 0, 2, 33], atol=1e-9)
@@ -429,7 +431,12 @@ def cit_case(immediate: float = 0.0):
                        "conventions.tax_losses_immediate": immediate, "tax.holiday_free_years": 3,
                        "tax.holiday_half_years": 3})
     profit = t.series("profit", PROFIT)
-    build_cit(t.sh, profit, t.tl["holiday_factor"])
+    # one asset, commissioned in operation year 1 and granted the holiday: its age is the
+    # operation year, and it creates all the value
+    t.set({"tax.holiday.a": 1.0, "tax.cit_preference_from_year": 0, "tax.cit_preference_to_year": 0,
+           "tax.cit_preferential_rate": 0.25})
+    rate = build_cit_rate(t.sh, t.tl, [("a", t.tl["operation"] * 1.0, t.tl["op_year"])])
+    build_cit(t.sh, profit, rate["rate"])
     return t.run()
 
 
@@ -452,7 +459,7 @@ def test_loss_carry_forward_expiry_and_tax_holiday():
     #                then 20 (yr-9 loss)                                   the yr-9 loss used
     #  14    40       –                      0         40    25 %   10
     v = cit_case()
-    np.testing.assert_allclose(row(v, "t.cit_factor"), [1, 0, 0, 0, .5, .5, .5, 1, 1, 1, 1, 1, 1, 1, 1])
+    np.testing.assert_allclose(row(v, "x.cit_rate"), 0.25 * np.array([1, 0, 0, 0, .5, .5, .5, 1, 1, 1, 1, 1, 1, 1, 1]))
     np.testing.assert_allclose(row(v, "x.loss_used"), [0, 0, 40, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 20, 0])
     np.testing.assert_allclose(row(v, "x.loss_expired"), [0] * 13 + [70, 0])
     np.testing.assert_allclose(row(v, "x.loss_pool"), [0, 40, 0, 0, 0, 0, 0, 100, 70, 90, 90, 90, 90, 0, 0])
