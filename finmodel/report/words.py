@@ -597,6 +597,12 @@ REASONS_ZH = {
     "the denominator is zero": "分母为零",
     "the condition is met in no year of the horizon": "计算期内任何年份均未满足条件",
     "not applicable to this case (no debt)": "本案例不适用（无债务）",
+    "the loans repay on fixed schedules: the 借款偿还期 applies to loans repaid from the funds available (最大能力还款法); "
+    "the interest and debt service cover ratios judge these":
+        "借款按固定计划还本：借款偿还期适用于按最大能力还款的借款，本项目以利息备付率和偿债备付率判断偿债能力",
+    "no rise of the factor up to +100,000% brings the FIRR to the benchmark": "该因素上升至+100000%仍不能使内部收益率降至基准收益率",
+    "no fall of the factor, down to −100%, brings the FIRR to the benchmark": "该因素下降至−100%仍不能使内部收益率达到基准收益率",
+    "the project FIRR is undefined or zero, so no relative change of it exists": "项目财务内部收益率无定义或为零，无法计算敏感度系数",
     "not applicable to this case": "本案例不适用",
 }
 
