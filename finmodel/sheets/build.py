@@ -70,7 +70,10 @@ def build_model(rc: ResolvedCase) -> Model:
         cfads_ref = Ref("f.cfads_dscr")  # sculpting targets the DSCR on its own basis
         drawdown = build_drawdown(dsh, tl, spend["capex_init"] - contrib["init"])
         for tid, t in fin.tranches.items():
-            tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, cfads_ref,
+            # a max-capacity loan repays from the CFADS after tax itself (with the DSCR basis's
+            # maintenance-reserve draw it would wait on next year's debt service: a loop in time)
+            funds = Ref("f.cfads") if t.repayment == "max_capacity" else cfads_ref
+            tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, funds,
                                           drawdown)
         debt = build_debt_totals(dsh, tranches, tl)
         if sll:

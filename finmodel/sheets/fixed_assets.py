@@ -19,7 +19,7 @@ owner keeps them, the book value is recovered as 回收固定资产余值 at the
 """
 from __future__ import annotations
 
-from ..lines import Eq, Expr, Period, Prev, Ref, RowTotal, Scalar, Sum, Where
+from ..lines import Eq, Expr, Period, Prev, Ref, Scalar, Sum, Where
 from .depreciation import depreciation_lines
 from .sheet import Sheet
 
@@ -47,21 +47,27 @@ def build_fixed_assets(sh: Sheet, tl: dict, rc, assets: list, owner: str, phase:
                       (cost * tl["operation"] + a.get0("replacement") * phase * S(f"cost_split.capex.{owner}") * net))
     total = sh.flow("x.construction_cost", Sum(*[c for c, _ in spend.values()]),
                     "Construction cost to the owner, excl. deductible VAT", "建设投资（业主承担，不含可抵扣进项税）")
+    # running totals (not row totals: the max-capacity repayment reads this year's tax, so nothing
+    # here may read a later period)
+    spent = sh.declare("x.construction_cost_cum", "Construction cost to date", "累计建设投资")
+    sh.model.define(spent, Prev(spent) + total)
+    capitalised = sh.declare("x.capitalised_cum", "Capitalised interest, fees and taxes to date", "累计资本化费用")
+    sh.model.define(capitalised, Prev(capitalised) + r["capitalised"])
     deps, nbvs = [], []
     for aid, (cons, later) in spend.items():
         tech = rc.technologies[aid]
-        share = Where(RowTotal(total) > 0, RowTotal(cons) / RowTotal(total), 1 / len(spend))
-        in_service = sh.flow(f"x.{aid}.in_service", (RowTotal(cons) + share * RowTotal(r["capitalised"]))
-                             * last_construction + later,
+        own = sh.declare(f"x.{aid}.construction_cost_cum", f"{tech.name_en}: construction cost to date",
+                         f"{tech.name_zh}：累计建设投资")
+        sh.model.define(own, Prev(own) + cons)
+        share = Where(spent > 0, own / spent, 1 / len(spend))
+        in_service = sh.flow(f"x.{aid}.in_service", (own + share * capitalised) * last_construction + later,
                              f"{tech.name_en}: cost entering service (original value)", f"{tech.name_zh}：转入固定资产原值")
         dep, nbv = depreciation_lines(sh, f"x.{aid}", in_service, S(f"assets.{aid}.book_life_years"),
                                       S(f"assets.{aid}.salvage_fraction"), tech.name_en, tech.name_zh)
         deps.append(dep)
         nbvs.append(nbv)
-    cum = sh.declare("x.cip_cum", "Construction spent and capitalised to date", "累计建设投资及资本化费用")
-    sh.model.define(cum, Prev(cum) + total + r["capitalised"])
-    r["cip"] = sh("x.cip", cum * construction * (1 - last_construction), "Construction in progress, year end",
-                  "在建工程")
+    r["cip"] = sh("x.cip", (spent + capitalised) * construction * (1 - last_construction),
+                  "Construction in progress, year end", "在建工程")
     r["nbv"] = sh("x.nbv", Sum(*nbvs), "Net book value of the owner's assets", "固定资产净值")
     end = tl["last"] if residual_to_owner else tl["contract_end"]
     r["write_off"] = sh.flow("x.write_off", 0.0 * r["nbv"] if residual_to_owner else r["nbv"] * end,

@@ -70,7 +70,7 @@ def build_debt_schedule(m, cur: str, tl: dict, c: dict, tranches_spec: dict) -> 
         balance = Sum(*[tranches[tid]["close"] for tid in capacity])
         done = st.row("repayment_done", tl["operation"] * (balance <= ZERO_BALANCE) * (Prev(balance) > ZERO_BALANCE),
                       flow=False, unit="flag", fmt="flag")
-        available = Sum(*[Scalar(f"financing.{tid}.share_of_debt") * Ref("f.cfads_dscr") - tranches[tid]["interest_paid"]
+        available = Sum(*[Scalar(f"financing.{tid}.share_of_debt") * Ref("f.cfads") - tranches[tid]["interest_paid"]
                           for tid in capacity])
         repaid = Sum(*[tranches[tid]["principal"] for tid in capacity])
         # borrowing starts in the first period with a drawdown: count the periods before it
