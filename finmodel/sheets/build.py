@@ -114,7 +114,7 @@ def build_model(rc: ResolvedCase) -> Model:
     after_tax = cash["after_tax"]
     mra = bool(debt) and fin.maintenance_reserve
     cf.flow("f.cfads_dscr", cash["cfads"] + S("conventions.dscr_pre_tax") * cit["cit"]
-            + (Ref("w.mra_use") if mra else 0.0), "CFADS on the DSCR basis (convention)", "偿债备付率口径现金流")
+            + (Ref("w.mra_use") if mra else 0.0), "CFADS on the DSCR basis (convention)", "偿债覆盖率口径现金流")
     if debt:
         wf = build_waterfall(dsh, tl, cash["cfads"], Ref("f.cfads_dscr"), debt, after_tax,
                              spend["replacement"] if mra else None, wc["financing"])

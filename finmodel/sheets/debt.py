@@ -21,10 +21,10 @@ Tranche mechanics (period-end flows; operation year k = 1, 2 …; tenor n incl. 
     negative (最大能力还款法, the repayment the 借款偿还期 indicator assumes [N17]);
 * fees: upfront on the commitment at close; commitment fee on the undrawn amount.
 
-Cover ratios (project-finance practice [S10]; national method 偿债备付率 and 利息备付率):
+Cover ratios (project-finance practice [S10]; the national method's 偿债备付率 and 利息备付率, defined
+differently, are on the debt schedule, :mod:`finmodel.sheets.statements.debt_schedule`):
 
 * DSCR_t = CFADS_t / debt service_t; CFADS after income tax (or before, a convention);
-* ICR_t = EBIT_t / interest_t;
 * LLCR = Σ_{loan life} CFADS_t · DF_t / debt at the end of construction; PLCR the same over
   the operation period; DF at each period's average debt rate.
 
@@ -154,7 +154,7 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
         mra_open = sh("w.mra_open", Prev(mra_close), "Maintenance reserve, opening", "维修准备金期初余额")
         mra_use = sh.flow("w.mra_use", Min(mra_open, replacement), "Maintenance reserve used for replacements",
                           "动用维修准备金")
-    r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / ds, Blank()), "DSCR", "偿债备付率",
+    r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / ds, Blank()), "DSCR (lenders': CFADS / debt service)", "偿债覆盖率（贷款人口径）",
                    unit="x", fmt="ratio")
     months = Scalar("financing.dsra_months")
     target = sh("w.dsra_target", months / 12 * Next(ds), "DSRA target (months of next debt service)",

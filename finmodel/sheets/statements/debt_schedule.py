@@ -7,7 +7,8 @@ and the indicators the method computes on it ([N1][N2][N3][N10]):
   如果运营期间支出了维护运营的投资费用，应从分子中扣减 [N10b]); ``national.dscr_deducts_maintenance``
   switches it off.  The working-capital loan's principal, repaid in the last year from the working
   capital recovered (回收流动资金), is not in PD: the funds that repay it are not in EBITDA.
-  Both ratios exist in the years something is due;
+  Both ratios are computed for each year of the repayment period (借款偿还期内 [N10]): the years
+  the construction loans are serviced (or, without them, the years interest is due);
 * 借款偿还期 (最大能力还款法, [N17]): for loans repaid from the funds available (``max_capacity``),
   (year the repayment is completed − year borrowing starts) + the repayment of that year / the
   funds available for it.  Loans on fixed schedules have no such period: the method judges them
@@ -62,9 +63,13 @@ def build_debt_schedule(m, cur: str, tl: dict, c: dict, tranches_spec: dict) -> 
     due = st.row("debt_service_due", debt.get("principal", zero) + profit["interest"])
     st.row("ebit", profit["ebit"])
     interest_due = st.row("interest_due", profit["interest"])
-    r["icr"] = st.row("interest_cover", Where(interest_due > 0, Ref(n("ebit")) / interest_due, Blank()), flow=False,
-                      unit="x", fmt="ratio")
-    r["dscr"] = st.row("debt_service_cover", Where(due > 0, funds / due, Blank()), flow=False, unit="x", fmt="ratio")
+    # the ratios are the repayment period's (借款偿还期内): the years the construction loans are
+    # serviced, or, without them, the years interest is due
+    serviced = (debt["service"] > 0) if debt else (interest_due > 0)
+    r["icr"] = st.row("interest_cover", Where(serviced * (interest_due > 0), Ref(n("ebit")) / interest_due, Blank()),
+                      flow=False, unit="x", fmt="ratio")
+    r["dscr"] = st.row("debt_service_cover", Where(serviced * (due > 0), funds / due, Blank()), flow=False, unit="x",
+                       fmt="ratio")
     capacity = [tid for tid, spec in tranches_spec.items() if spec.repayment == "max_capacity"]
     if capacity:
         balance = Sum(*[tranches[tid]["close"] for tid in capacity])

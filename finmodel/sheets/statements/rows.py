@@ -228,13 +228,13 @@ ROWS: dict[str, list[Row]] = {
 }
 
 LOAN_ROWS = (
-    ("opening_balance", "Opening balance", "期初借款余额"),
-    ("drawdown", "Drawn", "当期借款"),
-    ("interest", "Interest accrued", "当期应计利息"),
-    ("debt_service", "Repayment and interest paid", "当期还本付息"),
-    ("principal", "of which principal", "其中：还本"),
-    ("interest_paid", "interest paid", "付息"),
-    ("closing_balance", "Closing balance", "期末借款余额"),
+    ("opening_balance", "1", "Opening balance", "期初借款余额"),
+    ("drawdown", "2", "Drawn", "当期借款"),
+    ("interest", "3", "Interest accrued", "当期应计利息"),
+    ("debt_service", "4", "Repayment and interest paid", "当期还本付息"),
+    ("principal", "4.1", "of which principal", "其中：还本"),
+    ("interest_paid", "4.2", "interest paid", "付息"),
+    ("closing_balance", "5", "Closing balance", "期末借款余额"),
 )
 """The rows of each loan's block on the debt schedule, keyed ``<loan>_<row>``; the loans come
 first, one block each, then the totals ({total}), the funds for debt service ({funds}) and the
@@ -245,5 +245,5 @@ WORKING_CAPITAL_LOAN = ("working_capital_loan", "Working-capital loan", "流动�
 
 def loan_row(loan: str, name_en: str, name_zh: str, block: int, i: int) -> Row:
     """Row ``i`` of the block of one loan (a tranche or the working-capital loan) on the debt schedule."""
-    key, en, zh = LOAN_ROWS[i]
-    return Row(f"{loan}_{key}", f"{block}.{i + 1}", f"{name_en}: {en}", f"{name_zh}：{zh}")
+    key, number, en, zh = LOAN_ROWS[i]
+    return Row(f"{loan}_{key}", f"{block}.{number}", f"{name_en}: {en}", f"{name_zh}：{zh}")

@@ -35,3 +35,21 @@ def test_lookups_fall_back_to_the_key():
     assert W.pick(W.CONTRACTS, "ies", "zh") == "综合能源服务" and W.pick(W.CONTRACTS, "other", "zh") == "other"
     assert W.party_name("provider", "zh", "ESCO") == "节能服务公司/综合能源服务商（ESCO）"
     assert W.party_name("provider", "en", "ESCO") == "Provider (ESCO / service company) (ESCO)"
+
+
+def test_every_statement_row_has_its_words_in_both_languages():
+    """The JSON's statements.<statement>.<row> keys all have words in the vocabulary (the loans'
+    rows on the debt schedule through the loan's name)."""
+    from finmodel.engine import appraise
+    from tests.conftest import EXAMPLES
+
+    doc = appraise(next(p for p in EXAMPLES if p.stem == "ies_sll")).to_dict()
+    for statement, rows in doc["statements"].items():
+        assert statement in W.STATEMENTS
+        for key in rows:
+            if key == "year":
+                continue
+            en, zh = W.statement_row(statement, key, "en"), W.statement_row(statement, key, "zh")
+            assert en != key and zh != key and en != zh, (statement, key)
+    assert W.statement_row("debt_schedule", "senior_principal", "zh") == "senior：其中：还本"
+    assert W.statement_row("debt_schedule", "working_capital_loan_interest", "zh") == "流动资金借款：当期应计利息"
