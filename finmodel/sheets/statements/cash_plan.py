@@ -24,35 +24,21 @@ def build_cash_plan(m, cur: str, tl: dict, c: dict, investment: dict, income: di
     R = lambda k: Ref(n(k))  # noqa: E731
     r = {}
     st.row("operating_net", R("operating_inflows") - R("operating_outflows"))
-    st.row("operating_inflows", R("revenue") + R("output_vat"))
-    st.row("revenue", ops["revenue"])
-    st.row("output_vat", vat["output"])
-    st.row("operating_outflows", R("operating_cost") + R("input_vat") + R("taxes_and_surcharges") + R("vat_payable")
-           + R("income_tax"))
-    st.row("operating_cost", ops["opex"])
-    st.row("input_vat", vat["input_opex"])
-    st.row("taxes_and_surcharges", profit["taxes"])
-    st.row("vat_payable", vat["payable"])
-    st.row("income_tax", profit["cit"]["cit"])
+    st.section("operating_inflows", {"revenue": ops["revenue"], "output_vat": vat["output"]})
+    st.section("operating_outflows", {"operating_cost": ops["opex"], "input_vat": vat["input_opex"],
+                                      "taxes_and_surcharges": profit["taxes"], "vat_payable": vat["payable"],
+                                      "income_tax": profit["cit"]["cit"]})
     st.row("investing_net", R("investing_inflows") - R("investing_outflows"))
-    st.row("investing_inflows", R("residual_value") + R("working_capital_recovered") + R("contributions"))
-    st.row("residual_value", c["residual"])
-    st.row("working_capital_recovered", wc["recovery"])
-    st.row("contributions", contrib["init"] + contrib["replacement"])
-    st.row("investing_outflows", R("construction_investment") + R("maintenance_investment") + R("working_capital"))
-    st.row("construction_investment", investment["construction"])
-    st.row("maintenance_investment", spend["replacement"])
-    st.row("working_capital", wc["investment"])
+    st.section("investing_inflows", {"residual_value": c["residual"], "working_capital_recovered": wc["recovery"],
+                                     "contributions": contrib["init"] + contrib["replacement"]})
+    st.section("investing_outflows", {"construction_investment": investment["construction"],
+                                      "maintenance_investment": spend["replacement"], "working_capital": wc["investment"]})
     st.row("financing_net", R("financing_inflows") - R("financing_outflows"))
-    st.row("financing_inflows", R("equity") + R("construction_loans") + R("working_capital_loan"))
-    st.row("equity", investment["equity"])
-    st.row("construction_loans", debt.get("draw", zero))
-    st.row("working_capital_loan", wc["loan_draw"])
-    st.row("financing_outflows", R("interest") + R("principal") + R("financing_fees") + R("dividends"))
-    st.row("interest", profit["interest"])
-    st.row("principal", debt.get("principal", zero) + wc["loan_principal"])
-    st.row("financing_fees", debt.get("fees", zero))
-    st.row("dividends", income["dividends"])
+    st.section("financing_inflows", {"equity": investment["equity"], "construction_loans": debt.get("draw", zero),
+                                     "working_capital_loan": wc["loan_draw"]})
+    st.section("financing_outflows", {"interest": profit["interest"],
+                                      "principal": debt.get("principal", zero) + wc["loan_principal"],
+                                      "financing_fees": debt.get("fees", zero), "dividends": income["dividends"]})
     r["net"] = st.row("net_cash_flow", R("operating_net") + R("investing_net") + R("financing_net"))
     r["cumulative"] = st.row("cumulative_surplus", Prev(R("cumulative_surplus")) + r["net"], flow=False)
     r["before_dividends"] = st.row("net_before_dividends", R("operating_net") + R("investing_net")

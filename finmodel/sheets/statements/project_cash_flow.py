@@ -23,24 +23,15 @@ def build_project_cash_flow(m, cur: str, tl: dict, c: dict, investment: dict) ->
     ops, vat, wc, spend, contrib, profit = c["ops"], c["vat"], c["wc"], c["spend"], c["contrib"], c["profit"]
     n = st.name
     r = {}
-    inflows = ("revenue", "output_vat", "contributions", "residual_value", "working_capital_recovered")
-    outflows = ("construction_investment", "working_capital", "operating_cost", "input_vat", "vat_payable",
-                "taxes_and_surcharges", "maintenance_investment")
-    st.row("inflows", sum((Ref(n(k)) for k in inflows[1:]), Ref(n(inflows[0]))))
-    st.row("revenue", ops["revenue"])
-    st.row("output_vat", vat["output"])
-    st.row("contributions", contrib["init"] + contrib["replacement"])
-    st.row("residual_value", c["residual"])
-    st.row("working_capital_recovered", wc["recovery"])
-    st.row("outflows", sum((Ref(n(k)) for k in outflows[1:]), Ref(n(outflows[0]))))
-    st.row("construction_investment", investment["construction"])
-    st.row("working_capital", wc["investment"])
-    st.row("operating_cost", ops["opex"])
-    st.row("input_vat", vat["input_opex"])
-    st.row("vat_payable", vat["payable"])
-    st.row("taxes_and_surcharges", profit["taxes"])
-    st.row("maintenance_investment", spend["replacement"])
-    r["pre_tax"] = st.row("net_pre_tax", Ref(n("inflows")) - Ref(n("outflows")))
+    inflows = st.section("inflows", {"revenue": ops["revenue"], "output_vat": vat["output"],
+                                     "contributions": contrib["init"] + contrib["replacement"],
+                                     "residual_value": c["residual"], "working_capital_recovered": wc["recovery"]})
+    outflows = st.section("outflows", {"construction_investment": investment["construction"],
+                                       "working_capital": wc["investment"], "operating_cost": ops["opex"],
+                                       "input_vat": vat["input_opex"], "vat_payable": vat["payable"],
+                                       "taxes_and_surcharges": profit["taxes"],
+                                       "maintenance_investment": spend["replacement"]})
+    r["pre_tax"] = st.row("net_pre_tax", inflows - outflows)
     st.row("cumulative_pre_tax", Prev(Ref(n("cumulative_pre_tax"))) + r["pre_tax"], flow=False)
     rate = c["cit_rate"]["statutory"] * (1 - c["cit_rate"]["relief"] * Scalar("national.adjusted_tax_holiday"))
     r["adjusted_tax"] = st.row("adjusted_income_tax", Max(0, profit["ebit"]) * rate * Scalar("tax.income_tax_on"))

@@ -2,7 +2,7 @@
 labelled with the row's number and words from :mod:`.rows`."""
 from __future__ import annotations
 
-from ...lines import Expr, Model, Ref
+from ...lines import Expr, Model, Ref, Sum
 from ..sheet import Sheet
 from .rows import BY_KEY, ROWS, Row
 
@@ -30,6 +30,13 @@ class StatementSheet:
         en, zh = self._labels(row or self.rows[key])
         return self.sheet(self.name(row.key if row else key), expr, en, zh, unit=unit, fmt=fmt,
                           total=flow and fmt == "money")
+
+    def section(self, key: str, rows: dict[str, Expr]) -> Ref:
+        """A row that adds up the ``rows`` below it (each a money flow, written in order after it)."""
+        head = self.row(key, Sum(*[Ref(self.name(k)) for k in rows]))
+        for k, expr in rows.items():
+            self.row(k, expr)
+        return head
 
     def declare(self, key: str, *, flow: bool = True) -> Ref:
         en, zh = self._labels(self.rows[key])
