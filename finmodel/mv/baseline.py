@@ -67,6 +67,12 @@ class Baseline:
         return len(self.names)
 
     @property
+    def n_params(self) -> int:
+        """Estimated parameters: the coefficients and the balance points (a change point is a
+        parameter of the model, as in ASHRAE RP-1050's 3P/4P/5P change-point models)."""
+        return self.k + (self.heating_balance_c is not None) + (self.cooling_balance_c is not None)
+
+    @property
     def fitted(self) -> np.ndarray:
         return self.X @ self.params
 
