@@ -34,7 +34,7 @@ from statsmodels.regression.linear_model import OLS, WLS
 from ..errors import InputError
 from .meter import Readings
 from .sufficiency import usable
-from .weather import GRID_C, degree_days, period_temperatures, qualifying
+from .weather import GRID_C, degree_days, mean_temperature, period_temperatures, qualifying
 
 KINDS = ("intercept_only", "hdd_only", "cdd_only", "hdd_cdd")
 
@@ -183,8 +183,7 @@ def fit_baseline(r: Readings) -> Baseline:
     names = ["intercept"] + (["hdd"] if hi is not None else []) + (["cdd"] if ci is not None else []) + list(drivers)
     res = (WLS(y, X, weights=w) if r.form == "billing" else OLS(y, X)).fit()
     position = ((r.start[ok] - r.start[ok][0]).astype(int) if daily else np.flatnonzero(ok)).astype(float)
-    with np.errstate(invalid="ignore"):
-        tmean = np.nanmean(np.where(np.isfinite(temps), temps, np.nan), axis=1) if temps.shape[1] > 1 else temps[:, 0]
+    tmean = mean_temperature(r)[ok]
     return Baseline(kind, r.form, float(GRID_C[hi]) if hi is not None else None,
                     float(GRID_C[ci]) if ci is not None else None, drivers, names, np.asarray(res.params),
                     np.asarray(res.bse), np.asarray(res.pvalues), float(res.rsquared), float(res.rsquared_adj),

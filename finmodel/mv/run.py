@@ -24,6 +24,7 @@ from .baseline import Baseline, fit_baseline
 from .meter import Columns, Readings, read_meter, read_weather
 from .settlement import Adjustment, Terms, adjustment_kwh, payments, period_keys
 from .sufficiency import Coverage, check_baseline, last_year
+from .weather import mean_temperature
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Reporting:
     total: Verified
     periods: list[Verified]
     settle_by: str
+    keys: np.ndarray  # the settlement period of each reporting period
+    temperature_c: np.ndarray  # mean temperature of each reporting period (NaN without data)
 
 
 @dataclass
@@ -123,7 +126,7 @@ def verify(model: Baseline, f: S.Fit, cov, r: Readings, adjustments: tuple[Adjus
     total = _verified(model, f, cov, "total", r, X, pred, adj, ok)
     keys = period_keys(r.start, settle_by, first_day if first_day is not None else r.start[0])
     periods = [_verified(model, f, cov, str(k), r, X, pred, adj, ok & (keys == k)) for k in dict.fromkeys(keys)]
-    return Reporting(r, X, ok, pred, adj, total, periods, settle_by)
+    return Reporting(r, X, ok, pred, adj, total, periods, settle_by, keys, mean_temperature(r))
 
 
 def measure(baseline: str | Path, reporting: str | Path | None = None, weather: str | Path | None = None,

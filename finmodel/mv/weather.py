@@ -62,3 +62,11 @@ def qualifying(dd: np.ndarray, days: np.ndarray, daily: bool) -> np.ndarray:
     if daily:
         ok &= (dd > 0).sum(axis=0) / years >= MIN_NONZERO_DAYS
     return ok
+
+
+def mean_temperature(r: Readings) -> np.ndarray:
+    """Mean daily temperature of each period of ``r`` over its days with data (NaN without)."""
+    temps, _ = period_temperatures(r)
+    seen = np.isfinite(temps)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(seen.any(axis=1), np.where(seen, temps, 0.0).sum(axis=1) / seen.sum(axis=1), np.nan)

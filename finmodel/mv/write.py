@@ -1,0 +1,42 @@
+"""The files of ``finmodel mv``: the JSON document, the workbook and the PDF, all or nothing.
+
+The document is ``{finmodel_version, generated, mv, outputs}`` with ``mv`` the section of
+:mod:`.result`; the workbook is :mod:`finmodel.report.excel.mv`'s (the data and the regression as
+live formulas), the PDF :mod:`finmodel.report.pdf.mv`'s M&V report, in Chinese or English.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..about import __version__
+from ..files import staged_outputs
+from ..jsondoc import dumps
+from .result import mv_section
+from .run import MvResult
+
+FORMATS = ("json", "xlsx", "pdf")
+
+
+def mv_document(res: MvResult, expected_savings: float | None = None) -> dict:
+    return {"finmodel_version": __version__, "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "mv": mv_section(res, expected_savings)}
+
+
+def write_mv(res: MvResult, doc: dict, out: str | Path, stem: str, *, lang: str = "zh",
+             formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
+    """Write ``<stem>.json`` (and ``.xlsx``, ``.pdf``) into ``out``; returns the paths written."""
+    out = Path(out)
+    names = {k: f"{stem}.{k}" for k in FORMATS if k in formats}
+    doc["outputs"] = {k: str(out / v) for k, v in names.items()}
+    with staged_outputs(out) as stage:
+        (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
+        if "xlsx" in names:
+            from ..report.excel.mv import write_mv_workbook
+
+            write_mv_workbook(res, stage / names["xlsx"], lang=lang)
+        if "pdf" in names:
+            from ..report.pdf.mv import write_mv_pdf
+
+            write_mv_pdf(res, doc["mv"], stage / names["pdf"], lang=lang)
+    return doc["outputs"]
