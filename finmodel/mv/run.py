@@ -131,9 +131,10 @@ def verify(model: Baseline, f: S.Fit, cov, r: Readings, adjustments: tuple[Adjus
 
 def measure(baseline: str | Path, reporting: str | Path | None = None, weather: str | Path | None = None,
             columns: Columns | None = None, adjustments: tuple[Adjustment, ...] = (), terms: Terms | None = None,
-            settle_by: str = "month") -> MvResult:
+            settle_by: str = "month", settle_from: np.datetime64 | None = None) -> MvResult:
     """Run the M&V pipeline (module docstring); raises :class:`~finmodel.errors.InputError` for
-    bad data and for data that fail CalTRACK's sufficiency rules."""
+    bad data and for data that fail CalTRACK's sufficiency rules.  Settlement periods are calendar
+    months, quarters or years (``settle_by``), or contract years (``contract_year``) counted from ``settle_from``."""
     w = read_weather(Path(weather), columns) if weather is not None else None
     base = last_year(_attach_weather(read_meter(Path(baseline), columns), w))
     coverage = check_baseline(base)
@@ -156,7 +157,7 @@ def measure(baseline: str | Path, reporting: str | Path | None = None, weather: 
         if rep.start.size and base.start.size and rep.start[0] <= base.end[-1]:
             raise InputError.single(str(reporting), "", f"the reporting data start {rep.start[0]}, within the baseline "
                                     f"(to {base.end[-1]}); the reporting period follows the intervention")
-        out.reporting = verify(model, f, cov, rep, tuple(adjustments), settle_by)
+        out.reporting = verify(model, f, cov, rep, tuple(adjustments), settle_by, settle_from)
         out.notes += rep.notes
         missing = int(rep.days.sum() - out.reporting.total.days_with_data)
         if missing:

@@ -6,7 +6,8 @@ live formulas), the PDF :mod:`finmodel.report.pdf.mv`'s M&V report, in Chinese o
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import tempfile
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from ..about import __version__
@@ -36,7 +37,23 @@ def write_mv(res: MvResult, doc: dict, out: str | Path, stem: str, *, lang: str 
 
             write_mv_workbook(res, stage / names["xlsx"], lang=lang)
         if "pdf" in names:
-            from ..report.pdf.mv import write_mv_pdf
-
             write_mv_pdf(res, doc["mv"], stage / names["pdf"], lang=lang)
     return doc["outputs"]
+
+
+def write_mv_pdf(res: MvResult, m: dict, path: Path, lang: str = "zh") -> None:
+    """``finmodel mv``'s report: the M&V section (:mod:`finmodel.report.pdf.mv`) on its own pages."""
+    from ..report.pdf import SafeFetcher, render_pdf
+    from ..report.pdf.mv import TEMPLATE, chart_writer, section
+    from ..report.pdf.render import TEMPLATES, environment
+    from ..report.words import text
+
+    with tempfile.TemporaryDirectory(prefix="finmodel-mv-") as tmp:
+        chart_dir = Path(tmp)
+        data = section(res, m, lang, chart_writer(chart_dir))
+        html = environment().get_template(TEMPLATE).render(
+            lang=lang, html_lang="zh-CN" if lang == "zh" else "en", d=data, date=date.today().isoformat(),
+            t={k: text(lang, k) for k in ("mv_title", "mv_subtitle", "mv_savings", "mv_annual", "mv_notes")},
+            files=[m["baseline_data"]["file"], *([m["reporting_data"]["file"]] if m["reporting_data"] else []),
+                   *([m["weather_file"]] if m["weather_file"] else [])])
+        render_pdf(html, path, SafeFetcher([TEMPLATES, chart_dir]))

@@ -3,14 +3,11 @@ the settlement and, in an appraisal, what the verified savings do to it.
 
 The same section (``templates/sections/mv.html.j2``) is a section of the appraisal report when
 the case has an ``mv:`` block, and the body of ``finmodel mv``'s own report
-(``templates/mv.html.j2``, :func:`write_mv_pdf`).  It reads the ``mv`` document and, for the
+(``templates/mv.html.j2``, written by :mod:`finmodel.mv.write`).  It reads the ``mv`` document and, for the
 charts, the M&V run itself (its data points are not in the document).
 """
 from __future__ import annotations
 
-import os
-import tempfile
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -25,9 +22,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...mv.run import MvResult
 
 TEMPLATE = "mv.html.j2"
+"""The template of ``finmodel mv``'s own report (:func:`finmodel.mv.write.write_mv`)."""
 
 
-def _chart_writer(chart_dir: Path) -> Callable[[str, str, str], dict]:
+def chart_writer(chart_dir: Path) -> Callable[[str, str, str], dict]:
     count = [0]
 
     def chart(svg: str, caption: str, cls: str = "") -> dict:
@@ -157,19 +155,3 @@ def build(ctx) -> dict | None:
     if not isinstance(m, dict) or ctx.a is None or getattr(ctx.a.rc, "mv", None) is None:
         return None
     return section(ctx.a.rc.mv.result, m, ctx.lang, ctx.chart, m.get("effect"))
-
-
-def write_mv_pdf(res: "MvResult", m: dict, path: str | os.PathLike, lang: str = "zh") -> None:
-    """``finmodel mv``'s report: the M&V section on its own pages, in Chinese or English."""
-    from .fetcher import SafeFetcher
-    from .render import TEMPLATES, environment, render_pdf
-
-    with tempfile.TemporaryDirectory(prefix="finmodel-mv-") as tmp:
-        chart_dir = Path(tmp)
-        data = section(res, m, lang, _chart_writer(chart_dir))
-        html = environment().get_template(TEMPLATE).render(
-            lang=lang, html_lang="zh-CN" if lang == "zh" else "en", d=data, date=date.today().isoformat(),
-            t={k: text(lang, k) for k in ("mv_title", "mv_subtitle", "mv_savings", "mv_annual", "mv_notes")},
-            files=[m["baseline_data"]["file"], *([m["reporting_data"]["file"]] if m["reporting_data"] else []),
-                   *([m["weather_file"]] if m["weather_file"] else [])])
-        render_pdf(html, Path(path), SafeFetcher([TEMPLATES, chart_dir]))
