@@ -244,7 +244,8 @@ def _order_checks(t: np.ndarray, rows: list[int], file: str) -> None:
 def _interval_seconds(t: np.ndarray, rows: list[int], file: str) -> int:
     """The reading interval, and a check that every timestamp sits on its grid."""
     d = np.diff(t).astype(np.int64)
-    step = int(np.min(d)) if d.size else 86400
+    values, counts = np.unique(d, return_counts=True)
+    step = int(values[np.argmax(counts)]) if d.size else 86400  # the usual spacing (gaps and shifts are rarer)
     if step not in INTERVALS:
         raise InputError.single(file, "", f"readings {step / 3600:g} h apart: give 15-min, 30-min, hourly or daily "
                                 "readings, or billing periods with start and end dates")
