@@ -215,13 +215,16 @@ def _mv(a: "Appraisal", notes: dict) -> dict:
         row = {**r, "year": a.rc.case.case.start_year + n_c + k - 1, "settled": k in mv.verified_kwh}
         if row["settled"] and n_c + k - 1 < a.rc.n_periods:
             i = n_c + k - 1
-            row["value"] = line(paid_on, i)
+            row["contract_value"] = line(paid_on, i)  # every measure of the contract, not only the metered one
             if "k.share_due" in a.base.lines:
                 row["provider_payment"] = line("k.share_due", i)
-                row["host_retained"] = row["value"] - row["provider_payment"]
+                row["host_retained"] = row["contract_value"] - row["provider_payment"]
             if "k.shortfall" in a.base.lines:
                 row["shortfall_paid_by_guarantor"] = line("k.shortfall", i)
                 row["provider_payment"] = line("k.fee", i) + line("k.excess_share", i)
+            if "w.dscr" in a.base.lines and a.expected is not None:  # the loan's cover in the settled year
+                row["dscr_verified"] = line("w.dscr", i)
+                row["dscr_expected"] = float(a.expected.line("w.dscr")[0][i])
         rows.append(row)
     doc["settlement"] = rows
     if a.expected is not None:

@@ -55,7 +55,7 @@ def section(res: "MvResult", m: dict, lang: str, chart: Callable[[str, str, str]
           {"k": t("mv_cooling_bp"), "v": bp(m["cooling_balance_c"])},
           {"k": t("mv_drivers"), "v": ", ".join(m["drivers"]) or F.none_text(lang)},
           {"k": t("mv_data"), "v": f"{m['baseline_data']['first_day']} – {m['baseline_data']['last_day']}, "
-                                   f"{m['baseline_data']['days_with_data']} {t('mv_days')}"}]
+                                   f"{m['baseline_data']['days_with_data']} {t('mv_days').lower()}"}]
     coef = table([col(t("mv_coefficient")), col(t("mv_estimate")), col(t("mv_std_error")), col(t("mv_p_value"))],
                  [[c(_coef_label(k, lang)), n(f(v, "number")), n(f(m["standard_errors"][k], "number")),
                    n(pv(m["p_values"][k]))] for k, v in m["coefficients"].items()], caption=t("mv_model"))
@@ -96,15 +96,17 @@ def section(res: "MvResult", m: dict, lang: str, chart: Callable[[str, str, str]
                           {"k": t("mv_fsu90"), "v": f(m["fsu_90"], "pct")},
                           {"k": t("mv_fsu_g14"), "v": f(m["fsu_guideline14_90"], "pct")}]
     if m["settlement"]:
-        money = [("value", "mv_value"), ("provider_payment", "mv_provider"), ("host_retained", "mv_host"),
-                 ("guaranteed_kwh", "mv_guaranteed"), ("shortfall_paid_by_guarantor", "mv_shortfall")]
-        money = [(k, w) for k, w in money if k in m["settlement"][0]]
+        money = [("value", "mv_value"), ("contract_value", "mv_contract_value"), ("provider_payment", "mv_provider"), ("host_retained", "mv_host"),
+                 ("guaranteed_kwh", "mv_guaranteed"), ("shortfall_paid_by_guarantor", "mv_shortfall"),
+                 ("dscr_expected", "mv_dscr_expected"), ("dscr_verified", "mv_dscr_verified")]
+        money = [(k, w) for k, w in money if any(k in r for r in m["settlement"])]
         cols = [col(t("mv_period")), col(t("mv_days")), col(t("mv_avoided_kwh")), col(t("mv_u90")),
                 col(t("mv_fraction"))] + [col(t(w)) for _, w in money]
         rows = [[c(r["period"]), n(str(r["days_with_data"])), n(f(r["avoided_kwh"], "qty")),
                  n(f(r["uncertainty_90"], "qty")), n(f(r["avoided_kwh"] / r["baseline_kwh"] if r["baseline_kwh"]
                                                         else None, "pct"))]
-                + [n(f(r[k], "qty" if k == "guaranteed_kwh" else "money")) for k, _ in money] for r in m["settlement"]]
+                + [n(f(r.get(k), {"guaranteed_kwh": "qty", "dscr_expected": "ratio", "dscr_verified": "ratio"}.get(k, "money")))
+                   for k, _ in money] for r in m["settlement"]]
         out["tables"].append(table(cols, rows, caption=t("mv_settlement")))
     if effect:
         rows = [[c(t(label)), n(f(effect[f"{key}_expected"], kind)), n(f(effect[f"{key}_verified"], kind))]

@@ -111,6 +111,8 @@ def test_reporting_data_settle_the_first_contract_year(tmp_path):
     (row,) = [r for r in doc["mv"]["settlement"] if r["settled"]]
     assert row["year"] == 2027 and row["avoided_kwh"] == pytest.approx(verified, rel=1e-12)
     assert row["provider_payment"] == pytest.approx(a.base.line("k.share_due")[0, i], rel=1e-12)
+    assert row["contract_value"] == pytest.approx(verified * tariff + heat, rel=1e-12)
+    assert row["dscr_verified"] < row["dscr_expected"]
     eff = doc["mv"]["effect"]
     # 27.5 % verified against 30 % expected: the provider earns less, the cover is thinner
     assert eff["provider_irr_verified"] < eff["provider_irr_expected"]
