@@ -320,42 +320,48 @@ def _daily(t: np.ndarray, values: np.ndarray, step: int, how: str) -> tuple[np.d
     return first, out
 
 
+def _temperature_column(body, j: int, head: str, rows: list[int], file: str) -> np.ndarray:
+    """A temperature column in °C (a °F column converted), range-checked."""
+    temp = np.array([_number(r[j] if j < len(r) else None, file, n, head) for n, r in body])
+    if _is_fahrenheit(head):
+        temp = (temp - 32) * 5 / 9
+    _check_temperature(temp, rows, file, head)
+    return temp
+
+
+def _timed_rows(path: Path, columns: Columns, kind: str) -> tuple[str, list[str], list, list[int], np.ndarray]:
+    """(file, header, rows of cells, row numbers, times) of a sheet whose rows are timed readings,
+    the times checked for order and duplicates."""
+    file = str(path)
+    header, body = read_table(path, rows_are="readings", max_rows=MAX_ROWS, max_bytes=MAX_BYTES, kind=kind)
+    jt = _find(header, columns.time, "time", file, True)
+    rows = [n for n, _ in body]
+    t = _times([r[jt] if jt < len(r) else None for _, r in body], rows, file, header[jt])
+    _order_checks(t, rows, file)
+    return file, header, body, rows, t
+
+
 def read_weather(path: Path, columns: Columns | None = None) -> Weather:
     """A weather file: time and temperature (daily means, or hourly values averaged to days)."""
     columns = columns or Columns()
-    file = str(path)
-    header, body = read_table(path, rows_are="readings", max_rows=MAX_ROWS, max_bytes=MAX_BYTES, kind="weather files")
-    jt = _find(header, columns.time, "time", file, True)
+    file, header, body, rows, t = _timed_rows(path, columns, "weather files")
     jtemp = _find(header, columns.temperature, "temperature", file, True)
-    rows = [n for n, _ in body]
-    cell = lambda r, j: r[j] if j < len(r) else None  # noqa: E731
-    t = _times([cell(r, jt) for _, r in body], rows, file, header[jt])
-    _order_checks(t, rows, file)
     step = _interval_seconds(t, rows, file)
-    temp = np.array([_number(cell(r, jtemp), file, n, header[jtemp]) for n, r in body])
-    if _is_fahrenheit(header[jtemp]):
-        temp = (temp - 32) * 5 / 9
-    _check_temperature(temp, rows, file, header[jtemp])
-    first, daily = _daily(t, temp, step, "mean")
+    first, daily = _daily(t, _temperature_column(body, jtemp, header[jtemp], rows, file), step, "mean")
     return Weather(first, daily)
 
 
 def read_meter(path: Path, columns: Columns | None = None) -> Readings:
     """Read and check a meter file (see the module docstring); raises InputError."""
     columns = columns or Columns()
-    file = str(path)
-    header, body = read_table(path, rows_are="readings", max_rows=MAX_ROWS, max_bytes=MAX_BYTES, kind="meter files")
-    jt = _find(header, columns.time, "time", file, True)
+    file, header, body, rows, t = _timed_rows(path, columns, "meter files")
     je = _find(header, columns.energy, "energy", file, True)
     jend = _find(header, columns.end, "end", file, False)
     jtemp = _find(header, columns.temperature, "temperature", file, False)
     lower = [h.lower() for h in header]
     drivers = list(columns.drivers) or [(n, header[lower.index(n)]) for n in DRIVER_NAMES if n in lower]
     jdrivers = {name: _find(header, col, name, file, True) for name, col in drivers}
-    rows = [n for n, _ in body]
     cell = lambda r, j: r[j] if j is not None and j < len(r) else None  # noqa: E731
-    t = _times([cell(r, jt) for _, r in body], rows, file, header[jt])
-    _order_checks(t, rows, file)
     energy = np.array([_number(cell(r, je), file, n, header[je]) for n, r in body]) * _energy_unit(header[je])
     neg = np.flatnonzero(energy < 0)
     if neg.size:
@@ -368,12 +374,7 @@ def read_meter(path: Path, columns: Columns | None = None) -> Readings:
         notes.append(f"{zeros} readings of 0 kWh treated as missing (CalTRACK 2.2.1.4)")
     energy[energy == 0] = np.nan
     drv = {name: np.array([_number(cell(r, j), file, n, header[j]) for n, r in body]) for name, j in jdrivers.items()}
-    temp = None
-    if jtemp is not None:
-        temp = np.array([_number(cell(r, jtemp), file, n, header[jtemp]) for n, r in body])
-        if _is_fahrenheit(header[jtemp]):
-            temp = (temp - 32) * 5 / 9
-        _check_temperature(temp, rows, file, header[jtemp])
+    temp = _temperature_column(body, jtemp, header[jtemp], rows, file) if jtemp is not None else None
     row_arr = np.array(rows)
     if jend is not None:
         return _billing(file, t, [cell(r, jend) for _, r in body], rows, header[jend], energy, drv, temp, notes)

@@ -11,8 +11,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from ..about import __version__
-from ..files import staged_outputs
-from ..jsondoc import dumps
+from ..files import write_document
 from .result import mv_section
 from .run import MvResult
 
@@ -27,18 +26,14 @@ def mv_document(res: MvResult, expected_savings: float | None = None) -> dict:
 def write_mv(res: MvResult, doc: dict, out: str | Path, stem: str, *, lang: str = "zh",
              formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
     """Write ``<stem>.json`` (and ``.xlsx``, ``.pdf``) into ``out``; returns the paths written."""
-    out = Path(out)
-    names = {k: f"{stem}.{k}" for k in FORMATS if k in formats}
-    doc["outputs"] = {k: str(out / v) for k, v in names.items()}
-    with staged_outputs(out) as stage:
-        (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
-        if "xlsx" in names:
-            from ..report.excel.mv import write_mv_workbook
+    writers = {}
+    if "xlsx" in formats:
+        from ..report.excel.mv import write_mv_workbook
 
-            write_mv_workbook(res, stage / names["xlsx"], lang=lang)
-        if "pdf" in names:
-            write_mv_pdf(res, doc["mv"], stage / names["pdf"], lang=lang)
-    return doc["outputs"]
+        writers["xlsx"] = lambda path: write_mv_workbook(res, path, lang=lang)
+    if "pdf" in formats:
+        writers["pdf"] = lambda path: write_mv_pdf(res, doc["mv"], path, lang=lang)
+    return write_document(out, stem, doc, writers)
 
 
 def write_mv_pdf(res: MvResult, m: dict, path: Path, lang: str = "zh") -> None:

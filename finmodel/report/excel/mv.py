@@ -35,6 +35,29 @@ if TYPE_CHECKING:  # pragma: no cover
 TOP = 6  # first data row
 
 
+def _layout(ws, heads: list[str], xnames: list[str], tail: list[str], lang: str) -> dict[str, int]:
+    """Column numbers of a data table: ``heads``, the model's explanatory columns, then ``tail``;
+    writes the headings in the row above the data."""
+    col = {h: i + 1 for i, h in enumerate(heads)}
+    for name in xnames + tail:
+        col[name] = len(col) + 1
+    head_row(ws, TOP - 1, [W.text(lang, h) for h in heads]
+             + [W.text(lang, f"mv_{x}") if x in ("hdd", "cdd") else x for x in xnames] + [W.text(lang, k) for k in tail])
+    return col
+
+
+def _degree_day_formula(name: str, bp_cell: dict, r: int) -> str:
+    """HDD or CDD of the day in row ``r`` from its temperature (column E) and the balance-point cell."""
+    if name == "hdd":
+        return f"=MAX({bp_cell['mv_heating_bp']}-E{r},0)"
+    return f"=MAX(E{r}-{bp_cell['mv_cooling_bp']},0)"
+
+
+def _model_terms(m: str, xnames: list[str], col: dict[str, int], r: int) -> str:
+    """The model's use per day in row ``r``: the coefficient cells times the row's columns."""
+    return "+".join([f"{m}$B$10"] + [f"{m}$B${11 + j}*{L(col[name])}{r}" for j, name in enumerate(xnames)])
+
+
 def _label(name: str, lang: str) -> str:
     if name in ("intercept", "hdd", "cdd"):
         return W.text(lang, f"mv_coef_{name}")
@@ -66,18 +89,12 @@ def mv_sheets(wb, res: "MvResult", lang: str, expected: dict) -> None:
     title(ws, data_title)
     dd = [n_ for n_ in b.names if n_ in ("hdd", "cdd")]
     xnames = dd + list(b.drivers)
-    heads = ["mv_first_day", "mv_days_col", "mv_energy", "mv_upd", "mv_temp_col"]
-    col = {k: i + 1 for i, k in enumerate(heads)}
-    for i, name in enumerate(xnames):
-        col[name] = 6 + i
-    nxt = 6 + len(xnames)
-    col["fitted"], col["resid_day"], col["resid_total"] = nxt, nxt + 1, nxt + 2
-    head_row(ws, TOP - 1, [W.text(lang, h) for h in heads]
-             + [W.text(lang, f"mv_{x}") if x in ("hdd", "cdd") else x for x in xnames]
-             + [W.text(lang, k) for k in ("mv_fitted", "mv_resid_day", "mv_resid_total")])
+    col = _layout(ws, ["mv_first_day", "mv_days_col", "mv_energy", "mv_upd", "mv_temp_col"], xnames,
+                  ["mv_fitted", "mv_resid_day", "mv_resid_total"], lang)
+    col["fitted"], col["resid_day"], col["resid_total"] = col["mv_fitted"], col["mv_resid_day"], col["mv_resid_total"]
     wcols = {}
     if billing:
-        base = nxt + 3
+        base = col["resid_total"] + 1
         wcols["y"] = base
         wcols["sqrt"] = base + 1
         for i, name in enumerate(xnames):
@@ -98,14 +115,11 @@ def mv_sheets(wb, res: "MvResult", lang: str, expected: dict) -> None:
         for name in xnames:
             c = col[name]
             if name in ("hdd", "cdd") and not billing:
-                bp = bp_cell["mv_heating_bp" if name == "hdd" else "mv_cooling_bp"]
-                f = f"=MAX({bp}-E{r},0)" if name == "hdd" else f"=MAX(E{r}-{bp},0)"
-                ws.cell(row=r, column=c, value=f)
+                ws.cell(row=r, column=c, value=_degree_day_formula(name, bp_cell, r))
                 expected[(data_title, f"{L(c)}{r}")] = float(x_of[name][i])
             else:
                 ws.cell(row=r, column=c, value=float(x_of[name][i]))
-        terms = [f"{m}$B${10}"] + [f"{m}$B${10 + 1 + j}*{L(col[name])}{r}" for j, name in enumerate(xnames)]
-        ws.cell(row=r, column=col["fitted"], value="=" + "+".join(terms))
+        ws.cell(row=r, column=col["fitted"], value="=" + _model_terms(m, xnames, col, r))
         expected[(data_title, f"{L(col['fitted'])}{r}")] = float(fitted[i])
         ws.cell(row=r, column=col["resid_day"], value=f"=D{r}-{L(col['fitted'])}{r}")
         expected[(data_title, f"{L(col['resid_day'])}{r}")] = float(b.y[i] - fitted[i])
@@ -205,15 +219,10 @@ def _reporting_sheet(wb, res: "MvResult", lang: str, expected: dict, model_title
     title(ws, sheet)
     m = f"'{model_title}'!"
     idx = np.flatnonzero(rep.usable)
-    heads = ["mv_period", "mv_first_day", "mv_days_col", "mv_energy", "mv_temp_col"]
-    col = {h: i + 1 for i, h in enumerate(heads)}
-    for i, name in enumerate(xnames):
-        col[name] = 6 + i
-    nxt = 6 + len(xnames)
-    col["pred"], col["adj"], col["avoided"] = nxt, nxt + 1, nxt + 2
-    head_row(ws, TOP - 1, [W.text(lang, h) for h in heads]
-             + [W.text(lang, f"mv_{x}") if x in ("hdd", "cdd") else x for x in xnames]
-             + [W.text(lang, k) for k in ("mv_predicted", "mv_adjustment", "mv_avoided_kwh")])
+    # column E is the temperature here too, so the degree-day formulas read the same column
+    col = _layout(ws, ["mv_period", "mv_first_day", "mv_days_col", "mv_energy", "mv_temp_col"], xnames,
+                  ["mv_predicted", "mv_adjustment", "mv_avoided_kwh"], lang)
+    col["pred"], col["adj"], col["avoided"] = col["mv_predicted"], col["mv_adjustment"], col["mv_avoided_kwh"]
     keys, tmean = rep.keys, rep.temperature_c
     billing = b.form == "billing"
     for row, i in enumerate(idx, start=TOP):
@@ -226,13 +235,11 @@ def _reporting_sheet(wb, res: "MvResult", lang: str, expected: dict, model_title
             c = col[name]
             x = float(rep.X[i, b.names.index(name)])
             if name in ("hdd", "cdd") and not billing:
-                bp = bp_cell["mv_heating_bp" if name == "hdd" else "mv_cooling_bp"]
-                ws.cell(row=row, column=c, value=f"=MAX({bp}-E{row},0)" if name == "hdd" else f"=MAX(E{row}-{bp},0)")
+                ws.cell(row=row, column=c, value=_degree_day_formula(name, bp_cell, row))
                 expected[(sheet, f"{L(c)}{row}")] = x
             else:
                 ws.cell(row=row, column=c, value=x)
-        terms = [f"{m}$B$10"] + [f"{m}$B${11 + j}*{L(col[name])}{row}" for j, name in enumerate(xnames)]
-        ws.cell(row=row, column=col["pred"], value=f"=({'+'.join(terms)})*C{row}")
+        ws.cell(row=row, column=col["pred"], value=f"=({_model_terms(m, xnames, col, row)})*C{row}")
         expected[(sheet, f"{L(col['pred'])}{row}")] = float(rep.predicted_kwh[i])
         ws.cell(row=row, column=col["adj"], value=float(rep.adjustment_kwh[i]))
         ws.cell(row=row, column=col["avoided"], value=f"={L(col['pred'])}{row}+{L(col['adj'])}{row}-D{row}")
