@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,7 +133,13 @@ def create_app(config: DeskConfig | None = None) -> FastAPI:
     from .routes import router
 
     desk = Desk(config or DeskConfig())
-    app = FastAPI(title="finmodel pricing desk", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        desk.jobs.shutdown()
+
+    app = FastAPI(title="finmodel pricing desk", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.desk = desk
     app.mount("/static", StaticFiles(directory=str(DESK_TEMPLATES / "static")), name="static")
     app.include_router(router)
@@ -201,9 +208,5 @@ def create_app(config: DeskConfig | None = None) -> FastAPI:
     async def internal(request: Request, exc: Exception):
         log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return desk.error_page(request, 500, views.text(_lang(request), "d_error_internal"))
-
-    @app.on_event("shutdown")
-    def stop_workers():
-        desk.jobs.shutdown()
 
     return app

@@ -165,6 +165,11 @@ def _number(field: Field, raw: str, file: str, lang: str) -> float:
     return x
 
 
+def _percent(fraction: float) -> str:
+    """A fraction as the percentage text a case file may hold: 0.333 -> "33.3%"."""
+    return f"{fraction * 100:.10g}%"
+
+
 def read_terms(fields: list[Field], form: Mapping[str, str], file: str, lang: str = "en") -> dict:
     """The submitted ``form`` as changes of the case file (field path -> value), only where a
     term differs from the case; raises :class:`InputError` with each bad field's path.  Bounds
@@ -194,7 +199,7 @@ def read_terms(fields: list[Field], form: Mapping[str, str], file: str, lang: st
             continue
         if abs(value - f.value) > 1e-12 * max(1.0, abs(f.value)):
             if f.kind == "pct":
-                changes[f.path] = f"{x:g}%"
+                changes[f.path] = _percent(value)
             elif f.kind == "int" and float(value).is_integer():
                 changes[f.path] = int(value)
             else:
@@ -208,8 +213,8 @@ def read_terms(fields: list[Field], form: Mapping[str, str], file: str, lang: st
             problems.append(Problem(file, f"cost_split.{item}", text(lang, "d_shares_over", total=f"{others:.4g}")))
             continue
         owner = next(p for p in S.PARTIES if p not in by_party)  # the form offers every party but the owner
-        split = {p: v for p, v in by_party.items() if v > 0}
-        split[owner] = 1.0 - others
+        split = {p: _percent(v) for p, v in by_party.items() if v > 0}  # as a user writes shares
+        split[owner] = _percent(1.0 - others)
         changes[f"cost_split.{item}"] = split
     if problems:
         raise InputError(problems)
