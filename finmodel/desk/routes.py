@@ -43,6 +43,9 @@ LEVELS = ("det", "P50", "P90", "P95", "mean")
 OPS = (">=", "<=", ">", "<")
 MAX_TARGETS = 3
 MAX_STEPS = 15
+PRICE_TERMS = ("contract.discount_to_grid", "contract.provider_share", "contract.discount",
+               "contract.tenant_tariff_discount", "contract.fee_per_yr")
+"""The term the Solve page proposes first: the contract's price, whichever the contract has."""
 MEDIA = {"json": "application/json", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "pdf": "application/pdf", "yaml": "application/x-yaml"}
 
@@ -61,6 +64,12 @@ def _current(request: Request) -> tuple[str, dict]:
     if s.case_id is None or _desk(request).cases.find(s.case_id) is None:
         s.case_id, s.changes = _desk(request).cases.default().id, {}
     return s.case_id, s.changes
+
+
+def _name(rc, request: Request) -> str:
+    """The case's name in the page's language (the Chinese name where the case gives one)."""
+    info = rc.case.case
+    return info.name_zh if _session(request).lang == "zh" and info.name_zh else info.name
 
 
 def _paths(desk, raw: str | None) -> int:
@@ -113,7 +122,7 @@ def _offer_context(request: Request, case_id: str, changes: dict) -> dict:
     rc = desk.resolved(case_id, changes)
     fields = offer_fields(base)
     current = {f.path: f for f in offer_fields(rc)}
-    return {"case_id": case_id, "case_name": rc.case.case.name, "fields": fields, "current": current,
+    return {"case_id": case_id, "case_name": _name(rc, request), "fields": fields, "current": current,
             "currency": rc.case.case.currency, "owner": rc.owner, "changes": changes,
             "paths": desk.config.default_paths, "seed": desk.config.seed}
 
@@ -226,8 +235,10 @@ def solve_page(request: Request):
     case_id, changes = _current(request)
     rc = desk.resolved(case_id, changes)
     fields = [f for f in offer_fields(rc) if f.kind != "bool"]
-    metrics = sorted(m for m in (rc and _metric_names(rc)))
-    return desk.render(request, "solve.html.j2", case_id=case_id, case_name=rc.case.case.name, fields=fields,
+    metrics = sorted(_metric_names(rc))
+    primary = next((p for p in PRICE_TERMS if any(f.path == p for f in fields)), fields[0].path)
+    return desk.render(request, "solve.html.j2", case_id=case_id, case_name=_name(rc, request), fields=fields,
+                       primary=primary,
                        metrics=metrics, levels=LEVELS, ops=OPS, changes=changes, paths=desk.config.default_paths,
                        seed=desk.config.seed, n_targets=MAX_TARGETS)
 
