@@ -36,7 +36,7 @@ from .state import Session, Sessions
 
 log = logging.getLogger("finmodel.desk")
 DESK_TEMPLATES = TEMPLATES_DIR / "desk"
-CACHE_CASES = 64
+CACHE_ITEMS = 128
 
 
 @dataclass
@@ -53,7 +53,7 @@ class DeskConfig:
     quick_workers: int = 2
     quick_limit: int = 64
     heavy_workers: int = 1
-    heavy_limit: int = 4
+    heavy_limit: int = 32
     default_paths: int = 2000
     max_paths: int = 20_000
     seed: int = DEFAULT_SEED
@@ -84,20 +84,32 @@ class Desk:
             raise HTTPException(404)
         return case.name, self.cases.text(case)
 
-    def resolved(self, case_id: str, changes: dict):
-        """The resolved case with the offer's changes (validated like a file; cached)."""
+    def _cached(self, kind: str, case_id: str, changes: dict, make):
+        """``make(name, text)`` for a case's current text and the offer's changes, kept in a
+        small LRU (a case file edited on disk has another text, so another key)."""
         name, text = self.case_text(case_id)
-        key = (case_id, text, json.dumps(changes, sort_keys=True))
+        key = (kind, case_id, text, json.dumps(changes, sort_keys=True))
         with self._cache_lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        rc = finmodel.load_case_text(text, name, self.config.library, changes)
+        value = make(name, text)
         with self._cache_lock:
-            self._cache[key] = rc
-            while len(self._cache) > CACHE_CASES:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_ITEMS:
                 self._cache.popitem(last=False)
-        return rc
+        return value
+
+    def resolved(self, case_id: str, changes: dict):
+        """The resolved case with the offer's changes (validated like a file; cached)."""
+        return self._cached("case", case_id, changes,
+                            lambda name, text: finmodel.load_case_text(text, name, self.config.library, changes))
+
+    def deterministic(self, case_id: str, changes: dict) -> dict:
+        """The result document of the offer's deterministic case (cached: the Offer page shows
+        again what the last change computed)."""
+        return self._cached("deterministic", case_id, changes,
+                            lambda name, text: finmodel.appraise(self.resolved(case_id, changes)).to_dict())
 
     # --- runs ------------------------------------------------------------------------------------
     async def run(self, lane: Lane, kind: str, sid: str, fn) -> Job:

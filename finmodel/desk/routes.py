@@ -130,10 +130,8 @@ def _offer_context(request: Request, case_id: str, changes: dict) -> dict:
 async def _deterministic(request: Request, case_id: str, changes: dict) -> tuple[dict, float]:
     desk = _desk(request)
 
-    def work(job):
-        return finmodel.appraise(desk.resolved(case_id, changes)).to_dict()
-
-    job = await desk.run(desk.jobs.quick, "deterministic", request.state.sid, work)
+    job = await desk.run(desk.jobs.quick, "deterministic", request.state.sid,
+                         lambda job: desk.deterministic(case_id, changes))
     _raise(job)
     return job.result, job.seconds or 0.0
 

@@ -114,10 +114,11 @@ def test_uploads_above_the_limit_are_refused_before_parsing(tmp_path):
 
 def test_user_text_is_shown_as_text(desk):
     evil = EXAMPLE.read_text(encoding="utf-8").replace('name: "Suzhou factory rooftop PV — EaaS"',
-                                                      'name: "<script>alert(1)</script>"')
+                                                      'name: "<script>alert(1)</script>"').replace(
+        'name_zh: "苏州工厂屋顶光伏——能源即服务"', 'name_zh: "<script>alert(2)</script>"')
     r = desk.post("/cases/upload", files={"file": ("<b>evil</b>.yaml", evil.encode())})
     assert r.status_code == 200
-    assert "<script>alert(1)</script>" not in r.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert "<script>alert(2)</script>" not in r.text and "&lt;script&gt;alert(2)&lt;/script&gt;" in r.text
     assert "<b>evil" not in desk.get("/cases").text
 
 
