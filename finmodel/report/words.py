@@ -766,12 +766,12 @@ OFFER_FIELDS = {
     "fixed_rate": ("All-in fixed rate", "固定综合利率"),
 }
 
-# units of the desk's inputs
+# units of the desk's inputs (a switch has none: the page shows no unit for it)
 OFFER_UNITS = {
     "pct": ("%", "%"), "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
     "x": TERMS["u_x"], "money": ("{cur}", "{cur}"), "money_yr": ("{cur}/yr", "{cur}/年"),
     "money_mwh": ("{cur}/MWh", "{cur}/MWh"), "money_kwh": ("{cur}/kWh", "{cur}/kWh"),
-    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"), "flag": ("", ""),
+    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"),
 }
 
 PARTY_SHORT_NAMES = {
