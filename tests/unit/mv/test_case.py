@@ -76,15 +76,23 @@ def test_the_measured_asset_gets_no_guessed_performance_spread():
     assert u.mv_noise_sd > 0
 
 
+SETTLED = ROOT / "tests" / "data" / "cases" / "office_park_settled.yaml"
+
+
+def test_the_settled_case_is_the_example_with_reporting_data():
+    """The after-signing case (README) differs from the shipped example only by its header, the
+    reporting file and the data paths, so the two cannot drift apart."""
+    strip = lambda t: [x for x in t.splitlines() if not x.startswith("#") and "data/suzhou_" not in x]  # noqa: E731
+    assert strip(SETTLED.read_text(encoding="utf-8")) == strip(EXAMPLE.read_text(encoding="utf-8"))
+    assert "reporting: ../../../assumptions/examples/data/suzhou_office_reporting.csv" in SETTLED.read_text(
+        encoding="utf-8")
+
+
 def _settled_case(tmp_path, contract: str | None = None):
-    text = EXAMPLE.read_text(encoding="utf-8")
-    for name in EXAMPLE_FILES:
-        text = text.replace(f"data/{name}", str(DATA / name))
-    text = text.replace("  weather: " + str(DATA / "suzhou_weather.csv"),
-                        "  weather: " + str(DATA / "suzhou_weather.csv")
-                        + "\n  reporting: " + str(DATA / "suzhou_office_reporting.csv"))
-    if contract:
-        text = text[:text.index("contract:\n")] + contract + text[text.index("financing:\n"):]
+    if contract is None:
+        return SETTLED
+    text = SETTLED.read_text(encoding="utf-8").replace("../../../assumptions/examples/data/", str(DATA) + "/")
+    text = text[:text.index("contract:\n")] + contract + text[text.index("financing:\n"):]
     path = tmp_path / "settled.yaml"
     path.write_text(text, encoding="utf-8")
     return path
