@@ -1,4 +1,4 @@
-"""The baseline model: CalTRACK's degree-day regression, with optional drivers (CalTRACK 2.0 §3).
+"""The baseline model: CalTRACK's degree-day regression, with optional drivers (CalTRACK 2.0 §3 [S27]).
 
 Usage per day of period ``p`` (a day, or a billing period) is modelled as
 

@@ -1,8 +1,8 @@
-"""Goodness of fit (ASHRAE Guideline 14) and the uncertainty of avoided energy.
+"""Goodness of fit (ASHRAE Guideline 14 [S28]) and the uncertainty of avoided energy (CalTRACK 2.0 [S27]).
 
 Fit statistics, on period totals ``U_p = n_p·UPD_p`` (CalTRACK 2.0 §4.3.2.2) with ``p``
 estimated parameters: the coefficients and the balance points the search chose (Guideline 14
-counts every parameter, and a change point is one, as in ASHRAE RP-1050's 3P/4P/5P models;
+counts every parameter, and a change point is one, as in ASHRAE RP-1050's 3P/4P/5P models [S29];
 CalTRACK's ``P − c`` counts neither the intercept nor the balance points).  Counting the balance
 points matters for billing data: with twelve periods the search's freedom otherwise makes the
 residuals look smaller than they are, and the intervals held the truth too rarely in the

@@ -1,4 +1,4 @@
-"""Is there enough baseline data to fit a model?  CalTRACK 2.0 §2.2 and §3.1.3.
+"""Is there enough baseline data to fit a model?  CalTRACK 2.0 §2.2 and §3.1.3 [S27].
 
 * The model is fitted to the 365 days immediately before the intervention (§3.1.3): a longer
   baseline file is cut to its last 365 days (and the notes say so).

@@ -47,7 +47,7 @@ class Site:
 SUZHOU_OFFICE = Site()
 """The shipped example: the lighting and air-conditioning distribution boards of office buildings
 in a Suzhou technology park.  Temperature normals of Suzhou: annual mean 15.9 °C, July mean
-28.2 °C, January mean 3.6 °C (Soochow University climate page, nano.suda.edu.cn); the amplitude
+28.2 °C, January mean 3.6 °C (Soochow University climate page [S30]); the amplitude
 12.3 °C is half the July–January difference.  Loads, slopes and noise are E (estimates) for
 ~300,000 m² of offices: about 9.7 GWh a year on the metered boards."""
 
