@@ -157,3 +157,14 @@ def test_a_guarantor_pays_the_verified_shortfall(tmp_path):
     assert b("k.guaranteed")[0, i] == pytest.approx(guarantee, rel=1e-12)
     assert b("k.shortfall")[0, i] == pytest.approx(max(0.0, guarantee - verified), rel=1e-9)
     assert b("k.shortfall")[0, i] > 0
+
+
+def test_the_typed_spread_variant_has_the_same_base_case():
+    """tests/data/cases/office_park_typed_spread.yaml: the example's numbers typed in, with the old
+    guessed spread instead of the M&V uncertainty (the report's P90 comparison)."""
+    typed = appraise(ROOT / "tests" / "data" / "cases" / "office_park_typed_spread.yaml").to_dict()
+    mv = appraise(EXAMPLE).to_dict()
+    assert typed["deterministic"]["parties"]["provider"]["irr"] == pytest.approx(
+        mv["deterministic"]["parties"]["provider"]["irr"], rel=1e-6)
+    assert typed["deterministic"]["project"]["min_dscr"] == pytest.approx(mv["deterministic"]["project"]["min_dscr"],
+                                                                         rel=1e-6)

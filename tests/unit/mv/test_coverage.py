@@ -93,4 +93,5 @@ def test_ignoring_autocorrelation_would_overstate_confidence(errors):
     if form != "daily":
         pytest.skip("twelve monthly residuals carry little autocorrelation")
     rate = float(np.mean(np.abs(res[:, 0]) <= res[:, 3]))
+    print(f"daily, residuals taken as independent: 90% intervals held the truth in {rate:.1%} of {SEEDS} seeds")
     assert rate < 0.90 - 3 * np.sqrt(0.09 / SEEDS), rate
