@@ -155,6 +155,67 @@ def _carbon(a: "Appraisal", notes: dict) -> dict:
     out["energy_by_carrier"] = {k: _row(a, f"c.{k}") for k in
                                 ("grid_mwh", "onsite_mwh", "direct_mwh", "gas_m3", "coal_t", "heat_gj",
                                  "biomass_t", "diesel_t")}
+    out.update(_reductions(a))
+    out["by_coal_equivalent"] = {ce: {"tce": _row(a, f"c.tce_{ce}"),
+                                      "intensity_tco2_per_tce": _row(a, f"c.intensity_{ce}"),
+                                      "clean_energy_share": _row(a, f"c.clean_share_{ce}")}
+                                 for ce in ("calorific", "primary")}
+    out["size_tier"] = _size_tier(a)
+    out["green_power"] = _green_power(a)
+    return out
+
+
+def _reductions(a: "Appraisal") -> dict:
+    """Avoided CO2 (per year, per asset, over the life), its factor basis and the attribute ledger."""
+    rc = a.rc
+    c = rc.case.carbon
+    ef, decline = rc.assumptions["carbon.grid_ef"], rc.assumptions["carbon.grid_factor_decline"]
+    by_asset = {}
+    for asset in rc.case.assets:
+        row = _row(a, f"c.avoided.{asset.id}")
+        by_asset[asset.id] = {"tco2": row, "total": float(sum(row))}
+    avoided = _row(a, "c.avoided_tco2")
+    return {
+        "avoided_tco2": avoided, "avoided_tco2_total": float(sum(avoided)), "avoided_by_asset": by_asset,
+        "grid_factor": {"basis": c.grid_factor if c.rule == "china_park" else "national", "value": ef.value,
+                        "unit": ef.unit, "source": ef.source, "decline": decline.value, "decline_source": decline.source,
+                        "by_year": _row(a, "c.grid_ef"), "nonfossil_share": _row(a, "c.grid_nonfossil_share")},
+        "green_attributes": {k: _row(a, f"c.green_{k}_mwh") for k in ("generated", "claimed", "sold", "residual")},
+        "pollutants_avoided_kg": {p: _row(a, f"c.{p}_avoided_kg") for p in ("so2", "nox", "pm")},
+    }
+
+
+def _size_tier(a: "Appraisal") -> dict:
+    """The park's 910号 size tier in its first operation year, the threshold and where it comes from."""
+    rc = a.rc
+    i = rc.n_construction
+    tiers = [int(x) for x in _row(a, "c.tier")]
+    if rc.value("carbon.path_on"):
+        origin = "provincial_path"
+    elif tiers[i] == 0:
+        origin = "case" if rc.case.carbon.intensity_threshold is not None else "finmodel_default"
+    else:
+        origin = "notice"
+    own = rc.assumptions["carbon.own_threshold"]
+    return {"tier": tiers[i], "by_year": tiers, "tce": _row(a, "c.tce")[i], "threshold": _row(a, "c.threshold")[i],
+            "threshold_source": origin, "indicator_path": rc.case.carbon.indicator_path,
+            "own_threshold": own.value, "own_threshold_source": own.source,
+            "tier_bounds_tce": [rc.value("market.zcp_small_park_threshold_tce"),
+                                rc.value("market.zcp_large_park_threshold_tce")]}
+
+
+def _green_power(a: "Appraisal") -> dict:
+    """Green power bought through the grid: quantities, what it costs and who pays."""
+    from ..sheets.contracts import green_power_payer
+
+    gp = a.rc.case.carbon.green_power
+    out = {"payer": green_power_payer(a.rc.case), "trade_mwh": _row(a, "c.trade_mwh"), "gec_mwh": _row(a, "c.gec_mwh"),
+           "cost_trade": _row(a, "c.green_cost_trade"), "cost_gec": _row(a, "c.green_cost_gec"),
+           "solved": gp.solve is not None}
+    if gp.solve is not None:
+        out.update(route=gp.route, kpi=gp.solve.kpi, target=gp.solve.target, from_year=gp.solve.from_year,
+                   cap_mwh=gp.cap_mwh, needed_mwh=_row(a, "c.green_needed_mwh"),
+                   bought_mwh=_row(a, "c.green_solved_mwh"))
     return out
 
 

@@ -8,6 +8,7 @@ the same model with other inputs.
 from __future__ import annotations
 
 from .carbon import build_carbon
+from .reductions import build_reductions
 from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
 from .debt import build_debt_totals, build_tranche, build_waterfall
@@ -35,7 +36,9 @@ def build_model(rc: ResolvedCase) -> Model:
     pr = build_prices(sh["Prices"], tl, cur)
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
                                  case.carbon.export_green_attribute)) for a in case.assets]
-    car = build_carbon(sh["Carbon"], assets, tl, pr)
+    car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
+    car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
+                                         case.carbon.export_green_attribute)
     flows = build_contract(sh["Contract"], case, rc.technologies, assets, tl, pr, car)
     owner = flows.owner
     phase = flows.owner_phase
