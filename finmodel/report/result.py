@@ -219,6 +219,36 @@ def _green_power(a: "Appraisal") -> dict:
     return out
 
 
+TRANSFERS_REMOVED = ("vat_in_prices", "surcharges_and_income_tax", "loan_interest_and_fees",
+                     "payments_between_parties", "ets_allowances_saved", "green_power_bought")
+"""What the economic analysis leaves out of the financial flows as transfers (sheets/economic.py)."""
+
+
+def _economic(a: "Appraisal", notes: dict) -> dict:
+    """The economic cost-benefit analysis (national method): EIRR, ENPV and its flows by year."""
+    rc = a.rc
+    value = rc.assumptions["economic.carbon_value_per_t"]
+    return {
+        "eirr": metric_value(a, "economic.eirr", notes, "economic.eirr"),
+        "enpv": metric_value(a, "economic.enpv", notes, "economic.enpv"),
+        "social_discount_rate": rc.value("economic.social_discount_rate"),
+        "social_discount_rate_source": rc.assumptions["economic.social_discount_rate"].source,
+        "price_basis": f"constant {rc.case.case.start_year} prices",
+        "carbon_value_per_t": _row(a, "e.carbon_value"),
+        "carbon_value_source": value.source if rc.value("economic.carbon_value_case")
+        else rc.assumptions["market.cea_price_cny_per_t"].source,
+        "carbon_value_basis": "case" if rc.value("economic.carbon_value_case") else "cea_path",
+        "shadow_exchange_rate_factor": rc.value("market.shadow_exchange_rate_factor"),
+        "imported_capex_share": rc.value("economic.imported_capex_share"),
+        "benefits": {k: _row(a, f"e.{n}") for k, n in (("direct", "direct_benefit"), ("residual", "residual"),
+                                                       ("co2", "co2_benefit"), ("air_pollutants", "air_benefit"),
+                                                       ("total", "benefits"))},
+        "costs": {k: _row(a, f"e.{k}") for k in ("investment", "replacements", "operating")} | {"total": _row(a, "e.costs")},
+        "net": _row(a, "e.net"),
+        "transfers_removed": list(TRANSFERS_REMOVED),
+    }
+
+
 def _financing(a: "Appraisal") -> dict:
     fin = a.rc.case.financing
     s = a.sizing
@@ -294,6 +324,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "yearly": yearly,
         "carbon": _carbon(a, notes),
         "financing": _financing(a),
+        "economic": _economic(a, notes),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,
                          "overridden": x.overridden} for x in rc.assumptions.values()],

@@ -440,7 +440,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Timeline": ("Timeline", "时间轴"), "Prices": ("Prices", "价格"), "Assets": ("Assets & energy", "资产与能量"),
     "Carbon": ("Park carbon", "园区碳核算"), "Contract": ("Contract", "合同"), "Tax": ("Tax & P&L", "税费与损益"),
     "Cashflow": ("Cash flow", "现金流量"), "Debt": ("Debt & reserves", "债务与准备金"),
-    "Parties": ("Parties", "各方现金流"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
+    "Parties": ("Parties", "各方现金流"), "Economic": ("Economic analysis", "经济费用效益分析"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
     "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
 }

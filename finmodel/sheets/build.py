@@ -13,6 +13,7 @@ from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
 from .debt import build_debt_totals, build_tranche, build_waterfall
 from .depreciation import depreciation_lines
+from .economic import build_economic
 from .sll import build_sll, sll_interest_effect
 from .tax import build_cit, build_vat, vat_share
 from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
@@ -24,7 +25,7 @@ from .prices import build_prices
 from .sheet import Sheet
 from .timeline import build_timeline
 
-SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties"]
+SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Economic"]
 
 
 def build_model(rc: ResolvedCase) -> Model:
@@ -164,6 +165,7 @@ def build_model(rc: ResolvedCase) -> Model:
                             capex_init, replacement, asset_opex, costs, residual)
     build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
                   invest, injection, sll)
+    build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
 
 
