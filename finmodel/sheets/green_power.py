@@ -1,7 +1,7 @@
 """Green power the park buys through the grid: green-power trades (绿电交易) and unbundled
 certificates (GEC), how much, and what they cost.
 
-Quantity: as the case sets it (``park.baseline.green_trade_mwh`` / ``gec_mwh``, growing with the
+Quantity (MWh): as the case sets it (``park.baseline.green_trade_mwh`` / ``gec_mwh``, growing with the
 load), or — with ``carbon.green_power.solve`` — the least that meets a KPI target in every year
 from ``from_year``, capped by the green power available to the park (``cap_mwh``).  Either way
 no more than the park's grid purchases is bought (a certificate stands for a MWh the park used).
@@ -24,7 +24,7 @@ that party's cash flow.
 """
 from __future__ import annotations
 
-from ..lines import Max, Min, Period, Ref, Scalar, Where
+from ..lines import Max, Min, Period, Ref, RoundUp, Scalar, Where
 from .assets import KWH_PER_MWH
 from .sheet import Sheet
 
@@ -37,9 +37,11 @@ def green_purchases(sh: Sheet, r: dict, green_power) -> dict:
     out = {}
     solve = green_power.solve
     if solve is not None:
-        needed = sh("c.green_needed_mwh", _needed(r, solve.kpi),
-                    "Green power needed to meet the target this year", "当年达标所需绿电量", unit="MWh",
-                    fmt="qty", total=True)
+        # whole MWh: a certificate stands for one MWh, and the target is then met with room to spare
+        # rather than on the edge of a rounding error
+        needed = sh("c.green_needed_mwh", RoundUp(_needed(r, solve.kpi)),
+                    "Green power needed to meet the target this year (whole MWh)", "当年达标所需绿电量（整兆瓦时）",
+                    unit="MWh", fmt="qty", total=True)
         capped = Where(Scalar("carbon.green_power.cap_on"), Min(needed, Scalar("carbon.green_power.cap_mwh")), needed)
         out["solved_mwh"] = wanted[green_power.route] = sh(
             "c.green_solved_mwh", capped * (Period() >= Scalar("carbon.green_power.from_period")),
