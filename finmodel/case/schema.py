@@ -366,6 +366,9 @@ class Carbon(Strict):
         None, description="The case's own intensity threshold, tCO2/tce, for a park outside the national notice's "
                           "size tiers (below 0.2 Mtce/yr)")
     green_power: GreenPower = Field(default_factory=GreenPower)
+    claimed_reduction_tco2_per_yr: SourcedOverride | None = Field(
+        None, description="A reduction claimed elsewhere (a feasibility study, a seed report), tCO2/yr, with its "
+                          "source: the report sets finmodel's count against it")
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..about import __version__
+from ..case.resolve import GRID_FACTOR_SOURCES
 from ..case.schema import PARTIES
 from ..lines.metrics import REASONS
 from ..jsondoc import clean
@@ -175,8 +176,23 @@ def _reductions(a: "Appraisal") -> dict:
         row = _row(a, f"c.avoided.{asset.id}")
         by_asset[asset.id] = {"tco2": row, "total": float(sum(row))}
     avoided = _row(a, "c.avoided_tco2")
+    # restated on each market basis: the grid part at that factor (same decline), the fuel part as is
+    grid_mwh, ef_now = _row(a, "c.avoided_grid_mwh"), _row(a, "c.grid_ef")
+    fuel = [x - g * e for x, g, e in zip(avoided, grid_mwh, ef_now)]
+    by_basis = {}
+    for basis, name in GRID_FACTOR_SOURCES.items():
+        f = rc.value(name)
+        row = [g * f * (1 - decline.value) ** t + x for t, (g, x) in enumerate(zip(grid_mwh, fuel))]
+        by_basis[basis] = {"factor": f, "source": rc.assumptions[name].source, "tco2": row, "total": float(sum(row))}
+    claim = None
+    if c.claimed_reduction_tco2_per_yr is not None:
+        i = rc.n_construction
+        claim = {"tco2_per_yr": c.claimed_reduction_tco2_per_yr.value, "source": c.claimed_reduction_tco2_per_yr.source,
+                 "year": rc.years()[i], "finmodel_tco2": avoided[i], "grid_mwh": grid_mwh[i],
+                 "implied_factor": c.claimed_reduction_tco2_per_yr.value / grid_mwh[i] if grid_mwh[i] > 0 else None}
     return {
         "avoided_tco2": avoided, "avoided_tco2_total": float(sum(avoided)), "avoided_by_asset": by_asset,
+        "avoided_grid_mwh": grid_mwh, "avoided_by_basis": by_basis, "claimed_reduction": claim,
         "grid_factor": {"basis": c.grid_factor if c.rule == "china_park" else "national", "value": ef.value,
                         "unit": ef.unit, "source": ef.source, "decline": decline.value, "decline_source": decline.source,
                         "by_year": _row(a, "c.grid_ef"), "nonfossil_share": _row(a, "c.grid_nonfossil_share")},

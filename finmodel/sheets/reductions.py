@@ -35,10 +35,12 @@ def build_reductions(sh: Sheet, assets: list, techs: dict, car: dict, export_att
     m = lambda n: Scalar(f"market.{n}")  # noqa: E731
     ef = car["grid_ef"]
     r: dict = {"by_asset": {}}
+    grids = []
     for aid, a in assets:
         grid = -a.get0("d_grid_mwh")
         if "green_used_mwh" in a:  # credited tonnes are sold with the CCER credits
             grid = grid * (1 - Scalar(f"assets.{aid}.ccer_eligible"))
+        grids.append(grid)
         fuels = -(a.get0("d_gas_m3") * m("ef_natural_gas_tco2_per_1000m3") / 1000
                   + a.get0("d_coal_t") * m("ef_raw_coal_tco2_per_t")
                   + a.get0("d_heat_gj") * m("ef_purchased_heat_tco2_per_gj"))
@@ -48,6 +50,9 @@ def build_reductions(sh: Sheet, assets: list, techs: dict, car: dict, export_att
                                 f"{name.name_zh}：减排量（替代的电网电力及燃料）", unit="tCO2", fmt="qty", total=True)
     r["avoided"] = sh("c.avoided_tco2", Sum(*r["by_asset"].values()), "CO2 avoided by the investment",
                       "项目减排量", unit="tCO2", fmt="qty", total=True)
+    # the grid power behind the reductions, so they can be restated on another factor basis
+    r["grid_mwh"] = sh("c.avoided_grid_mwh", Sum(*grids), "Grid power displaced and claimed (net of power added)",
+                       "计入减排量的替代电网电量（扣除新增用电）", unit="MWh", fmt="qty", total=True)
 
     gens = [(aid, a) for aid, a in assets if "green_used_mwh" in a]
     sold = Scalar("carbon.sell_export_attribute") if export_attribute != "none" else 0.0
