@@ -297,6 +297,9 @@ TERMS: dict[str, tuple[str, str]] = {
                             "tCO2 per MWh of the {mwh} MWh displaced in {year}; the factor used here is {ef}.",
                             "本案例将上述结果与所称的每年{claim} tCO2减排量（{src}）对照：该数值意味着{year}年替代的{mwh} MWh"
                             "电网电量每兆瓦时减排{implied} tCO2；此处采用的因子为{ef}。"),
+    "sum_avoided": ("CO2 avoided, {year}", "{year}年减排量"),
+    "sum_avoided_value": ("{first} tCO2 ({total} tCO2 over the horizon; {basis} factor)",
+                          "{first} tCO2（计算期合计{total} tCO2；{basis}因子）"),
     "avoided_total_row": ("All assets", "全部资产"),
     "avoided_year": ("{year}", "{year}年"),
     "avoided_life": ("Over the horizon", "计算期合计"),
