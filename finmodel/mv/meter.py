@@ -146,7 +146,6 @@ class Readings:
     drivers: dict[str, np.ndarray]
     weather: Weather | None
     notes: list[str] = field(default_factory=list)
-    row_of: np.ndarray | None = None  # spreadsheet row of each period (daily: its first reading)
 
     @property
     def form(self) -> str:
@@ -387,13 +386,10 @@ def read_meter(path: Path, columns: Columns | None = None) -> Readings:
     first, daily = _daily(t, energy, step, "sum")
     n = daily.size
     days = first + np.arange(n)
-    day_idx = (t.astype("datetime64[D]") - first).astype(int)
-    first_row = np.full(n, -1)
-    first_row[day_idx[::-1]] = row_arr[::-1]
     drv_daily = {k: _daily(t, v, step, "mean")[1] for k, v in drv.items()}
     weather = Weather(first, _daily(t, temp, step, "mean")[1]) if temp is not None else None
     notes += _extreme_notes(daily)
-    return Readings(file, INTERVALS[step], days, np.ones(n, dtype=int), daily, drv_daily, weather, notes, first_row)
+    return Readings(file, INTERVALS[step], days, np.ones(n, dtype=int), daily, drv_daily, weather, notes)
 
 
 def _billing(file, t, end_cells, rows, end_col, energy, drv, temp, notes) -> Readings:
@@ -420,7 +416,7 @@ def _billing(file, t, end_cells, rows, end_col, energy, drv, temp, notes) -> Rea
         notes.append("billing data: the temperature column is ignored; daily temperatures come from the weather file")
     sel = np.flatnonzero(keep)
     return Readings(file, "billing", start[sel], days[sel], energy[sel], {k: v[sel] for k, v in drv.items()}, None,
-                    notes + _extreme_notes(upd[sel]), np.array(rows)[sel])
+                    notes + _extreme_notes(upd[sel]))
 
 
 def _extreme_notes(values: np.ndarray) -> list[str]:

@@ -35,10 +35,10 @@ This is Guideline 14's approach (prediction variance of the regression, autocorr
 ``n'``) written for the sum actually reported, rather than its closed-form approximation:
 :func:`guideline14_fsu` computes that approximation as CalTRACK 2.0 §4.3.2.4 gives it,
 ``FSU = t·(aM² + bM + d)·CV·sqrt((n/n')·(1 + 2/n')·(1/m)) / F``, with Sun & Baltazar's (2013)
-coefficients, for comparison.  The coverage test (``tests/unit/mv``) checks on synthetic data
-with known savings that the intervals here hold the true savings at their stated rates; the
-closed form ignores the model part's growth with the reporting length (``m/n``) and holds the
-truth less often than it states when a year is reported on a year of daily baseline.
+coefficients, for comparison: its polynomial (1.39 at 12 months of daily data) stands in for the
+model part, which the sum here computes for the actual reporting periods.  The coverage test
+(``tests/unit/mv``) checks on synthetic data with known savings that the intervals here hold the
+true savings at their stated rates.
 """
 from __future__ import annotations
 

@@ -49,8 +49,7 @@ def last_year(r: Readings) -> Readings:
     notes = r.notes + [f"baseline cut to the 365 days before the intervention: {r.start[keep][0]} to {r.end[-1]} "
                        "(CalTRACK 3.1.3)"]
     return replace(r, start=r.start[keep], days=r.days[keep], energy_kwh=r.energy_kwh[keep],
-                   drivers={k: v[keep] for k, v in r.drivers.items()}, notes=notes,
-                   row_of=r.row_of[keep] if r.row_of is not None else None)
+                   drivers={k: v[keep] for k, v in r.drivers.items()}, notes=notes)
 
 
 def usable(r: Readings) -> np.ndarray:

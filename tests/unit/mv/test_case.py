@@ -168,3 +168,23 @@ def test_the_typed_spread_variant_has_the_same_base_case():
         mv["deterministic"]["parties"]["provider"]["irr"], rel=1e-6)
     assert typed["deterministic"]["project"]["min_dscr"] == pytest.approx(mv["deterministic"]["project"]["min_dscr"],
                                                                          rel=1e-6)
+
+
+def test_a_stored_mv_result_gives_the_case_the_same_numbers(tmp_path):
+    """``mv: {result: stored.json}`` (what finmodel mv --json writes) instead of the meter data."""
+    import json
+
+    from finmodel.mv.write import mv_document
+
+    res = measure(DATA / "suzhou_office_baseline.csv", weather=DATA / "suzhou_weather.csv")
+    stored = tmp_path / "stored.json"
+    stored.write_text(json.dumps(mv_document(res, 0.30)), encoding="utf-8")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    start = text.index("mv:\n")
+    end = text.index("contract:\n")
+    case = tmp_path / "stored_case.yaml"
+    case.write_text(text[:start] + f"mv:\n  asset: lighting_hvac\n  result: {stored}\n\n" + text[end:], encoding="utf-8")
+    a, b = load_case(case), load_case(EXAMPLE)
+    for name in ("assets.lighting_hvac.capacity", "assets.lighting_hvac.savings_fraction", "mv.model_sd_kwh",
+                 "mv.noise_sd_kwh"):
+        assert a.value(name) == pytest.approx(b.value(name), rel=1e-12), name
