@@ -27,6 +27,9 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Site:
+    """A building's daily use (kWh per day; slopes in kWh per °C·day, per unit of occupancy), its
+    residual noise (kWh per day, lag-1 correlation) and its climate (°C, day of year)."""
+
     base_kwh: float = 10_500.0
     occupancy_kwh: float = 16_500.0
     heating_balance_c: float = 12.0
