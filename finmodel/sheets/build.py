@@ -35,8 +35,9 @@ def build_model(rc: ResolvedCase) -> Model:
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
+    measured = rc.mv.asset if rc.mv is not None else None
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
-                                 case.carbon.export_green_attribute)) for a in case.assets]
+                                 case.carbon.export_green_attribute, a.id == measured)) for a in case.assets]
     car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
     car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
                                          case.carbon.export_green_attribute)
