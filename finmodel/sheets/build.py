@@ -18,11 +18,13 @@ from .carbon import build_carbon
 from .cashflow import build_cash_flows, build_contributions, build_spend
 from .contracts import Flow, build_contract, output_vat
 from .debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
+from .economic import build_economic
 from .fixed_assets import build_fixed_assets
 from .local_taxes import build_local_taxes
 from .outputs import build_outputs
 from .parties import build_parties
 from .prices import build_prices
+from .reductions import build_reductions
 from .sheet import Sheet
 from .sll import build_sll, sll_interest_effect
 from .statements import build_statements
@@ -31,7 +33,7 @@ from .timeline import build_timeline
 from .working_capital import build_working_capital
 
 SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Working capital", "Debt",
-          "Parties"]
+          "Parties", "Economic"]
 
 
 def build_model(rc: ResolvedCase) -> Model:
@@ -41,9 +43,12 @@ def build_model(rc: ResolvedCase) -> Model:
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
+    measured = rc.mv.asset if rc.mv is not None else None
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
-                                 case.carbon.export_green_attribute)) for a in case.assets]
-    car = build_carbon(sh["Carbon"], assets, tl, pr)
+                                 case.carbon.export_green_attribute, a.id == measured)) for a in case.assets]
+    car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
+    car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
+                                         case.carbon.export_green_attribute)
     flows = build_contract(sh["Contract"], case, rc.technologies, assets, tl, pr, car)
     owner = flows.owner
     phase = flows.owner_phase
@@ -136,6 +141,7 @@ def build_model(rc: ResolvedCase) -> Model:
                                                   tranches=tranches, wf=wf, residual=residual, owner=owner,
                                                   phase=phase, assets=assets))
     build_outputs(m, rc, tl, flows, parties, cash["pre_tax"], after_tax, wf, debt, tranches, statements, sll)
+    build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
 
 SHEET_ORDER = ("Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Working capital", "Debt",
-               "Parties", *(st.sheet for st in STATEMENTS), "Metrics", "Checks")
+               "Parties", "Economic", *(st.sheet for st in STATEMENTS), "Metrics", "Checks")
 
 
 def _helper_lines(model: Model) -> list[Line]:

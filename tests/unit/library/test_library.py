@@ -266,7 +266,7 @@ def test_trl_class_contradiction_is_rejected(tmp_path):
 
 def test_every_source_tag_has_an_entry_in_the_references():
     """Each [Sn] and [Nn] tag in the libraries, the examples, the code and the docs is listed in
-    docs/references.md."""
+    docs/references.md (S: the domain reference's sources; N: the national method's)."""
     listed = set(re.findall(r"^\| ([SN]\d+[a-z]?) \|", (ROOT / "docs" / "references.md").read_text(encoding="utf-8"),
                             re.MULTILINE))
     used: dict[str, str] = {}
