@@ -48,6 +48,7 @@ class ResolvedCase:
     assumptions: dict[str, Assumption] = field(default_factory=dict)
     series: dict[str, list[float]] = field(default_factory=dict)  # per-period inputs
     owner: str = "provider"
+    energy: object | None = None  # energy.study.EnergyStudy when the case has an `energy:` block
 
     @property
     def n_construction(self) -> int:

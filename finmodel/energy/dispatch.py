@@ -9,7 +9,9 @@ method.  Per hour t, in kW over one hour (= kWh):
                s_t = s_{t−1} + COP h_t − Q_t                            (thermal store)
                g_t ≤ P_m(t)                                             (monthly peak)
                0 ≤ c_t, d_t ≤ battery power;  0 ≤ E_t ≤ usable energy;  0 ≤ k_t ≤ PV_t;
-               0 ≤ x_t ≤ min(export limit, PV_t);  0 ≤ h_t ≤ heat-pump electric capacity;
+               0 ≤ x_t ≤ min(export limit, max(PV_t − L_t, 0));  g_t = 0 where PV_t exceeds the load
+               with the heat pumps at full power (one meter: no import and export in one hour);
+               0 ≤ h_t ≤ heat-pump electric capacity;
                0 ≤ s_t ≤ store size;  g_t ≥ 0
 
 g grid import, x export, c/d charge/discharge, E battery energy, k curtailed PV, h heat-pump
@@ -103,6 +105,15 @@ class Dispatch:
     def month(self) -> np.ndarray:
         return clock().month[self.hours]
 
+    def on(self, other: "Dispatch") -> "Dispatch":
+        """This full-year result on the hours (and weights) of ``other`` (typical days)."""
+        if len(self.hours) == len(other.hours):
+            return self
+        pick = other.hours
+        return Dispatch(self.method, pick, other.weight, self.load[pick], self.pv[pick], self.grid[pick],
+                        self.export[pick], self.charge[pick], self.discharge[pick], self.soc[pick],
+                        self.curtail[pick], self.heat_pump[pick], self.store[pick], self.seconds)
+
     def total(self, x: np.ndarray) -> float:
         """Annual total of an hourly array (kW over one hour → kWh)."""
         return float(np.dot(self.weight, x))
@@ -183,7 +194,12 @@ def _solve(sys: System, hz: _Horizon, solver=None) -> dict[str, np.ndarray]:
     cost[p0:] = sys.tariff.demand_charge
     lo = np.zeros(n_var)
     hi = np.full(n_var, np.inf)
-    hi[off["x"]:off["x"] + H] = np.minimum(sys.export_limit_kw, pv)
+    # one meter, one direction per hour: only PV beyond the load is exported, and an hour with a
+    # PV surplus (even with the heat pumps at full power) imports nothing — otherwise the LP would
+    # buy valley power and sell PV in the same hour whenever the export price is the higher one
+    surplus = pv - L
+    hi[off["x"]:off["x"] + H] = np.minimum(sys.export_limit_kw, np.maximum(surplus, 0.0))
+    hi[off["g"]:off["g"] + H] = np.where(surplus - (heat.electric_kw if flex else 0.0) > 0, 0.0, np.inf)
     hi[off["c"]:off["c"] + H] = bat.power_kw
     hi[off["d"]:off["d"] + H] = bat.power_kw
     hi[off["e"]:off["e"] + H] = bat.energy_kwh

@@ -241,6 +241,8 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
                    for c in a.model.checks},
         "outputs": {},
     }
+    if rc.energy is not None:
+        doc["energy"] = rc.energy.to_dict()
     if a.pricing is not None:
         doc["pricing"] = a.pricing
     if a.dealzone is not None:

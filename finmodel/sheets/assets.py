@@ -56,8 +56,9 @@ class AssetLines(dict):
         return self.get(key, 0.0)
 
 
-def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: str) -> AssetLines:
-    """Add the lines of one asset to ``sh`` and return them."""
+def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: str, hourly: bool = False) -> AssetLines:
+    """Add the lines of one asset to ``sh`` and return them.  ``hourly``: the asset is in the
+    case's hourly dispatch (:mod:`finmodel.energy`), whose results it reads as assumptions."""
     a = asset.id
     s = lambda n: Scalar(f"assets.{a}.{n}")  # noqa: E731
     pre = f"a.{a}"
@@ -104,7 +105,11 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                  f"{name}: generation", f"{zh}：发电量", unit="MWh", fmt="qty", total=True)
         used = sh(f"{pre}.used_mwh", gen * s("self_consumption_share"), f"{name}: used in the park",
                   f"{zh}：园区自用电量", unit="MWh", fmt="qty", total=True)
-        exp = sh(f"{pre}.export_mwh", gen - used, f"{name}: exported to the grid", f"{zh}：上网电量",
+        spilled = 0.0
+        if hourly:  # the export limit may leave PV neither used nor exported
+            spilled = sh(f"{pre}.curtailed_mwh", gen * s("curtailed_share"), f"{name}: curtailed (export limit)",
+                         f"{zh}：弃光电量（上网限额）", unit="MWh", fmt="qty", total=True)
+        exp = sh(f"{pre}.export_mwh", gen - used - spilled, f"{name}: exported to the grid", f"{zh}：上网电量",
                  unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=gen, d_grid_mwh=-used, green_used_mwh=used, export_mwh=exp)
         value_terms.append(used * KWH_PER_MWH * price["tariff"])
@@ -125,8 +130,12 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         loss = sh(f"{pre}.loss_mwh", dis / s("round_trip_efficiency") - dis, f"{name}: round-trip losses",
                   f"{zh}：充放电损耗", unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=dis, d_grid_mwh=loss)
-        value_terms.append(sh.flow(f"{pre}.arbitrage", dis * KWH_PER_MWH * price["spread"]
-                                   - loss * KWH_PER_MWH * price["valley"],
+        if hourly:  # the dispatch's bill saving per kWh discharged, by price component (energy.balance)
+            arbitrage = dis * KWH_PER_MWH * (price["spread"] * s("kappa_spread") + price["valley"] * s("kappa_valley")
+                                             - price["tariff"] * s("kappa_pv"))
+        else:  # typed: every kWh discharged earns the full spread, losses bought at the valley price
+            arbitrage = dis * KWH_PER_MWH * price["spread"] - loss * KWH_PER_MWH * price["valley"]
+        value_terms.append(sh.flow(f"{pre}.arbitrage", arbitrage,
                                    f"{name}: peak-valley arbitrage net of losses", f"{zh}：峰谷套利收益"))
         value_terms.append(sh.flow(f"{pre}.demand_value", cap / s("duration_hours") * s("demand_reduction_share")
                                    * price["demand"] * 12 * s("availability") * on,

@@ -33,8 +33,9 @@ def build_model(rc: ResolvedCase) -> Model:
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
+    hourly = set(rc.energy.info.pv_assets + rc.energy.info.storage_assets) if rc.energy is not None else set()
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
-                                 case.carbon.export_green_attribute)) for a in case.assets]
+                                 case.carbon.export_green_attribute, a.id in hourly)) for a in case.assets]
     car = build_carbon(sh["Carbon"], assets, tl, pr)
     flows = build_contract(sh["Contract"], case, rc.technologies, assets, tl, pr, car)
     owner = flows.owner
