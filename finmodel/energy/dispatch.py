@@ -27,8 +27,11 @@ Methods:
 * ``optimal``: the whole year at once with perfect foresight (the upper bound; REopt's method);
   the battery ends the year at least as full as it started.
 * ``rolling``: each day is planned with 48 hours of look-ahead and the first 24 are kept
-  (HOMER Grid's method; the realistic default); the month's peak so far is the lower bound of
-  its peak variable, so only a new peak costs demand charge.
+  (HOMER Grid's method; the realistic default).  The month's demand target is set beforehand
+  from the typical-day plan and raised to the peak so far; it is the lower bound of the peak
+  variable, so only a peak above it costs demand charge.  (Without a target a 48-hour window
+  buys a cut in the monthly peak that the rest of the month must pay for in energy: on the
+  flagship's flat load that lost the battery's whole value.)
 * ``rule``: charge from PV surplus at any hour and from the grid in valley hours, discharge in
   peak and critical hours against the load (SAM's manual battery dispatch).
 * ``typical_days``: one representative day per month (the day whose net load is closest to the
@@ -310,7 +313,9 @@ def rolling(sys: System, lookahead_hours: int = 48, commit_hours: int = 24) -> D
     month = clock().month - 1
     soc, store = _initial(sys)
     soc_start = soc
-    peaks = np.zeros(12)
+    # the month's demand target comes from a typical-day plan (as an EMS sets it from a forecast):
+    # a 48-hour window alone would buy a cut in the peak it then has to hold for the whole month
+    peaks = typical_days(sys).monthly_peaks()
     parts: list[dict] = []
     solver = _highs()
     for start in range(0, HOURS, commit_hours):
