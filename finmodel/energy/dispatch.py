@@ -335,19 +335,25 @@ def rolling(sys: System, lookahead_hours: int = 48, commit_hours: int = 24) -> D
     return _result("rolling", sys, np.arange(HOURS), np.ones(HOURS), v, time.perf_counter() - t0)
 
 
-def typical_days(sys: System) -> Dispatch:
-    import time
-
-    t0 = time.perf_counter()
-    ck = clock()
+def representative_days(sys: System) -> list[int]:
+    """For each month, the day of the year whose net load (load + heat pumps − PV) is closest to
+    the month's mean day (least squares over its 24 hours)."""
     heat = sys.heat.heat_kw / sys.heat.cop if sys.heat else 0.0
     net = (sys.load_kw + heat - sys.pv_kw).reshape(-1, 24)
-    month_of_day = ck.month[::24] - 1
+    month_of_day = clock().month[::24] - 1
     days = []
     for m in range(12):
         mine = np.flatnonzero(month_of_day == m)
         mean = net[mine].mean(axis=0)
         days.append(int(mine[np.argmin(((net[mine] - mean) ** 2).sum(axis=1))]))
+    return days
+
+
+def typical_days(sys: System) -> Dispatch:
+    import time
+
+    t0 = time.perf_counter()
+    days = representative_days(sys)
     idx = (np.asarray(days)[:, None] * 24 + np.arange(24)).ravel()
     weight = np.repeat(days_in_month().astype(float), 24)
     soc0, store0 = _initial(sys)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..words import CONTRACTS, pick
-from . import assumptions, carbon, financial, financing, method, pricing, project, risk, summary
+from . import assumptions, carbon, energy, financial, financing, method, pricing, project, risk, summary
 from .context import Ctx
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +25,7 @@ SECTIONS = (("summary", "s_summary", summary.build),
             ("financial", "s_financial", financial.build),
             ("financing", "s_financing", financing.build),
             ("carbon", "s_carbon", carbon.build),
+            ("energy", "s_energy", energy.build),
             ("risk", "s_risk", risk.build),
             ("pricing", "s_pricing", pricing.build),
             ("method", "s_method", method.build))
