@@ -108,7 +108,7 @@ def hourly_sheet(wb, a: "Appraisal", titles: dict, wmap: WorkbookMap, lang: str)
     put("demand", "en_demand_share", f"=IF({power}>0,SUMPRODUCT({nb}-{after})/(12*{power}),0)", bal.demand_reduction_share)
     for p in PERIODS:
         if p in bal.grid_by_period:
-            word = W.text(lang, "en_" + p)
+            word = W.text(lang, f"en_{p}")
             put(f"grid_{p}", W.text(lang, "en_grid_mwh") + W.paren(word, lang),
                 f"=SUMPRODUCT({col['weight']},{col['grid_kw']},--({col['period']}=\"{word}\"))/1000", bal.grid_by_period[p])
     ws.column_dimensions[get_column_letter(L)].width = 44
