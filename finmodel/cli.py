@@ -1,4 +1,4 @@
-"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | energy``.
+"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | serve | energy``.
 
 Bad input exits with code 2 and a message naming file, field path and problem; no traceback,
 no output written.
@@ -354,6 +354,29 @@ def validate(case: CaseFile, library: Library = None):
         fail(exc)
     console.print(f"{case}: valid ({rc.case.contract.type}, {len(rc.case.assets)} assets, "
                   f"{len(rc.assumptions)} resolved assumptions)", highlight=False)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)"),
+          port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port"),
+          cases: Path = typer.Option(Path("cases"), "--cases", help="Folder of your case files (uploads go here)"),
+          time_limit: float = typer.Option(60.0, "--time-limit", min=1, max=3600, help="Seconds a run may take"),
+          library: Library = None):
+    """Start the pricing desk in the browser: open http://HOST:PORT/ (Ctrl-C stops it)."""
+    from .desk import serve as _serve
+
+    if cases.exists() and not cases.is_dir():
+        fail(InputError.single("--cases", "", f"{cases} is not a folder"))
+    if library is not None:
+        try:
+            from .library.load import library_root
+
+            library_root(library)
+        except InputError as exc:
+            fail(exc)
+    console.print(f"finmodel pricing desk: open http://{host}:{port}/  (cases: {cases}; Ctrl-C stops it)",
+                  highlight=False, markup=False)
+    _serve(host=host, port=port, cases=cases, library=library, time_limit_s=time_limit)
 
 
 @app.command()

@@ -85,10 +85,12 @@ def record_solved(rc: ResolvedCase, inputs: Inputs) -> ResolvedCase:
 
 
 def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEFAULT_SEED,
-             progress: bool = False, chunk_size: int | None = None) -> Appraisal:
+             progress=False, chunk_size: int | None = None) -> Appraisal:
     """Appraise a case: the deterministic base case, and Monte Carlo when ``paths`` > 1.
 
-    Path 0 of the Monte Carlo is always the deterministic case.
+    Path 0 of the Monte Carlo is always the deterministic case.  ``progress``: True for a
+    progress bar, or a callable ``progress(done_paths, paths)`` called after each chunk of paths
+    (an exception it raises stops the run).
     """
     rc = load_case(case) if isinstance(case, (str, Path)) else case
     model, inputs, sizing = prepare(rc)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Problem
 from ..library.load import library_root
 from ..validation import loc_to_path, problems_from_validation_error
-from ..yamlio import YamlDoc, read_yaml
+from ..yamlio import YamlDoc, parse_yaml_text, read_yaml
 from .resolve import ResolvedCase, resolve
 from .schema import Case
 
@@ -103,3 +103,17 @@ def load_doc(doc: YamlDoc, library: str | Path | None = None, energy_method: str
 def load_case(path: str | Path, library: str | Path | None = None, energy_method: str | None = None) -> ResolvedCase:
     """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
     return load_doc(read_yaml(path), library, energy_method)  # read_yaml names the document str(path)
+
+
+def load_case_text(text: str, name: str, library: str | Path | None = None,
+                   changes: dict | None = None) -> ResolvedCase:
+    """Parse, validate and resolve the text of a case file named ``name`` (problems name it), as
+    :func:`load_case` does a file; ``changes`` (field path -> value) are written into the document
+    first (:func:`~finmodel.case.changes.with_changes`) and problems in them keep the line of the
+    field in the text."""
+    doc = parse_yaml_text(text, name)
+    if changes:
+        from .changes import with_changes
+
+        doc = YamlDoc(doc.file, with_changes(doc.data, changes, name), doc.lines)
+    return load_doc(doc, library)

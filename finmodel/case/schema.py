@@ -315,20 +315,97 @@ class Conventions(Strict):
     dscr_basis: Literal["post_tax", "pre_tax"] = Field("post_tax", description="CFADS after or before income tax")
 
 
+class GreenPowerSolve(Strict):
+    """Buy the least green power that meets a KPI target in every year from ``from_year``."""
+
+    kpi: Literal["intensity_tco2_per_tce", "clean_energy_share"] = Field(
+        description="KPI the purchases must meet: carbon intensity (at most the target) or clean-energy "
+                    "share (at least the target)")
+    target: float = Field(ge=0, le=10, description="Target: tCO2/tce for the intensity, a fraction for the share")
+    from_year: int = Field(ge=2000, le=2100, description="Calendar year from which the target is met")
+
+
+class GreenPower(Strict):
+    """Green-power trades (绿电交易) and unbundled certificates (GEC) the park buys: who pays the
+    premium and how much is bought (set in park.baseline, or solved)."""
+
+    payer: Party | None = Field(
+        None, description="Party that pays the green-power premium and the certificates; default: whoever pays "
+                          "the grid bill (the host; the tenants under ies; the provider under energy-cost trusteeship)")
+    route: Literal["green_power_trade", "gec"] = Field(
+        "green_power_trade", description="What a solved quantity buys: green-power trades or unbundled certificates")
+    solve: GreenPowerSolve | None = Field(
+        None, description="Solve the quantity as the least that meets a KPI target (instead of park.baseline's quantity)")
+    cap_mwh: float | None = Field(
+        None, ge=0, le=1e9, description="Green power available to the park per year, MWh (caps a solved quantity)")
+
+
 class Carbon(Strict):
     rule: Literal["china_park", "eu_cbam", "eu_battery"] = Field(
         "china_park", description="How green power is counted (see the method section)")
     coal_equivalent: Literal["calorific", "primary"] = Field(
         "calorific", description="Electricity to tce: calorific equivalent (当量值) or primary (等价值)")
-    grid_factor: Literal["regional", "national", "residual"] = Field(
-        "regional", description="Grid emission factor for non-green grid power")
-    grid_factor_decline: SignedRate = Field(0.02, description="Annual decline of the grid factor (fraction)")
+    grid_factor: Literal["regional", "national", "residual", "provincial"] = Field(
+        "regional", description="Grid emission factor for non-green grid power: the regional grid's, the national "
+                                "average, the national residual mix (excluding traded non-fossil power), or the "
+                                "province's (MEE), given in provincial_grid_ef")
+    provincial_grid_ef: SourcedOverride | None = Field(
+        None, description="The province's MEE/NBS grid factor, tCO2/MWh, with its source (grid_factor: provincial)")
+    grid_factor_decline: SignedRate | None = Field(
+        None, description="Annual decline of the grid factor (fraction); default: the market library's")
     count_grid_nonfossil_as_clean: bool = Field(
-        True, description="Count the grid's non-fossil share as clean energy in the clean-energy share")
+        True, description="Count the grid's non-fossil share (on the chosen factor basis) as clean energy")
     target_year: int | None = Field(None, description="Calendar year whose intensity is reported as the target metric")
     cbam_ppa_qualifies: bool = Field(False, description="EU CBAM: green-power trades meet the PPA conditions")
     export_green_attribute: Literal["gec", "green_power_trade", "none"] = Field(
         "gec", description="How the green attribute of exported power is sold (never also claimed by the park)")
+    indicator_path: str | None = Field(
+        None, pattern=r"^[a-z][a-z0-9_]*$",
+        description="A provincial variant of the intensity indicator from the market library (e.g. hunan); "
+                    "default: the national notice's size tiers")
+    intensity_threshold: SourcedOverride | None = Field(
+        None, description="The case's own intensity threshold, tCO2/tce, for a park outside the national notice's "
+                          "size tiers (below 0.2 Mtce/yr)")
+    green_power: GreenPower = Field(default_factory=GreenPower)
+    claimed_reduction_tco2_per_yr: SourcedOverride | None = Field(
+        None, description="A reduction claimed elsewhere (a feasibility study, a seed report), tCO2/yr, with its "
+                          "source: the report sets finmodel's count against it")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.grid_factor == "provincial" and self.provincial_grid_ef is None:
+            raise ValueError("grid_factor 'provincial' needs provincial_grid_ef: {value: <tCO2/MWh>, source: <MEE "
+                             "provincial factor publication>}")
+        if self.provincial_grid_ef is not None and self.grid_factor != "provincial":
+            raise ValueError("provincial_grid_ef is given but grid_factor is not 'provincial'")
+        solve = self.green_power.solve
+        if solve is not None:
+            if self.rule != "china_park":
+                raise ValueError("green_power.solve needs rule china_park: under the EU rules certificates (and "
+                                 "trades, unless they meet the CBAM PPA conditions) do not lower the intensity")
+            if solve.kpi == "clean_energy_share" and solve.target > 1:
+                raise ValueError(f"green_power.solve.target {solve.target:g} is a share: give 0.9 or \"90%\"")
+        return self
+
+
+class Economic(Strict):
+    """Economic cost-benefit analysis (经济费用效益分析) by the national method."""
+
+    social_discount_rate: Rate | None = Field(
+        None, description="Social discount rate (fraction); default: the market library's (8 %); not below 6 %")
+    imported_capex_share: Rate = Field(
+        0.0, description="Share of the capex paid in foreign exchange (imported equipment), valued at the shadow "
+                         "exchange rate")
+    carbon_value_per_t: SourcedOverride | None = Field(
+        None, description="Value of a tonne of CO2 avoided in start-year prices, with its source; default: the "
+                          "national ETS allowance (CEA) price path, a lower bound")
+
+    @field_validator("social_discount_rate")
+    @classmethod
+    def _floor(cls, v):
+        if v is not None and v < 0.06:
+            raise ValueError(f"{v:.2%} is below the national method's floor of 6 % for the social discount rate")
+        return v
 
 
 class PartyInfo(Strict):
@@ -413,6 +490,7 @@ class Case(Strict):
     tax: Tax = Field(default_factory=Tax)
     conventions: Conventions = Field(default_factory=Conventions)
     carbon: Carbon = Field(default_factory=Carbon)
+    economic: Economic = Field(default_factory=Economic)
     parties: dict[Party, PartyInfo] = Field(default_factory=dict)
     market_overrides: dict[str, Override] = Field(
         default_factory=dict, description="Overrides of market library values by name (e.g. cea_price_cny_per_t)")
@@ -449,6 +527,19 @@ class Case(Strict):
                 if outside:  # a target outside the model years would never be tested
                     raise ValueError(f"financing.sll.kpis[{i}].targets: year {outside[0]} is outside the "
                                      f"horizon {first}-{last} and would never be tested")
+        solve = self.carbon.green_power.solve
+        if solve is not None:
+            first = self.case.start_year
+            last = first + self.case.construction_years + n_op - 1
+            if not first <= solve.from_year <= last:
+                raise ValueError(f"carbon.green_power.solve.from_year {solve.from_year} is outside the horizon "
+                                 f"{first}-{last}")
+            given = {"green_power_trade": self.park.baseline.green_trade_mwh,
+                     "gec": self.park.baseline.gec_mwh}[self.carbon.green_power.route]
+            if given > 0:
+                field = "green_trade_mwh" if self.carbon.green_power.route == "green_power_trade" else "gec_mwh"
+                raise ValueError(f"park.baseline.{field} is set and carbon.green_power.solve solves the same "
+                                 f"quantity: give one or the other")
         shares = self.contract.provider_share if isinstance(self.contract, SharedSavings) else None
         if isinstance(shares, list) and len(shares) != self.contract.term_years:
             raise ValueError(f"contract.provider_share has {len(shares)} values; give one, or one per "

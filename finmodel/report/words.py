@@ -238,6 +238,129 @@ TERMS: dict[str, tuple[str, str]] = {
                      "零碳园区指标（发改环资〔2025〕910号）：单位能耗碳排放不高于{thr} tCO2/tce，清洁能源消费占比不低于{clean}，绿电直接供应占比不低于{direct}。"
                      "仅核算二氧化碳，园区边界内范围一和范围二。"),
     "selected_years": ("Selected years shown; the charts show every year.", "表中列出部分年份，图中为全部年份。"),
+    # carbon: the factor basis, the size tier, the reductions, both coal equivalents, green power
+    "basis_title": ("Grid factor basis", "电网排放因子口径"),
+    "basis_text": ("Grid power the park buys is counted at the {basis} {src}: {ef} tCO2/MWh, {decline} a year "
+                   "from {start} ({decline_src}). The grid's non-fossil share counted as clean energy is taken "
+                   "from the same factor: 1 − grid factor / fossil-only factor (0.8325 tCO2/MWh, MEE/NBS 2022 "
+                   "[S17]) = {nf} in {year}. Emission reductions use the same factor: each asset is credited "
+                   "with the grid power and fuel it displaces. Energy is converted to standard coal at the "
+                   "{ce}; both equivalents are shown below.",
+                   "园区外购电网电力按{basis}{src}计算：{ef} tCO2/MWh，自{start}年起每年下降{decline}（{decline_src}）。"
+                   "清洁能源占比中计入的电网非化石能源份额取自同一因子：1－电网因子/化石能源电力因子"
+                   "（0.8325 tCO2/MWh，生态环境部、国家统计局2022年 [S17]），{year}年为{nf}。减排量采用同一因子："
+                   "每项资产按其替代的电网电力和燃料计算。电力折标准煤采用{ce}，下表同时列出两种折算方法的结果。"),
+    "decline_case": ("set in the case file", "案例文件设定"),
+    "decline_default": ("finmodel's default, the middle of the −1 to −3 %/yr prior; the national factor fell "
+                        "1.1 % from 2022 to 2023 [S17]", "finmodel默认值，取−1%至−3%/年区间的中值；全国因子2022至2023年下降1.1% [S17]"),
+    "tier_title": ("Park size and the threshold that applies", "园区规模与适用门槛"),
+    "tier_below": ("The park uses {tce} tce in {year}, below the smallest size tier of 发改环资〔2025〕910号 "
+                   "(0.2–1 Mtce/yr: at most 0.20 tCO2/tce; from 1 Mtce/yr: at most 0.30). The notice sets no "
+                   "threshold for a park of this size.",
+                   "园区{year}年综合能源消费量{tce}吨标准煤，低于发改环资〔2025〕910号的最小规模档次"
+                   "（20万–100万吨标准煤/年：不高于0.20 tCO2/tce；100万吨及以上：不高于0.30）。该通知未对此规模的园区设定门槛值。"),
+    "tier_own": ("The case's own threshold, {thr} tCO2/tce, is used ({src}).", "本案例采用自定门槛值{thr} tCO2/tce（{src}）。"),
+    "tier_default": ("The case gives none: finmodel holds the park to the smallest tier's {thr} tCO2/tce, as a "
+                     "labelled default, not the notice's requirement.",
+                     "案例未设定门槛值：finmodel按最小档次的{thr} tCO2/tce考核，此为标注的默认值，并非通知的要求。"),
+    "tier_in": ("The park uses {tce} tce in {year}: in the {tier} tier of 发改环资〔2025〕910号, threshold {thr} tCO2/tce.",
+                "园区{year}年综合能源消费量{tce}吨标准煤，属发改环资〔2025〕910号{tier}档次，门槛值{thr} tCO2/tce。"),
+    "tier_1": ("0.2–1 Mtce/yr", "20万–100万吨标准煤/年"),
+    "tier_2": ("≥ 1 Mtce/yr", "100万吨标准煤/年及以上"),
+    "tier_path": ("The case applies {path} instead of the national tiers: {steps}.",
+                  "本案例采用{path}代替全国规模档次：{steps}。"),
+    "tier_step": ("{thr} from {year}", "{year}年起{thr}"),
+    "avoided_title": ("Emission reductions (减排量)", "减排量"),
+    "avoided_intro": ("CO2 avoided by each asset against its baseline (the grid power and fuel it displaces), at "
+                      "the grid factor above: {total} tCO2 over the horizon, {first} tCO2 in {year}.",
+                      "各资产相对其基准（所替代的电网电力和燃料）的二氧化碳减排量，按上述电网因子计算：计算期合计{total} tCO2，"
+                      "{year}年{first} tCO2。"),
+    "avoided_sold": ("Exported green power whose certificates are sold ({mwh} MWh over the horizon) is not "
+                     "claimed: the buyer of the certificates claims it.",
+                     "已出售绿证的上网绿电（计算期合计{mwh} MWh）不计入减排量，由绿证买方计入。"),
+    "avoided_residual": ("Exported green power whose attributes are not sold ({mwh} MWh) stays in the grid's "
+                         "residual mix and is not claimed either.",
+                         "未出售环境属性的上网绿电（{mwh} MWh）留在电网剩余电力组合中，亦不计入。"),
+    "avoided_bases": ("The same reductions on each published basis, {year}: {items}.",
+                      "同一减排量按各发布口径计算（{year}年）：{items}。"),
+    "avoided_basis_item": ("{basis} {ef} tCO2/MWh: {t} tCO2", "{basis}{ef} tCO2/MWh：{t} tCO2"),
+    "avoided_claim": ("The case sets this against a claimed {claim} tCO2/yr ({src}). That claim needs {implied} tCO2 "
+                      "per MWh of the {mwh} MWh of grid power the assets displace in {year}, more than the factor "
+                      "used here ({ef}) and than the national average ({national}): it counts the displaced power "
+                      "as mostly coal-fired (the fossil-only factor is 0.8325 [S17]) or rests on an older, higher "
+                      "factor, not on the MEE/NBS factor of the grid the park buys from.",
+                      "本案例将上述结果与所称的每年{claim} tCO2减排量（{src}）对照。该数值意味着{year}年各资产替代的{mwh} MWh"
+                      "电网电量每兆瓦时减排{implied} tCO2，高于此处采用的因子（{ef}）及全国平均因子（{national}）："
+                      "它把被替代的电力基本视为煤电（化石能源电力因子为0.8325 [S17]），或依据较早、较高的因子，"
+                      "而非园区购电所在电网的生态环境部、国家统计局因子。"),
+    "avoided_claim_lower": ("The case sets this against a claimed {claim} tCO2/yr ({src}), which needs {implied} "
+                            "tCO2 per MWh of the {mwh} MWh displaced in {year}; the factor used here is {ef}.",
+                            "本案例将上述结果与所称的每年{claim} tCO2减排量（{src}）对照：该数值意味着{year}年替代的{mwh} MWh"
+                            "电网电量每兆瓦时减排{implied} tCO2；此处采用的因子为{ef}。"),
+    "sum_avoided": ("CO2 avoided, {year}", "{year}年减排量"),
+    "sum_avoided_value": ("{first} tCO2 ({total} tCO2 over the horizon; {basis} factor)",
+                          "{first} tCO2（计算期合计{total} tCO2；{basis}因子）"),
+    "avoided_total_row": ("All assets", "全部资产"),
+    "avoided_year": ("{year}", "{year}年"),
+    "avoided_life": ("Over the horizon", "计算期合计"),
+    "coal_eq_title": ("Both coal equivalents side by side", "两种折标方法对照"),
+    "coal_eq_moves": ("The choice of coal equivalent changes whether the intensity or clean-share indicator is "
+                      "met in {n} of the years shown.", "折标方法的选择改变了表中{n}个年份的强度或清洁能源占比指标是否达标。"),
+    "coal_eq_same": ("The choice of coal equivalent does not change whether any indicator is met.",
+                     "折标方法的选择不改变任何指标是否达标。"),
+    "intensity_ce": ("Intensity, {ce}", "碳排放强度（{ce}）"),
+    "clean_ce": ("Clean share, {ce}", "清洁能源占比（{ce}）"),
+    "green_title": ("Green power bought", "外购绿电"),
+    "green_set": ("The park buys {trade} MWh of green-power trades and {gec} green certificates in {year}, costing "
+                  "{cost} {cur}, paid by the {payer}.",
+                  "园区{year}年购买绿电交易电量{trade} MWh、绿证{gec}张，费用{cost}{cur}，由{payer}支付。"),
+    "green_solved": ("Quantity solved as the least that meets {kpi} of {target} in every year from {from_year}{cap}.",
+                     "购买量按自{from_year}年起每年满足{kpi}{target}所需的最少量求解{cap}。"),
+    "green_cap": (", capped at {cap} MWh a year available", "，每年可得量上限{cap} MWh"),
+    "green_none": ("The park buys no green-power trades or certificates.", "园区未购买绿电交易电量或绿证。"),
+    "green_price": ("Premium {premium} {cur}/kWh for trades, {gec} {cur} per certificate (market library, with their "
+                    "Monte Carlo priors [S13][S14]).", "绿电交易环境溢价{premium}{cur}/kWh，绿证{gec}{cur}/张（市场数据库，含蒙特卡洛先验分布 [S13][S14]）。"),
+    # economic cost-benefit analysis
+    "s_economic": ("Economic cost-benefit analysis", "经济费用效益分析"),
+    "e_intro": ("The project valued from society's side by the national method (建设项目经济评价方法与参数, "
+                "3rd ed. [N19][N20]): all parties together, before financing, in constant {year} prices, discounted "
+                "at the social discount rate of {rate}. Transfers are removed: VAT in every price, surcharges and "
+                "income tax, loan interest and fees, payments between the parties, ETS allowances saved and the "
+                "green power bought. Imported equipment ({imported} of the capex) is valued at the shadow exchange "
+                "rate (× {ser}). Indirect benefits: the CO2 the assets avoid (as in the carbon section) at {value}; "
+                "SO2, NOx and particulates from the coal power and gas they displace, at the environmental "
+                "protection tax per pollution equivalent [N34] — a floor for the damage, not an estimate of it.",
+                "按国家方法（《建设项目经济评价方法与参数》第三版 [N19][N20]）从全社会角度评价本项目：各参与方合并、融资前、"
+                "按{year}年不变价计算，以社会折现率{rate}折现。剔除转移支付：各项价格中的增值税、附加税与所得税、借款利息与费用、"
+                "参与方之间的支付、节省的碳配额及外购绿电费用。进口设备（占投资{imported}）按影子汇率（×{ser}）计价。"
+                "间接效益：各资产的二氧化碳减排量（同碳排放章节）按{value}计价；替代煤电和天然气所减少的二氧化硫、"
+                "氮氧化物和颗粒物按环境保护税每污染当量税额计价 [N34]，该值为损害的下限而非估计值。"),
+    "e_value_cea": ("the national ETS allowance (CEA) price path — a lower bound, as the method sets no shadow price "
+                    "of carbon [S11]", "全国碳市场配额（CEA）价格路径——因方法未规定碳影子价格，该值为下限 [S11]"),
+    "e_value_case": ("the case's carbon value ({src})", "案例设定的碳价值（{src}）"),
+    "e_eirr": ("Economic internal rate of return (EIRR)", "经济内部收益率（EIRR）"),
+    "e_enpv": ("Economic net present value (ENPV) at {rate}", "经济净现值（ENPV，折现率{rate}）"),
+    "e_sdr": ("Social discount rate", "社会折现率"),
+    "e_carbon_value": ("Carbon value in {year} (constant prices)", "{year}年碳价值（不变价）"),
+    "e_verdict": ("Economic viability", "经济合理性"),
+    "e_ok": ("EIRR at or above the social discount rate: economically justified",
+             "经济内部收益率不低于社会折现率：经济上合理"),
+    "e_not_ok": ("EIRR below the social discount rate (or none): not economically justified on these values",
+                 "经济内部收益率低于社会折现率（或无解）：按上述取值经济上不合理"),
+    "e_mc": ("{what}, Monte Carlo P10 / P50 / P90", "{what}，蒙特卡洛P10 / P50 / P90"),
+    "e_mc_range": ("{p10} / {p50} / {p90}", "{p10} / {p50} / {p90}"),
+    "e_flows": ("Economic benefit and cost flows (项目投资经济费用效益流量表)", "项目投资经济费用效益流量表"),
+    "e_direct": ("1.1 Direct benefits", "1.1 直接效益"),
+    "e_residual": ("1.2 Residual value", "1.2 资产余值回收"),
+    "e_co2": ("1.3 CO2 avoided", "1.3 减排二氧化碳"),
+    "e_air": ("1.3 Air pollutants avoided", "1.3 减少大气污染物"),
+    "e_investment": ("2.1 Investment", "2.1 建设投资"),
+    "e_replacements": ("2.2 Replacements", "2.2 维持运营投资"),
+    "e_operating": ("2.4 Operating costs", "2.4 经营费用"),
+    "e_net": ("3 Net benefit", "3 净效益流量"),
+    "e_table_note": ("Constant {year} prices, excluding VAT; costs shown as positive amounts.",
+                     "按{year}年不变价、不含增值税计；费用以正数列示。"),
+    "total_nominal_e": ("Total (undiscounted)", "合计（未折现）"),
     # risk
     "risk_intro": ("{paths} Monte Carlo paths, seed {seed}. Path 0 is the deterministic case.",
                    "蒙特卡洛模拟 {paths} 条路径，随机种子 {seed}。第0条路径为确定性情景。"),
@@ -474,6 +597,105 @@ TERMS: dict[str, tuple[str, str]] = {
                         "年套利收益{arb}，年需量电费节省{dem}；储能第{rep}年更换。"),
     "en_typed_note": ("Typed shares kept as overrides are marked in the assumptions list.",
                       "保留的手填比例在假设清单中标为覆盖值。"),
+    # the pricing desk (finmodel serve): its pages, forms and messages
+    "d_title": ("Pricing desk", "定价工作台"),
+    "d_cases": ("Cases", "案例"),
+    "d_offer": ("Offer", "报价"),
+    "d_solve": ("Solve", "求解"),
+    "d_scenarios": ("Scenarios", "方案"),
+    "d_language": ("中文", "English"),
+    "d_examples": ("Example cases", "示例案例"),
+    "d_mine": ("Your cases ({folder})", "您的案例（{folder}）"),
+    "d_mine_none": ("No case files in this folder yet: upload one below.", "该文件夹中还没有案例文件，请在下方上传。"),
+    "d_open": ("Open", "打开"),
+    "d_upload": ("Upload a case file (YAML, at most {kb} kB)", "上传案例文件（YAML，不超过{kb} kB）"),
+    "d_upload_button": ("Validate and add", "校验并添加"),
+    "d_problems": ("{n} problem(s) in the input", "输入中有{n}处问题"),
+    "d_current": ("Case", "当前案例"),
+    "d_terms_contract": ("Contract terms", "合同条款"),
+    "d_terms_split": ("Cost split (the owner pays the rest)", "费用分摊（其余由投资方承担）"),
+    "d_terms_financing": ("Financing terms", "融资条款"),
+    "d_owner_share": ("{party} (the owner): the rest, {share}", "{party}（投资方）：其余部分，{share}"),
+    "d_share_of": ("{party}'s share of {what}", "{party}承担的{what}比例"),
+    "d_tranche_field": ("{field}, loan {tranche}", "贷款 {tranche}：{field}"),
+    "d_bounds": ("from {lo} to {hi}", "范围 {lo}–{hi}"),
+    "d_deterministic": ("Deterministic case", "确定性情景"),
+    "d_computed_in": ("computed in {ms} ms", "计算用时 {ms} 毫秒"),
+    "d_run_mc": ("Run P50/P90", "计算P50/P90"),
+    "d_mc_paths": ("Monte Carlo paths", "蒙特卡洛路径数"),
+    "d_seed": ("Seed", "随机种子"),
+    "d_running": ("Running: {done} of {total} paths", "计算中：已完成 {done}/{total} 条路径"),
+    "d_running_trials": ("Running: {n} evaluation(s) done", "计算中：已完成 {n} 次试算"),
+    "d_queued": ("Waiting for a worker", "排队等待计算资源"),
+    "d_cancel": ("Cancel", "取消"),
+    "d_cancelled": ("Cancelled.", "已取消。"),
+    "d_timed_out": ("Stopped: the run took longer than the desk's limit of {s} s. Use fewer paths or cells.",
+                    "已停止：计算超过了{s}秒的时限。请减少路径数或格点数。"),
+    "d_busy": ("The desk is busy ({n} runs queued or running). Try again in a moment.",
+               "工作台繁忙（{n}项计算排队或进行中），请稍后再试。"),
+    "d_mc_title": ("Monte Carlo: {paths} paths, seed {seed}", "蒙特卡洛模拟：{paths} 条路径，随机种子 {seed}"),
+    "d_p90_note": ("P90: reached or bettered on 90% of the paths (the 10th percentile for returns, the 90th for "
+                   "payback).", "P90：90%的路径可达到或优于该值（收益类指标取第10百分位，回收期取第90百分位）。"),
+    "d_host_savings": ("Host savings (share of its baseline energy bill)", "用能企业节省（占其基准能源费用比例）"),
+    "d_park": ("Zero-carbon park indicators", "零碳园区指标"),
+    "d_first_year_met": ("First year all three are met", "三项指标首次全部达标年份"),
+    "d_in_year": ("in {year}", "{year}年"),
+    "d_sll_margin": ("SLL margin adjustment", "SLL利率调整"),
+    "d_sll_range": ("{lo} to {hi} bp over the years (first operation year {first} bp)",
+                    "各年 {lo} 至 {hi} 基点（运营首年 {first} 基点）"),
+    "d_no_sll": ("no sustainability-linked loan", "无可持续发展挂钩贷款"),
+    "d_field": ("Term to solve", "求解条款"),
+    "d_targets": ("Targets (all must hold)", "目标（须全部满足）"),
+    "d_add_target": ("Leave a row's metric empty to skip it.", "指标留空的行将被忽略。"),
+    "d_level": ("Level", "置信水平"),
+    "d_level_det": ("deterministic", "确定性"),
+    "d_range": ("Search range (empty: the field's default range)", "搜索范围（留空：该字段默认范围）"),
+    "d_solve_button": ("Solve", "求解"),
+    "d_dealzone_button": ("Map the deal zone", "绘制交易区间"),
+    "d_tornado_button": ("Tornado", "龙卷风图"),
+    "d_axis_x": ("Columns (x)", "列（x）"),
+    "d_axis_y": ("Rows (y)", "行（y）"),
+    "d_steps": ("Steps", "格点数"),
+    "d_solve_status": ("Status", "求解状态"),
+    "d_status_solved": ("solved", "已求解"),
+    "d_status_solved_intervals": ("solved (several feasible intervals)", "已求解（多个可行区间）"),
+    "d_status_feasible_everywhere": ("every value in the range meets the targets", "范围内所有取值均满足目标"),
+    "d_status_infeasible": ("no value in the range meets every target", "范围内没有同时满足全部目标的取值"),
+    "d_best": ("Best reached", "最优可达值"),
+    "d_fails": ("fails: {what}", "未满足：{what}"),
+    "d_all_hold": ("all hold", "全部满足"),
+    "d_dz_legend": ("Green: every requirement holds. Each other cell names the requirements that fail there.",
+                    "绿色：全部要求均满足。其余格点列出未满足的要求。"),
+    "d_save": ("Save this offer as", "将当前报价保存为"),
+    "d_save_button": ("Save", "保存"),
+    "d_saved_none": ("No offers saved yet: save one on the Offer page.", "尚未保存报价：请在报价页面保存。"),
+    "d_compare": ("Saved offers side by side (deterministic case)", "已保存报价对比（确定性情景）"),
+    "d_delete": ("Delete", "删除"),
+    "d_downloads": ("Download for the current terms", "下载当前条款的结果"),
+    "d_download_json": ("JSON result", "JSON结果"),
+    "d_download_xlsx": ("Workbook (Excel)", "工作簿（Excel）"),
+    "d_download_pdf": ("PDF report", "PDF报告"),
+    "d_download_yaml": ("Case file with these terms", "含当前条款的案例文件"),
+    "d_download_note": ("The JSON equals `finmodel appraise CASE --paths N --seed S --json` on the case file with "
+                        "these terms (apart from the time stamp and the output paths).",
+                        "该JSON与对含当前条款的案例文件运行 `finmodel appraise CASE --paths N --seed S --json` 的结果相同（时间戳和输出路径除外）。"),
+    "d_changed_terms": ("Terms changed from the case file", "相对案例文件修改的条款"),
+    "d_no_changes": ("none: the case file's terms", "无：即案例文件的条款"),
+    "d_error": ("Something went wrong", "出现错误"),
+    "d_error_internal": ("The desk could not finish this request. Nothing was changed; the details are in the "
+                         "desk's log.", "工作台未能完成此请求，未做任何更改；详情见工作台日志。"),
+    "d_not_found": ("There is no such page or case.", "没有该页面或案例。"),
+    "d_forbidden": ("Refused: the request did not come from this desk's own pages (cross-site request "
+                    "protection). Reload the page and try again.",
+                    "已拒绝：该请求并非来自本工作台页面（跨站请求防护）。请刷新页面后重试。"),
+    "d_too_large": ("The file is larger than the desk accepts ({kb} kB).", "文件超过工作台允许的大小（{kb} kB）。"),
+    "d_back": ("Back to the cases", "返回案例列表"),
+    "d_not_a_number": ("expected a number, got {value!r}", "应为数字，实际为 {value!r}"),
+    "d_shares_over": ("the other parties' shares add up to {total}, more than 100%", "其他各方比例合计 {total}，超过100%"),
+    "d_outside": ("must be from {lo} to {hi}", "应在 {lo} 至 {hi} 之间"),
+    "d_whole": ("must be a whole number", "应为整数"),
+    "d_pick_field": ("choose a term to solve", "请选择求解条款"),
+    "d_no_targets": ("give at least one target", "请至少给出一个目标"),
     # the workbook's words for terms the report words differently (to be unified)
     "xl_field": ("Field", "字段"),
     "xl_overridden": ("Overridden", "是否覆盖"),
@@ -492,7 +714,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Timeline": ("Timeline", "时间轴"), "Prices": ("Prices", "价格"), "Assets": ("Assets & energy", "资产与能量"),
     "Carbon": ("Park carbon", "园区碳核算"), "Contract": ("Contract", "合同"), "Tax": ("Tax & P&L", "税费与损益"),
     "Cashflow": ("Cash flow", "现金流量"), "Debt": ("Debt & reserves", "债务与准备金"),
-    "Parties": ("Parties", "各方现金流"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
+    "Parties": ("Parties", "各方现金流"), "Economic": ("Economic analysis", "经济费用效益分析"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
     "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
     "Hourly": ("Hourly dispatch", "逐时调度"),
@@ -531,6 +753,17 @@ BASE_RATES = {
     "lpr_1y": ("1-year LPR", "1年期LPR"),
     "lpr_5y": ("5-year LPR", "5年期以上LPR"),
     "cerf": ("PBOC carbon-reduction facility", "人民银行碳减排支持工具"),
+}
+
+GRID_BASES_SHORT = {"regional": ("regional grid", "区域电网"), "national": ("national average", "全国平均"),
+                    "residual": ("residual mix", "剩余电力组合"), "provincial": ("province", "省级")}
+
+GRID_BASES = {
+    "regional": ("regional grid's average factor (MEE/NBS 2023)", "区域电网平均排放因子（生态环境部、国家统计局2023年）"),
+    "national": ("national average factor (MEE/NBS 2023)", "全国电网平均排放因子（生态环境部、国家统计局2023年）"),
+    "residual": ("national factor excluding market-traded non-fossil power (residual mix, MEE/NBS 2022)",
+                 "不包括市场化交易非化石能源电量的全国电力平均排放因子（剩余电力组合，生态环境部、国家统计局2022年）"),
+    "provincial": ("province's factor (MEE/NBS), as the case gives it", "省级电力平均排放因子（生态环境部、国家统计局，案例提供）"),
 }
 
 CARBON_RULES = {
@@ -676,6 +909,57 @@ EVENT_ANY = {"default": ("Event of default in any year", "任一年发生违约"
 EVENT_LEVELS = {"hurdle": ("hurdle", "基准收益率"), "lockup": ("lock-up", "分红锁定线"),
                 "default": ("default level", "违约线"), "threshold": ("threshold", "门槛值")}
 
+
+# the terms the pricing desk offers, by the case file's field name
+OFFER_FIELDS = {
+    "term_years": ("Contract term, years", "合同期限（年）"),
+    "rent_per_yr": ("Roof/land rent paid by the owner", "投资方支付的屋顶/场地租金"),
+    "insurance_rate": ("Insurance per year, share of the initial capex", "年保险费（占初始投资比例）"),
+    "discount_to_grid": ("Tariff discount to the host's grid tariff", "相对用能企业电网电价的折扣"),
+    "subscription_per_yr": ("Fixed subscription paid by the host", "用能企业支付的固定订阅费"),
+    "subscription_escalation": ("Annual escalation of the subscription", "订阅费年增长率"),
+    "min_take_share": ("Take-or-pay share of the expected supply", "照付不议比例（占预期供能）"),
+    "availability_guarantee": ("Availability guaranteed by the provider", "服务商保证的可用率"),
+    "penalty_per_mwh": ("Provider's penalty per MWh below the guarantee", "低于保证值时服务商每MWh罚金"),
+    "buyout_breakage_share": ("Breakage added to the buy-out value", "回购价值附加违约补偿比例"),
+    "provider_share": ("Provider's share of verified savings", "服务商节能效益分享比例"),
+    "mv_cost_share": ("M&V cost paid by the provider, share of savings", "服务商承担的节能量审核费用（占节能效益比例）"),
+    "host_default_probability": ("Annual probability the host fails to pay", "用能企业年度违约概率"),
+    "recovery_rate": ("Share of a defaulted payment recovered", "违约款项回收比例"),
+    "qualified_emc": ("Qualifies for the EMC tax holiday (三免三减半)", "符合合同能源管理税收优惠（三免三减半）"),
+    "guaranteed_share": ("Savings guaranteed by the provider, share of expected", "服务商保证的节能量（占预期比例）"),
+    "fee_per_yr": ("Provider's annual fee paid by the host", "用能企业支付服务商的年度服务费"),
+    "excess_share": ("Provider's share of savings above the guarantee", "服务商分享超额节能效益的比例"),
+    "discount": ("Discount on the host's baseline energy cost", "相对用能企业基准能源费用的折扣"),
+    "fee_escalation": ("Annual escalation of the trusteeship fee", "托管费年增长率"),
+    "tenant_tariff_discount": ("Discount to the grid tariff for tenants", "向入驻企业售电相对电网电价的折扣"),
+    "platform_fee_share": ("Platform company's fee, share of energy sales", "平台公司服务费（占售能收入比例）"),
+    "sell_gec_for_exports": ("Sell the green attribute of exported power", "出售上网电量的绿色属性"),
+    "terminal_value_multiple": ("Terminal value, multiple of the last operating margin", "期末价值（末年经营利润倍数）"),
+    "grid_capacity_charge_per_kw_month": ("Capacity charge for near-site supply", "就近供电容量费"),
+    "direct_line_kw": ("Contracted capacity of the direct line", "直连线路合同容量"),
+    "system_charge_per_kwh": ("System operation charge on direct-line power", "直连电量系统运行费"),
+    "max_gearing": ("Maximum gearing (debt share of the debt-funded cost)", "最高债务比例（占债务融资对应投资）"),
+    "target_dscr": ("Target DSCR for debt sizing", "债务测算目标偿债备付率"),
+    "amount": ("Debt amount", "借款金额"),
+    "dsra_months": ("Debt service reserve, months of debt service", "偿债准备金（还本付息月数）"),
+    "lockup_dscr": ("Distribution lock-up DSCR", "分红锁定偿债备付率"),
+    "default_dscr": ("Event-of-default DSCR", "违约偿债备付率"),
+    "margin_bp": ("Margin over the reference rate", "利率加点"),
+    "tenor_years": ("Tenor, years", "贷款期限（年）"),
+    "grace_years": ("Grace (interest only), years", "宽限期（只付息，年）"),
+    "upfront_fee": ("Upfront fee, share of the commitment", "前端费（占承诺额比例）"),
+    "commitment_fee": ("Commitment fee on undrawn amounts, per year", "未提款承诺费（年）"),
+    "fixed_rate": ("All-in fixed rate", "固定综合利率"),
+}
+
+# units of the desk's inputs (a switch has none: the page shows no unit for it)
+OFFER_UNITS = {
+    "pct": ("%", "%"), "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
+    "x": TERMS["u_x"], "money": ("{cur}", "{cur}"), "money_yr": ("{cur}/yr", "{cur}/年"),
+    "money_mwh": ("{cur}/MWh", "{cur}/MWh"), "money_kwh": ("{cur}/kWh", "{cur}/kWh"),
+    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"),
+}
 
 PARTY_SHORT_NAMES = {
     "provider": ("Provider", "服务商"), "host": ("Host", "用能企业"), "platform": ("Platform", "平台公司"),

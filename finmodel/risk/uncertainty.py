@@ -113,6 +113,7 @@ _FIXED_EXACT = {
     "case.construction_years", "case.operation_years", "case.start_year", "carbon.target_period",
     "tax.loss_carry_forward_years", "financing.debt_amount", "financing.sculpt_dscr",
     "financing.target_dscr", "financing.max_gearing", "financing.dsra_months", "contract.term_years",
+    "carbon.green_power.from_period",
 }
 _FIXED_SUFFIX = (".life_years", ".book_life_years", ".commissioning_year", ".tenor_years",
                  ".grace_years", ".share_of_debt", ".performance_factor_expected")

@@ -8,11 +8,13 @@ the same model with other inputs.
 from __future__ import annotations
 
 from .carbon import build_carbon
+from .reductions import build_reductions
 from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
 from .debt import build_debt_totals, build_tranche, build_waterfall
 from .depreciation import depreciation_lines
 from .energy import build_energy
+from .economic import build_economic
 from .sll import build_sll, sll_interest_effect
 from .tax import build_cit, build_vat, vat_share
 from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
@@ -24,7 +26,7 @@ from .prices import build_prices
 from .sheet import Sheet
 from .timeline import build_timeline
 
-SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties"]
+SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Economic"]
 
 
 def build_model(rc: ResolvedCase) -> Model:
@@ -37,7 +39,9 @@ def build_model(rc: ResolvedCase) -> Model:
     changes = build_energy(sh["Assets"], rc, pr["spread"]) if rc.energy is not None else {}
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr, case.carbon.export_green_attribute,
                                  _dispatched(rc, a.id, changes))) for a in case.assets]
-    car = build_carbon(sh["Carbon"], assets, tl, pr)
+    car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
+    car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
+                                         case.carbon.export_green_attribute)
     flows = build_contract(sh["Contract"], case, rc.technologies, assets, tl, pr, car)
     owner = flows.owner
     phase = flows.owner_phase
@@ -163,6 +167,7 @@ def build_model(rc: ResolvedCase) -> Model:
                             capex_init, replacement, asset_opex, costs, residual)
     build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
                   invest, injection, sll)
+    build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
 
 

@@ -99,7 +99,27 @@ def build_contract(sh: Sheet, case, techs: dict, assets: list, tl: dict, pr: dic
         flows.values.append((car["ets_value"], "tenants" if kind == "ies" else "host"))
     flows.host_baseline_cost = flows.host_baseline_cost or baseline_cost(sh, pr, car, "current")
     _common_costs(sh, flows, tl, assets)
+    _green_power(flows, car, green_power_payer(case))
     return flows
+
+
+def green_power_payer(case) -> str:
+    """Who pays for the green power the park buys: the case's choice, else whoever pays the grid
+    bill (the tenants under ies, the provider under energy-cost trusteeship, otherwise the host)."""
+    payer = case.carbon.green_power.payer
+    if payer is not None:
+        return payer
+    return {"ies": "tenants", "emc.energy_cost_trusteeship": "provider"}.get(case.contract.type, "host")
+
+
+def _green_power(flows: ContractFlows, car: dict, payer: str) -> None:
+    """The premium and the certificates are the payer's cost in every year the park buys them:
+    an owner cost (with its input VAT) when the owner pays, else that party's own cost."""
+    for line, vat in car["green_costs"]:
+        if payer == flows.owner:
+            flows.costs.append(Flow(line, vat, "market"))
+        else:
+            flows.party_costs.append((line, payer))
 
 
 def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> None:
