@@ -54,6 +54,19 @@ def _fail(rc, path: str, message: str):
     raise InputError.single(rc.file, path, message)
 
 
+def case_file_path(rc, case_dir: Path, name: str, field: str) -> Path:
+    """``name`` resolved against the case file's folder; a path that leaves that folder (absolute,
+    or through '..') is refused, so a case uploaded to the pricing desk cannot read the server's
+    other files."""
+    base = case_dir.resolve()
+    path = (base / name).resolve()
+    if not path.is_relative_to(base):
+        _fail(rc, field, f"{name}: files named in a case must lie in the case file's folder or below it")
+    if not path.is_file():
+        _fail(rc, field, f"{name}: no such file")
+    return path
+
+
 def build_system(rc, case_dir: Path) -> tuple[System, SystemInfo]:
     """The hourly :class:`System` of ``rc`` (files named in ``energy`` are read from ``case_dir``)."""
     case = rc.case
@@ -64,7 +77,8 @@ def build_system(rc, case_dir: Path) -> tuple[System, SystemInfo]:
     # --- load
     annual_kwh = v("park.baseline.grid_electricity_mwh") * KWH_PER_MWH
     if en.load.csv is not None:
-        shape = read_profile_csv(case_dir / en.load.csv, en.load.column, rc.file, "energy.load.csv", None)
+        shape = read_profile_csv(case_file_path(rc, case_dir, en.load.csv, "energy.load.csv"), en.load.column,
+                                 rc.file, "energy.load.csv", None)
         info.load_basis = f"meter data {Path(en.load.csv).name}, scaled to the park's grid electricity"
     else:
         shape = pattern_shape(en.load.pattern)
@@ -80,9 +94,7 @@ def build_system(rc, case_dir: Path) -> tuple[System, SystemInfo]:
                   f"{pvs[0].id}")
         site = Site(en.pv.latitude, en.pv.longitude, en.pv.tilt, en.pv.azimuth, en.pv.altitude_m,
                     en.pv.utc_offset_hours)
-        weather = case_dir / en.pv.weather if en.pv.weather else None
-        if weather is not None and not weather.is_file():
-            _fail(rc, "energy.pv.weather", f"{en.pv.weather}: no such file")
+        weather = case_file_path(rc, case_dir, en.pv.weather, "energy.pv.weather") if en.pv.weather else None
         try:
             per_kwp, full_load, info.pv_basis = pv_shape(site, weather)
         except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:

@@ -100,6 +100,8 @@ def test_without_an_energy_block_nothing_changes(tmp_path):
 
 @pytest.mark.parametrize("edit, field, words", [
     (lambda d: d["energy"]["load"].update(pattern=None, csv="missing.csv"), "energy.load.csv", "no such file"),
+    (lambda d: d["energy"]["load"].update(pattern=None, csv="../../etc/passwd"), "energy.load.csv", "case file's folder"),
+    (lambda d: d["energy"]["pv"].update(weather="/etc/hostname"), "energy.pv.weather", "case file's folder"),
     (lambda d: d["energy"].pop("pv"), "energy.pv", "PV site"),
     (lambda d: d["case"].__setitem__("market", "indonesia-2025/central_java"), "energy", "time-of-use"),
     (lambda d: d["park"].__setitem__("electricity_tariff_cny_per_kwh", 0.69), "park.electricity_tariff_cny_per_kwh",
