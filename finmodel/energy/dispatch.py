@@ -40,6 +40,7 @@ Methods:
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -166,7 +167,57 @@ def _highs():
         os.dup2(saved, 1)
         os.close(saved)
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("presolve", "off")  # measured: presolve costs more than it saves on these LPs
     return h
+
+
+@functools.lru_cache(maxsize=64)
+def _matrix(H: int, blocks: tuple, cyclic: bool, group: tuple, flex: bool, eta: float, cop: float):
+    """The constraint matrix of a horizon (compressed columns), the same for every window of one
+    shape: the rolling plan builds it once per month boundary rather than once a day."""
+    t = np.arange(H)
+    n_cols = 8 if flex else 6
+    off = {n: i * H for i, n in enumerate(["g", "x", "c", "d", "e", "k", "h", "s"][:n_cols])}
+    p0 = n_cols * H
+    grp = np.asarray(group)
+    rows, cols, vals = [], [], []
+
+    def put(r, c, v):
+        rows.append(r)
+        cols.append(c)
+        vals.append(np.broadcast_to(v, np.shape(r)).astype(float))
+
+    # balance rows 0..H-1
+    put(t, off["g"] + t, 1.0)
+    put(t, off["x"] + t, -1.0)
+    put(t, off["c"] + t, -1.0)
+    put(t, off["d"] + t, 1.0)
+    put(t, off["k"] + t, -1.0)
+    # state of charge rows H..2H-1 (and the thermal store 3H..4H-1)
+    first = np.zeros(H, dtype=bool)
+    last_of = np.empty(H, dtype=int)
+    for start, end in blocks:
+        first[start] = True
+        last_of[start:end] = end - 1
+    prev = np.where(first, last_of, t - 1)   # cyclic: a block's first hour follows its last
+    link = ~first | cyclic
+    put(H + t, off["e"] + t, 1.0)
+    put(H + t[link], off["e"] + prev[link], -1.0)
+    put(H + t, off["c"] + t, -eta)
+    put(H + t, off["d"] + t, 1.0 / eta)
+    # peak rows 2H..3H-1
+    put(2 * H + t, off["g"] + t, 1.0)
+    put(2 * H + t, p0 + grp, -1.0)
+    n_row = 3 * H
+    if flex:
+        put(t, off["h"] + t, -1.0)
+        put(3 * H + t, off["s"] + t, 1.0)
+        put(3 * H + t[link], off["s"] + prev[link], -1.0)
+        put(3 * H + t, off["h"] + t, -cop)
+        n_row = 4 * H
+    a = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(n_row, p0 + int(grp.max()) + 1))
+    return a.indptr, a.indices, a.data
 
 
 def _solve(sys: System, hz: _Horizon, solver=None) -> dict[str, np.ndarray]:
@@ -174,7 +225,6 @@ def _solve(sys: System, hz: _Horizon, solver=None) -> dict[str, np.ndarray]:
     import highspy
 
     H = len(hz.idx)
-    t = np.arange(H)
     L, pv = sys.load_kw[hz.idx], sys.pv_kw[hz.idx]
     price = sys.tariff.price[hz.idx]
     bat = sys.battery or Battery(0.0, 0.0, 1.0)
@@ -214,56 +264,27 @@ def _solve(sys: System, hz: _Horizon, solver=None) -> dict[str, np.ndarray]:
         hi[off["h"]:off["h"] + H] = heat.electric_kw
         hi[off["s"]:off["s"] + H] = heat.store_kwh
 
-    rows, cols, vals = [], [], []
-
-    def put(r, c, v):
-        rows.append(r)
-        cols.append(c)
-        vals.append(np.broadcast_to(v, np.shape(r)).astype(float))
-
-    # balance rows 0..H-1
-    put(t, off["g"] + t, 1.0)
-    put(t, off["x"] + t, -1.0)
-    put(t, off["c"] + t, -1.0)
-    put(t, off["d"] + t, 1.0)
-    put(t, off["k"] + t, -1.0)
-    rhs_bal = L - pv
-    # state of charge rows H..2H-1 (and the thermal store 3H..4H-1)
     first = np.zeros(H, dtype=bool)
-    last_of = np.empty(H, dtype=int)
-    for start, end in hz.blocks:
+    for start, _ in hz.blocks:
         first[start] = True
-        last_of[start:end] = end - 1
-    prev = np.where(first, last_of, t - 1)   # cyclic: a block's first hour follows its last
-    link = ~first | hz.cyclic
-    put(H + t, off["e"] + t, 1.0)
-    put(H + t[link], off["e"] + prev[link], -1.0)
-    put(H + t, off["c"] + t, -eta)
-    put(H + t, off["d"] + t, 1.0 / eta)
+    rhs_bal = L - pv
     rhs_soc = np.where(first & (not hz.cyclic), hz.soc0, 0.0)
-    # peak rows 2H..3H-1
-    put(2 * H + t, off["g"] + t, 1.0)
-    put(2 * H + t, p0 + hz.group, -1.0)
-    n_row = 3 * H
-    row_lo = np.concatenate([rhs_bal, rhs_soc, np.full(H, -np.inf)])
-    row_hi = np.concatenate([rhs_bal, rhs_soc, np.zeros(H)])
+    row_lo = [rhs_bal, rhs_soc, np.full(H, -np.inf)]
+    row_hi = [rhs_bal, rhs_soc, np.zeros(H)]
     if flex:
-        put(t, off["h"] + t, -1.0)
-        put(3 * H + t, off["s"] + t, 1.0)
-        put(3 * H + t[link], off["s"] + prev[link], -1.0)
-        put(3 * H + t, off["h"] + t, -heat.cop)
         rhs_th = -heat.heat_kw[hz.idx] + np.where(first & (not hz.cyclic), hz.store0, 0.0)
-        row_lo = np.concatenate([row_lo, rhs_th])
-        row_hi = np.concatenate([row_hi, rhs_th])
-        n_row = 4 * H
-    a = sparse.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(n_row, n_var))
+        row_lo.append(rhs_th)
+        row_hi.append(rhs_th)
+    row_lo, row_hi = np.concatenate(row_lo), np.concatenate(row_hi)
+    n_row = len(row_lo)
+    indptr, indices, data = _matrix(H, tuple(hz.blocks), hz.cyclic, tuple(hz.group.tolist()), flex, float(eta),
+                                    float(heat.cop) if flex else 0.0)
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n_var, n_row
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lo, hi
     lp.row_lower_, lp.row_upper_ = row_lo, row_hi
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = indptr, indices, data
     h = solver or _highs()
     h.passModel(lp)
     h.run()
@@ -272,7 +293,7 @@ def _solve(sys: System, hz: _Horizon, solver=None) -> dict[str, np.ndarray]:
         raise RuntimeError(f"dispatch LP not solved: {h.modelStatusToString(status)}")
     x = np.asarray(h.getSolution().col_value)
     out = {n: x[off[n]:off[n] + H] for n in names}
-    out["load"] = L if not flex else L
+    out["load"] = L
     if heat is None:
         out["h"] = np.zeros(H)
     elif not flex:
