@@ -52,7 +52,7 @@ class EnergyStudy:
     def to_dict(self) -> dict:
         """The ``energy`` section of the result document (DESIGN "Interfaces")."""
         b = self.balance
-        rep = [y for y in self.replacement_years.values()]
+        rep = list(self.replacement_years.values())
         return {
             "method": b.method,
             "self_consumption_share": b.self_consumption_share,
@@ -79,8 +79,7 @@ class EnergyStudy:
                       "export_price_per_kwh": self.system.tariff.export_price,
                       "export_limit_kw": (None if self.system.export_limit_kw == float("inf")
                                           else self.system.export_limit_kw)},
-            "solve_seconds": b.seconds,
-        }
+        }  # no solve time: the document is reproducible
 
 
 PV_QUANTITIES = ("self_consumption_share", "curtailed_share")
