@@ -11,12 +11,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
 from .schema import (PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..mv.case import CaseMv
 
 CASE_SOURCE = "case file"
 SIGNED = ("escalation", "growth", "decline", "margin_bp")
@@ -49,6 +53,7 @@ class ResolvedCase:
     series: dict[str, list[float]] = field(default_factory=dict)  # per-period inputs
     owner: str = "provider"
     energy: object | None = None  # energy.study.EnergyStudy when the case has an `energy:` block
+    mv: "CaseMv | None" = None  # what the case's mv block measured (finmodel.mv.case)
 
     @property
     def n_construction(self) -> int:
@@ -129,9 +134,10 @@ def _sourced(t: _Table, name: str, s, fx: float = 1.0, unit: str | None = None) 
     t.add(name, s.value * fx, unit or s.unit, s.source)
 
 
-def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path = ASSUMPTIONS_DIR) -> ResolvedCase:
-    """Resolve ``case`` against the libraries in ``library_dir``; raises :class:`InputError` listing
-    every problem."""
+def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path = ASSUMPTIONS_DIR,
+            mv: "CaseMv | None" = None) -> ResolvedCase:
+    """Resolve ``case`` against the libraries in ``library_dir``, with the numbers its M&V block
+    measured (``mv``); raises :class:`InputError` listing every problem."""
     problems: list[Problem] = []
 
     def err(path: str, msg: str) -> None:
@@ -164,12 +170,16 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     for i, a in enumerate(case.assets):
         _asset(t, a, techs[a.id], fx, cur)
         t.override(f"assets.{a.id}", a.overrides, f"assets[{i}].overrides")
+        if mv is not None and a.id == mv.asset:
+            _measured(t, mv, a, i, techs[a.id], err)
         _asset_after_overrides(t, case, a, i, err)
     if case.case.maturity_risk_premium:
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
     series.update(_sll_series(case))
     series.update(carbon_series)
+    if mv is not None:
+        series.update(_mv_series(case, mv))
     owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
     _cost_split(t, case, owner)
     _financing(t, case, cur)
@@ -179,7 +189,36 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     problems += t.problems
     if problems:
         raise InputError(problems)
-    return ResolvedCase(case, file, market, techs, t.items, series, owner)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv)
+
+
+def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:
+    """The measured asset's baseline and savings come from its M&V block (finmodel.mv.case)."""
+    if tech.kind != "efficiency":
+        err(f"assets[{i}].technology", f"mv measures the savings of an efficiency asset (a savings fraction of a "
+            f"metered baseline); {a.technology} is a {tech.kind} technology")
+        return
+    if "savings_fraction" in a.overrides:
+        err(f"assets[{i}].overrides.savings_fraction", "the measured asset's savings come from the mv block "
+            "(mv.expected_savings or the reporting data); remove this override")
+        return
+    p = f"assets.{a.id}"
+    t.add(f"{p}.capacity", mv.baseline_mwh, t.items[f"{p}.capacity"].unit, mv.source, True)
+    t.add(f"{p}.savings_fraction", mv.savings_fraction, "fraction", mv.savings_source, True)
+    t.add("mv.model_error_kwh", 0.0, "kWh/yr", "M&V: error of a year's verified savings from the baseline model's "
+          "coefficients, common to every year; 0 in the base case, drawn N(0, mv.model_sd_kwh) by Monte Carlo")
+    t.add("mv.model_sd_kwh", mv.model_sd_kwh, "kWh/yr", f"{mv.source}: standard deviation of a year's avoided energy "
+          "from the model's coefficients (AR(1) residuals)")
+    t.add("mv.noise_sd_kwh", mv.noise_sd_kwh, "kWh/yr", f"{mv.source}: standard deviation of a year's avoided energy "
+          "from that year's residuals; Monte Carlo draws it independently each year (risk.mv_noise_kwh)")
+
+
+def _mv_series(case: Case, mv: "CaseMv") -> dict[str, list[float]]:
+    """Contract years the reporting data settle: a flag and the verified savings, MWh."""
+    n_c, n_o = case.case.construction_years, case.case.operation_years
+    settled = [0.0] * n_c + [1.0 if k in mv.verified_kwh else 0.0 for k in range(1, n_o + 1)]
+    verified = [0.0] * n_c + [mv.verified_kwh.get(k, 0.0) / 1000.0 for k in range(1, n_o + 1)]
+    return {"mv.settled": settled, "mv.verified_mwh": verified}
 
 
 def _asset_after_overrides(t: _Table, case: Case, a, i: int, err) -> None:
@@ -358,7 +397,7 @@ def _case_and_park(t: _Table, case: Case, cur: str) -> None:
 def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
     p = f"assets.{a.id}"
     cu = tech.capacity_unit
-    t.add(f"{p}.capacity", a.capacity, cu, CASE_SOURCE)
+    t.add(f"{p}.capacity", a.capacity or 0.0, cu, CASE_SOURCE)  # the measured asset's comes from its mv block
     t.add(f"{p}.commissioning_year", a.commissioning_year, "operation year", CASE_SOURCE)
     t.add(f"{p}.capex_per_unit", tech.capex.central * fx, f"{cur}/{cu}", tech.capex.source)
     rule = library.maturity_rule(tech)

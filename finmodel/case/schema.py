@@ -14,6 +14,7 @@ Conventions enforced here, once, so the engine can trust its inputs:
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
@@ -120,7 +121,9 @@ Override = Union[Number, SourcedOverride]
 class Asset(Strict):
     id: Identifier
     technology: str = Field(description="Technology library id, e.g. 'pv_rooftop_ci'")
-    capacity: float = Field(gt=0, le=1e9, description="Capacity in the technology's capacity unit (kW, kWh, kWth …)")
+    capacity: float | None = Field(None, gt=0, le=1e9, description="Capacity in the technology's capacity unit (kW, kWh, "
+                                   "kWth …); required, except for the asset an mv block measures (its baseline "
+                                   "gives the capacity)")
     commissioning_year: int = Field(1, ge=1, le=60, description="First operation year of the asset (1 = first operation year)")
     self_consumption_share: Rate = Field(1.0, description="Generation used inside the park (rest exported), fraction")
     route: Literal["onsite", "direct_line"] = Field(
@@ -477,6 +480,47 @@ class Energy(Strict):
         "demand", description="Two-part tariff basis: monthly maximum demand (需量, dispatch lowers it) or transformer capacity (容量, it does not)")
 
 
+class SourcedRate(Strict):
+    value: Rate = Field(description="A share, 0.3 or \"30%\"")
+    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+
+
+class MvAdjustment(Strict):
+    start: date = Field(description="First day the adjustment applies (YYYY-MM-DD)")
+    end: date = Field(description="Last day it applies")
+    kwh_per_day: float = Field(ge=-1e9, le=1e9, description="kWh per day added to the baseline (negative: removed)")
+    reason: str = Field("", max_length=500, description="Why (a non-routine change), printed as text")
+
+
+class Mv(Strict):
+    """Measurement and verification: the savings of one efficiency asset from meter data."""
+
+    asset: Identifier = Field(description="The efficiency asset whose savings the meter data verify")
+    baseline: str | None = Field(None, max_length=1000, description="Baseline meter data (CSV/Excel), relative to "
+                                 "the case file")
+    weather: str | None = Field(None, max_length=1000, description="Weather file (time, temperature °C)")
+    reporting: str | None = Field(None, max_length=1000, description="Reporting-period meter data (after signing): "
+                                  "settles the contract years it covers")
+    result: str | None = Field(None, max_length=1000, description="A stored finmodel mv --json document instead of "
+                               "the meter data")
+    columns: dict[Identifier, str] = Field(default_factory=dict, description="Which column is which: time, energy, "
+                                           "temperature, end, or a driver name (e.g. occupancy)")
+    expected_savings: Rate | SourcedRate | None = Field(
+        None, description="Savings the measure is expected to deliver, share of the metered baseline")
+    adjustments: list[MvAdjustment] = Field(default_factory=list, description="Declared non-routine adjustments")
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.baseline is None) == (self.result is None):
+            raise ValueError("give the meter data (baseline, weather, reporting) or a stored result, one of them")
+        if self.result is not None and (self.weather or self.reporting or self.columns or self.adjustments):
+            raise ValueError("a stored result already holds the fit: weather, reporting, columns and adjustments "
+                             "belong to meter data")
+        if self.baseline is not None and self.expected_savings is None and self.reporting is None:
+            raise ValueError("give expected_savings (before signing) or reporting data (after)")
+        return self
+
+
 PRICE_PATHS = ("cea", "ccer", "gec", "green_premium", "tou_spread", "tariff")
 
 
@@ -496,10 +540,23 @@ class Case(Strict):
         default_factory=dict, description="Overrides of market library values by name (e.g. cea_price_cny_per_t)")
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
     energy: Energy | None = Field(None, description="Energy from hours (hourly dispatch); without it the assets' typed shares are used")
+    mv: Mv | None = Field(None, description="Savings of an efficiency asset measured from meter data (M&V)")
 
     @model_validator(mode="after")
     def _cross_checks(self):
         ids = [a.id for a in self.assets]
+        measured = self.mv.asset if self.mv is not None else None
+        if measured is not None and measured not in ids:
+            raise ValueError(f"mv.asset {measured!r} is not an asset of the case ({', '.join(ids)})")
+        if measured is not None and self.contract.type not in ("emc.shared_savings", "emc.guaranteed_savings"):
+            raise ValueError("an mv block verifies the savings an EMC contract pays on: use it with "
+                             "emc.shared_savings or emc.guaranteed_savings")
+        for i, a in enumerate(self.assets):
+            if a.capacity is None and a.id != measured:
+                raise ValueError(f"assets[{i}] ({a.id}): capacity is required")
+            if a.capacity is not None and a.id == measured:
+                raise ValueError(f"assets[{i}] ({a.id}): the capacity of the measured asset is its metered baseline "
+                                 "(mv); remove capacity")
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"asset ids must be unique: {', '.join(dup)}")

@@ -307,6 +307,47 @@ def _financing(a: "Appraisal") -> dict:
     return out
 
 
+def _mv(a: "Appraisal", notes: dict) -> dict:
+    """The case's ``mv`` section: the M&V run's, with each settled contract year's money from the
+    model's lines (verified savings, the provider's payment, a guarantor's shortfall) and what the
+    verified savings do to the provider's IRR and the minimum DSCR."""
+    mv = a.rc.mv
+    doc = {**mv.doc, "asset": mv.asset, "notes": dict(mv.doc.get("notes") or {})}
+    n_c = a.rc.n_construction
+    line = lambda name, i: float(a.base.line(name)[0][i]) if name in a.base.lines else None  # noqa: E731
+    paid_on = "k.verified_savings" if "k.verified_savings" in a.base.lines else "k.savings"
+    rows = []
+    for r in doc.get("settlement") or []:
+        k = int(r["period"][1:])
+        row = {**r, "year": a.rc.case.case.start_year + n_c + k - 1, "settled": k in mv.verified_kwh}
+        if row["settled"] and n_c + k - 1 < a.rc.n_periods:
+            i = n_c + k - 1
+            row["contract_value"] = line(paid_on, i)  # every measure of the contract, not only the metered one
+            if "k.share_due" in a.base.lines:
+                row["provider_payment"] = line("k.share_due", i)
+                row["host_retained"] = row["contract_value"] - row["provider_payment"]
+            if "k.shortfall" in a.base.lines:
+                row["shortfall_paid_by_guarantor"] = line("k.shortfall", i)
+                row["provider_payment"] = line("k.fee", i) + line("k.excess_share", i)
+            if "w.dscr" in a.base.lines and a.expected is not None:  # the loan's cover in the settled year
+                row["dscr_verified"] = line("w.dscr", i)
+                row["dscr_expected"] = float(a.expected.line("w.dscr")[0][i])
+        rows.append(row)
+    doc["settlement"] = rows
+    if a.expected is not None:
+        def out(values, name):
+            v = float(values.output(name)[0]) if name in values.outputs else math.nan
+            return v if math.isfinite(v) else None
+        doc["effect"] = {"provider_irr_expected": out(a.expected, "provider.irr"),
+                         "provider_irr_verified": out(a.base, "provider.irr"),
+                         "min_dscr_expected": out(a.expected, "project.min_dscr"),
+                         "min_dscr_verified": out(a.base, "project.min_dscr")}
+        for k, v in doc["effect"].items():
+            if v is None:
+                notes[f"mv.effect.{k}"] = "undefined for this case (no debt, or no IRR)"
+    return doc
+
+
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
     from ..case.fingerprint import input_hash
@@ -351,6 +392,8 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     }
     if rc.energy is not None:
         doc["energy"] = rc.energy.to_dict()
+    if rc.mv is not None:
+        doc["mv"] = _mv(a, notes)
     if a.pricing is not None:
         doc["pricing"] = a.pricing
     if a.dealzone is not None:

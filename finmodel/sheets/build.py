@@ -37,8 +37,9 @@ def build_model(rc: ResolvedCase) -> Model:
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
     changes = build_energy(sh["Assets"], rc, pr["spread"]) if rc.energy is not None else {}
+    measured = rc.mv.asset if rc.mv is not None else None
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr, case.carbon.export_green_attribute,
-                                 _dispatched(rc, a.id, changes))) for a in case.assets]
+                                 a.id == measured, _dispatched(rc, a.id, changes))) for a in case.assets]
     car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
     car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
                                          case.carbon.export_green_attribute)
