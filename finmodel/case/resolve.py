@@ -189,7 +189,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     problems += t.problems
     if problems:
         raise InputError(problems)
-    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv)
 
 
 def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:
