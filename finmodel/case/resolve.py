@@ -52,6 +52,7 @@ class ResolvedCase:
     assumptions: dict[str, Assumption] = field(default_factory=dict)
     series: dict[str, list[float]] = field(default_factory=dict)  # per-period inputs
     owner: str = "provider"
+    energy: object | None = None  # energy.study.EnergyStudy when the case has an `energy:` block
     mv: "CaseMv | None" = None  # what the case's mv block measured (finmodel.mv.case)
     # what resolving found questionable but not wrong (a tax holiday claimed without a rule that
     # grants it, a book life below the tax minimum): the result's flags, in its format
@@ -201,7 +202,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     problems += t.problems
     if problems:
         raise InputError(problems)
-    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv, t.flags)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv, flags=t.flags)
 
 
 def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:

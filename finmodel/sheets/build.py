@@ -19,6 +19,7 @@ from .cashflow import build_cash_flows, build_contributions, build_spend
 from .contracts import Flow, build_contract, output_vat
 from .debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
 from .economic import build_economic
+from .energy import build_energy
 from .fixed_assets import build_fixed_assets
 from .local_taxes import build_local_taxes
 from .outputs import build_outputs
@@ -43,9 +44,10 @@ def build_model(rc: ResolvedCase) -> Model:
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
+    changes = build_energy(sh["Assets"], rc, pr["spread"]) if rc.energy is not None else {}
     measured = rc.mv.asset if rc.mv is not None else None
-    assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
-                                 case.carbon.export_green_attribute, a.id == measured)) for a in case.assets]
+    assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr, case.carbon.export_green_attribute,
+                                 a.id == measured, _dispatched(rc, a.id, changes))) for a in case.assets]
     car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
     car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
                                          case.carbon.export_green_attribute)
@@ -143,6 +145,21 @@ def build_model(rc: ResolvedCase) -> Model:
     build_outputs(m, rc, tl, flows, parties, cash["pre_tax"], after_tax, wf, debt, tranches, statements, sll)
     build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
+
+
+def _dispatched(rc: ResolvedCase, aid: str, changes: dict) -> dict | None:
+    """For an asset in the hourly dispatch: {quantity: its change line} for the quantities the
+    dispatch sets (a typed override has none); None for an asset outside the dispatch."""
+    if rc.energy is None or aid not in rc.energy.info.pv_assets + rc.energy.info.storage_assets:
+        return None
+    return {q: ref for q, ref in changes.items()
+            if f"assets.{aid}.{q}" not in rc.energy.typed and q in _quantities_of(rc, aid)}
+
+
+def _quantities_of(rc: ResolvedCase, aid: str) -> tuple[str, ...]:
+    from ..energy.study import BATTERY_QUANTITIES, PV_QUANTITIES
+
+    return PV_QUANTITIES if aid in rc.energy.info.pv_assets else BATTERY_QUANTITIES
 
 
 def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> None:

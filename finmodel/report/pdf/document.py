@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..words import CONTRACTS, pick
-from . import (assumptions, carbon, economic, financial, financing, method, mv, national, pricing, project, risk,
-               statements, summary)
+from . import (assumptions, carbon, economic, energy, financial, financing, method, mv, national, pricing, project,
+               risk, statements, summary)
 from .context import Ctx
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +27,7 @@ SECTIONS = (("summary", "s_summary", summary.build),
             ("national", "s_national", national.build),
             ("financing", "s_financing", financing.build),
             ("carbon", "s_carbon", carbon.build),
+            ("energy", "s_energy", energy.build),
             ("economic", "s_economic", economic.build),
             ("risk", "s_risk", risk.build),
             ("pricing", "s_pricing", pricing.build),
