@@ -196,7 +196,7 @@ TERMS: dict[str, tuple[str, str]] = {
                   "（以可用于偿债的现金流计）定义不同，二者并列。"),
     "nat_indicators": ("Indicators against their benchmarks", "评价指标与基准对照"),
     "benchmark": ("Benchmark", "基准"),
-    "judgement": ("Judgement", "判断"),
+    "judgement": ("Verdict", "判断"),
     "definition": ("Definition", "定义"),
     "nat_firr_pre_tax": ("Project FIRR before income tax", "项目投资财务内部收益率（所得税前）"),
     "nat_firr_after_tax": ("Project FIRR after adjusted income tax", "项目投资财务内部收益率（所得税后）"),
