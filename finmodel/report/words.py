@@ -584,6 +584,9 @@ REASONS_ZH = {
     "the condition is met in no year of the horizon": "计算期内任何年份均未满足条件",
     "not applicable to this case (no debt)": "本案例不适用（无债务）",
     "not applicable to this case": "本案例不适用",
+    "the cumulative cash flow is never negative: nothing is invested, so nothing is paid back":
+        "累计现金流从未为负：没有投入，因而不存在回收期",
+    "undefined": "无定义",
 }
 
 # groups of the assumption table: the first part of a field path

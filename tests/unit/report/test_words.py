@@ -35,3 +35,17 @@ def test_lookups_fall_back_to_the_key():
     assert W.pick(W.CONTRACTS, "ies", "zh") == "综合能源服务" and W.pick(W.CONTRACTS, "other", "zh") == "other"
     assert W.party_name("provider", "zh", "ESCO") == "节能服务公司/综合能源服务商（ESCO）"
     assert W.party_name("provider", "en", "ESCO") == "Provider (ESCO / service company) (ESCO)"
+
+
+def test_every_reason_the_engine_gives_has_chinese():
+    from finmodel.lines.metrics import REASONS
+    from finmodel.report import result
+
+    reasons = {r for r in REASONS.values() if r} | {result.NOT_APPLICABLE, result.NOT_APPLICABLE_NO_DEBT,
+                                                     result.UNKNOWN_REASON}
+    assert len(reasons) >= 14
+    missing = sorted(r for r in reasons if r not in W.REASONS_ZH)
+    assert not missing, missing
+    assert not set(W.REASONS_ZH) - reasons  # no entry for a sentence the engine no longer writes
+    for r in reasons:
+        assert W.reason("zh", r) != r and W.reason("en", r) == r
