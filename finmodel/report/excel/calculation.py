@@ -15,6 +15,7 @@ from ...lines import Inputs, Model
 from ...lines.expr import Prev
 from ...lines.model import Line
 from .. import words as W
+from ..names import Names
 from .cells import HEAD_FONT, number_format, put_text
 from .layout import (COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, FIRST_ROW, Layout, WorkbookMap,
                      time_header)
@@ -56,6 +57,7 @@ def _first_prev_init(line: Line):
 def calculation_sheets(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, years: list[int], lang: str) -> None:
     """Create the calculation sheets, place every line, then write the formulas."""
     model, T = a.model, lay.n_periods
+    names = Names.of(a, lang)
     helpers = _helper_lines(model)
     by_sheet: dict[str, list[Line]] = {}
     for line in list(model.lines.values()) + helpers:
@@ -92,7 +94,7 @@ def calculation_sheets(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, years
             _, row = lay.line_pos[line.name]
             put_text(ws, row, COL_KEY, line.name)
             put_text(ws, row, COL_LABEL, line.zh if lang == "zh" else line.en)
-            put_text(ws, row, COL_UNIT, line.unit)
+            put_text(ws, row, COL_UNIT, names.unit(line.unit))
             fmt = number_format(line.fmt)
             vals = np.broadcast_to(values[line.name][:1], (1, T))[0]
             init = getattr(_first_prev_init(line), "init", None)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...about import __version__
 from .. import words as W
+from ..names import Names
 from .cells import HEAD_FONT, LINK_FONT, TITLE_FONT, put_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,7 +20,10 @@ def cover_sheet(ws, a: "Appraisal", wb, lang: str) -> None:
     rc = a.rc
     ws.cell(row=1, column=1, value="finmodel").font = TITLE_FONT
     name = rc.case.case.name_zh if lang == "zh" and rc.case.case.name_zh else rc.case.case.name
-    rows = [("case", name), ("xl_contract", rc.case.contract.type), ("currency", rc.case.case.currency),
+    names = Names.of(a, lang)
+    cur = names.currency_word if names.currency_word == names.currency else names.currency_word + W.paren(
+        names.currency, lang)
+    rows = [("case", name), ("xl_contract", W.pick(W.CONTRACTS, rc.case.contract.type, lang)), ("currency", cur),
             ("date", date.today().isoformat()), ("xl_version", __version__), ("hash", input_hash(rc)),
             ("xl_seed", str(a.seed))]
     for i, (k, v) in enumerate(rows, start=3):

@@ -11,6 +11,7 @@ import numpy as np
 from openpyxl.chart import BarChart, Reference, ScatterChart, Series
 
 from .. import words as W
+from ..names import Names
 from .cells import HEAD_FONT, head_row, number_format, put_text, title
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,29 +20,37 @@ if TYPE_CHECKING:  # pragma: no cover
 STATS = ("mean", "std", "se", "p5", "p10", "p50", "p90", "p95", "n_defined")
 
 
+def _stat_heading(names: Names, key: str) -> str:
+    """A statistic's column heading: ``p10`` → ``第10百分位数``, ``n_defined`` → ``有定义的路径数``."""
+    return names.percentile(key) if key[:1] == "p" and key[1:].isdigit() else W.text(names.lang, key)
+
+
 def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     """The Monte Carlo sheet; ``d`` is ``a.monte_carlo.to_dict()`` (computed once per workbook)."""
-    mc = a.monte_carlo
+    mc, names = a.monte_carlo, Names.of(a, lang)
     sheet = W.pick(W.SHEETS, "Monte Carlo", lang)
     ws = wb.create_sheet(sheet)
     title(ws, sheet)
     put_text(ws, 2, 1, W.text(lang, "mc_values_note"))
     put_text(ws, 3, 1, f"{W.text(lang, 'paths')}: {d['paths']:,}   {W.text(lang, 'xl_seed')}: {d['seed']}")
     row = 5
-    head_row(ws, row, [W.text(lang, "xl_metric"), W.text(lang, "unit"), W.text(lang, "xl_base"), *STATS])
+    head_row(ws, row, [W.text(lang, k) for k in ("key", "xl_metric", "unit", "xl_base")]
+             + [_stat_heading(names, k) for k in STATS])
     for name, s in d["metrics"].items():
         row += 1
         put_text(ws, row, 1, name)
-        put_text(ws, row, 2, s.get("unit", ""))
-        ws.cell(row=row, column=3, value=s.get("base"))
-        for i, k in enumerate(STATS, start=4):
+        put_text(ws, row, 2, names.metric(name))
+        put_text(ws, row, 3, names.unit(s.get("unit", "")))
+        ws.cell(row=row, column=4, value=s.get("base"))
+        for i, k in enumerate(STATS, start=5):
             ws.cell(row=row, column=i, value=s.get(k))
     row += 2
-    head_row(ws, row, [W.text(lang, "event"), W.text(lang, "probability")])
+    head_row(ws, row, [W.text(lang, k) for k in ("key", "event", "probability")])
     for name, p in d["probabilities"].items():
         row += 1
         put_text(ws, row, 1, name)
-        ws.cell(row=row, column=2, value=p).number_format = number_format("share")
+        put_text(ws, row, 2, names.event(name))
+        ws.cell(row=row, column=3, value=p).number_format = number_format("share")
     col = 14
     for metric in ("project.equity_irr", "project.npv"):
         if metric not in mc.values:
@@ -50,11 +59,12 @@ def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
         v = v[np.isfinite(v)]
         if v.size < 2 or np.ptp(v) == 0:
             continue
-        _histogram(ws, v, metric, col, lang)
+        _histogram(ws, v, names.metric(metric), col, lang)
         col += 6
-    for c in "ABCDEFGHIJKL":
+    for c in "ABCDEFGHIJKLM":
         ws.column_dimensions[c].width = 14
-    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 40
 
 
 def _histogram(ws, v: np.ndarray, metric: str, col: int, lang: str) -> None:
@@ -91,6 +101,7 @@ def _histogram(ws, v: np.ndarray, metric: str, col: int, lang: str) -> None:
 
 def sensitivity_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     """The sensitivity sheet; ``d`` is ``a.monte_carlo.to_dict()`` (computed once per workbook)."""
+    names = Names.of(a, lang)
     sheet = W.pick(W.SHEETS, "Sensitivity", lang)
     ws = wb.create_sheet(sheet)
     title(ws, sheet)
@@ -98,53 +109,59 @@ def sensitivity_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     metric = "project.equity_irr"
     rows = [t for t in d.get("tornado") or [] if metric in t.get("metrics", {})]
     rows.sort(key=lambda t: -(t["metrics"][metric].get("swing") or 0))
-    tornado = f"{W.text(lang, 'tornado')}: {metric}"
+    tornado = f"{W.text(lang, 'tornado')}{names.sep}{names.metric(metric)}"
     ws.cell(row=row - 1, column=1, value=tornado).font = HEAD_FONT
-    head_row(ws, row, [W.text(lang, k) for k in ("input", "input_p10", "input_p90", "metric_p10", "metric_p90",
-                                                  "swing")])
+    head_row(ws, row, [W.text(lang, k) for k in ("key", "input", "input_p10", "input_p90", "metric_p10",
+                                                  "metric_p90", "swing")])
     for t in rows:
         row += 1
         m = t["metrics"][metric]
         put_text(ws, row, 1, t["input"])
-        for i, v in enumerate((t.get("low"), t.get("high"), m.get("low"), m.get("high"), m.get("swing")), start=2):
+        put_text(ws, row, 2, names.field(t["input"]))
+        for i, v in enumerate((t.get("low"), t.get("high"), m.get("low"), m.get("high"), m.get("swing")), start=3):
             ws.cell(row=row, column=i, value=v if isinstance(v, (int, float)) else None)
     if rows:
         chart = BarChart()
         chart.type = "bar"
         chart.title = tornado
-        chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=3, max_row=row), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=4, max_row=row))
+        chart.add_data(Reference(ws, min_col=5, max_col=6, min_row=3, max_row=row), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=4, max_row=row))
         chart.height, chart.width = 8, 16
-        ws.add_chart(chart, "H3")
+        ws.add_chart(chart, "I3")
     row += 3
     sens = (d.get("sensitivity") or {}).get("metrics", {}).get(metric, [])
-    head_row(ws, row, [W.text(lang, k) for k in ("input", "rank_corr", "variance_share")])
+    head_row(ws, row, [W.text(lang, k) for k in ("key", "input", "rank_corr", "variance_share")])
     for s in sens:
         row += 1
         put_text(ws, row, 1, s["input"])
-        ws.cell(row=row, column=2, value=s.get("spearman"))
-        ws.cell(row=row, column=3, value=s.get("contribution")).number_format = number_format("share")
-    ws.column_dimensions["A"].width = 40
+        put_text(ws, row, 2, names.field(s["input"]))
+        ws.cell(row=row, column=3, value=s.get("spearman"))
+        ws.cell(row=row, column=4, value=s.get("contribution")).number_format = number_format("share")
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 40
 
 
 def pricing_sheet(wb, a: "Appraisal", lang: str) -> None:
+    names = Names.of(a, lang)
     if a.pricing is not None:
         p = a.pricing
         sheet = W.pick(W.SHEETS, "Pricing", lang)
         ws = wb.create_sheet(sheet)
         title(ws, sheet)
-        items = [("field", p["field"]), ("targets", "; ".join(p["targets"])), ("status", p["status"]),
-                 ("solved_value", p["solved_value"]), ("binding", p["binding"]), ("paths", p["paths"]),
+        items = [("pr_field", names.field(p["field"])), ("pr_targets", names.join(names.target(t) for t in p["targets"])),
+                 ("status", W.pick(W.PRICING_STATUS, p["status"], lang)), ("pr_solved", p["solved_value"]),
+                 ("pr_binding", names.target(p["binding"]) if p["binding"] else ""), ("paths", p["paths"]),
                  ("seed", p["seed"]),
-                 ("feasible_intervals", "; ".join(f"[{x:.6g}, {y:.6g}]" for x, y in p["feasible_intervals"]))]
+                 ("pr_interval", names.join(f"[{x:.6g}, {y:.6g}]" for x, y in p["feasible_intervals"]))]
         for i, (k, v) in enumerate(items, start=3):
-            ws.cell(row=i, column=1, value=k).font = HEAD_FONT
+            ws.cell(row=i, column=1, value=W.text(lang, k)).font = HEAD_FONT
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 ws.cell(row=i, column=2, value=v)
             else:
                 put_text(ws, i, 2, v)
         row = len(items) + 5
-        head_row(ws, row, [*(W.text(lang, k) for k in ("trial", "trial_value", "all_targets_met")), *p["targets"]])
+        head_row(ws, row, [*(W.text(lang, k) for k in ("trial", "trial_value", "all_targets_met")),
+                           *(names.target(t) for t in p["targets"])])
         for j, t in enumerate(p["trace"], start=1):
             ws.cell(row=row + j, column=1, value=j)
             ws.cell(row=row + j, column=2, value=t["x"])
@@ -159,8 +176,8 @@ def pricing_sheet(wb, a: "Appraisal", lang: str) -> None:
         sheet = W.pick(W.SHEETS, "Deal zone", lang)
         ws = wb.create_sheet(sheet)
         title(ws, sheet)
-        put_text(ws, 2, 1, f"{z['y']['field']} (rows) × {z['x']['field']} (columns)")
-        put_text(ws, 3, 1, "; ".join(r["requirement"] for r in z["requirements"]))
+        put_text(ws, 2, 1, W.text(lang, "dz_axes", y=names.field(z["y"]["field"]), x=names.field(z["x"]["field"])))
+        put_text(ws, 3, 1, names.join(names.target(r["requirement"]) for r in z["requirements"]))
         ws.cell(row=5, column=1, value=W.text(lang, "requirements_met")).font = HEAD_FONT
         for i, xv in enumerate(z["x"]["values"], start=2):
             ws.cell(row=5, column=i, value=xv).font = HEAD_FONT
