@@ -12,9 +12,9 @@ defined once: the PDF report, the workbook and its risk sheets read the same ent
   sentences (conventions, reasons a value is undefined).
 
 A new report (the portfolio screen, later sections) adds its words here as one more block of
-:data:`TERMS`, reusing the entries that already say what it needs.  Where the workbook says
-the same thing in other words than the report, its entry carries an ``xl_`` key: those pairs are
-kept apart only so the outputs do not change, and should be unified.
+:data:`TERMS`, reusing the entries that already say what it needs: one term for one thing (the
+report and the workbook say it the same way; a table that needs a term another defines refers
+to that entry), which ``tests/unit/report/test_words.py`` checks.
 """
 from __future__ import annotations
 
@@ -53,15 +53,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "npv": ("NPV", "净现值"),
     "npv_at": ("NPV at hurdle", "按基准收益率计算的净现值"),
     "hurdle": ("Hurdle (discount rate)", "基准收益率（折现率）"),
-    "payback": ("Payback", "静态回收期"),
-    "dyn_payback": ("Dynamic payback", "动态回收期"),
+    "payback": ("Payback", "静态投资回收期"),
+    "dyn_payback": ("Dynamic payback", "动态投资回收期"),
     "status": ("Status", "状态"),
     "met": ("met", "达标"),
     "not_met": ("not met", "未达标"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "none": ("none", "未定义"),
-    "min_dscr": ("Minimum DSCR", "最低偿债备付率"),
+    "min_dscr": ("Minimum DSCR", "最低偿债备付率（DSCR）"),
     "p_breach": ("Probability of lock-up breach", "触发分红锁定的概率"),
     "zcp_status": ("Zero-carbon park indicators", "零碳园区指标"),
     "zcp_met_from": ("all three met from {year}", "{year}年起三项指标全部达标"),
@@ -74,7 +74,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "u_years": ("years", "年"),
     "u_pct": ("%", "%"),
     "u_x": ("×", "倍"),
-    "u_year": ("year", "年份"),
     "u_money": ("{cur}", "{cur}"),
     "u_money_k": ("{cur} thousand", "千{cur}"),
     "u_bp": ("bp", "基点"),
@@ -98,15 +97,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "contract_terms": ("Contract terms", "合同条款"),
     "cost_split": ("Cost split", "费用分摊"),
     "cost_item": ("Cost", "费用"),
-    "cs_capex": ("Capex", "建设投资"),
+    "cs_capex": ("Initial capex", "建设投资"),
     "cs_opex": ("O&M", "运维费用"),
     "cs_overrun": ("Capex overrun", "投资超支"),
     "timeline": ("Timeline", "项目时间轴"),
     "phase": ("Phase", "阶段"),
     "from": ("From", "起"),
     "to": ("To", "止"),
-    "ph_construction": ("Construction", "建设期"),
-    "ph_operation": ("Operation", "运营期"),
+    "ph_construction": ("Construction period", "建设期"),
+    "ph_operation": ("Operation period", "运营期"),
     "ph_contract": ("Contract term", "合同期"),
     "ph_loan": ("Loan {tranche} (tenor)", "贷款 {tranche}（贷款期限）"),
     "ph_grace": ("Loan {tranche} (grace, interest only)", "贷款 {tranche}（宽限期，只付息）"),
@@ -119,7 +118,7 @@ TERMS: dict[str, tuple[str, str]] = {
                           "本案例全部取值后的输入参数及其单位与来源；标 * 的行在案例文件中被覆盖。来源按数据库原文引用。"),
     "field": ("Field", "参数"),
     "source": ("Source", "来源"),
-    "overridden": ("Overridden", "已覆盖"),
+    "overridden": ("Overridden", "是否覆盖"),
     "flags": ("Plausibility flags (payback or IRR outside the technology's typical range)",
               "合理性提示（回收期或内部收益率超出该技术典型范围）"),
     "flags_none": ("No asset's stand-alone payback or IRR is outside its technology's typical range.",
@@ -158,7 +157,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "dscr": ("DSCR", "偿债备付率"),
     "equity_cf": ("Equity cash flow", "资本金现金流"),
     "chart_cf_stack": ("Owner's cash flow by line", "投资方现金流构成"),
-    "chart_party": ("Cash flow by party", "各方现金流"),
     "host_savings": ("Host savings", "用户节省占比"),
     "cumulative": ("cumulative", "累计"),
     "ind_project_irr_pre_tax": ("Project IRR before income tax", "项目投资财务内部收益率（所得税前）"),
@@ -170,7 +168,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "ind_roi": ("Return on total investment (ROI)", "总投资收益率（ROI）"),
     "ind_roe": ("Return on equity capital (ROE)", "资本金净利润率（ROE）"),
     "ind_min_icr": ("Minimum interest cover ratio (ICR)", "最低利息备付率（ICR）"),
-    "ind_min_dscr": ("Minimum DSCR", "最低偿债备付率（DSCR）"),
     "ind_avg_dscr": ("Average DSCR", "平均偿债备付率"),
     "ind_llcr": ("LLCR (at the end of construction)", "贷款期偿债覆盖率（LLCR，建设期末）"),
     "ind_plcr": ("PLCR (at the end of construction)", "项目期偿债覆盖率（PLCR，建设期末）"),
@@ -230,7 +227,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "all_met": ("All met", "全部达标"),
     "chart_intensity": ("Carbon intensity against the threshold", "单位能耗碳排放与门槛值"),
     "chart_shares": ("Clean-energy and direct green-power shares against their thresholds", "清洁能源占比、绿电直供占比与门槛值"),
-    "rule_used": ("Accounting rule", "核算规则"),
+    "rule_used": ("Carbon accounting rule", "碳核算规则"),
     "coal_eq_used": ("Electricity to standard coal", "电力折标准煤方法"),
     "carbon_intro": ("Park indicators (发改环资〔2025〕910号): unit-energy carbon intensity at most {thr} tCO2/tce, "
                      "clean-energy share at least {clean}, direct green-power share at least {direct}. CO2 only, "
@@ -250,7 +247,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "probability": ("Probability", "概率"),
     "chart_hist": ("Distribution (histogram) and S-curve", "分布直方图与累积概率曲线"),
     "chart_scurve_only": ("S-curve through the percentiles", "按分位数绘制的累积概率曲线"),
-    "chart_scurves": ("S-curves", "累积概率"),
+    "chart_scurves": ("S-curves", "累积概率曲线"),
     "chart_tornado": ("Tornado: output range when one input moves from its low to its high value",
                       "龙卷风图：单一输入由低值变为高值时结果的变化范围"),
     "chart_fan": ("Fan charts: percentiles by year over the Monte Carlo paths", "扇形图：各年结果在模拟路径上的分位数"),
@@ -269,7 +266,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "warnings": ("Warnings", "警告"),
     "low": ("Low", "低值"),
     "high": ("High", "高值"),
-    "base": ("Base", "基准"),
+    "base": ("Base case", "基准情景"),
     "swing": ("Swing", "摆幅"),
     "cum_prob": ("Cumulative probability", "累积概率"),
     "frequency": ("Share of paths", "路径占比"),
@@ -287,7 +284,6 @@ TERMS: dict[str, tuple[str, str]] = {
     # pricing
     "pricing": ("Price solved for a target", "按目标求解的价格"),
     "dealzone": ("Deal zone", "交易区间"),
-    "chart_dealzone": ("Deal zone", "交易区间"),
     "pr_field": ("Field solved", "求解字段"),
     "pr_targets": ("Targets", "目标"),
     "pr_solved": ("Solved value", "求解结果"),
@@ -298,8 +294,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "pr_at": ("Metrics at the solved value", "求解值下的指标"),
     "pr_trace": ("Iteration trace (bracket search, then Brent's method)", "迭代过程（区间搜索后以Brent法求根）"),
     "pr_ok": ("all met", "全部满足"),
-    "pr_metric": ("Metric", "指标"),
-    "pr_mean": ("Mean", "均值"),
     "pr_prob": ("probability that {cond}", "{cond}的概率"),
     "dz_requirements": ("Requirements", "要求"),
     "dz_cells": ("Cells meeting every requirement", "满足全部要求的格点"),
@@ -360,7 +354,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "v_price": ("Recommended price: {price}.", "建议价格：{price}。"),
     "owner": ("owner", "投资方"),
     "lenders_flow_draw": ("Loan drawdowns", "贷款提款"),
-    "lenders_flow_service": ("Debt service (interest and principal)", "还本付息"),
+    "lenders_flow_service": ("Debt service (interest and principal)", "还本付息（利息与本金）"),
     "tax_flow": ("VAT, surcharges and income tax", "增值税、附加税及企业所得税"),
     "contrib_flow": ("Cost-split contribution ({party})", "费用分摊款（{party}）"),
     "yes_mark": ("*", "*"),
@@ -412,15 +406,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "sc_zcp_p": ('P(met in target year)', '目标年达标概率'),
     "sc_payback_flags": ('Payback flags', '回收期提示'),
     "sc_message": ('Error', '错误'),
-    "sc_source": ('Input', '输入'),
     "sc_parks": ('Parks', '园区数'),
-    "sc_met": ('Meet by target year', '目标年前达标'),
-    "sc_not_met": ('Do not', '未达标'),
     "sc_failed": ('Failed', '失败'),
     "sc_mean_p": ('Mean P(met in target year)', '目标年平均达标概率'),
-    "sc_thousand": ('thousand {cur}', '千{cur}'),
     "sc_ok": ('ok', '完成'),
-    "sc_failed_status": ('failed', '失败'),
     "sc_no_debt": ('no debt', '无债务'),
     "sc_scatter_caption": ('P50 owner equity IRR (bar: P90 to P10 percentile range) against the probability that the minimum DSCR falls below the lock-up covenant; numbers are ranks; green: every zero-carbon park indicator met by the target year (base case)', '业主权益IRR中位数（P50；竖线为P90至P10分位区间）与最低偿债备付率低于锁定条款的概率；数字为排名；绿色：基准情形下目标年前满足全部零碳园区指标'),
     "sc_map_caption": ('Parks per province or market region and how many meet every zero-carbon park indicator by the target year (base case)', '各省份或市场区域的园区数量及其中在目标年前满足全部零碳园区指标的数量（基准情形）'),
@@ -431,18 +420,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "sc_indicators": ('Zero-carbon park (ZCP) indicators: carbon intensity, clean-energy share and direct green-power share all met; first year = first calendar year all are met in the base case.', '零碳园区指标：碳排放强度、清洁能源占比、绿电直供占比均达标；首次达标年为基准情形下全部指标首次达标的年份。'),
     "sc_cluster": ('Computed on: {cluster}; finmodel {version}.', '计算资源：{cluster}；finmodel {version}。'),
     "sc_no_failed": ('None.', '无。'),
-    # the workbook's words for terms the report words differently (to be unified)
-    "xl_field": ("Field", "字段"),
-    "xl_overridden": ("Overridden", "是否覆盖"),
-    "xl_check": ("Check", "校验"),
-    "xl_checks": ("Checks", "校验汇总"),
-    "xl_contract": ("Contract", "合同类型"),
-    "xl_version": ("finmodel version", "finmodel版本"),
-    "xl_seed": ("Seed", "随机种子"),
-    "xl_metric": ("Metric", "指标"),
-    "xl_base": ("Base case", "基准情景"),
-    "xl_cum_prob": ("Cumulative probability", "累计概率"),
 }
+TERMS["ind_min_dscr"] = TERMS["min_dscr"]  # the national-method table's name for the same indicator
 
 SHEETS: dict[str, tuple[str, str]] = {
     "Cover": ("Cover", "封面"), "Inputs": ("Inputs", "输入"), "Input series": ("Input series", "输入序列"),
@@ -451,7 +430,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Cashflow": ("Cash flow", "现金流量"), "Debt": ("Debt & reserves", "债务与准备金"),
     "Parties": ("Parties", "各方现金流"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
-    "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
+    "Pricing": ("Pricing", "定价"), "Deal zone": TERMS["dealzone"],
 }
 
 CONTRACTS = {
@@ -473,7 +452,7 @@ SIZING = {
     "gearing": ("maximum gearing", "最高债务比例"),
     "dscr": ("sized to a target DSCR", "按目标偿债备付率测算"),
     "amount": ("given amount", "给定金额"),
-    "none": ("no debt", "无债务"),
+    "none": TERMS["sc_no_debt"],
 }
 
 REPAYMENT = {
@@ -543,13 +522,13 @@ CONVENTION_KEYS = {
     "tax_losses": ("Tax losses", "税务亏损"),
     "depreciation_first_year": ("Depreciation in the first year", "首年折旧"),
     "dscr_basis": ("DSCR basis", "偿债备付率口径"),
-    "carbon_rule": ("Carbon accounting rule", "碳核算规则"),
-    "coal_equivalent": ("Electricity to standard coal", "电力折标准煤"),
-    "periods": ("Periods", "计算期"),
+    "carbon_rule": TERMS["rule_used"],
+    "coal_equivalent": TERMS["coal_eq_used"],
+    "periods": ("Periods", "计算周期"),
     "signs": ("Signs", "符号"),
     "rates": ("Rates", "比率"),
     "irr": TERMS["irr"],
-    "payback": ("Payback", "投资回收期"),
+    "payback": TERMS["payback"],
     "npv": TERMS["npv"],
 }
 
@@ -608,8 +587,8 @@ GROUPS = {
     "assets": ("Assets", "资产"),
     "contract": SHEETS["Contract"],
     "cost_split": TERMS["cost_split"],
-    "financing": ("Financing", "融资"),
-    "tax": ("Tax", "税收"),
+    "financing": TERMS["s_financing"],
+    "tax": TERMS["tax"],
     "conventions": TERMS["conventions"],
     "parties": ("Parties", "参与方"),
 }
@@ -645,10 +624,10 @@ UNITS = {
     "fraction of capex": ("fraction of capex", "占投资比例"),
     "fraction of VAT payable": ("fraction of VAT payable", "占应纳增值税比例"),
     "flag": ("yes/no", "是/否"),
-    "x": ("×", "倍"),
-    "bp": ("bp", "基点"),
-    "years": ("years", "年"),
-    "year": ("year", "年份"),
+    "x": TERMS["u_x"],
+    "bp": TERMS["u_bp"],
+    "years": TERMS["u_years"],
+    "year": TERMS["year"],
     "operation year": ("operation year", "运营年序"),
     "period": ("period", "期序"),
     "months": ("months", "月"),
@@ -656,15 +635,15 @@ UNITS = {
     "index": ("index", "指数"),
     "COP (kWh_th/kWh_el)": ("COP (kWh heat/kWh electricity)", "能效比（kWh热/kWh电）"),
     "kWh_th/kWh_fuel (LHV)": ("kWh heat/kWh fuel (LHV)", "kWh热/kWh燃料（低位热值）"),
-    "TRL (IEA 1-11)": ("TRL (IEA 1–11)", "技术成熟度（IEA 1–11级）"),
+    "TRL (IEA 1-11)": TERMS["trl"],
 }
 UNIT_WORDS = {
-    "CNY": ("CNY", "元"), "USD": ("USD", "美元"), "IDR": ("IDR", "印尼盾"),
+    "CNY": CURRENCIES["CNY"], "USD": ("USD", "美元"), "IDR": ("IDR", "印尼盾"),
     "yr": ("yr", "年"), "month": ("month", "月"), "h": ("h", "小时"), "cycles": ("cycles", "次"),
     "kWth": ("kWth", "kW热"), "kWh_th": ("kWh heat", "kWh热"), "kWh_el": ("kWh electricity", "kWh电"),
     "MWh_th": ("MWh heat", "MWh热"), "MWh_per_yr": ("MWh/yr", "MWh/年"), "mwh": ("MWh", "MWh"), "gj": ("GJ", "GJ"),
     "m2": ("m²", "m²"), "m3": ("m³", "m³"), "1000m3": ("1000 m³", "千m³"),
-    "t_co2": ("tCO2", "tCO2"), "t_co2_per_yr": ("tCO2/yr", "tCO2/年"),
+    "t_co2": TERMS["u_tco2"], "t_co2_per_yr": ("tCO2/yr", "tCO2/年"),
 }
 
 # an input's name, from its field path: the part after the group (and after the asset id, the
@@ -675,7 +654,7 @@ FIELDS = {
     # assets (technology values, the case's settings for the asset, the maturity rule)
     "availability": ("availability", "可用率"),
     "book_life_years": ("depreciation life", "折旧年限"),
-    "capacity": ("capacity", "容量"),
+    "capacity": TERMS["capacity"],
     "capex_input_vat_rate": ("input VAT rate on capex", "投资进项增值税税率"),
     "capex_overrun": ("capex overrun", "投资超支率"),
     "capex_per_unit": TERMS["capex_unit"],
@@ -713,8 +692,8 @@ FIELDS = {
     "electricity_kwh_per_t": ("electricity per t of CO2 captured", "单位捕集电耗"),
     "heat_gj_per_t": ("heat per t of CO2 captured", "单位捕集热耗"),
     # case
-    "construction_years": ("construction period", "建设期"),
-    "operation_years": ("operation period", "运营期"),
+    "construction_years": TERMS["ph_construction"],
+    "operation_years": TERMS["ph_operation"],
     "start_year": ("first construction year", "建设起始年份"),
     "discount_rate": ("discount rate", "折现率"),
     "maturity_risk_premium": ("technology maturity risk premium", "技术成熟度风险溢价"),
@@ -767,7 +746,7 @@ FIELDS = {
     "discount": ("discount on the energy bill", "能源费用折扣"),
     "fee_escalation": ("fee escalation", "服务费年增长率"),
     # financing
-    "max_gearing": ("maximum gearing", "最高债务比例"),
+    "max_gearing": SIZING["gearing"],
     "target_dscr": TERMS["sculpt_dscr"],
     "sculpt_dscr": ("DSCR of the sculpted schedule", "雕刻还款采用的偿债备付率"),
     "debt_amount": TERMS["debt_amount"],
@@ -776,7 +755,7 @@ FIELDS = {
     "default_dscr": TERMS["default_dscr"],
     "share_of_debt": ("share of the debt", "占债务比例"),
     "base_rate": TERMS["base_rate"],
-    "fixed_rate": ("fixed rate", "固定利率"),
+    "fixed_rate": BASE_RATES["fixed"],
     "margin_bp": TERMS["margin"],
     "tenor_years": TERMS["tenor"],
     "grace_years": TERMS["grace"],
@@ -794,8 +773,6 @@ FIELDS = {
     "surcharges_on": ("surcharges apply", "计征附加税"),
     "income_tax_on": ("income tax applies", "计征企业所得税"),
     "cit_rate": ("income tax rate", "企业所得税税率"),
-    "holiday_free_years": ("income tax holiday: exempt years", "所得税免征年数"),
-    "holiday_half_years": ("income tax holiday: half-rate years", "所得税减半年数"),
     "loss_carry_forward_years": ("tax loss carry-forward", "亏损结转年限"),
     "degradation_year2": ("degradation starts in operation year 2", "衰减自运营第2年开始"),
     "escalation_additive": ("additive escalation", "单利增长"),
@@ -870,6 +847,9 @@ FIELDS = {
     "risk.tou_spread": ("peak–valley spread path", "峰谷价差路径"),
     "risk.host_default": ("host default (by year)", "用能企业违约（逐年）"),
 }
+
+FIELDS.update(holiday_free_years=FIELDS["cit_holiday_free_years"],  # the case's tax holiday is the market's
+              holiday_half_years=FIELDS["cit_holiday_half_years"])
 
 # replaced components of the technologies (library.component_key of their names)
 COMPONENTS = {

@@ -22,7 +22,7 @@ def checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
     sheet = lay.titles["Checks"]
     ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
     top = ws.max_row + 2
-    head_row(ws, top, [W.text(lang, k) for k in ("key", "xl_check", "status", "tolerance")])
+    head_row(ws, top, [W.text(lang, k) for k in ("key", "check", "status", "tolerance")])
     row = top + 1
     for chk in a.model.checks:
         put_text(ws, row, 1, chk.name)

@@ -23,16 +23,16 @@ def cover_sheet(ws, a: "Appraisal", wb, lang: str) -> None:
     names = Names.of(a, lang)
     cur = names.currency_word if names.currency_word == names.currency else names.currency_word + W.paren(
         names.currency, lang)
-    rows = [("case", name), ("xl_contract", W.pick(W.CONTRACTS, rc.case.contract.type, lang)), ("currency", cur),
-            ("date", date.today().isoformat()), ("xl_version", __version__), ("hash", input_hash(rc)),
-            ("xl_seed", str(a.seed))]
+    rows = [("case", name), ("contract", W.pick(W.CONTRACTS, rc.case.contract.type, lang)), ("currency", cur),
+            ("date", date.today().isoformat()), ("version", __version__), ("hash", input_hash(rc)),
+            ("seed", str(a.seed))]
     for i, (k, v) in enumerate(rows, start=3):
         ws.cell(row=i, column=1, value=W.text(lang, k)).font = HEAD_FONT
         put_text(ws, i, 2, v)
     r = len(rows) + 4
     put_text(ws, r, 1, W.text(lang, "cover_note"))
     r += 2
-    ws.cell(row=r, column=1, value=W.text(lang, "xl_checks")).font = HEAD_FONT
+    ws.cell(row=r, column=1, value=W.text(lang, "checks")).font = HEAD_FONT
     checks = W.pick(W.SHEETS, "Checks", lang)
     ws.cell(row=r, column=2, value=f"=IF(COUNTIF('{checks}'!C:C,\"ERROR\")=0,\"OK\",\"ERROR\")").font = HEAD_FONT
     r += 1

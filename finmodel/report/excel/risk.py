@@ -32,9 +32,9 @@ def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
     ws = wb.create_sheet(sheet)
     title(ws, sheet)
     put_text(ws, 2, 1, W.text(lang, "mc_values_note"))
-    put_text(ws, 3, 1, f"{W.text(lang, 'paths')}: {d['paths']:,}   {W.text(lang, 'xl_seed')}: {d['seed']}")
+    put_text(ws, 3, 1, f"{W.text(lang, 'paths')}: {d['paths']:,}   {W.text(lang, 'seed')}: {d['seed']}")
     row = 5
-    head_row(ws, row, [W.text(lang, k) for k in ("key", "xl_metric", "unit", "xl_base")]
+    head_row(ws, row, [W.text(lang, k) for k in ("key", "metric", "unit", "base")]
              + [_stat_heading(names, k) for k in STATS])
     for name, s in d["metrics"].items():
         row += 1
@@ -70,7 +70,7 @@ def monte_carlo_sheet(wb, a: "Appraisal", lang: str, d: dict) -> None:
 def _histogram(ws, v: np.ndarray, metric: str, col: int, lang: str) -> None:
     counts, edges = np.histogram(v, bins=25)
     top = 5
-    hist, cum_prob = W.text(lang, "histogram"), W.text(lang, "xl_cum_prob")
+    hist, cum_prob = W.text(lang, "histogram"), W.text(lang, "cum_prob")
     ws.cell(row=top - 1, column=col, value=f"{hist}: {metric}").font = HEAD_FONT
     head_row(ws, top, [W.text(lang, k) for k in ("bin_low", "bin_high", "paths")], first_col=col)
     for i, c in enumerate(counts):

@@ -138,7 +138,7 @@ def build(ctx: Ctx) -> dict:
                                    ctx.t("chart_cf_stack"))
     out["chart_party"] = ctx.chart(charts.cumulative_by_party(
         ctx.years, {ctx.party(p, short=True): parties[p]["cash_flow"] for p in plist},
-        ctx.money_k_unit + paren(ctx.t("cumulative"), lang)), ctx.t("chart_party"))
+        ctx.money_k_unit + paren(ctx.t("cumulative"), lang)), ctx.t("party_cf"))
     return out
 
 

@@ -51,8 +51,8 @@ def _pricing_table(ctx: Ctx, p: dict) -> dict:
             kind = metric_kind(m)
             cells = [st.get(k) for k in ("p10", "p50", "p90", "mean")] if "p50" in st else [None, st.get("value"), None, None]
             rows.append([c(names.metric(m))] + [n(ctx.f(v, kind)) for v in cells])
-        tables.append(table([col(ctx.t("pr_metric"))] + [col(names.percentile(k)) for k in ("p10", "p50", "p90")]
-                            + [col(ctx.t("pr_mean"))], rows, caption=ctx.t("pr_at"), notes=[ctx.t("pctl_note")]))
+        tables.append(table([col(ctx.t("metric"))] + [col(names.percentile(k)) for k in ("p10", "p50", "p90")]
+                            + [col(ctx.t("mean"))], rows, caption=ctx.t("pr_at"), notes=[ctx.t("pctl_note")]))
     trace = [[n(str(i)), n(fmt(t["x"])), c("✓" if t["feasible"] else "")]
              + [n(ctx.f(t["levels"].get(k), metric_kind(k.split(">")[0].split("<")[0]))) for k in p["targets"]]
              for i, t in enumerate(p.get("trace") or [], start=1)]
@@ -80,5 +80,5 @@ def build(ctx: Ctx) -> dict | None:
         out["charts"].append(ctx.chart(charts.heatmap(x["values"], yv["values"], dz["z"], names.field(x["field"]),
                                                       names.field(yv["field"]), ctx.t("requirements_met"),
                                                       kind="number"),
-                                       ctx.t("chart_dealzone"), cls="narrow"))
+                                       ctx.t("dealzone"), cls="narrow"))
     return out

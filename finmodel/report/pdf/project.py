@@ -123,7 +123,7 @@ def build(ctx: Ctx) -> dict:
                          n(F.number(tech.trl.value)), c(pick(MATURITY, tech.maturity_class, lang)),
                          n(f"{F.number(capex.get('value'))} {ctx.names.unit(capex.get('unit'))}".strip())])
         out["assets"] = table([col(ctx.t("asset_id")), col(ctx.t("technology")), col(ctx.t("capacity"), "", "num"),
-                               col(ctx.t("commissioning"), ctx.t("u_year"), "num"), col(ctx.t("trl"), "", "num"),
+                               col(ctx.t("commissioning"), ctx.t("year"), "num"), col(ctx.t("trl"), "", "num"),
                                col(ctx.t("maturity")), col(ctx.t("capex_unit"), "", "num")], rows,
                               widths=["11%", "30%", "13%", "9%", "8%", "14%", "15%"])
         base = case.park.baseline.model_dump()
@@ -155,8 +155,8 @@ def build(ctx: Ctx) -> dict:
             if asset.commissioning_year > 1:
                 trows.append([c(f"{ctx.t('commissioning')}{paren(ctx.names.asset(asset.id), lang)}"),
                               n(F.year(start + cy + asset.commissioning_year - 1)), n("")])
-        out["timeline"] = table([col(ctx.t("phase")), col(ctx.t("from"), ctx.t("u_year"), "num"),
-                                 col(ctx.t("to"), ctx.t("u_year"), "num")], trows, widths=["60%", "20%", "20%"])
+        out["timeline"] = table([col(ctx.t("phase")), col(ctx.t("from"), ctx.t("year"), "num"),
+                                 col(ctx.t("to"), ctx.t("year"), "num")], trows, widths=["60%", "20%", "20%"])
     terms = [x for x in doc.get("assumptions") or [] if x["field"].startswith("contract.")]
     if terms:
         out["terms"] = table([col(ctx.t("field")), col(ctx.t("value"), "", "num"), col(ctx.t("unit"))],

@@ -49,3 +49,26 @@ def test_every_reason_the_engine_gives_has_chinese():
     assert not set(W.REASONS_ZH) - reasons  # no entry for a sentence the engine no longer writes
     for r in reasons:
         assert W.reason("zh", r) != r and W.reason("en", r) == r
+
+
+def test_no_term_is_written_twice():
+    """Each (English, Chinese) pair is written once in words.py (another table that needs it refers
+    to that entry), and two terms share a Chinese word only where that is meant."""
+    import ast
+    from collections import defaultdict
+
+    written = defaultdict(list)
+    for node in ast.walk(ast.parse((REPORT / "words.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Tuple) and len(node.elts) >= 2 and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts[:2]):
+            written[(node.elts[0].value, node.elts[1].value)].append(node.lineno)
+    assert len(written) > 500
+    assert {k: v for k, v in written.items() if len(v) > 1} == {}
+
+    meant = {frozenset({"target", "pr_targets"}),  # one target (SLL KPI), the targets of a price
+             frozenset({"probability", "probabilities"})}  # a column and a section heading
+    by_zh = defaultdict(list)
+    for key, entry in W.TERMS.items():
+        if not any(entry is W.TERMS[k] for k in by_zh[entry[1]]):  # an alias of an entry is that entry
+            by_zh[entry[1]].append(key)
+    assert {zh: keys for zh, keys in by_zh.items() if len(keys) > 1 and frozenset(keys) not in meant} == {}
