@@ -124,8 +124,7 @@ def write_workbook(s: Screen, path: Path, lang: str = "zh") -> None:
     kinds = dict(FLAT_COLUMNS)
     for j, k in enumerate(cols, start=1):
         put_text(ws, 1, j, heads.get(k, k)).font = Font(bold=True)
-    fmt = {"pct": F.EXCEL_FORMATS["pct"], "money": F.EXCEL_FORMATS["money"], "ratio": F.EXCEL_FORMATS["ratio"],
-           "year": F.EXCEL_FORMATS["year"], "index": "0"}
+    fmt = F.EXCEL_FORMATS
     for i, r in enumerate(s.rows, start=2):
         flat = flat_row(r)
         flat["name"] = _display_name(r, lang)

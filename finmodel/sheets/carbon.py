@@ -103,7 +103,7 @@ def build_carbon(sh: Sheet, assets: list, tl: dict, pr: dict) -> dict:
                   + r["heat_gj"] * m("ce_heat_kgce_per_mj") + r["biomass_t"] * m("ce_biomass_kgce_per_kg"),
                   "Park energy use", "园区综合能源消费量", unit="tce", fmt="qty", total=True)
     r["intensity"] = sh("c.intensity", Where(r["tce"] > 0, r["tco2"] / r["tce"], Blank()),
-                        "Carbon intensity of energy use", "单位能耗碳排放", unit="tCO2/tce", fmt="ratio")
+                        "Carbon intensity of energy use", "单位能耗碳排放", unit="tCO2/tce", fmt="intensity")
     nonfossil = 1 - m("grid_ef_tco2_per_mwh") / m("grid_ef_fossil_tco2_per_mwh")
     clean = ((r["onsite_mwh"] + r["direct_mwh"] + r["zero_rated_mwh"]
               + (r["grid_mwh"] - r["zero_rated_mwh"]) * nonfossil * Scalar("carbon.count_grid_nonfossil_as_clean"))
@@ -115,7 +115,7 @@ def build_carbon(sh: Sheet, assets: list, tl: dict, pr: dict) -> dict:
                            "Direct green-power share of power use", "绿电直供比例", unit="fraction", fmt="pct")
     r["threshold"] = sh("c.threshold", Where(r["tce"] >= m("zcp_large_park_threshold_tce"),
                                              m("zcp_intensity_large_tco2_per_tce"), m("zcp_intensity_small_tco2_per_tce")),
-                        "Intensity threshold for the park's size", "单位能耗碳排放门槛值", unit="tCO2/tce", fmt="ratio")
+                        "Intensity threshold for the park's size", "单位能耗碳排放门槛值", unit="tCO2/tce", fmt="intensity")
     r["meets_intensity"] = sh.flag("c.meets_intensity", r["intensity"] <= r["threshold"],
                                    "Meets the intensity threshold", "碳排放强度达标")
     r["meets_clean"] = sh.flag("c.meets_clean", r["clean_share"] >= m("zcp_clean_energy_share"),

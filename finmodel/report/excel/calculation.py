@@ -16,7 +16,7 @@ from ...lines.expr import Prev
 from ...lines.model import Line
 from .. import words as W
 from ..names import Names
-from .cells import HEAD_FONT, number_format, put_text
+from .cells import HEAD_FONT, number_format, put_number, put_text
 from .layout import (COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, FIRST_ROW, Layout, WorkbookMap,
                      time_header)
 
@@ -81,10 +81,11 @@ def calculation_sheets(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, years
     ws_tl = sheets["Timeline"]
     put_text(ws_tl, lay.period_row, COL_KEY, "t.period")
     put_text(ws_tl, lay.period_row, COL_LABEL, W.text(lang, "period"))
-    ws_tl.cell(row=lay.period_row, column=COL_PRE, value=-1)
+    put_number(ws_tl, lay.period_row, COL_PRE, -1, "index")
     for c in range(T):
         ref = f"{lay.col(c)}{lay.period_row}"
         ws_tl[ref] = f"={get_column_letter(COL_T0 + c - 1)}{lay.period_row}+1"
+        ws_tl[ref].number_format = number_format("index")
         wmap.expected[(lay.titles["Timeline"], ref)] = float(c)
     for key in order:
         ws = sheets[key]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import words as W
-from .cells import head_row, mark_input, put_text
+from .cells import head_row, mark_input, put_number, put_text
 from .layout import Layout, WorkbookMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,7 +27,7 @@ def checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
     for chk in a.model.checks:
         put_text(ws, row, 1, chk.name)
         put_text(ws, row, 2, chk.zh if lang == "zh" else chk.en)
-        mark_input(ws.cell(row=row, column=4, value=chk.tolerance))
+        mark_input(put_number(ws, row, 4, chk.tolerance, "number"))
         rng = lay.row_range(chk.line)
         cell = ws.cell(row=row, column=3, value=f'=IF(SUMPRODUCT((ABS({rng})>D{row})*1)=0,"OK","ERROR")')
         vals = np.abs(np.nan_to_num(a.base.line(chk.line)[0]))

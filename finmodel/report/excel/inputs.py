@@ -13,7 +13,8 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from .. import words as W
 from ..names import Names
-from .cells import head_row, mark_input, put_text, title
+from ..format import unit_kind
+from .cells import head_row, mark_input, put_number, put_text, title
 from .layout import COL_KEY, COL_LABEL, COL_T0, FIRST_ROW, Layout, WorkbookMap, safe_name, time_header
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +37,7 @@ def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
         a_rec = rc.assumptions.get(name)
         put_text(ws, row, 1, name)
         put_text(ws, row, 2, names.field(name))
-        mark_input(ws.cell(row=row, column=3, value=float(arr[0, 0])))
+        mark_input(put_number(ws, row, 3, float(arr[0, 0]), unit_kind(a_rec.unit) if a_rec else "number"))
         put_text(ws, row, 4, names.unit(a_rec.unit) if a_rec else "")
         put_text(ws, row, 5, names.source(a_rec.source if a_rec else SOLVED))
         put_text(ws, row, 6, W.text(lang, "yes" if (a_rec and a_rec.overridden) else "no"))
@@ -61,6 +62,6 @@ def input_series_sheet(wb, a: "Appraisal", lay: Layout, years: list[int], lang: 
         put_text(ws, row, COL_KEY, name)
         put_text(ws, row, COL_LABEL, names.field(name))
         for c in range(lay.n_periods):
-            mark_input(ws.cell(row=row, column=COL_T0 + c, value=float(np.broadcast_to(arr[0], (lay.n_periods,))[c])))
+            mark_input(put_number(ws, row, COL_T0 + c, float(np.broadcast_to(arr[0], (lay.n_periods,))[c]), "number"))
         lay.series_pos[name] = row
         row += 1
