@@ -34,7 +34,8 @@ def cover_sheet(ws, a: "Appraisal", wb, lang: str) -> None:
     r += 2
     ws.cell(row=r, column=1, value=W.text(lang, "checks")).font = HEAD_FONT
     checks = W.pick(W.SHEETS, "Checks", lang)
-    ws.cell(row=r, column=2, value=f"=IF(COUNTIF('{checks}'!C:C,\"ERROR\")=0,\"OK\",\"ERROR\")").font = HEAD_FONT
+    ok, error = W.text(lang, "ok"), W.text(lang, "failed")
+    ws.cell(row=r, column=2, value=f"=IF(COUNTIF('{checks}'!C:C,\"{error}\")=0,\"{ok}\",\"{error}\")").font = HEAD_FONT
     r += 1
     ws.cell(row=r, column=1, value=W.text(lang, "contents")).font = HEAD_FONT
     for name in wb.sheetnames[1:]:

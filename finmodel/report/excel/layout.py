@@ -39,6 +39,7 @@ class Layout(XlContext):
     scalar_names: dict[str, str] = field(default_factory=dict)
     period_row: int = FIRST_ROW
     current: str | None = None  # the sheet being written: references to its own rows need no prefix
+    none_text: str = "none"  # an undefined metric, in the workbook's language
 
     def col(self, c: int) -> str:
         return get_column_letter(COL_T0 + c)

@@ -28,7 +28,7 @@ def outputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str)
         cell.number_format = number_format(out.fmt)
         put_text(ws, row, 4, names.unit(out.unit))
         v = float(a.base.output(name)[0])
-        wmap.expected[(sheet, cell.coordinate)] = v if np.isfinite(v) else "none"
+        wmap.expected[(sheet, cell.coordinate)] = v if np.isfinite(v) else lay.none_text
         row += 1
     for col, w in zip("ABCD", (40, 48, 18, 12)):
         ws.column_dimensions[col].width = w

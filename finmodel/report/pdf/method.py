@@ -43,7 +43,7 @@ def build(ctx: Ctx) -> dict:
         crow.append({"cells": [c(label), c(ctx.t("ok") if ok else ctx.t("failed"))], "cls": "" if ok else "bad"})
     checks_t = table([col(ctx.t("check")), col(ctx.t("status"))], crow, widths=["75%", "25%"]) if crow else None
     nrows = [[c(ctx.names.metric(_metric_of(k))), c(reason(lang, v))] for k, v in ctx.notes.items()]
-    notes_t = table([col(ctx.t("field")), col(ctx.t("undefined_reason"))], nrows,
+    notes_t = table([col(ctx.t("metric")), col(ctx.t("undefined_reason"))], nrows,
                     widths=["40%", "60%"]) if nrows else None
     return {"conventions": conv_t, "kv": [{"k": k, "v": v} for k, v in kv], "checks": checks_t, "notes": notes_t,
             "disclaimer": ctx.t("disclaimer")}

@@ -259,8 +259,9 @@ def build(ctx: Ctx) -> dict | None:
             crow = [[n(F.qty(p))] + [n(ctx.f(cd[k][i], kind)) for k in keys] for i, p in enumerate(cd["paths"])]
             note = []
             if cd.get("target_se") is not None:
-                note.append(f"{ctx.t('target_se')}: {ctx.f(cd['target_se'], kind)}; "
-                            f"{ctx.t('reached')}: {ctx.t('yes') if cd.get('reached') else ctx.t('no')}")
+                note.append(ctx.names.join([f"{ctx.t('target_se')}{ctx.names.sep}{ctx.f(cd['target_se'], kind)}",
+                                            f"{ctx.t('reached')}{ctx.names.sep}"
+                                            f"{ctx.t('yes') if cd.get('reached') else ctx.t('no')}"]))
             if cd.get("warning"):
                 note.append(ctx.names.notice(cd["warning"]))
             ctables.append(table([col(ctx.t("paths"), "", "num")] + [col(ctx.t(k) if k in ("mean", "se") else ctx.names.percentile(k),
