@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
 # Set up finmodel on a fresh Debian/Ubuntu machine: system packages, a virtual environment in
-# .venv and the package with its test dependencies.  Safe to run again (it skips what is there).
+# .venv and the package.  Safe to run again (it skips what is there).
+#
+#   ./setup.sh          what finmodel needs to appraise, price and serve the pricing desk
+#   ./setup.sh --test   that, plus what the test suite needs (also: FINMODEL_SETUP_TEST=1)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# fonts-noto-cjk: Chinese text in the PDF; libharfbuzz-subset0: fast font subsetting in WeasyPrint;
-# poppler-utils: pdftotext/pdftoppm for the report tests; libreoffice-calc-nogui: recalculates the
-# workbook in the tests.
-PKGS="fonts-noto-cjk libharfbuzz-subset0 poppler-utils libreoffice-calc-nogui"
+TEST="${FINMODEL_SETUP_TEST:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --test) TEST=1 ;;
+    *) echo "usage: ./setup.sh [--test]" >&2; exit 2 ;;
+  esac
+done
+
+# fonts-noto-cjk: Chinese text in the PDF; libharfbuzz-subset0: fast font subsetting in WeasyPrint.
+PKGS="fonts-noto-cjk libharfbuzz-subset0"
+if [ "$TEST" = 1 ]; then
+  # poppler-utils: pdftotext/pdftoppm for the report tests; libreoffice-calc-nogui: recalculates
+  # the workbook in the tests; chromium: the pricing desk's browser tests (driven by Playwright
+  # with executable_path=/usr/bin/chromium; Playwright's own browser downloads are never used).
+  PKGS="$PKGS poppler-utils libreoffice-calc-nogui chromium"
+fi
 missing=""
 for p in $PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -22,6 +37,10 @@ fi
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+if [ "$TEST" = 1 ]; then
+  .venv/bin/python -m pip install --quiet -e ".[test]"
+else
+  .venv/bin/python -m pip install --quiet -e .
+fi
 # matplotlib caches its font list on first use; rebuild it so the CJK font installed above is seen
 .venv/bin/python -c "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)" >/dev/null

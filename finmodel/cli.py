@@ -1,4 +1,4 @@
-"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen``.
+"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | mv | serve | energy``.
 
 Bad input exits with code 2 and a message naming file, field path and problem; no traceback,
 no output written.
@@ -285,6 +285,166 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
     _print_written(doc["outputs"])
 
 
+def _mv_options(columns: str | None, adjust: list[str], price_kwh: float | None, share: str | None,
+                guarantee: float | None, expected: str | None, settle: str):
+    """The ``mv`` command's options, checked (InputError naming the option)."""
+    import numpy as np
+
+    from .mv import Adjustment, Columns, Terms
+    from .rates import parse_rate
+
+    def rate(text: str, opt: str) -> float:
+        try:
+            return parse_rate(text)
+        except ValueError as exc:
+            raise InputError.single(opt, "", str(exc)) from None
+
+    cols = Columns.parse(columns)
+    adjustments = []
+    for text in adjust:
+        parts = text.split(":", 3)
+        try:
+            start, end = np.datetime64(parts[0], "D"), np.datetime64(parts[1], "D")
+            kwh = float(parts[2])
+        except (ValueError, IndexError):
+            raise InputError.single("--adjust", "", f"expected START:END:KWH_PER_DAY[:REASON] with dates as "
+                                    f"2027-03-01, got {text!r}") from None
+        if end < start or not np.isfinite(kwh):
+            raise InputError.single("--adjust", "", f"{text!r}: the end is before the start, or the kWh is not finite")
+        adjustments.append(Adjustment(start, end, kwh, parts[3] if len(parts) > 3 else ""))
+    if share is not None and guarantee is not None:
+        raise InputError.single("--share", "", "give --share (shared savings) or --guarantee (guaranteed savings), "
+                                "not both")
+    if (share is not None or guarantee is not None) and price_kwh is None:
+        raise InputError.single("--price", "", "payments need the value of a saved kWh: give --price")
+    if guarantee is not None and guarantee < 0:
+        raise InputError.single("--guarantee", "", "the guaranteed kWh per year cannot be negative")
+    terms = Terms(price_kwh, rate(share, "--share") if share is not None else None, guarantee) \
+        if price_kwh is not None else None
+    if settle not in ("month", "quarter", "year"):
+        raise InputError.single("--settle", "", f"expected month, quarter or year, got {settle!r}")
+    return cols, tuple(adjustments), terms, rate(expected, "--expected-savings") if expected is not None else None
+
+
+@app.command()
+def mv(baseline: Annotated[Path, typer.Argument(help="Baseline meter data (CSV or Excel, one row per reading)")],
+       reporting: Path = typer.Option(None, "--reporting", help="Reporting-period meter data (after the measures)"),
+       weather: Path = typer.Option(None, "--weather", help="Weather file: time and outdoor temperature (°C)"),
+       columns: str = typer.Option(None, "--columns", help="Which column is which: time=COL,energy=COL,"
+                                   "temperature=COL,end=COL (bills), NAME=COL (a driver, e.g. occupancy=occ)"),
+       adjust: list[str] = typer.Option([], "--adjust", help="Non-routine adjustment START:END:KWH_PER_DAY[:REASON] "
+                                        "added to the baseline (repeatable)"),
+       price_kwh: float = typer.Option(None, "--price", min=0, help="Value of a saved kWh (currency/kWh), for payments"),
+       share: str = typer.Option(None, "--share", help="Shared savings: the provider's share, e.g. 80%"),
+       guarantee: float = typer.Option(None, "--guarantee", help="Guaranteed savings, kWh per year (shortfall paid "
+                                       "by the guarantor)"),
+       expected: str = typer.Option(None, "--expected-savings", help="Expected savings as a share of the baseline "
+                                    "(e.g. 30%): the uncertainty of a year's savings before reporting data"),
+       settle: str = typer.Option("month", "--settle", help="Settlement periods: month, quarter or year"),
+       out: OutDir = Path("reports"),
+       lang: Lang = "zh",
+       json_out: bool = typer.Option(False, "--json", help="Print the M&V document as JSON"),
+       no_report: bool = typer.Option(False, "--no-report", help="Write only the JSON")):
+    """Measurement and verification of savings from meter data (CalTRACK daily/billing, ASHRAE Guideline 14)."""
+    from .files import output_stem
+    from .jsondoc import dumps
+    from .mv import measure
+    from .mv.write import mv_document, write_mv
+
+    _check_lang(lang)
+    try:
+        cols, adjustments, terms, expected_fraction = _mv_options(columns, adjust, price_kwh, share, guarantee,
+                                                                  expected, settle)
+        res = measure(baseline, reporting, weather, cols, adjustments, terms, settle)
+    except InputError as exc:
+        fail(exc)
+    doc = mv_document(res, expected_fraction)
+    write_mv(res, doc, out, output_stem(baseline) + "-mv", lang=lang,
+             formats=("json",) if no_report else ("json", "xlsx", "pdf"))
+    if json_out:
+        sys.stdout.write(dumps(doc) + "\n")
+        return
+    m = doc["mv"]
+    t = Table(title=f"M&V: {baseline} — {m['model']} ({m['form']}, {m['interval']} data)")
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    bp = lambda v: "none" if v is None else f"{v:.1f} °C"  # noqa: E731
+    rows = [("heating / cooling balance point", f"{bp(m['heating_balance_c'])} / {bp(m['cooling_balance_c'])}"),
+            *((f"coefficient {k}", f"{v:,.1f}") for k, v in m["coefficients"].items()),
+            ("CV(RMSE)", _fmt(m["cv_rmse"], "pct")), ("NMBE", _fmt(m["nmbe"], "pct")), ("R²", f"{m['r2']:.4f}"),
+            ("meets ASHRAE Guideline 14", "yes" if m["meets_guideline14"] else "no"),
+            ("avoided energy, kWh", _fmt(m["avoided_kwh"], "money")),
+            ("± at 68 % / 90 %, kWh", f"{_fmt(m['uncertainty_68'], 'money')} / {_fmt(m['uncertainty_90'], 'money')}"),
+            ("savings fraction", _fmt(m["savings_fraction"], "pct")),
+            ("FSU at 68 % / 90 %", f"{_fmt(m['fsu_68'], 'pct')} / {_fmt(m['fsu_90'], 'pct')}")]
+    for name, v in rows:
+        t.add_row(name, v)
+    console.print(t)
+    for note in m["data_notes"]:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    _print_written(doc["outputs"])
+
+
+@app.command()
+def energy(case: CaseFile,
+           method: str = typer.Option(None, "--method", help="optimal, rolling, rule or typical_days "
+                                      "(default: the case's energy.method)"),
+           out: OutDir = Path("reports"),
+           json_out: bool = typer.Option(False, "--json", help="Print the energy section as JSON"),
+           library: Library = None):
+    """Dispatch the case's hours: print the park's energy balance, write the hourly CSV."""
+    from .energy.dispatch import METHODS
+    from .energy.hourly import hourly_frame
+    from .files import output_stem, staged_outputs
+    from .jsondoc import clean, dumps
+
+    if method is not None and method not in METHODS:
+        err_console.print(f"[bold red]error:[/] --method must be one of {', '.join(METHODS)}", highlight=False)
+        raise typer.Exit(2)
+    try:
+        rc = finmodel.load_case(case, library, energy_method=method)
+        if rc.energy is None:
+            raise InputError.single(str(case), "energy", "the case has no energy: block (load and PV site) "
+                                    "to dispatch")
+    except InputError as exc:
+        fail(exc)
+    doc = clean(rc.energy.to_dict())
+    name = f"{output_stem(case)}_hourly_{rc.energy.method}.csv"
+    with staged_outputs(out) as stage:
+        hourly_frame(rc.energy).to_csv(stage / name, index=False, float_format="%.6g")
+    if json_out:
+        sys.stdout.write(dumps(doc) + "\n")
+        return
+    _energy_summary(doc)
+    _print_written({"csv": str(Path(out) / name)})
+
+
+def _energy_summary(doc: dict) -> None:
+    t = Table(title=f"energy balance — dispatch method {doc['method']}")
+    t.add_column("")
+    t.add_column("value", justify="right")
+    bat = doc["battery"]
+    rows = [("load incl. heat pumps, MWh", _fmt(doc["load_mwh"], "n")), ("PV, MWh", _fmt(doc["pv_mwh"], "n")),
+            ("PV self-consumption", _fmt(doc["self_consumption_share"], "pct")),
+            ("exported, MWh", _fmt(doc["export_mwh"], "n")), ("curtailed, MWh", _fmt(doc["curtailed_mwh"], "n")),
+            *((f"grid import {k}, MWh", _fmt(v, "n")) for k, v in doc["grid_import_mwh"].items()),
+            ("green direct share", _fmt(doc["green_direct_share"], "pct")),
+            ("battery discharge, MWh", _fmt(bat["throughput_mwh"], "n")),
+            ("battery equivalent full cycles", _fmt(bat["equivalent_full_cycles"], "n")),
+            ("battery arbitrage value / yr", _fmt(bat["arbitrage_value"], "n")),
+            ("battery demand-charge saving / yr", _fmt(bat["demand_charge_saving"], "n")),
+            ("battery replacement year", _fmt(bat["replacement_year"], "n"))]
+    for k, v in rows:
+        t.add_row(k, v)
+    console.print(t)
+    p = Table(title="monthly maximum demand, kW")
+    for col in ("month", "before", "after"):
+        p.add_column(col, justify="right")
+    for m, (before, after) in doc["peak_demand_kw"].items():
+        p.add_row(m, _fmt(before, "n"), _fmt(after, "n"))
+    console.print(p)
+
+
 @app.command()
 def validate(case: CaseFile, library: Library = None):
     """Validate a case file against the schema and the libraries; nothing is computed or written."""
@@ -294,6 +454,29 @@ def validate(case: CaseFile, library: Library = None):
         fail(exc)
     console.print(f"{case}: valid ({rc.case.contract.type}, {len(rc.case.assets)} assets, "
                   f"{len(rc.assumptions)} resolved assumptions)", highlight=False)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine only)"),
+          port: int = typer.Option(8765, "--port", min=1, max=65535, help="Port"),
+          cases: Path = typer.Option(Path("cases"), "--cases", help="Folder of your case files (uploads go here)"),
+          time_limit: float = typer.Option(60.0, "--time-limit", min=1, max=3600, help="Seconds a run may take"),
+          library: Library = None):
+    """Start the pricing desk in the browser: open http://HOST:PORT/ (Ctrl-C stops it)."""
+    from .desk import serve as _serve
+
+    if cases.exists() and not cases.is_dir():
+        fail(InputError.single("--cases", "", f"{cases} is not a folder"))
+    if library is not None:
+        try:
+            from .library.load import library_root
+
+            library_root(library)
+        except InputError as exc:
+            fail(exc)
+    console.print(f"finmodel pricing desk: open http://{host}:{port}/  (cases: {cases}; Ctrl-C stops it)",
+                  highlight=False, markup=False)
+    _serve(host=host, port=port, cases=cases, library=library, time_limit_s=time_limit)
 
 
 @app.command()

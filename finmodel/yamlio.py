@@ -177,10 +177,13 @@ def read_yaml(path: str | os.PathLike[str]) -> YamlDoc:
     p = Path(path)
     name = str(path)
     check_input_file(p, "a YAML file", "case files", MAX_FILE_BYTES)
-    raw = p.read_bytes()
+    return parse_yaml_text(decode_text(p.read_bytes(), name), name)
+
+
+def decode_text(raw: bytes, file: str) -> str:
+    """UTF-8 text of a file's bytes; anything else is an :class:`InputError` at its line."""
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError.single(name, "", f"not valid UTF-8 text (byte {exc.start})", line) from None
-    return parse_yaml_text(text, name)
+        raise InputError.single(file, "", f"not valid UTF-8 text (byte {exc.start})", line) from None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Problem
 from ..library.load import library_root
 from ..validation import loc_to_path, problems_from_validation_error
-from ..yamlio import YamlDoc, read_yaml
+from ..yamlio import YamlDoc, parse_yaml_text, read_yaml
 from .resolve import ResolvedCase, resolve
 from .schema import Case
 
@@ -82,19 +82,43 @@ def validate_case(doc: YamlDoc) -> Case:
         raise InputError(problems) from None
 
 
-def load_doc(doc: YamlDoc, library: str | Path | None = None) -> ResolvedCase:
-    """Validate and resolve a parsed case (schema, libraries, then the uncertainty section);
-    problems are named in ``doc.file``.  ``library`` is a folder with a user's own copy of the
-    libraries (default: the shipped ones)."""
+def load_doc(doc: YamlDoc, library: str | Path | None = None, energy_method: str | None = None) -> ResolvedCase:
+    """Validate and resolve a parsed case (schema, the M&V block's meter data, libraries, then the
+    uncertainty section), and dispatch its hours when it has an ``energy:`` block (by
+    ``energy_method``, default the case's); problems are named in ``doc.file``.  ``library`` is a
+    folder with a user's own copy of the libraries (default: the shipped ones)."""
     from ..risk.uncertainty import validate_uncertainty
 
     library_dir = library_root(library)
     case = validate_case(doc)
-    rc = resolve(case, doc.file, doc, library_dir)
+    mv = None
+    if case.mv is not None:  # reads and fits the meter data the block names
+        from ..mv.case import case_mv
+
+        mv = case_mv(case.mv, doc.file, case.case.start_year + case.case.construction_years, doc.line_of("mv"))
+    rc = resolve(case, doc.file, doc, library_dir, mv)
     validate_uncertainty(rc, doc)
+    if case.energy is not None:
+        from ..energy.study import apply_energy, run_energy
+
+        rc = apply_energy(rc, run_energy(rc, Path(doc.file).parent, energy_method))
     return rc
 
 
-def load_case(path: str | Path, library: str | Path | None = None) -> ResolvedCase:
+def load_case(path: str | Path, library: str | Path | None = None, energy_method: str | None = None) -> ResolvedCase:
     """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
-    return load_doc(read_yaml(path), library)  # read_yaml names the document str(path)
+    return load_doc(read_yaml(path), library, energy_method)  # read_yaml names the document str(path)
+
+
+def load_case_text(text: str, name: str, library: str | Path | None = None,
+                   changes: dict | None = None) -> ResolvedCase:
+    """Parse, validate and resolve the text of a case file named ``name`` (problems name it), as
+    :func:`load_case` does a file; ``changes`` (field path -> value) are written into the document
+    first (:func:`~finmodel.case.changes.with_changes`) and problems in them keep the line of the
+    field in the text."""
+    doc = parse_yaml_text(text, name)
+    if changes:
+        from .changes import with_changes
+
+        doc = YamlDoc(doc.file, with_changes(doc.data, changes, name), doc.lines)
+    return load_doc(doc, library)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
@@ -79,6 +80,38 @@ class CeaPath(LibraryModel):
         return self.volatility * math.sqrt((1.0 - math.exp(-2.0 * k * (t + 1.0))) / (2.0 * k))
 
 
+class ThresholdStep(LibraryModel):
+    """One step of a provincial intensity path: the threshold from ``year`` on."""
+
+    RECORD_UNITS: ClassVar[dict[str, str]] = {"year": "year", "threshold_tco2_per_tce": "tCO2/tce"}
+
+    year: Annotated[int, Strict(), Field(ge=2000, le=2100)]
+    threshold_tco2_per_tce: Annotated[Number, Field(gt=0)]
+    source: SourceText
+
+
+class IntensityPath(LibraryModel):
+    """A provincial variant of the zero-carbon park intensity indicator: thresholds by year
+    (Hunan's phased path [S18]).  A year before the first step is held to the first step's
+    value; each step applies until the next."""
+
+    name_en: str = Field(min_length=1)
+    name_zh: str = Field(min_length=1)
+    steps: list[ThresholdStep] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "IntensityPath":
+        years = [s.year for s in self.steps]
+        if years != sorted(set(years)):
+            raise ValueError(f"steps must be in increasing years without repeats (got {years})")
+        return self
+
+    def threshold(self, year: int) -> ThresholdStep:
+        """The step in force in ``year`` (the first step before it starts)."""
+        now = [s for s in self.steps if s.year <= year]
+        return now[-1] if now else self.steps[0]
+
+
 class NationalMarket(LibraryModel):
     """Country-wide parameters (emission and coal-equivalent factors, carbon, finance, tax,
     zero-carbon-park thresholds).  Money in the market's currency."""
@@ -87,6 +120,8 @@ class NationalMarket(LibraryModel):
     grid_ef_residual_tco2_per_mwh: NonNegSourced = Field(description="average excluding "
                                                          "market-traded non-fossil power, tCO2/MWh")
     grid_ef_fossil_tco2_per_mwh: NonNegSourced = Field(description="fossil-only factor, tCO2/MWh")
+    grid_factor_decline: SourcedSignedRate = Field(description="default yearly decline of the "
+                                                   "grid factors (a case may set its own)")
     ef_natural_gas_tco2_per_1000m3: NonNegSourced
     ef_raw_coal_tco2_per_t: NonNegSourced
     ef_diesel_tco2_per_t: NonNegSourced
@@ -123,9 +158,102 @@ class NationalMarket(LibraryModel):
     zcp_intensity_small_tco2_per_tce: PositiveSourced
     zcp_intensity_large_tco2_per_tce: PositiveSourced
     zcp_large_park_threshold_tce: PositiveSourced
+    zcp_small_park_threshold_tce: PositiveSourced = Field(description="lower bound of the "
+                                                          "notice's smallest size tier, tce/yr")
+    zcp_intensity_paths: dict[Annotated[str, Field(pattern=ID_PATTERN)], IntensityPath] = Field(
+        default_factory=dict, description="provincial variants of the intensity indicator")
     zcp_clean_energy_share: SourcedRate
     zcp_direct_green_share: SourcedRate
+    social_discount_rate: SourcedRate = Field(description="economic analysis: social discount rate")
+    shadow_exchange_rate_factor: PositiveSourced = Field(description="shadow / official exchange rate")
+    coal_power_so2_g_per_kwh: NonNegSourced
+    coal_power_nox_g_per_kwh: NonNegSourced
+    coal_power_pm_g_per_kwh: NonNegSourced
+    gas_boiler_nox_g_per_m3: NonNegSourced
+    gas_boiler_so2_g_per_m3: NonNegSourced
+    air_pollution_tax_cny_per_equivalent: NonNegRange = Field(
+        description="air-pollutant tax per pollution equivalent (the damage value's floor)")
+    so2_kg_per_equivalent: PositiveSourced
+    nox_kg_per_equivalent: PositiveSourced
+    pm_kg_per_equivalent: PositiveSourced
     inflation: SourcedSignedRate
+
+    @model_validator(mode="after")
+    def _tiers_ordered(self) -> "NationalMarket":
+        small, large = self.zcp_small_park_threshold_tce.value, self.zcp_large_park_threshold_tce.value
+        if not small < large:
+            raise ValueError(f"zcp_small_park_threshold_tce ({small:g}) must be below "
+                             f"zcp_large_park_threshold_tce ({large:g})")
+        return self
+
+
+HOUR_RANGE = r"^([01]?\d|2[0-4]):00-([01]?\d|2[0-4]):00$"
+MONTH_RANGE = r"^(1[0-2]|[1-9])(-(1[0-2]|[1-9]))?$"
+
+
+def _spans(text: str, pattern: str, what: str) -> list[tuple[int, int]]:
+    """``"8:00-11:00, 17:00-22:00"`` → [(8, 11), (17, 22)]; ``"6-8, 12"`` → [(6, 8), (12, 12)]."""
+    out = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        if not re.match(pattern, part):
+            raise ValueError(f"{what}: {part!r} is not a range like "
+                             f"{'17:00-23:00' if 'h' in what else '6-8'}")
+        lo, _, hi = part.replace(":00", "").partition("-")
+        out.append((int(lo), int(hi or lo)))
+    return out
+
+
+class TouSeason(LibraryModel):
+    """The time-of-use periods of some months: hour ranges ``"HH:00-HH:00"`` (local time,
+    start inclusive, end exclusive; ``"23:00-24:00"`` is the last hour).  Hours named in no
+    period are flat (平段)."""
+
+    months: str = Field(description="months this applies to, e.g. '1-12', '6-8, 12'")
+    peak: str = Field("", description="peak (峰) hours")
+    valley: str = Field("", description="valley (谷) hours")
+    critical: str = Field("", description="critical-peak (尖峰) hours, inside or beside the peak")
+
+    @model_validator(mode="after")
+    def _parse(self) -> "TouSeason":
+        _spans(self.months, MONTH_RANGE, "months")
+        seen: set[int] = set()
+        for name in ("peak", "valley", "critical"):
+            hours = self.hours(name)
+            if seen & hours:
+                raise ValueError(f"hour {min(seen & hours)} is in two periods")
+            seen |= hours
+        return self
+
+    def month_set(self) -> set[int]:
+        return {m for lo, hi in _spans(self.months, MONTH_RANGE, "months") for m in range(lo, hi + 1)}
+
+    def hours(self, period: str) -> set[int]:
+        """Hour-beginning indices 0-23 of ``period``."""
+        out: set[int] = set()
+        for lo, hi in _spans(getattr(self, period), HOUR_RANGE, f"{period} hours"):
+            if not lo < hi:
+                raise ValueError(f"{period} hours {lo}:00-{hi}:00 end before they start")
+            out |= set(range(lo, hi))
+        return out
+
+
+class TouSchedule(LibraryModel):
+    """A region's time-of-use periods by month (分时电价时段).  Prices come from the region's
+    ``tariff_valley``, ``tariff_peak`` and time-weighted ``tariff_ci`` (see
+    :func:`finmodel.energy.tariff.hourly_tariff`)."""
+
+    seasons: list[TouSeason] = Field(min_length=1)
+    source: SourceText
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _every_month_once(self) -> "TouSchedule":
+        months = [m for s in self.seasons for m in s.month_set()]
+        missing = sorted(set(range(1, 13)) - set(months))
+        if missing or len(months) != len(set(months)):
+            raise ValueError(f"every month must be in exactly one season (missing {missing}, "
+                             f"or a month is listed twice)")
+        return self
 
 
 class RegionMarket(LibraryModel):
@@ -156,6 +284,7 @@ class RegionMarket(LibraryModel):
     h2_price_cny_per_kg: NonNegSourced
     land_rent_cny_per_m2_yr: NonNegSourced
     roof_rent_cny_per_m2_yr: NonNegSourced
+    tou: TouSchedule | None = Field(None, description="time-of-use periods (needed for hourly dispatch)")
 
     @model_validator(mode="after")
     def _tariffs_consistent(self) -> "RegionMarket":

@@ -94,6 +94,7 @@ class Evaluator:
     model: Model
     paths: int
     seed: int
+    progress: object = False  # progress(done, total) after each chunk of each evaluation (may raise to stop)
 
     def __post_init__(self):
         base = self.base_for({})
@@ -112,7 +113,7 @@ class Evaluator:
 
     def outputs(self, bases: list[Inputs], metrics: list[str]) -> list[dict[str, np.ndarray]]:
         """Per-path outputs for each base (cells stacked in one batch per chunk of paths)."""
-        return [kept.values for kept in self.run.evaluate(metrics, bases=bases)]
+        return [kept.values for kept in self.run.evaluate(metrics, bases=bases, progress=self.progress)]
 
 
 def _stats(values: dict[str, np.ndarray], paths: int) -> dict:
@@ -121,8 +122,9 @@ def _stats(values: dict[str, np.ndarray], paths: int) -> dict:
 
 
 def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int = 1, seed: int = DEFAULT_SEED,
-          value_range: tuple[float, float] | None = None) -> dict:
-    """Solve ``field`` for the targets; the result dict of ``finmodel price``."""
+          value_range: tuple[float, float] | None = None, progress=False) -> dict:
+    """Solve ``field`` for the targets; the result dict of ``finmodel price``.  ``progress(done,
+    total)`` is called after each chunk of paths of each trial evaluation (it may raise to stop)."""
     model = build_model(rc)  # the Evaluator sizes the debt
     name = resolve_field(rc, field)
     targets = parse_targets(rc, model, target_texts)
@@ -136,7 +138,7 @@ def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int =
     if name in _uncertain(rc):
         raise _bad("--solve", f"{name} has a distribution in the case's uncertainty section; a term being "
                               "priced must be fixed")
-    ev = Evaluator(rc, model, paths, seed)
+    ev = Evaluator(rc, model, paths, seed, progress)
     metrics = sorted({t.metric for t in targets} | {m for m in KEY_METRICS if m in model.outputs})
     res = solve(lambda x: ev.outputs([ev.base_for({name: x})], metrics)[0], targets, low, high, integer=whole)
     doc = {"field": name, "unit": rc.assumptions[name].unit, "base_value": rc.value(name),
@@ -173,8 +175,9 @@ def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarra
 
 
 def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
-             seed: int = DEFAULT_SEED) -> dict:
-    """Every requirement on a grid of two terms; the result dict of ``finmodel dealzone``."""
+             seed: int = DEFAULT_SEED, progress=False) -> dict:
+    """Every requirement on a grid of two terms; the result dict of ``finmodel dealzone``
+    (``progress`` as in :func:`price`)."""
     model = build_model(rc)  # the Evaluator sizes the debt
     xname, xs = parse_axis(rc, x, "--x")
     yname, ys = parse_axis(rc, y, "--y")
@@ -183,7 +186,7 @@ def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths
     targets = parse_targets(rc, model, requirements, "--require")
     if any(t.needs_paths() for t in targets) and paths < 2:
         raise _bad("--paths", "a requirement at a confidence level needs --paths of at least 2")
-    ev = Evaluator(rc, model, paths, seed)
+    ev = Evaluator(rc, model, paths, seed, progress)
     cells = [(xv, yv) for yv in ys for xv in xs]
     bases = [ev.base_for({xname: xv, yname: yv}) for xv, yv in cells]
     metrics = sorted({t.metric for t in targets})

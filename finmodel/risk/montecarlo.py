@@ -142,7 +142,7 @@ class MonteCarlo:
         return clean(doc)
 
 
-def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, progress: bool = False,
+def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, progress=False,
                     chunk_size: int | None = None, workers: int | None = None, tornado: bool = True,
                     precision: dict[str, float] | None = None) -> MonteCarlo:
     """Run ``paths`` Monte Carlo paths of ``model`` (path 0 = the deterministic ``inputs``).

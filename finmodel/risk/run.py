@@ -142,16 +142,21 @@ class _reusing_freed_memory:
 
 
 class _Progress:
-    """A rich progress bar that appears only once a run has taken more than a second."""
+    """A rich progress bar that appears only once a run has taken more than a second, or, when
+    ``enabled`` is a callable, ``enabled(done, total)`` after every chunk (the pricing desk shows
+    progress with it; an exception it raises stops the run, which is how a run is cancelled)."""
 
-    def __init__(self, enabled: bool, total: int):
-        self.enabled = enabled
+    def __init__(self, enabled, total: int):
+        self.callback = enabled if callable(enabled) else None
+        self.enabled = bool(enabled) and self.callback is None
         self.total = total
         self.start = time.perf_counter()
         self.bar = None
         self.task = None
 
     def update(self, done: int) -> None:
+        if self.callback is not None:
+            self.callback(done, self.total)
         if not self.enabled:
             return
         if self.bar is None:
@@ -274,7 +279,7 @@ class Run:
 
     def evaluate(self, outputs: list[str], *, lines=(), flags: dict[str, str] | None = None, start: int = 0,
                  stop: int | None = None, bases: list[Inputs] | None = None, on_chunk=None,
-                 progress: bool = False) -> list[PathValues]:
+                 progress=False) -> list[PathValues]:
         """Evaluate paths ``start .. stop-1`` (default: every path) and keep ``outputs`` per path
         and the yearly counts of ``flags`` (result key -> model line); one :class:`PathValues`
         per base.
@@ -283,7 +288,8 @@ class Run:
         deterministic inputs (common random numbers), stacked in one batch per chunk.
         ``on_chunk(start, stop, values)`` sees each chunk's evaluated ``lines`` in path order, in
         the calling thread (base ``i``'s paths are the ``i``-th block of rows of the batch).
-        ``progress`` shows a progress bar once the run has taken more than a second.
+        ``progress``: True shows a progress bar once the run has taken more than a second; a
+        callable is called as ``progress(done, total)`` after each chunk and may raise to stop.
         """
         stop = self.paths if stop is None else stop
         bases = bases or [self.inputs]
@@ -318,6 +324,7 @@ class Run:
                 result = evaluate(stack_inputs(bases))
                 for a, b in spans:
                     collect(a, b, result)
+                bar.update(stop - start)
             else:
                 def make(span):
                     return stack_inputs([self.draws.chunk(*span, base) for base in bases])

@@ -14,7 +14,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from .. import words as W
 from ..names import Names
 from ..format import unit_kind
-from .cells import head_row, mark_input, put_number, put_text, title
+from .cells import head_row, mark_input, number_format, put_number, put_text, title
 from .layout import COL_KEY, COL_LABEL, COL_T0, FIRST_ROW, Layout, WorkbookMap, safe_name, time_header
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,8 +24,11 @@ SOLVED = "solved by finmodel"
 """Source of an input finmodel computes rather than reads (the sized debt's derived values)."""
 
 
-def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) -> None:
-    """The scalar inputs: field, label, value (named cell), unit, source, overridden."""
+def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str,
+                 formulas: dict[str, str] | None = None) -> None:
+    """The scalar inputs: field, label, value (named cell), unit, source, overridden.  An input in
+    ``formulas`` (the ones the hourly dispatch sets) is that formula instead of a typed value."""
+    formulas = formulas or {}
     rc, names = a.rc, Names.of(a, lang)
     sheet = lay.titles["Inputs"]
     ws = wb.create_sheet(sheet)
@@ -37,7 +40,12 @@ def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
         a_rec = rc.assumptions.get(name)
         put_text(ws, row, 1, name)
         put_text(ws, row, 2, names.field(name))
-        mark_input(put_number(ws, row, 3, float(arr[0, 0]), unit_kind(a_rec.unit) if a_rec else "number"))
+        if name in formulas:
+            ws.cell(row=row, column=3, value=formulas[name]).number_format = number_format(
+                unit_kind(a_rec.unit) if a_rec else "number")
+            wmap.expected[(sheet, f"C{row}")] = float(arr[0, 0])
+        else:
+            mark_input(put_number(ws, row, 3, float(arr[0, 0]), unit_kind(a_rec.unit) if a_rec else "number"))
         put_text(ws, row, 4, names.unit(a_rec.unit) if a_rec else "")
         put_text(ws, row, 5, names.source(a_rec.source if a_rec else SOLVED))
         put_text(ws, row, 6, W.text(lang, "yes" if (a_rec and a_rec.overridden) else "no"))

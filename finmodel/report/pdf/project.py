@@ -119,7 +119,7 @@ def build(ctx: Ctx) -> dict:
             capex = ctx.A.get(f"assets.{asset.id}.capex_per_unit") or {}
             first_op = start + cy + asset.commissioning_year - 1
             rows.append([c(asset.id), c(tech.name_zh if lang == "zh" else tech.name_en),
-                         n(f"{F.qty(asset.capacity)} {ctx.names.unit(cap_unit)}"), n(F.year(first_op)),
+                         n(f"{F.qty(ctx.value(f'assets.{asset.id}.capacity'))} {ctx.names.unit(cap_unit)}"), n(F.year(first_op)),
                          n(F.number(tech.trl.value)), c(pick(MATURITY, tech.maturity_class, lang)),
                          n(f"{F.number(capex.get('value'))} {ctx.names.unit(capex.get('unit'))}".strip())])
         out["assets"] = table([col(ctx.t("asset_id")), col(ctx.t("technology")), col(ctx.t("capacity"), "", "num"),

@@ -361,3 +361,21 @@ def test_bad_uncertainty_is_an_input_error_naming_the_field(kind, tmp_path):
     assert all(p.file == str(f) for p in problems)
     hit = next(p for p in problems if p.path.startswith(path))
     assert hit.line is not None and hit.line > 30
+
+
+def test_a_progress_callback_sees_every_chunk_and_can_stop_the_run():
+    """progress(done, total) after each chunk (the pricing desk's progress bar), in path order; an
+    exception it raises stops the run (the desk's cancel and time limit)."""
+    rc = load_case(ROOT / "assumptions" / "examples" / "rooftop_pv_eaas.yaml")
+    seen = []
+    appraise(rc, paths=1000, seed=3, chunk_size=250, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(250, 1000), (500, 1000), (750, 1000), (1000, 1000)]
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_first(done, total):
+        raise Stop
+
+    with pytest.raises(Stop):
+        appraise(rc, paths=1000, seed=3, chunk_size=250, progress=stop_after_first)
