@@ -164,6 +164,8 @@ NUMBER_FORMATS: dict[str, NumberFormat] = {
     "price": NumberFormat(None, "0.0000"),  # tariffs and prices per unit: 0.4153 CNY/kWh
     "factor": NumberFormat(None, "0.0000"),  # escalation indices, degradation factors
     "index": NumberFormat(None, "0"),  # period counters, ages
+    "temperature": NumberFormat(None, "0.0"),  # °C and degree-days
+    "estimate": NumberFormat(None, "#,##0.000"),  # regression coefficients and their statistics
 }
 FORMATTERS = {k: f.text for k, f in NUMBER_FORMATS.items() if f.text is not None}
 EXCEL_FORMATS = {k: f.excel for k, f in NUMBER_FORMATS.items()}

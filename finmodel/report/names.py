@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from ..pricing.targets import parse_target
 from . import format as F
 from .words import (BASELINE, CARBON_RULES, COMPONENTS, CURRENCIES, EVENT_ANY, EVENT_LEVELS, EVENT_WHAT, EVENT_WHEN,
-                    FIELDS, GRID_BASIS, GROUPS, KPIS, MATURITY, NOTICES_ZH, PARTY_SHORT_NAMES, SOURCES_ZH, TERMS,
-                    UNIT_WORDS, UNITS, paren, pick, text)
+                    FIELDS, GRID_BASIS, GROUPS, KPIS, MATURITY, NOTICES_ZH, PARTY_SHORT_NAMES, SOURCES_ZH, SURFACE_TERMS,
+                    TERMS, UNIT_WORDS, UNITS, paren, pick, text)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Appraisal
@@ -58,6 +58,9 @@ def metric_kind(name: str) -> str:
 def short_name(name: str) -> str:
     """A technology's name without its qualifier: ``地面光伏电站(136号文后…)`` → ``地面光伏电站``."""
     return re.split(r"\s*[(（,，]", name, maxsplit=1)[0].strip() or name
+
+
+_UNIT_TOKEN = re.compile(r"pollution equivalent|[A-Za-z0-9_]+")  # the one unit of two words first
 
 
 @lru_cache(maxsize=None)
@@ -135,6 +138,9 @@ class Names:
         for k in (f"{group}.{key}", key):
             if k in FIELDS:
                 return self._low(self._w(FIELDS[k]))
+        m = re.fullmatch(r"(\w+)\.(dx|dy|dxx|dxy|dyy)", key)  # the dispatch's response surface (sheets/energy.py)
+        if m:
+            return f"{self._term([m.group(1)], group)}{self.sep}{self._w(SURFACE_TERMS[m.group(2)])}"
         m = re.fullmatch(r"replace_(\w+?)_(every_years|cost_fraction)", key)
         if m:
             comp = COMPONENTS.get(m.group(1))
@@ -247,8 +253,7 @@ class Names:
         u = u.replace("currency", self.currency)
         if u in UNITS:
             return self._w(UNITS[u])
-        return re.sub(r"[A-Za-z0-9_]+", lambda m: self._w(UNIT_WORDS[m.group(0)]) if m.group(0) in UNIT_WORDS
-                      else m.group(0), u)
+        return _UNIT_TOKEN.sub(lambda m: self._w(UNIT_WORDS[m.group(0)]) if m.group(0) in UNIT_WORDS else m.group(0), u)
 
     @property
     def currency_word(self) -> str:
@@ -280,6 +285,9 @@ class Names:
                   "basis": GRID_BASIS, "rule": CARBON_RULES}
         if name in tables:
             return self._w(tables[name][value]) if value in tables[name] else value
+        prefix = {"method": "en_method_", "model": "mv_", "form": "mv_"}.get(name)
+        if prefix and prefix + value in TERMS:
+            return text(self.lang, prefix + value)
         if name == "unit":
             return self.unit(value)
         if name == "source":

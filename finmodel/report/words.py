@@ -638,8 +638,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "mv_n_eff": ("Effective periods n′", "有效样本数n′"),
     "mv_limit": ("Limit", "限值"),
     "mv_result": ("Result", "结果"),
-    "mv_pass": ("pass", "通过"),
-    "mv_fail": ("fail", "未通过"),
     "mv_meets": ("Meets ASHRAE Guideline 14", "满足ASHRAE Guideline 14"),
     "mv_fsu_68": ("Savings uncertainty at 68 %, share of savings", "68%置信度节能量不确定度（占节能量比例）"),
     "mv_baseline_kwh": ("Adjusted baseline, kWh", "调整后基期能耗，千瓦时"),
@@ -682,7 +680,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "mv_use_per_day": ("kWh per day", "千瓦时/日"),
     "mv_metered": ("Metered", "实测"),
     "mv_model_line": ("Model", "模型"),
-    "mv_mwh": ("MWh", "兆瓦时"),
     "mv_method": ("Method: baseline model by CalTRACK 2.0 (daily or billing, balance points searched 30–90 °F), statistics by ASHRAE Guideline 14; avoided energy = adjusted baseline − metered use, only on days with metered energy and temperature; its uncertainty from the regression's prediction variance with AR(1) residuals (Guideline 14's autocorrelation adjustment), tested for coverage on synthetic data with known savings. Hourly data are summed to days.",
                   "方法：基期模型采用CalTRACK 2.0（按日或按账单期，平衡点在30–90°F范围内搜索），统计指标采用ASHRAE Guideline 14；节能量=调整后基期能耗−实测能耗，仅计有实测能耗与温度的日期；不确定度按回归预测方差并考虑残差一阶自相关（Guideline 14自相关修正）计算，并以已知节能量的合成数据检验覆盖率。小时数据按日汇总。"),
     "mv_sheet_note": ("Data and the regression as live formulas (LINEST); uncertainty values from finmodel (AR(1) residuals).",
@@ -719,7 +716,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_upload_button": ("Validate and add", "校验并添加"),
     "d_problems": ("{n} problem(s) in the input", "输入中有{n}处问题"),
     "d_current": ("Case", "当前案例"),
-    "d_terms_contract": ("Contract terms", "合同条款"),
     "d_terms_split": ("Cost split (the owner pays the rest)", "费用分摊（其余由投资方承担）"),
     "d_terms_financing": ("Financing terms", "融资条款"),
     "d_owner_share": ("{party} (the owner): the rest, {share}", "{party}（投资方）：其余部分，{share}"),
@@ -730,7 +726,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_computed_in": ("computed in {ms} ms", "计算用时 {ms} 毫秒"),
     "d_run_mc": ("Run P50/P90", "计算P50/P90"),
     "d_mc_paths": ("Monte Carlo paths", "蒙特卡洛路径数"),
-    "d_seed": ("Seed", "随机种子"),
     "d_running": ("Running: {done} of {total} paths", "计算中：已完成 {done}/{total} 条路径"),
     "d_running_trials": ("Running: {n} evaluation(s) done", "计算中：已完成 {n} 次试算"),
     "d_queued": ("Waiting for a worker", "排队等待计算资源"),
@@ -744,7 +739,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_p90_note": ("P90: reached or bettered on 90% of the paths (the 10th percentile for returns, the 90th for "
                    "payback).", "P90：90%的路径可达到或优于该值（收益类指标取第10百分位，回收期取第90百分位）。"),
     "d_host_savings": ("Host savings (share of its baseline energy bill)", "用能企业节省（占其基准能源费用比例）"),
-    "d_park": ("Zero-carbon park indicators", "零碳园区指标"),
     "d_first_year_met": ("First year all three are met", "三项指标首次全部达标年份"),
     "d_in_year": ("in {year}", "{year}年"),
     "d_sll_margin": ("SLL margin adjustment", "SLL利率调整"),
@@ -757,9 +751,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_level": ("Level", "置信水平"),
     "d_level_det": ("deterministic", "确定性"),
     "d_range": ("Search range (empty: the field's default range)", "搜索范围（留空：该字段默认范围）"),
-    "d_solve_button": ("Solve", "求解"),
     "d_dealzone_button": ("Map the deal zone", "绘制交易区间"),
-    "d_tornado_button": ("Tornado", "龙卷风图"),
     "d_axis_x": ("Columns (x)", "列（x）"),
     "d_axis_y": ("Rows (y)", "行（y）"),
     "d_steps": ("Steps", "格点数"),
@@ -770,7 +762,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_status_infeasible": ("no value in the range meets every target", "范围内没有同时满足全部目标的取值"),
     "d_best": ("Best reached", "最优可达值"),
     "d_fails": ("fails: {what}", "未满足：{what}"),
-    "d_all_hold": ("all hold", "全部满足"),
     "d_dz_legend": ("Green: every requirement holds. Each other cell names the requirements that fail there.",
                     "绿色：全部要求均满足。其余格点列出未满足的要求。"),
     "d_save": ("Save this offer as", "将当前报价保存为"),
@@ -805,6 +796,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_no_targets": ("give at least one target", "请至少给出一个目标"),
 }
 TERMS["ind_min_dscr"] = TERMS["min_dscr"]  # the national-method table's name for the same indicator
+# the desk's and the M&V section's names for terms the report already has
+TERMS.update(d_park=TERMS["zcp_status"], d_terms_contract=TERMS["contract_terms"], d_tornado_button=TERMS["tornado"],
+             d_solve_button=TERMS["d_solve"], mv_mwh=TERMS["en_mwh"], mv_pass=TERMS["ok"], mv_fail=TERMS["failed"],
+             d_seed=TERMS["seed"], d_all_hold=TERMS["pr_ok"])
 
 SHEETS: dict[str, tuple[str, str]] = {
     "Cover": ("Cover", "封面"), "Inputs": ("Inputs", "输入"), "Input series": ("Input series", "输入序列"),
@@ -988,6 +983,9 @@ GROUPS = {
     "tax": TERMS["tax"],
     "conventions": TERMS["conventions"],
     "parties": ("Parties", "参与方"),
+    "economic": SHEETS["Economic"],
+    "energy": SHEETS["Hourly"],
+    "mv": ("Measurement and verification", "测量与验证"),
 }
 
 CURRENCIES = {"CNY": ("CNY", "元")}
@@ -1033,6 +1031,8 @@ UNITS = {
     "COP (kWh_th/kWh_el)": ("COP (kWh heat/kWh electricity)", "能效比（kWh热/kWh电）"),
     "kWh_th/kWh_fuel (LHV)": ("kWh heat/kWh fuel (LHV)", "kWh热/kWh燃料（低位热值）"),
     "TRL (IEA 1-11)": TERMS["trl"],
+    "kWh/kWh discharged": ("kWh per kWh discharged", "kWh/放电kWh"),
+    "kg per pollution equivalent": ("kg per pollution equivalent", "kg/污染当量"),
 }
 UNIT_WORDS = {
     "CNY": CURRENCIES["CNY"], "USD": ("USD", "美元"), "IDR": ("IDR", "印尼盾"),
@@ -1041,6 +1041,8 @@ UNIT_WORDS = {
     "MWh_th": ("MWh heat", "MWh热"), "MWh_per_yr": ("MWh/yr", "MWh/年"), "mwh": ("MWh", "MWh"), "gj": ("GJ", "GJ"),
     "m2": ("m²", "m²"), "m3": ("m³", "m³"), "1000m3": ("1000 m³", "千m³"),
     "t_co2": TERMS["u_tco2"], "t_co2_per_yr": ("tCO2/yr", "tCO2/年"),
+    "pollution equivalent": ("pollution equivalent", "污染当量"),
+    "tier": ("tier", "档"),
 }
 
 # an input's name, from its field path: the part after the group (and after the asset id, the
@@ -1243,7 +1245,59 @@ FIELDS = {
     "risk.tariff": ("grid tariff path", "电网电价路径"),
     "risk.tou_spread": ("peak–valley spread path", "峰谷价差路径"),
     "risk.host_default": ("host default (by year)", "用能企业违约（逐年）"),
+    # carbon accounting, the indicators' tiers and green-power purchases (case/resolve.py)
+    "tou": ("time-of-use periods", "分时电价时段"),
+    "zcp_intensity_paths": ("carbon intensity paths", "碳排放强度路径"),
+    "grid_factor_decline": ("grid factor decline", "电网排放因子年降幅"),
+    "zcp_small_park_threshold_tce": ("smallest park tier (energy use)", "最小园区档能耗下限"),
+    "carbon.primary_equivalent": ("electricity at its equivalent value (等价值)", "电力按等价值折标"),
+    "carbon.path_threshold": ("intensity threshold on the case's path", "案例路径的碳排放强度门槛"),
+    "carbon.own_threshold": ("threshold for a park below the tiers", "低于分档下限园区的门槛值"),
+    "carbon.path_on": ("intensity path of the case", "采用案例的碳排放强度路径"),
+    "carbon.green_power.solve_intensity": ("green power solved for the intensity", "按碳排放强度求解绿电交易量"),
+    "carbon.green_power.target": ("green-power solve target", "绿电交易求解目标"),
+    "carbon.green_power.from_period": ("green-power target met from (period)", "绿电目标起始期序"),
+    "carbon.green_power.cap_on": ("green-power purchases capped", "绿电交易量设上限"),
+    "carbon.green_power.cap_mwh": ("green-power purchase cap", "绿电交易量上限"),
+    # the economic analysis (national method, 3rd ed.) and its pollutant values
+    "social_discount_rate": ("social discount rate", "社会折现率"),
+    "shadow_exchange_rate_factor": ("shadow exchange rate factor", "影子汇率换算系数"),
+    "imported_capex_share": ("imported share of capex", "投资中进口设备比例"),
+    "carbon_value_case": ("carbon value set by the case", "案例设定碳价值"),
+    "carbon_value_per_t": ("carbon value", "碳价值"),
+    "coal_power_so2_g_per_kwh": ("coal power SO2 emission", "煤电二氧化硫排放"),
+    "coal_power_nox_g_per_kwh": ("coal power NOx emission", "煤电氮氧化物排放"),
+    "coal_power_pm_g_per_kwh": ("coal power particulate emission", "煤电颗粒物排放"),
+    "gas_boiler_nox_g_per_m3": ("gas boiler NOx emission", "燃气锅炉氮氧化物排放"),
+    "gas_boiler_so2_g_per_m3": ("gas boiler SO2 emission", "燃气锅炉二氧化硫排放"),
+    "air_pollution_tax_cny_per_equivalent": ("air pollutant tax", "大气污染物环境保护税额"),
+    "so2_kg_per_equivalent": ("SO2 pollution equivalent", "二氧化硫污染当量值"),
+    "nox_kg_per_equivalent": ("NOx pollution equivalent", "氮氧化物污染当量值"),
+    "pm_kg_per_equivalent": ("particulate pollution equivalent", "烟尘污染当量值"),
+    # storage life, set by the dispatch (energy/study.py) and the measured savings (mv/case.py)
+    "cycle_life": ("cycle life", "循环寿命"),
+    "calendar_life_years": ("calendar life", "日历寿命"),
+    "curtailed_share": TERMS["en_curtailed_share"],
+    "kappa_spread": ("saving per kWh discharged at the spread", "每放电千瓦时的价差节省系数"),
+    "kappa_valley": ("grid energy per kWh discharged at the valley price", "每放电千瓦时的谷电量系数"),
+    "kappa_pv": ("PV moved into the park per kWh discharged", "每放电千瓦时转移的光伏自用电量"),
+    "energy.spread_cny_per_kwh": ("peak–valley spread of the dispatch", "调度所用峰谷价差"),
+    "energy.pv_mwh": ("PV generation of the dispatch", "调度所用光伏发电量"),
+    "mv.model_error_kwh": ("model error of the verified savings", "核定节能量的模型误差"),
+    "mv.model_sd_kwh": ("standard deviation from the model's coefficients", "模型系数导致的标准差"),
+    "mv.noise_sd_kwh": ("standard deviation from a year's residuals", "当年残差导致的标准差"),
+    "mv.settled": ("year settled on metered savings", "按实测节能量结算的年份"),
+    "mv.verified_mwh": ("verified savings", "核定节能量"),
+    "risk.mv_noise_kwh": ("M&V: a year's residual noise", "测量与验证：当年残差波动"),
 }
+
+# the coefficients of the dispatch's response surface (energy.<quantity>.<term>, sheets/energy.py):
+# x is the change of the TOU spread, y the change of PV generation, from the dispatched ones
+SURFACE_TERMS = {"dx": ("response-surface coefficient of the spread", "响应面系数（价差一次项）"),
+                 "dy": ("response-surface coefficient of PV", "响应面系数（光伏一次项）"),
+                 "dxx": ("response-surface coefficient of the spread squared", "响应面系数（价差二次项）"),
+                 "dxy": ("response-surface coefficient of spread times PV", "响应面系数（交叉项）"),
+                 "dyy": ("response-surface coefficient of PV squared", "响应面系数（光伏二次项）")}
 
 FIELDS.update(holiday_free_years=FIELDS["cit_holiday_free_years"],  # the case's tax holiday is the market's
               holiday_half_years=FIELDS["cit_holiday_half_years"])
@@ -1270,7 +1324,9 @@ COMPONENTS = {
 # the engine's fixed source phrases (case/resolve.py, risk/uncertainty.py) in Chinese; "{name}"
 # stands for any text, shown as given, except the names below, which are looked up: {party}
 # (PARTY_SHORT_NAMES), {maturity} (MATURITY), {technology} (the library's name), {basis}
-# (GRID_BASIS), {rule} (CARBON_RULES), {unit} (UNITS), {source} (a source, looked up again).
+# (GRID_BASIS), {rule} (CARBON_RULES), {unit} (UNITS), {source} (a source, looked up again),
+# {method} (the dispatch method, TERMS en_method_*), {model} and {form} (the M&V model, TERMS mv_*).
+# Patterns are tried in order: one whose placeholder could swallow another phrase comes after it.
 # A source the table does not match is shown phrase by phrase ("; "), each as given when unknown
 # (the libraries' and the user's sources are quoted, never translated).
 SOURCES_ZH = {
@@ -1301,6 +1357,37 @@ SOURCES_ZH = {
     "1-year LPR as the lenders' cost of funds: {source}": "以1年期LPR作为贷款方资金成本：{source}",
     "GB/T 2589-2020: 1 kgce = 29,307.6 kJ": "GB/T 2589-2020：1 kgce = 29,307.6 kJ",
     "definition of the watt-hour (3.6 MJ/kWh)": "瓦时的定义（3.6 MJ/kWh）",
+    "E: 发改环资〔2025〕910号 sets no threshold for a park using less than 0.2 Mtce/yr and the case gave none: "
+    "finmodel applies the smallest tier's value ({source})":
+        "E：发改环资〔2025〕910号未对年综合能耗低于20万吨标准煤的园区设定门槛，案例亦未设定：finmodel采用最小分档的门槛值（{source}）",
+    "the case's own threshold for a park below the notice's tiers: {source}": "案例为低于通知分档的园区设定的门槛值：{source}",
+    "period of the year {year} from which the target is met": "自{year}年起达标所在期序",
+    "case file: {source}": "案例文件：{source}",
+    "not used: the carbon value is the national ETS allowance (CEA) price path (prices sheet)":
+        "未使用：碳价值取全国碳市场配额（CEA）价格路径（价格工作表）",
+    # the hourly dispatch (energy/study.py) and M&V (mv/case.py, risk/uncertainty.py)
+    "hourly dispatch (method {method})": "逐时调度（{method}）",
+    "hourly dispatch (method {method}): the spread it ran on": "逐时调度（{method}）：调度所用的峰谷价差",
+    "hourly dispatch (method {method}): the PV generation it ran on": "逐时调度（{method}）：调度所用的光伏发电量",
+    "typed override ({source}); hourly dispatch (method {method}) gives {value}":
+        "手工输入值（{source}）；逐时调度（{method}）结果为{value}",
+    "response surface: least squares on typical-day dispatches at {n} spread x {m} PV points (finmodel.sheets.energy)":
+        "响应面：对{n}个价差 × {m}个光伏发电量取值下典型日调度结果的最小二乘拟合",
+    "M&V: error of a year's verified savings from the baseline model's coefficients, common to every year; 0 in the "
+    "base case, drawn N(0, mv.model_sd_kwh) by Monte Carlo":
+        "测量与验证：基期模型系数导致的年度核定节能量误差，各年相同；基准情景取0，蒙特卡洛模拟中按N(0, 模型系数导致的标准差)抽取",
+    "{source}: standard deviation of a year's avoided energy from the model's coefficients (AR(1) residuals)":
+        "{source}：模型系数导致的年度节能量标准差（AR(1)残差）",
+    "{source}: standard deviation of a year's avoided energy from that year's residuals; Monte Carlo draws it "
+    "independently each year (risk.mv_noise_kwh)":
+        "{source}：当年残差导致的年度节能量标准差；蒙特卡洛模拟中逐年独立抽取",
+    "M&V of {file}: CalTRACK {form} {model} model (balance points {heating} / {cooling}), CV(RMSE) {cv}, n = {n}, "
+    "residual autocorrelation {rho}":
+        "{file}的测量与验证：CalTRACK方法，{model}，{form}，平衡点温度{heating} / {cooling}，CV(RMSE) {cv}，样本数{n}，"
+        "残差自相关系数{rho}",
+    "M&V: expected savings of the metered baseline ({source})": "测量与验证：计量基期的预期节能量（{source}）",
+    "M&V: savings fraction measured over the reporting data": "测量与验证：按报告期数据测得的节能率",
+    "M&V: N(0, {sd} kWh) fitted to the meter data": "测量与验证：按计量数据拟合的N(0, {sd} kWh)",
     "relative size below which a cumulative cash flow counts as zero in the payback rows":
         "回收期计算中累计现金流视为零的相对阈值",
     # Monte Carlo defaults (risk/uncertainty.py)
@@ -1315,7 +1402,7 @@ SOURCES_ZH = {
     "(E, after the −10 to −40 % policy risk)":
         "默认：分时电价自运营第2/4/6年起分别下调10%/15%/20%，每次概率30%（E，依据价差下调10%至40%的政策风险）",
 }
-PRICING_STATUS = {"solved": ("solved", "已求解"), "solved_intervals": ("solved (several feasible intervals)", "已求解（多个可行区间）"),
+PRICING_STATUS = {"solved": TERMS["d_status_solved"], "solved_intervals": TERMS["d_status_solved_intervals"],
                   "feasible_everywhere": ("every value in the range meets the targets", "区间内所有取值均满足目标"),
                   "infeasible": ("no value in the range meets the targets", "区间内没有满足目标的取值")}
 GRID_BASIS = {"regional": ("regional", "区域"), "national": ("national", "全国"), "residual": ("residual", "剩余")}
@@ -1364,10 +1451,10 @@ OFFER_FIELDS = {
     "system_charge_per_kwh": ("System operation charge on direct-line power", "直连电量系统运行费"),
     "max_gearing": ("Maximum gearing (debt share of the debt-funded cost)", "最高债务比例（占债务融资对应投资）"),
     "target_dscr": ("Target DSCR for debt sizing", "债务测算目标偿债备付率"),
-    "amount": ("Debt amount", "借款金额"),
+    "amount": TERMS["debt_amount"],
     "dsra_months": ("Debt service reserve, months of debt service", "偿债准备金（还本付息月数）"),
-    "lockup_dscr": ("Distribution lock-up DSCR", "分红锁定偿债备付率"),
-    "default_dscr": ("Event-of-default DSCR", "违约偿债备付率"),
+    "lockup_dscr": TERMS["lockup_dscr"],
+    "default_dscr": TERMS["default_dscr"],
     "margin_bp": ("Margin over the reference rate", "利率加点"),
     "tenor_years": ("Tenor, years", "贷款期限（年）"),
     "grace_years": ("Grace (interest only), years", "宽限期（只付息，年）"),
@@ -1378,10 +1465,10 @@ OFFER_FIELDS = {
 
 # units of the desk's inputs (a switch has none: the page shows no unit for it)
 OFFER_UNITS = {
-    "pct": ("%", "%"), "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
-    "x": TERMS["u_x"], "money": ("{cur}", "{cur}"), "money_yr": ("{cur}/yr", "{cur}/年"),
+    "pct": TERMS["u_pct"], "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
+    "x": TERMS["u_x"], "money": TERMS["u_money"], "money_yr": ("{cur}/yr", "{cur}/年"),
     "money_mwh": ("{cur}/MWh", "{cur}/MWh"), "money_kwh": ("{cur}/kWh", "{cur}/kWh"),
-    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"),
+    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": TERMS["en_kw"],
 }
 
 PARTY_SHORT_NAMES = {

@@ -30,6 +30,14 @@ def put_number(ws, row: int, col: int, value: Any, kind: str):
     return cell
 
 
+def format_cells(ws, kind: str, rows, cols) -> None:
+    """Give every cell of ``rows`` × ``cols`` (1-based numbers) the Excel format of ``kind``."""
+    fmt = number_format(kind)
+    for r in rows:
+        for c in cols:
+            ws.cell(row=r, column=c).number_format = fmt
+
+
 def put_text(ws, row: int, col: int, text: Any):
     """Write user-facing text that must never become a formula (a name starting with '=' stays text)."""
     cell = ws.cell(row=row, column=col)

@@ -4,11 +4,13 @@ The Chinese outputs are Chinese throughout, with these exceptions, decided once:
 
 * user text, shown as written: the case's, park's and parties' names, the case notes, asset and
   tranche ids, the market file, the libraries' and the user's sources, the technologies' and
-  regions' names as the library gives them;
+  regions' names as the library gives them, the meter files and their driver columns;
 * abbreviations that Chinese appraisal and finance texts keep, always next to their Chinese name
   somewhere in the report (最低偿债备付率（DSCR）, 可持续发展挂钩贷款（SLL）, 1年期LPR …);
 * unit symbols of GB 3100 and GB/T 2589 (kW, kWh, MWh, GJ, t, tCO2, tce, kgce …), as Chinese
   technical documents write them;
+* the names of methods and standards (CalTRACK, ASHRAE Guideline 14, Sobol, Brent) and the
+  statistics' symbols (p, n, CV(RMSE), NMBE, AR(1));
 * the tool's name, the input hash, standard numbers (GB/T 2589-2020), SHA-256, UTC, Excel, the
   case-file keys a warning asks the user to set (low/high), E and R (the sources' flags for
   estimates and unconfirmed figures), the NPV formula's r and t, and a workbook column (F).
@@ -26,12 +28,15 @@ from finmodel.report.names import Names
 ROOT = Path(__file__).resolve().parents[3]
 
 ABBREVIATIONS = {"IRR", "NPV", "DSCR", "LLCR", "PLCR", "ICR", "ROI", "ROE", "SLL", "LPR", "CEA", "GEC", "CCER", "CBAM",
-                 "EaaS", "TRL", "IEA", "COP", "LHV", "OU", "N", "Sobol", "P10", "P50", "P90"}
-UNIT_SYMBOLS = {"W", "kW", "MW", "kWh", "MWh", "GJ", "MJ", "kJ", "t", "kg", "m", "tCO2", "tce", "kgce", "Mtce"}
-OTHER = {"finmodel", "GB", "T", "SHA", "UTC", "Excel", "Brent", "CNY", "low", "high", "E", "R", "r", "F"}
+                 "EaaS", "TRL", "IEA", "COP", "LHV", "OU", "N", "Sobol", "P10", "P50", "P90", "EIRR", "ENPV",
+                 "HDD", "CDD", "CV", "RMSE", "NMBE", "AR"}
+UNIT_SYMBOLS = {"W", "kW", "MW", "kWh", "MWh", "GJ", "MJ", "kJ", "t", "kg", "g", "m", "C", "tCO2", "CO2", "tce", "kgce",
+                "Mtce"}
+OTHER = {"finmodel", "GB", "T", "SHA", "UTC", "Excel", "Brent", "CNY", "low", "high", "E", "R", "r", "F", "p", "n",
+         "CalTRACK", "ASHRAE", "Guideline"}
 ALLOWED = ABBREVIATIONS | UNIT_SYMBOLS | OTHER
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-NOT_WORDS = re.compile(r"\b(?:[0-9a-f]{12,64}|S\d+[a-z]?|\d{4}-\d\d-\d\dT[\d:.+]+)\b")  # hashes, [Sn] tags, timestamps
+NOT_WORDS = re.compile(r"\b(?:[0-9a-f]{12,64}|[SN]\d+[a-z]?|\d{4}-\d\d-\d\dT[\d:.+]+)\b")  # hashes, [Sn]/[Nn] tags, timestamps
 
 
 @lru_cache(maxsize=None)
@@ -67,6 +72,11 @@ def user_text(a, doc: dict | None = None) -> list[str]:
     for x in rc.assumptions.values():  # a source the case file gives is the user's (the engine's own are not)
         if x.overridden and zh.source(x.source) == x.source:
             out.add(x.source)
+    if c.mv is not None:  # the meter files, their driver columns and the expected savings' source are the user's
+        out |= {Path(f).name for f in (c.mv.baseline, c.mv.weather, c.mv.reporting, c.mv.result) if f}
+        out |= set(c.mv.columns) | set(c.mv.columns.values())
+        out.add(getattr(c.mv.expected_savings, "source", "") or "")
+        out |= set(((doc or {}).get("mv") or {}).get("drivers", []))
     out |= library_sources()
     return sorted((s for s in out if s), key=len, reverse=True)
 

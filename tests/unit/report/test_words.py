@@ -66,7 +66,9 @@ def test_no_term_is_written_twice():
     assert {k: v for k, v in written.items() if len(v) > 1} == {}
 
     meant = {frozenset({"target", "pr_targets"}),  # one target (SLL KPI), the targets of a price
-             frozenset({"probability", "probabilities"})}  # a column and a section heading
+             frozenset({"probability", "probabilities"}),  # a column and a section heading
+             frozenset({"case", "d_cases"}),  # a case and the desk's page of cases
+             frozenset({"avoided_year", "d_in_year"})}  # a column headed by its year and "in <year>"
     by_zh = defaultdict(list)
     for key, entry in W.TERMS.items():
         if not any(entry is W.TERMS[k] for k in by_zh[entry[1]]):  # an alias of an entry is that entry
