@@ -159,8 +159,54 @@ class ContractBase(Strict):
     insurance_rate: Rate = Field(0.0, description="Insurance per year, fraction of the initial capex")
 
 
+class ContractPrice(Strict):
+    """A price per kWh delivered (electricity, or heat/cooling in thermal kWh, or kWh saved), in
+    place of a discount to the host's grid tariff: the fixed-price PPA / EaaS tariff.
+
+    price(year) = per_kwh × (1 + g)^(year − base_year), then held between floor and cap; g is
+    ``escalation_rate`` (fixed), the market's inflation, or the grid tariff's escalation (then the
+    realised tariff path: the Monte Carlo tariff factor moves the price with it)."""
+
+    per_kwh: float = Field(gt=0, le=100, description="Price in the base year, currency/kWh delivered (incl. VAT)")
+    base_year: int | None = Field(None, ge=1990, le=2200, description="Calendar year the price is given for; "
+                                  "default: the first operation year")
+    escalation: Literal["fixed", "inflation", "tariff"] = Field(
+        "fixed", description="fixed: escalation_rate per year; inflation: the market's inflation; tariff: indexed "
+                             "to the host's grid tariff (its escalation and its Monte Carlo path)")
+    escalation_rate: SignedRate = Field(0.0, description="Annual escalation with escalation 'fixed' (fraction)")
+    floor_per_kwh: float | None = Field(None, ge=0, le=100, description="Lowest price after escalation, currency/kWh")
+    cap_per_kwh: float | None = Field(None, gt=0, le=100, description="Highest price after escalation, currency/kWh")
+    take_or_pay_mwh: float = Field(0.0, ge=0, le=1e9, description="Take-or-pay: MWh a contract year paid for at "
+                                   "the contract price even if less is delivered")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.escalation != "fixed" and "escalation_rate" in self.model_fields_set:
+            raise ValueError(f"escalation_rate goes with escalation 'fixed'; with {self.escalation!r} the "
+                             f"market's rate applies")
+        if self.floor_per_kwh is not None and self.cap_per_kwh is not None and self.floor_per_kwh > self.cap_per_kwh:
+            raise ValueError(f"floor_per_kwh ({self.floor_per_kwh:g}) is above cap_per_kwh ({self.cap_per_kwh:g})")
+        return self
+
+
+DISCOUNT_PRICING = ("discount_to_grid", "min_take_share", "tenant_tariff_discount")
+"""The contracts' discount-to-grid pricing terms, which ``price`` replaces."""
+
+
+def _one_pricing(contract, discount_fields: tuple[str, ...]):
+    """A contract is priced per kWh (``price``) or at a discount to the grid tariff, not both."""
+    if contract.price is not None:
+        given = [f for f in discount_fields if f in contract.model_fields_set]
+        if given:
+            raise ValueError(f"price sets the price per kWh; {', '.join(given)} belongs to the discount-to-grid "
+                             f"pricing: give one or the other")
+    return contract
+
+
 class Eaas(ContractBase):
     type: Literal["eaas"]
+    price: ContractPrice | None = Field(None, description="Fixed price schedule per kWh (instead of discount_to_grid "
+                                        "and min_take_share)")
     discount_to_grid: Rate = Field(0.15, description="Tariff discount to the host's avoided grid tariff (fraction)")
     subscription_per_yr: float = Field(0.0, ge=0, le=1e10, description="Fixed subscription fee, currency/yr (excl. escalation)")
     subscription_escalation: SignedRate = Field(0.0, description="Annual escalation of the subscription (fraction)")
@@ -168,6 +214,10 @@ class Eaas(ContractBase):
     availability_guarantee: Rate = Field(0.0, description="Guaranteed availability; below it the provider pays a penalty")
     penalty_per_mwh: float = Field(0.0, ge=0, le=1e5, description="Penalty per MWh of shortfall below the guarantee, currency/MWh")
     buyout_breakage_share: Rate = Field(0.05, description="Breakage added to the buy-out value, fraction of it")
+
+    @model_validator(mode="after")
+    def _pricing(self):
+        return _one_pricing(self, ("discount_to_grid", "min_take_share"))
 
 
 class SharedSavings(ContractBase):
@@ -197,12 +247,18 @@ class Trusteeship(ContractBase):
 class Ies(ContractBase):
     type: Literal["ies"]
     tenant_tariff_discount: Rate = Field(0.1, description="Discount to the grid tariff for power sold to tenants")
+    price: ContractPrice | None = Field(None, description="Fixed price schedule per kWh sold to tenants (instead of "
+                                        "tenant_tariff_discount)")
     platform_fee_share: Rate = Field(0.03, description="Platform company's service fee, share of energy sales")
     sell_gec_for_exports: bool = Field(True, description="Sell the green attribute of exported power (GECs, or the green-power premium, as carbon.export_green_attribute says); false: not sold, and still never claimed by the park")
     terminal_value_multiple: float = Field(0.0, ge=0, le=20, description="Terminal value as a multiple of the last year's operating margin")
     grid_capacity_charge_per_kw_month: float = Field(0.0, ge=0, le=1000, description="Capacity-based transmission charge for near-site supply, currency/kW/month")
     direct_line_kw: float = Field(0.0, ge=0, le=1e8, description="Contracted capacity of the direct line, kW")
     system_charge_per_kwh: float = Field(0.0, ge=0, le=10, description="System operation charge on direct-line power, currency/kWh")
+
+    @model_validator(mode="after")
+    def _pricing(self):
+        return _one_pricing(self, ("tenant_tariff_discount",))
 
 
 Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies],
@@ -668,6 +724,12 @@ class Case(Strict):
         if self.contract.term_years > n_op:
             raise ValueError(f"contract.term_years ({self.contract.term_years}) is longer than "
                              f"case.operation_years ({n_op})")
+        price = getattr(self.contract, "price", None)
+        if price is not None and price.base_year is not None:
+            first = self.case.start_year
+            last = first + self.case.construction_years + n_op - 1
+            if not first <= price.base_year <= last:
+                raise ValueError(f"contract.price.base_year {price.base_year} is outside the horizon {first}-{last}")
         for tid, t in self.financing.tranches.items():
             if t.tenor_years > n_op:
                 raise ValueError(f"financing.tranches.{tid}.tenor_years ({t.tenor_years}) is longer than "

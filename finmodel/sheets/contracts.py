@@ -17,12 +17,15 @@ emc.energy_cost_trusteeship provider takes over the energy bill for a fee = base
                            contract prices × (1 − discount), escalated; it pays the actual bill
                            and keeps what it saves (price and performance risk)
 eaas                       provider owns and operates; host pays (1 − discount) × its avoided
-                           cost, at least the minimum take, plus any subscription; the provider
-                           pays a penalty when availability falls below the guarantee
+                           cost, at least the minimum take — or, with ``contract.price``, a price
+                           per kWh delivered and any take-or-pay shortfall
+                           (:mod:`~finmodel.sheets.contract_price`) — plus any subscription; the
+                           provider pays a penalty when availability falls below the guarantee
 ies                        provider sells on-site energy to tenants at a discount to their
-                           avoided cost, sells surplus/certificates/DR to the market, pays the
-                           platform company a fee and rent, and grid charges on its own
-                           direct-line supply; terminal value at the end
+                           avoided cost (or at ``contract.price`` per kWh, with take-or-pay),
+                           sells surplus/certificates/DR to the market, pays the platform
+                           company a fee and rent, and grid charges on its own direct-line
+                           supply; terminal value at the end
 =========================  ====================================================================
 
 The result is a :class:`ContractFlows`; :mod:`finmodel.sheets.parties` turns it into each
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 
 from ..lines import Expr, Max, Period, Prev, Ref, RowTotal, Scalar, Series, Sum, Where
 from .assets import KWH_PER_MWH
+from .contract_price import build_price, take_or_pay
 from .sheet import Sheet
 
 
@@ -176,12 +180,18 @@ def _host_after_term(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) ->
 def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("provider", owner_phase=tl["contract"])
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    price = build_price(sh, case, tl) if case.contract.price is not None else None
     for aid, a in assets:
-        # minimum take: the host pays for at least a share of the output at design performance
-        pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid"))
-                      * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
-                      * tl["contract"] * PRICE, f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
+        if price is not None:
+            due = price * a["delivered_mwh"] * KWH_PER_MWH
+        else:  # minimum take: the host pays for at least a share of the output at design performance
+            due = (1 - k("discount_to_grid")) * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
+        pay = sh.flow(f"k.{aid}.payment", due * tl["contract"] * PRICE, f"EaaS payment for {techs[aid].name_en}",
+                      f"{techs[aid].name_zh}服务费")
         f.revenues.append(Flow(pay, output_vat(techs[aid].output_vat_class), "host"))
+    if price is not None:
+        top = take_or_pay(sh, price, [a["delivered_mwh"] for _, a in assets], tl["contract"], PRICE)
+        f.revenues.append(Flow(top, Scalar("market.vat_electricity"), "host"))
     sub = sh.flow("k.subscription", k("subscription_per_yr") * (1 + k("subscription_escalation")) ** Max(tl["op_year"] - 1, 0)
                   * tl["contract"] * PRICE, "Subscription fee", "固定订阅费")
     f.revenues.append(Flow(sub, Scalar("market.vat_services"), "host"))
@@ -323,11 +333,18 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("provider", owner_phase=tl["contract"], landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     sales = []
+    price = build_price(sh, case, tl) if case.contract.price is not None else None
     for aid, a in assets:
-        sale = sh.flow(f"k.{aid}.tenant_sales", (1 - k("tenant_tariff_discount")) * a["host_value"] * tl["contract"] * PRICE,
+        due = (price * a["delivered_mwh"] * KWH_PER_MWH if price is not None
+               else (1 - k("tenant_tariff_discount")) * a["host_value"])
+        sale = sh.flow(f"k.{aid}.tenant_sales", due * tl["contract"] * PRICE,
                        f"Energy sold to tenants: {techs[aid].name_en}", f"向园区企业售能：{techs[aid].name_zh}")
         f.revenues.append(Flow(sale, output_vat(techs[aid].output_vat_class), "tenants"))
         sales.append(sale)
+    if price is not None:
+        top = take_or_pay(sh, price, [a["delivered_mwh"] for _, a in assets], tl["contract"], PRICE)
+        f.revenues.append(Flow(top, Scalar("market.vat_electricity"), "tenants"))
+        sales.append(top)
     value = sh.flow("k.tenant_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
                     "Energy cost avoided by tenants", "园区企业节省的能源费用")
     f.values.append((value, "tenants"))
