@@ -1146,6 +1146,11 @@ OFFER_FIELDS = {
     "subscription_per_yr": ("Fixed subscription paid by the host", "用能企业支付的固定订阅费"),
     "subscription_escalation": ("Annual escalation of the subscription", "订阅费年增长率"),
     "min_take_share": ("Take-or-pay share of the expected supply", "照付不议比例（占预期供能）"),
+    "per_kwh": ("Contract price per kWh in the base year", "基准年合同单价"),
+    "escalation_rate": ("Annual escalation of the contract price", "合同单价年调价率"),
+    "floor_per_kwh": ("Floor of the contract price", "合同单价保底价"),
+    "cap_per_kwh": ("Cap of the contract price", "合同单价封顶价"),
+    "take_or_pay_mwh": ("Take-or-pay volume per contract year", "每合同年照付不议电量"),
     "availability_guarantee": ("Availability guaranteed by the provider", "服务商保证的可用率"),
     "penalty_per_mwh": ("Provider's penalty per MWh below the guarantee", "低于保证值时服务商每MWh罚金"),
     "buyout_breakage_share": ("Breakage added to the buy-out value", "回购价值附加违约补偿比例"),
@@ -1185,7 +1190,7 @@ OFFER_UNITS = {
     "pct": ("%", "%"), "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
     "x": TERMS["u_x"], "money": ("{cur}", "{cur}"), "money_yr": ("{cur}/yr", "{cur}/年"),
     "money_mwh": ("{cur}/MWh", "{cur}/MWh"), "money_kwh": ("{cur}/kWh", "{cur}/kWh"),
-    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"),
+    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"), "mwh_yr": ("MWh/yr", "MWh/年"),
 }
 
 PARTY_SHORT_NAMES = {
