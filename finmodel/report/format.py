@@ -12,6 +12,7 @@ kind            example                     rule
 ``pct``         ``16.39%``                  fraction shown as a percentage, 2 decimals
 ``ratio``       ``1.16``                    cover ratios (DSCR, LLCR, ICR …), 2 decimals
 ``intensity``   ``2.051``                   tCO2/tce, 3 decimals (thresholds are 0.2/0.3)
+``price``       ``0.5600``                  a unit price per kWh, 4 decimals
 ``years``       ``8.8``                     durations in years, 1 decimal
 ``year``        ``2026``                    calendar years, no separator
 ``qty``         ``12,000``                  physical quantities, thousands separators
@@ -87,6 +88,11 @@ def pct(v: Any, lang: str = "en", decimals: int = 2) -> str:
 def ratio(v: Any, lang: str = "en") -> str:
     """Cover ratios, 2 decimals: ``1.16``."""
     return _dec(v, lang, 2)
+
+
+def price(v: Any, lang: str = "en") -> str:
+    """A unit price per kWh, 4 decimals: ``0.5600``."""
+    return _dec(v, lang, 4)
 
 
 def intensity(v: Any, lang: str = "en") -> str:
@@ -169,7 +175,7 @@ NUMBER_FORMATS: dict[str, NumberFormat] = {
     "bp": NumberFormat(bp, "0.0", None),
     "number": NumberFormat(number, "General", None),
     "flag": NumberFormat(flag, None, "0"),
-    "price": NumberFormat(None, None, "0.0000"),  # workbook lines only
+    "price": NumberFormat(price, "0.0000", "0.0000"),
     "factor": NumberFormat(None, None, "0.0000"),
     "index": NumberFormat(None, None, "0"),
     "share": NumberFormat(None, None, "0.0%"),  # probabilities and variance shares on the risk sheets

@@ -398,6 +398,34 @@ def _mv(a: "Appraisal", notes: dict) -> dict:
     return doc
 
 
+def _contract_price(a: "Appraisal") -> dict | None:
+    """The contract's price schedule by year (``contract.price``; null for a discount-to-grid
+    contract): the price before and after the floor and cap, the years each bound binds, the energy
+    priced, the take-or-pay shortfall and its payment."""
+    price = getattr(a.rc.case.contract, "price", None)
+    if price is None:
+        return None
+    rc = a.rc
+    term = np.asarray(_row(a, "t.contract")) > 0
+    years, indexed, final = _row(a, "t.year"), _row(a, "k.price_indexed"), _row(a, "k.price")
+
+    def binding(bound: float | None, side: int) -> list[int]:
+        if bound is None:
+            return []
+        return [int(y) for y, x, on in zip(years, indexed, term) if on and side * (bound - x) > 1e-12]
+
+    return {"per_kwh": price.per_kwh, "base_year": int(rc.value("contract.price.base_year")),
+            "escalation": price.escalation,
+            "escalation_rate": {"fixed": price.escalation_rate, "inflation": rc.value("market.inflation"),
+                                "tariff": rc.value("market.tariff_escalation")}[price.escalation],
+            "floor_per_kwh": price.floor_per_kwh, "cap_per_kwh": price.cap_per_kwh,
+            "take_or_pay_mwh": price.take_or_pay_mwh, "contract_years": [int(y) for y, on in zip(years, term) if on],
+            "grid_tariff": _row(a, "p.tariff"), "price_indexed": indexed, "price": final,
+            "floor_binding_years": binding(price.floor_per_kwh, 1), "cap_binding_years": binding(price.cap_per_kwh, -1),
+            "delivered_mwh": _row(a, "k.delivered_mwh"), "shortfall_mwh": _row(a, "k.top_shortfall_mwh"),
+            "take_or_pay_payment": _row(a, "k.top_payment")}
+
+
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
     from ..case.fingerprint import input_hash
@@ -434,6 +462,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "financing": _financing(a),
         "statements": statements(a),
         "economic": _economic(a, notes),
+        "contract_price": _contract_price(a),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,
                          "overridden": x.overridden} for x in rc.assumptions.values()],

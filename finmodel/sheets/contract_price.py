@@ -49,8 +49,11 @@ def build_price(sh: Sheet, case, tl: dict) -> Ref:
 
 
 def take_or_pay(sh: Sheet, price: Ref, delivered: list[Expr], term: Ref, factor: Expr) -> Ref:
-    """The take-or-pay shortfall (MWh) of each contract year and its payment at the contract price."""
-    short = sh("k.top_shortfall_mwh", Max(0, _p("take_or_pay_mwh") - Sum(*delivered)) * term,
+    """The energy the price is paid on, the take-or-pay shortfall (MWh) of each contract year and
+    its payment at the contract price."""
+    total = sh("k.delivered_mwh", Sum(*delivered) * term, "Energy delivered at the contract price",
+               "按合同单价结算的供能量", unit="MWh", fmt="qty", total=True)
+    short = sh("k.top_shortfall_mwh", Max(0, _p("take_or_pay_mwh") - total) * term,
                "Take-or-pay shortfall (contract volume not taken)", "照付不议差额电量（未达合同量部分）",
                unit="MWh", fmt="qty", total=True)
     return sh.flow("k.top_payment", short * KWH_PER_MWH * price * factor,

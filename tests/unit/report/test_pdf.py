@@ -423,3 +423,28 @@ def test_verdict_is_plain_words_from_the_numbers():
     assert ("clears" in first) == (proj["equity_irr"] >= hurdle)
     if proj["min_dscr"] is not None:
         assert any(F.ratio(proj["min_dscr"]) in line for line in lines)
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_contract_price_schedule_renders_in_both_languages(tmp_path):
+    """The fixed-price example: its price schedule table, the rule and the years the cap binds,
+    and the take-or-pay payment among who pays whom, in both languages."""
+    a = _appraisal(ROOT / "assumptions" / "examples" / "fixed_price_pv_eaas.yaml")
+    doc = a.to_dict()
+    ps = doc["contract_price"]
+    assert ps["cap_binding_years"][0] == 2038 and not ps["floor_binding_years"]
+    last = F.price(ps["price"][-1])
+    for lang, needles in (
+            ("en", ["Contract price schedule (per kWh delivered)", "0.5600 CNY/kWh in 2027, escalating with the grid "
+                    "tariff (1.00% a year", "The floor binds in no year; the cap binds in 2038, 2039", last,
+                    "Take-or-pay payment for the shortfall"]),
+            ("zh", ["合同单价及结算（按供能量）", "2027年单价0.5600元/千瓦时，随电网电价调整（每年1.00%",
+                    "保底价生效年份：无；封顶价生效年份：2038、2039", last, "照付不议差额付费"])):
+        out = tmp_path / f"{lang}.pdf"
+        P.write_pdf(a, doc, out, lang=lang)
+        text = check_pdf(out, doc, tmp_path, lang)
+        flat = re.sub(r"\s+", "" if lang == "zh" else " ", text)
+        for needle in needles:
+            needle = re.sub(r"\s+", "" if lang == "zh" else " ", needle)
+            assert needle in flat, f"{needle!r} missing from the {lang} report"

@@ -172,3 +172,16 @@ def test_base_inputs_carry_the_price_terms():
     assert float(inputs.scalars["contract.price.floor_per_kwh"][0, 0]) == 0.4
     assert "contract.price.cap_per_kwh" not in rc.assumptions  # a bound not given is no input
     assert "contract.discount_to_grid" not in rc.assumptions  # nor the discount it replaces
+
+
+def test_result_document_carries_the_schedule():
+    a = run(priced({"per_kwh": 0.5, "escalation_rate": 0.1, "floor_per_kwh": 0.52, "cap_per_kwh": 0.60,
+                    "take_or_pay_mwh": 1100}))
+    ps = a.to_dict()["contract_price"]
+    assert ps["contract_years"] == [2027, 2028, 2029, 2030]
+    assert ps["floor_binding_years"] == [2027] and ps["cap_binding_years"] == [2029, 2030]
+    assert ps["price"][1:] == pytest.approx([0.52, 0.55, 0.60, 0.60], rel=1e-12)
+    assert ps["take_or_pay_payment"][1:] == pytest.approx([52_000, 55_000, 60_000, 60_000], rel=1e-12)
+    assert ps["escalation"] == "fixed" and ps["escalation_rate"] == 0.1
+    assert run(priced({"per_kwh": 0.5}) | {"contract": {"type": "eaas", "term_years": 4}}).to_dict()[
+        "contract_price"] is None
