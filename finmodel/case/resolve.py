@@ -562,12 +562,28 @@ def _financing(t: _Table, case: Case, cur: str) -> None:
         t.add(f"{p}.grace_years", tr.grace_years, "years", CASE_SOURCE)
         t.add(f"{p}.upfront_fee", tr.upfront_fee, "fraction", CASE_SOURCE)
         t.add(f"{p}.commitment_fee", tr.commitment_fee, "fraction", CASE_SOURCE)
+    if f.lease is not None:
+        _lease(t, f.lease, cur)
     if f.sll is not None:
         t.add("financing.sll.cap_bp", f.sll.cap_bp, "bp", CASE_SOURCE)
         t.add("financing.sll.verification_cost_per_yr", f.sll.verification_cost_per_yr, f"{cur}/yr", CASE_SOURCE)
         for k in f.sll.kpis:
             t.add(f"financing.sll.{k.kpi}.step_down_bp", k.step_down_bp, "bp", CASE_SOURCE)
             t.add(f"financing.sll.{k.kpi}.step_up_bp", k.step_up_bp, "bp", CASE_SOURCE)
+
+
+def _lease(t: _Table, lease, cur: str) -> None:
+    """The finance lease's terms (``financing.lease.*``) and the lessor's discount rate."""
+    p = "financing.lease"
+    t.add(f"{p}.share_of_capex", lease.share_of_capex, "fraction", CASE_SOURCE)
+    t.add(f"{p}.rate", lease.rate, "fraction", CASE_SOURCE)
+    t.add(f"{p}.term_years", lease.term_years, "years", CASE_SOURCE)
+    t.add(f"{p}.deposit_share", lease.deposit_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.handling_fee_share", lease.handling_fee_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.purchase_option", lease.purchase_option, cur, CASE_SOURCE)
+    given = lease.lessor_discount_rate is not None
+    t.add("parties.lessor.discount_rate", lease.lessor_discount_rate if given else lease.rate, "fraction",
+          CASE_SOURCE if given else "default: the lease rate")
 
 
 def _tax(t: _Table, case: Case, market, err) -> None:

@@ -338,8 +338,32 @@ class Sll(Strict):
     tranches: list[str] | None = Field(None, description="Tranches the ratchet applies to (default: all)")
 
 
+class Lease(Strict):
+    """A finance lease of a share of the construction capex (融资租赁), beside or instead of the
+    tranches; the lessor is a party with its own IRR and NPV (``finmodel.sheets.lease``)."""
+
+    type: Literal["direct", "sale_leaseback"] = Field(
+        description="direct (直租: the lessor buys the equipment; 13 % VAT on the full rental) or sale_leaseback "
+                    "(售后回租: the owner sells it to the lessor and leases it back; 6 % VAT on the interest part)")
+    share_of_capex: Rate = Field(description="Share of the owner's construction capex (net of other parties' shares) "
+                                             "the lease finances")
+    rate: Rate = Field(description="Lease rate per year (fraction)")
+    term_years: int = Field(ge=1, le=40, description="Number of annual rentals")
+    timing: Literal["arrears", "advance"] = Field("arrears", description="Rentals at the end (arrears) or the start "
+                                                  "(advance, the first at inception) of each lease year")
+    repayment: Literal["annuity", "equal_principal"] = Field("annuity", description="Level rentals or equal principal")
+    deposit_share: Rate = Field(0.0, description="Deposit (保证金), share of the amount; withheld at inception and "
+                                                 "offset against the last rental")
+    handling_fee_share: Rate = Field(0.0, description="Handling fee (手续费), share of the amount, at inception")
+    purchase_option: float = Field(0.0, ge=0, le=1e12, description="Purchase option (留购价) paid with the last "
+                                   "rental, currency; the rentals amortise the amount down to it")
+    lessor_discount_rate: Rate | None = Field(None, description="The lessor's discount rate for its NPV; default: "
+                                              "the lease rate")
+
+
 class Financing(Strict):
     tranches: dict[Identifier, Tranche] = Field(default_factory=dict, description="Debt tranches by id")
+    lease: Lease | None = Field(None, description="A finance lease (直租 or 售后回租), beside or instead of the tranches")
     sizing: Sizing = Field(default_factory=Sizing)
     dsra_months: float = Field(6.0, ge=0, le=24, description="Debt service reserve: months of next scheduled debt service")
     maintenance_reserve: bool = Field(False, description="Maintenance reserve that pre-funds the next year's replacements")
@@ -354,6 +378,11 @@ class Financing(Strict):
         if self.sizing.method == "dscr" and any(t.repayment == "max_capacity" for t in self.tranches.values()):
             raise ValueError("sizing method 'dscr' cannot size a max_capacity tranche (it repays from whatever "
                              "cash there is); use gearing or amount")
+        if "lease" in self.tranches:
+            raise ValueError("'lease' names the finance lease (financing.lease); give the tranche another id")
+        if self.lease is not None and any(t.repayment in ("sculpted", "max_capacity") for t in self.tranches.values()):
+            raise ValueError("a sculpted or max_capacity tranche repays from the cash flow as if it were the only "
+                             "debt; beside financing.lease use annuity or equal_principal tranches")
         if self.sizing.method == "amount" and self.sizing.amount is None:
             raise ValueError("sizing method 'amount' needs sizing.amount")
         if self.default_dscr > self.lockup_dscr:
@@ -730,6 +759,10 @@ class Case(Strict):
             last = first + self.case.construction_years + n_op - 1
             if not first <= price.base_year <= last:
                 raise ValueError(f"contract.price.base_year {price.base_year} is outside the horizon {first}-{last}")
+        lease = self.financing.lease
+        if lease is not None and lease.term_years > n_op:
+            raise ValueError(f"financing.lease.term_years ({lease.term_years}) is longer than the operation period "
+                             f"({n_op})")
         for tid, t in self.financing.tranches.items():
             if t.tenor_years > n_op:
                 raise ValueError(f"financing.tranches.{tid}.tenor_years ({t.tenor_years}) is longer than "
