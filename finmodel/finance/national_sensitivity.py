@@ -32,6 +32,9 @@ XTOL = 1e-12
 
 NO_SWITCH_UP = "no rise of the factor up to +100,000% brings the FIRR to the benchmark"
 NO_SWITCH_DOWN = "no fall of the factor, down to −100%, brings the FIRR to the benchmark"
+NO_COEFFICIENT = "the project FIRR is undefined or zero, so no relative change of it exists"
+REASONS = (NO_SWITCH_UP, NO_SWITCH_DOWN, NO_COEFFICIENT)
+"""The sentences this module writes under ``notes`` (each has its Chinese in words.REASONS_ZH)."""
 
 
 def _scenarios(inputs: Inputs, points: list[tuple[str, float]]) -> Inputs:
@@ -64,7 +67,7 @@ def national_sensitivity(rc, model: Model, inputs: Inputs) -> dict:
         coefficient[f] = [None if d == 0 or not np.isfinite(base) or base == 0 or not np.isfinite(irr[i, j])
                           else float((irr[i, j] - base) / base / d) for j, d in enumerate(CHANGES)]
     if not np.isfinite(base) or base == 0:
-        notes["coefficient"] = "the project FIRR is undefined or zero, so no relative change of it exists"
+        notes["coefficient"] = NO_COEFFICIENT
     switching = {f: _switching_value(model, inputs, f, npv_metric, notes) for f in FACTORS}
     return {"basis": basis, "benchmark_irr": ic, "factors": list(FACTORS), "changes": list(CHANGES),
             "irr": {f: [None if not np.isfinite(x) else float(x) for x in irr[i]] for i, f in enumerate(FACTORS)},

@@ -202,9 +202,9 @@ TERMS: dict[str, tuple[str, str]] = {
                   "the appendix: benchmark rate i_c {ic}; flows at year ends, discounted to the start of the first "
                   "construction year; the break-even point in {year}, the first year every asset operates.  They "
                   "differ from the lenders' ratios on CFADS in the financial section, which stay as they are.",
-                  "以下指标按《建设项目经济评价方法与参数》（第三版）的定义计算，取自附录各报表：基准收益率i_c为{ic}；现金流按年末计，"
+                  "以下指标按《建设项目经济评价方法与参数》（第三版）的定义计算，取自附录各报表：基准收益率为{ic}；现金流按年末计，"
                   "折现至建设期第一年年初；盈亏平衡点取{year}年（各项资产全部投运的第一年）。这些指标与前文贷款人口径的偿债覆盖率"
-                  "（以CFADS计）定义不同，二者并列。"),
+                  "（以可用于偿债的现金流计）定义不同，二者并列。"),
     "nat_indicators": ("Indicators against their benchmarks", "评价指标与基准对照"),
     "benchmark": ("Benchmark", "基准"),
     "judgement": ("Judgement", "判断"),
@@ -227,7 +227,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "nat_survival": ("Financial survival (cumulative surplus never negative)", "财务生存能力（各年累计盈余资金不小于零）"),
     "def_firr_pre_tax": ("Σ NCF_t (1 + FIRR)^−t = 0, project cash flow before income tax", "项目投资现金流量表所得税前净现金流量"),
     "def_firr_after_tax": ("the same after 调整所得税 = EBIT × rate", "所得税后，调整所得税＝息税前利润×税率"),
-    "def_fnpv": ("Σ NCF_t (1 + i_c)^−t, t = 1 … n", "Σ NCF_t (1 + i_c)^−t，t＝1…n"),
+    "def_fnpv": ("Σ NCF_t (1 + i_c)^−t, t = 1 … n", "计算期各年净现金流量按基准收益率折现至建设期初的现值之和"),
     "def_equity_firr": ("equity capital cash flow statement; against the owner's hurdle", "项目资本金现金流量表；与投资方基准收益率比较"),
     "def_payback": ("from the start of construction, interpolated", "自建设期开始计算，年内插值"),
     "def_roi": ("operating years' average EBIT / total investment", "运营期平均息税前利润/总投资"),
@@ -250,15 +250,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "basis_after_tax": ("after adjusted income tax", "所得税后"),
     "factor": ("Factor", "因素"),
     "saf": ("Sensitivity coefficient at ±10%", "敏感度系数（±10%）"),
-    "switching": ("Switching value (FIRR = i_c)", "临界点（FIRR＝i_c）"),
+    "switching": ("Switching value (FIRR = i_c)", "临界点（内部收益率＝基准收益率）"),
     "sensitivity_note": ("Sensitivity coefficient SAF = (ΔFIRR / FIRR) / (ΔF / F). The switching value is the change "
                          "that brings the FIRR to the benchmark, solved (not interpolated); a rise for the costs, a fall "
                          "for price and output.",
-                         "敏感度系数SAF＝（ΔFIRR/FIRR）/（ΔF/F）。临界点为使内部收益率等于基准收益率的因素变化率，由求根得出而非插值；"
+                         "敏感度系数＝内部收益率的变化率/因素的变化率。临界点为使内部收益率等于基准收益率的因素变化率，由求根得出而非插值；"
                          "成本类因素为上升幅度，收益类因素为下降幅度。"),
     "chart_spider": ("Sensitivity: project FIRR against the change of each factor", "敏感性分析图：各因素变化对项目投资财务内部收益率的影响"),
     "change": ("Change", "变化率"),
-    "benchmark_rate": ("Benchmark i_c", "基准收益率i_c"),
+    "benchmark_rate": ("Benchmark i_c", "基准收益率"),
     "statements_intro": ("The national method's statements by year (附表 1–8); amounts in {unit}, ratios as stated. Each "
                          "is also a sheet of live formulas in the workbook.",
                          "按《建设项目经济评价方法与参数》格式编制的财务评价报表（附表1–8），按年列示；金额单位：{unit}，比率按行注明。"
@@ -277,6 +277,7 @@ TERMS: dict[str, tuple[str, str]] = {
                      "{year}年累计盈余资金为负，需追加资金，不具备财务生存能力。"),
     "kv_national_dscr": ("Lowest 偿债备付率 (national method)", "最低偿债备付率（国家方法）"),
     "kv_survival": ("Financial survival (national method)", "财务生存能力（国家方法）"),
+    "kv_national_dscr_value": ("{value}× ({year}) — benchmark {bench}×: {verdict}", "{value}×（{year}年），基准{bench}×：{verdict}"),
     "viable": ("yes", "满足"),
     "not_viable": ("no", "不满足"),
     # financing

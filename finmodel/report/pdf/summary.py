@@ -87,9 +87,10 @@ def build(ctx: Ctx) -> dict:
     if nat:
         dscr, year = _national_dscr(ctx)
         if dscr is not None:
-            kv.append((ctx.t("kv_national_dscr"), f"{ctx.f(dscr, 'ratio')}× ({ctx.f(year, 'year')}) — "
-                       f"{ctx.t('benchmark')} {ctx.f(nat['benchmarks']['dscr'], 'ratio')}×: "
-                       f"{ctx.t('met') if nat['dscr_meets_benchmark'] else ctx.t('not_met')}"))
+            kv.append((ctx.t("kv_national_dscr"), ctx.t(
+                "kv_national_dscr_value", value=ctx.f(dscr, "ratio"), year=ctx.f(year, "year"),
+                bench=ctx.f(nat["benchmarks"]["dscr"], "ratio"),
+                verdict=ctx.t("met") if nat["dscr_meets_benchmark"] else ctx.t("not_met"))))
         kv.append((ctx.t("kv_survival"), ctx.t("viable") if nat.get("financially_viable") else ctx.t("not_viable")))
     carbon = doc.get("carbon") or {}
     fy = carbon.get("first_year_met")
