@@ -106,10 +106,9 @@ def build_model(rc: ResolvedCase) -> Model:
                           "合同及其他费用（含税）")
     investment = [(a["capex_base"] + a["overrun"] + a.get0("replacement") * phase, S(f"assets.{aid}.capex_input_vat_rate"))
                   for aid, a in assets]
-    lease_investment, lease_operating = lessee_vat_items(fin.lease, lease)
-    vat = build_vat(tsh, [(f.line, f.vat_rate) for f in flows.revenues], investment + lease_investment,
-                    [(spend["opex"], S("market.vat_services"))] + [(f.line, f.vat_rate) for f in costs]
-                    + lease_operating, offset_outside=owner == "host")
+    vat = build_vat(tsh, [(f.line, f.vat_rate) for f in flows.revenues], investment,
+                    [(spend["opex"], S("market.vat_services"))] + [(f.line, f.vat_rate) for f in costs],
+                    offset_outside=owner == "host", financing=lessee_vat_items(fin.lease, lease))
     ops = build_operating_accounts(tsh, owner, revenue, vat, spend, costs)
 
     # --- working capital, land-use tax and stamp duty, fixed assets ----------------------------
@@ -125,8 +124,10 @@ def build_model(rc: ResolvedCase) -> Model:
     # --- profit and income tax ----------------------------------------------------------------------
     cit_rate = build_cit_rate(tsh, tl, [(aid, a["host_value"] + a.get0("market_revenue"), Ref(f"a.{aid}.age"))
                                         for aid, a in assets])
+    lease_interest_vat = lease.get("interest_vat", zero) if lease is not None else zero  # deducted by a direct lessee
     profit = build_profit(tsh, tl, ops, vat, local, fa["depreciation"],
-                          debt.get("interest_paid", zero) + wc["loan_interest"], cit_rate["rate"])
+                          debt.get("interest_paid", zero) + wc["loan_interest"] - lease_interest_vat, cit_rate["rate"])
+    profit["interest_cash"] = profit["interest"] + lease_interest_vat  # the interest paid, incl. its VAT
     cit = profit["cit"]
 
     # --- cash flow before financing, CFADS, the waterfall ------------------------------------------

@@ -13,7 +13,7 @@ Schedule (annual periods; the lease starts at the end of construction, period n_
 * principal_i: annuity R − interest_i with R level such that the rentals repay L down to the
   purchase option P (留购价), which is paid with the last rental —
   arrears R = (L − P·v^n) / a_n, advance R = (L − P·v^(n−1)) / (a_n·(1 + r)), v = 1/(1 + r),
-  a_n = (1 − v^n)/r (n when r = 0) — or equal principal (L − P)/n; the last rental repays what
+  a_n = (1 − v^n)/r (n when r is 0 or below 1e-9) — or equal principal (L − P)/n; the last rental repays what
   remains (its principal plus P);
 * deposit D = ``deposit_share`` × L (保证金), withheld from the amount paid at inception and
   offset against the last rental (a deposit above the last rental is refunded with it);
@@ -32,7 +32,9 @@ full rental, which the lessee deducts; the lessor bought the equipment and deduc
 VAT, which the lessee therefore does not get (``lessee_vat_items``); a sale-and-leaseback is a
 loan service, 6 % on the interest part, which the lessee cannot deduct.  The lessor pays its VAT
 out of what it receives.  Lessor's cash flow: −(L − D) + handling fee + rentals (the last less D)
-− its VAT.
+− its VAT.  Under a direct lease the lessee's interest cost is net of its deductible VAT, and the
+VAT on the principal not yet invoiced is an asset beside the VAT credit (so the balance sheet
+balances while the lessee recovers through the rentals the equipment VAT it did not deduct).
 """
 from __future__ import annotations
 
@@ -50,7 +52,9 @@ def build_lease(sh: Sheet, tl: dict, funded: Ref, lease) -> dict:
     period (the share applies to its total).  Returns tranche-shaped references (``open``,
     ``draw``, ``interest``, ``idc``, ``interest_paid``, ``principal``, ``close``, ``fees``,
     ``service``, ``rate``, ``repay_flag``) plus ``amount``, ``rental``, ``deposit``,
-    ``handling_fee``, ``lessor_vat`` and ``lessor`` (the lessor's cash flow)."""
+    ``handling_fee``, ``lessor_vat``, ``lessor`` (the lessor's cash flow) and, for a direct lease,
+    ``interest_vat`` and ``vat_deferred`` (the lessee's deductible VAT in the interest, and the
+    VAT on the principal still to be invoiced)."""
     r = {}
     rate = _s("rate")
     n = _s("term_years")
@@ -73,7 +77,8 @@ def build_lease(sh: Sheet, tl: dict, funded: Ref, lease) -> dict:
     purchase = _s("purchase_option")
     if lease.repayment == "annuity":
         v = 1 / (1 + rate)
-        annuity = Where(rate > 0, (1 - v ** n) / Max(rate, 1e-12), n) * (1 + rate) ** advance
+        # a_n = (1 − v^n)/r, or n where r is too small for 1 − v^n to carry any digits
+        annuity = Where(rate > 1e-9, (1 - v ** n) / Max(rate, 1e-9), n) * (1 + rate) ** advance
         level = sh("d.lease.level_rental", (total - purchase * v ** (n - advance)) / annuity,
                    "Finance lease: level rental (annuity)", "融资租赁：等额租金", fmt="money")
         profile = level - interest
@@ -111,7 +116,17 @@ def build_lease(sh: Sheet, tl: dict, funded: Ref, lease) -> dict:
                            "融资租赁：支付租金（还本付息）")
     vat_on = Scalar("tax.vat_on")
     if lease.type == "direct":
-        lessor_vat = (r["rental"] - amount) * vat_share(Scalar("market.vat_goods")) * vat_on
+        goods = vat_share(Scalar("market.vat_goods"))
+        lessor_vat = (r["rental"] - amount) * goods * vat_on
+        credit = vat_on * Scalar("tax.input_vat_credit_on")
+        # the lessee deducts the rentals' VAT: the interest's is no cost to it, and the principal's
+        # is input VAT still to be invoiced (an asset beside the VAT credit, 待抵扣进项税额)
+        r["interest_vat"] = sh.flow("d.lease.interest_vat", interest * goods * credit,
+                                    "Finance lease: deductible VAT in the interest part (direct lease)",
+                                    "融资租赁：利息部分可抵扣进项税额（直租）")
+        r["vat_deferred"] = sh("d.lease.vat_deferred", close * goods * credit,
+                               "Finance lease: input VAT on the principal still to be invoiced (direct lease)",
+                               "融资租赁：尚未开票的本金进项税额（直租）")
     else:
         lessor_vat = interest * vat_share(Scalar("market.vat_services")) * vat_on
     r["lessor_vat"] = sh.flow("d.lease.lessor_vat", lessor_vat, "Finance lease: the lessor's VAT payable on it",
@@ -121,11 +136,12 @@ def build_lease(sh: Sheet, tl: dict, funded: Ref, lease) -> dict:
     return r
 
 
-def lessee_vat_items(lease, r: dict) -> tuple[list, list]:
-    """The lessee's VAT items for :func:`finmodel.sheets.tax.build_vat`: (investment, operating)
-    lists of (line, VAT rate).  A direct lease gives the lessee the rentals' input VAT and takes
-    the leased equipment's input VAT away (the lessor bought it); a sale-and-leaseback neither."""
+def lessee_vat_items(lease, r: dict | None) -> list:
+    """The lessee's VAT items of the lease for :func:`finmodel.sheets.tax.build_vat` (its
+    ``financing`` list of (line, VAT rate)): a direct lease gives the lessee the rentals' input VAT
+    and takes the leased equipment's away (the lessor bought it and deducts it); a
+    sale-and-leaseback neither."""
     if lease is None or lease.type != "direct":
-        return [], []
+        return []
     goods = Scalar("market.vat_goods")
-    return [(-1.0 * r["amount"], goods)], [(r["rental"], goods)]
+    return [(r["rental"], goods), (-1.0 * r["amount"], goods)]

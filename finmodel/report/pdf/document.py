@@ -54,7 +54,7 @@ def build_context(a: "Appraisal", doc: dict, lang: str, chart_dir: Path) -> dict
                                     "contract_structure", "contract_terms", "price_schedule", "cost_split", "timeline",
                                     "assumptions_intro", "flags", "flags_none", "party_returns", "returns",
                                     "nat_indicators",
-                                    "pf_indicators", "yearly_cf", "party_cf", "sizing", "tranches", "schedule",
+                                    "pf_indicators", "yearly_cf", "party_cf", "sizing", "tranches", "lease", "schedule",
                                     "covenants", "sll", "sll_margin_path", "carbon_indicators", "energy_by_carrier",
                                     "basis_title", "tier_title", "avoided_title", "coal_eq_title", "green_title", "e_flows",
                                     "percentiles", "probabilities", "convergence", "convergence_note", "warnings",

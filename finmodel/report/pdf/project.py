@@ -80,6 +80,14 @@ def _who_pays_whom(ctx: Ctx) -> dict | None:
                      n(ctx.f(draw, "money_k"))])
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("lender", short=True)),
                      c(ctx.t("lenders_flow_service")), n(ctx.f(service, "money_k"))])
+    lease = fin.get("lease")
+    if lease:
+        received = sum(lease["amount"]) - lease["deposit"]
+        paid = sum(lease["rental"]) - lease["deposit"] + lease["handling_fee"]
+        rows.append([c(ctx.party("lessor", short=True)), c(ctx.party(owner, short=True)), c(ctx.t("lessor_flow_amount")),
+                     n(ctx.f(received, "money_k"))])
+        rows.append([c(ctx.party(owner, short=True)), c(ctx.party("lessor", short=True)), c(ctx.t("lessor_flow_rentals")),
+                     n(ctx.f(paid, "money_k"))])
     tax = sum(x or 0 for x in ctx.doc["yearly"]["tax"])
     if abs(tax) >= 0.5:
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("tax", short=True)), c(ctx.t("tax_flow")),
