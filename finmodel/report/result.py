@@ -329,10 +329,10 @@ def _lease(a: "Appraisal") -> dict | None:
         ("amount", "amount"), ("rental", "rental"), ("interest", "interest"), ("principal", "schedule_principal"),
         ("balance", "schedule_close"), ("deposit", "deposit"), ("handling_fee", "handling_fee"),
         ("lessor_vat", "lessor_vat"), ("lessor_cash_flow", "lessor_cf"))}
-    return {"type": lease.type, "amount": float(sum(rows["amount"])), "rate": lease.rate,
+    return {"type": lease.type, "amount_financed": float(sum(rows["amount"])), "rate": lease.rate,
             "term_years": lease.term_years, "timing": lease.timing, "repayment": lease.repayment,
-            "deposit": lease.deposit_share * float(sum(rows["amount"])),
-            "handling_fee": float(sum(rows["handling_fee"])), "purchase_option": lease.purchase_option,
+            "deposit_amount": lease.deposit_share * float(sum(rows["amount"])),
+            "handling_fee_amount": float(sum(rows["handling_fee"])), "purchase_option": lease.purchase_option,
             "lessor_irr": metric_value(a, "lessor.irr", {}, ""), "lessor_npv": metric_value(a, "lessor.npv", {}, ""),
             "lessor_discount_rate": a.rc.value("parties.lessor.discount_rate"), **rows}
 

@@ -111,12 +111,12 @@ def _lease(ctx: Ctx, lease: dict | None) -> dict | None:
         return None
     money, money_k = ctx.money_unit, ctx.money_k_unit
     kv = [(ctx.t("lease_type"), ctx.t(f"lease_{lease['type']}")),
-          (ctx.t("lease_amount"), f"{ctx.f(lease['amount'], 'money')} {money}"),
+          (ctx.t("lease_amount"), f"{ctx.f(lease['amount_financed'], 'money')} {money}"),
           (ctx.t("lease_rate"), ctx.f(lease["rate"], "pct")),
           (ctx.t("lease_terms"), ctx.t("lease_terms_value", n=lease["term_years"], timing=ctx.t(f"lease_{lease['timing']}"),
                                        repayment=pick(REPAYMENT, lease["repayment"], ctx.lang))),
-          (ctx.t("lease_deposit"), f"{ctx.f(lease['deposit'], 'money')} {money}"),
-          (ctx.t("lease_fee"), f"{ctx.f(lease['handling_fee'], 'money')} {money}"),
+          (ctx.t("lease_deposit"), f"{ctx.f(lease['deposit_amount'], 'money')} {money}"),
+          (ctx.t("lease_fee"), f"{ctx.f(lease['handling_fee_amount'], 'money')} {money}"),
           (ctx.t("lease_purchase"), f"{ctx.f(lease['purchase_option'], 'money')} {money}"),
           (ctx.t("lease_lessor_irr"), ctx.f(lease.get("lessor_irr"), "pct")),
           (ctx.t("lease_lessor_npv", rate=ctx.f(lease["lessor_discount_rate"], "pct")),

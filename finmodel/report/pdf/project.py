@@ -82,8 +82,8 @@ def _who_pays_whom(ctx: Ctx) -> dict | None:
                      c(ctx.t("lenders_flow_service")), n(ctx.f(service, "money_k"))])
     lease = fin.get("lease")
     if lease:
-        received = sum(lease["amount"]) - lease["deposit"]
-        paid = sum(lease["rental"]) - lease["deposit"] + lease["handling_fee"]
+        received = sum(lease["amount"]) - lease["deposit_amount"]
+        paid = sum(lease["rental"]) - lease["deposit_amount"] + lease["handling_fee_amount"]
         rows.append([c(ctx.party("lessor", short=True)), c(ctx.party(owner, short=True)), c(ctx.t("lessor_flow_amount")),
                      n(ctx.f(received, "money_k"))])
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("lessor", short=True)), c(ctx.t("lessor_flow_rentals")),

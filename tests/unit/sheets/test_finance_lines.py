@@ -576,7 +576,8 @@ class MiniCase:
     @property
     def case(self):
         tr = {k: SimpleNamespace(repayment=r) for k, r in self.tranches.items()}
-        return SimpleNamespace(financing=SimpleNamespace(tranches=tr, sizing=SimpleNamespace(method=self.method)))
+        return SimpleNamespace(financing=SimpleNamespace(tranches=tr, lease=None,
+                                                         sizing=SimpleNamespace(method=self.method)))
 
     def value(self, name: str) -> float:
         return self.values[name]

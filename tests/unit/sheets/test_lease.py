@@ -198,3 +198,13 @@ def test_property_money_and_statements_hold_with_a_lease(kind, data):
     assert gap.max() <= 1e-9 * scale
     # the rentals repay the amount (net of the deposit) exactly: the lessee owes nothing at the end
     assert abs(row(a, "d.lease.close")[-1]) <= 1e-6 * max(1.0, row(a, "d.lease.amount").sum())
+
+
+def test_result_document_carries_the_lease_and_the_lessor():
+    doc = run(leased()).to_dict()
+    lease = doc["financing"]["lease"]
+    assert lease["amount_financed"] == L and lease["deposit_amount"] == D and lease["handling_fee_amount"] == FEE
+    assert lease["rental"][1:4] == pytest.approx([401_812.69, 401_812.69, 402_812.69], abs=0.01)
+    assert lease["lessor_cash_flow"] == pytest.approx(doc["deterministic"]["parties"]["lessor"]["cash_flow"], abs=1e-9)
+    assert doc["deterministic"]["parties"]["lessor"]["irr"] == pytest.approx(lease["lessor_irr"], abs=1e-12)
+    assert run(priced({"per_kwh": 0.9})).to_dict()["financing"]["lease"] is None
