@@ -475,7 +475,7 @@ def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
 def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
     c = case.contract
     series: dict[str, list[float]] = {}
-    units = {"term_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
+    units = {"term_years": "years", "sharing_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
              "fee_per_yr": f"{cur}/yr", "terminal_value_multiple": "x", "rent_per_yr": f"{cur}/yr",
              "grid_capacity_charge_per_kw_month": f"{cur}/kW/month", "direct_line_kw": "kW",
              "system_charge_per_kwh": f"{cur}/kWh"}
@@ -483,7 +483,7 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
     skip = {"type", "price"} | (set(DISCOUNT_PRICING) if getattr(c, "price", None) is not None else set())
     for name in type(c).model_fields:
         v = getattr(c, name)
-        if name in skip:
+        if name in skip or name == "then":  # structure, not a number
             continue
         if isinstance(v, list):
             # stepped shares, one per contract year: the first year's share is the level (a scalar

@@ -261,7 +261,45 @@ class Ies(ContractBase):
         return _one_pricing(self, ("tenant_tariff_discount",))
 
 
-Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies],
+class EmcFinanceLease(ContractBase):
+    """融资租赁型 EMC (GB/T 24915-2020 [S1][S2]): the provider (or a lessor it brings) owns the
+    equipment, the host pays level rentals that repay its capex at the lease rate over the term,
+    the provider guarantees the savings and does the M&V; ownership passes to the host at the end."""
+
+    type: Literal["emc.finance_lease"]
+    lease_rate: Rate = Field(description="Rate the host's rentals repay the capex at (fraction/yr)")
+    guaranteed_share: Rate = Field(0.9, description="Guaranteed savings as a share of the expected savings")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+
+class EmcMixed(ContractBase):
+    """混合型 EMC (GB/T 24915-2020 [S1][S2]): savings shared for the first ``sharing_years``, then
+    for the rest of the term either a lease (the host's rentals repay the capex at the lease rate
+    over those years) or a guarantee (the host pays a fee, the provider pays any shortfall); the
+    provider owns the equipment for the term, the host after it."""
+
+    type: Literal["emc.mixed"]
+    sharing_years: int = Field(ge=1, le=59, description="Contract years of shared savings, from the first")
+    provider_share: Rate = Field(0.8, description="Provider's share of verified savings in the sharing years")
+    then: Literal["lease", "guarantee"] = Field(description="What follows the sharing years until the end of the term")
+    lease_rate: Rate = Field(0.0, description="With then 'lease': the rate the rentals repay the capex at (fraction/yr)")
+    fee_per_yr: float = Field(0.0, ge=0, le=1e10, description="With then 'guarantee': the host's fee, currency/yr")
+    guaranteed_share: Rate = Field(0.9, description="With then 'guarantee': guaranteed savings, share of expected")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+    @model_validator(mode="after")
+    def _phases(self):
+        if self.sharing_years >= self.term_years:
+            raise ValueError(f"sharing_years ({self.sharing_years}) must be shorter than term_years "
+                             f"({self.term_years}): the {self.then} follows them within the term")
+        other = ("fee_per_yr", "guaranteed_share") if self.then == "lease" else ("lease_rate",)
+        given = [f for f in other if f in self.model_fields_set]
+        if given:
+            raise ValueError(f"{', '.join(given)} does not go with then {self.then!r}")
+        return self
+
+
+Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies, EmcFinanceLease, EmcMixed],
                      Field(discriminator="type")]
 
 

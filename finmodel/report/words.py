@@ -988,6 +988,8 @@ CONTRACTS = {
     "emc.guaranteed_savings": ("EMC, guaranteed savings", "合同能源管理——节能量保证型"),
     "emc.energy_cost_trusteeship": ("EMC, energy-cost trusteeship", "合同能源管理——能源费用托管型"),
     "ies": ("Integrated energy services (IES)", "综合能源服务"),
+    "emc.finance_lease": ("EMC, finance lease", "合同能源管理——融资租赁型"),
+    "emc.mixed": ("EMC, mixed (shared savings, then a lease or a guarantee)", "合同能源管理——混合型（效益分享后租赁或保证）"),
 }
 
 MATURITY = {
@@ -1210,6 +1212,8 @@ OFFER_FIELDS = {
     "excess_share": ("Provider's share of savings above the guarantee", "服务商分享超额节能效益的比例"),
     "discount": ("Discount on the host's baseline energy cost", "相对用能企业基准能源费用的折扣"),
     "fee_escalation": ("Annual escalation of the trusteeship fee", "托管费年增长率"),
+    "lease_rate": ("Rate the host's rentals repay the capex at", "用能企业租金对应的租赁利率"),
+    "sharing_years": ("Years of shared savings", "节能效益分享年限"),
     "tenant_tariff_discount": ("Discount to the grid tariff for tenants", "向入驻企业售电相对电网电价的折扣"),
     "platform_fee_share": ("Platform company's fee, share of energy sales", "平台公司服务费（占售能收入比例）"),
     "sell_gec_for_exports": ("Sell the green attribute of exported power", "出售上网电量的绿色属性"),

@@ -102,11 +102,13 @@ def build_lease(sh: Sheet, tl: dict, funded: Ref, lease) -> dict:
                         "融资租赁：实收融资额（扣除保证金）")
     r["principal"] = sh.flow("d.lease.principal", principal + Min(0, r["deposit"]),
                              "Finance lease: principal repaid net of the deposit offset", "融资租赁：偿还本金（扣除保证金抵扣）")
-    net_close = sh.declare("d.lease.close", "Finance lease: liability net of the deposit, closing", "融资租赁：期末应付租赁款净额")
-    r["open"] = sh("d.lease.open", Prev(net_close), "Finance lease: liability net of the deposit, opening",
+    held = sh.declare("d.lease.deposit_held", "Finance lease: deposit held by the lessor", "融资租赁：出租人持有的保证金")
+    sh.model.define(held, Prev(held) + r["deposit"])
+    # the balance less the deposit (not a sum of flows: it is exactly 0 once both are)
+    r["close"] = sh("d.lease.close", close - held, "Finance lease: liability net of the deposit, closing",
+                    "融资租赁：期末应付租赁款净额")
+    r["open"] = sh("d.lease.open", Prev(r["close"]), "Finance lease: liability net of the deposit, opening",
                    "融资租赁：期初应付租赁款净额")
-    sh.model.define(net_close, r["open"] + r["draw"] - r["principal"])
-    r["close"] = net_close
     r["interest"] = interest
     r["idc"] = sh.flow("d.lease.idc", 0.0 * interest, "Finance lease: interest during construction (none: it starts "
                        "at the end of construction)", "融资租赁：建设期利息（起租于建设期末，无）")

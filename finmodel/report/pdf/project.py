@@ -20,6 +20,7 @@ FLOW_RULES: list[tuple[str, str, str]] = [
     (r"k\.[a-z0-9_]+\.payment", "host", "OWNER"),
     (r"k\.subscription", "host", "OWNER"),
     (r"k\.top_payment", "BUYER", "OWNER"),
+    (r"k\.rental", "host", "OWNER"),
     (r"k\.penalty", "OWNER", "host"),
     (r"k\.share_received", "host", "OWNER"),
     (r"k\.fee", "host", "provider"),
