@@ -18,7 +18,8 @@ from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
 from ..library.technology import DELIVERED_KINDS
-from .schema import (DISCOUNT_PRICING, PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
+from .schema import (DISCOUNT_PRICING, PARTIES, Case, EmcMixed, GuaranteedSavings, Ies, SharedSavings,
+                     SourcedOverride)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..mv.case import CaseMv
@@ -481,6 +482,8 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
              "system_charge_per_kwh": f"{cur}/kWh"}
     # a priced contract (contract.price) has no discount-to-grid terms: they would show unused
     skip = {"type", "price"} | (set(DISCOUNT_PRICING) if getattr(c, "price", None) is not None else set())
+    if isinstance(c, EmcMixed):  # the terms of the phase that does not follow the sharing years
+        skip |= {"fee_per_yr", "guaranteed_share"} if c.then == "lease" else {"lease_rate"}
     for name in type(c).model_fields:
         v = getattr(c, name)
         if name in skip or name == "then":  # structure, not a number

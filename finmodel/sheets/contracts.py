@@ -391,7 +391,7 @@ def _rental(sh: Sheet, assets: list, years: Expr, flag: Expr) -> Ref:
     capex = RowTotal(sh.flow("k.leased_capex", Sum(*[a["capex_base"] for _, a in assets]),
                              "Capex the rentals repay (incl. VAT, before overruns)", "租金对应的设备投资（含税，不含超支）"))
     factor = Where(r > 1e-9, Max(r, 1e-9) / (1 - (1 + Max(r, 1e-9)) ** -years), 1 / years)
-    return sh.flow("k.rental", capex * factor * flag * PRICE, "Lease rental paid by the host (融资租赁租金)",
+    return sh.flow("k.rental", capex * factor * flag * PRICE, "Lease rental paid by the host",
                    "用能企业支付的融资租赁租金")
 
 
