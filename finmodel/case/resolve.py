@@ -103,8 +103,9 @@ class _Table:
         self.problems: list[Problem] = []
         self.flags: list[dict] = []
 
-    def flag(self, asset: str, metric: str, message: str) -> None:
-        self.flags.append(dict(asset=asset, metric=metric, value=None, typical_low=None, typical_high=None,
+    def flag(self, asset: str, metric: str, message: str, value: float | None = None,
+             low: float | None = None) -> None:
+        self.flags.append(dict(asset=asset, metric=metric, value=value, typical_low=low, typical_high=None,
                                message=message))
 
     def add(self, name: str, value: float, unit: str, source: str, overridden: bool = False) -> None:
@@ -269,7 +270,8 @@ def _tax_life(t: _Table, case: Case, a, tech) -> None:
     if life.value < minimum and not emc_rule:
         t.flag(a.id, "book_life_years",
                f"{a.id}: book life {life.value:g} years is below the minimum tax life of {minimum} years for "
-               f"{cls} (企业所得税法实施条例 第60条) and no rule allows it: depreciation for tax is too fast")
+               f"{cls} (企业所得税法实施条例 第60条) and no rule allows it: depreciation for tax is too fast",
+               life.value, minimum)
 
 
 def _maturity_premium(t: _Table, case: Case, techs: dict) -> None:

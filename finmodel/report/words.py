@@ -181,6 +181,14 @@ TERMS: dict[str, tuple[str, str]] = {
                               "{asset}：计算期内未能回收投资，典型回收期 {lo}–{hi} 年"),
     "flag_hint_high": ("returns look high: check the tariff and yield", "收益偏高：请核实电价和发电量"),
     "flag_hint_low": ("returns look low: check the tariff and capex", "收益偏低：请核实电价和投资"),
+    "flag_cit_holiday": ("Income tax holiday", "所得税三免三减半"),
+    "flag_msg_cit_holiday": ("{asset}: the case claims the income tax holiday (三免三减半), but no rule grants it to this "
+                             "asset: not applied (the reason is the source of its holiday in the assumptions)",
+                             "{asset}：案例申请了所得税三免三减半，但无规定对该资产给予减免，未予适用（原因见基础数据中该项的来源）"),
+    "flag_book_life": ("Depreciation life", "折旧年限"),
+    "flag_msg_book_life": ("{asset}: depreciation life {value} years, below the minimum tax life of {lo} years "
+                           "(企业所得税法实施条例 第60条): depreciation for tax is too fast",
+                           "{asset}：折旧年限{value}年，低于税法规定的最低折旧年限{lo}年（企业所得税法实施条例第60条），税前折旧过快"),
     # financial
     "party_returns": ("Returns by party", "各方收益"),
     "role": ("Role", "角色"),
@@ -233,7 +241,7 @@ TERMS: dict[str, tuple[str, str]] = {
                   "（以可用于偿债的现金流计）定义不同，二者并列。"),
     "nat_indicators": ("Indicators against their benchmarks", "评价指标与基准对照"),
     "benchmark": ("Benchmark", "基准"),
-    "judgement": ("Judgement", "判断"),
+    "judgement": ("Verdict", "判断"),
     "definition": ("Definition", "定义"),
     "nat_firr_pre_tax": ("Project FIRR before income tax", "项目投资财务内部收益率（所得税前）"),
     "nat_firr_after_tax": ("Project FIRR after adjusted income tax", "项目投资财务内部收益率（所得税后）"),

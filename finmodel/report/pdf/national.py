@@ -69,7 +69,7 @@ def build(ctx: Ctx) -> dict | None:
         nt.val(nat.get("min_cumulative_surplus"), "money", key("min_cumulative_surplus")))
     out["indicators"] = table([col(ctx.t("metric")), col(ctx.t("value"), "", "num"), col(ctx.t("benchmark"), "", "num"),
                                col(ctx.t("judgement")), col(ctx.t("definition"))], rows, notes=nt.lines(),
-                              widths=["25%", "13%", "11%", "9%", "42%"])
+                              widths=["25%", "12%", "11%", "10%", "42%"])
     out.update(_sensitivity(ctx, nat.get("sensitivity")))
     return out
 

@@ -210,6 +210,30 @@ def test_book_life_below_the_tax_minimum_is_flagged():
     assert not any(f["metric"] == "book_life_years" for f in run(d).to_dict()["flags"])
 
 
+def test_tax_flags_read_as_what_they_question_in_the_report(tmp_path):
+    """The report's flag table says what a tax flag questions, in each language (not the maturity
+    flags' "payback not reached"): the holiday claimed for the battery, the PV's 4-year life
+    against the 10-year minimum for machinery."""
+    from finmodel.report.pdf import assumptions
+    from finmodel.report.pdf.context import Ctx
+
+    d = textbook(**{"tax.holiday": "three_free_three_half"})
+    d["assets"].append({"id": "bess", "technology": "bess_li_ci", "capacity": 2000,
+                        "overrides": {"capex_per_unit": 1000, "contingency": 0, "book_life_years": 10}})
+    a = run(d)
+    doc = a.to_dict()
+    life, = [f for f in doc["flags"] if f["metric"] == "book_life_years"]
+    assert (life["asset"], life["value"], life["typical_low"]) == ("pv", 4, 10)
+    for lang, holiday, book in (("zh", ("bess", "所得税三免三减半", "", "", "未予适用"),
+                                 ("pv", "折旧年限", "4.0", "≥ 10.0", "折旧年限4.0年，低于税法规定的最低折旧年限10.0年")),
+                                ("en", ("bess", "Income tax holiday", "", "", "no rule grants it to this asset: not applied"),
+                                 ("pv", "Depreciation life", "4.0", "≥ 10.0", "below the minimum tax life of 10.0 years"))):
+        rows = [[cell["t"] for cell in r["cells"]] for r in assumptions.build(Ctx(a, doc, lang, tmp_path))["flags"]["rows"]]
+        for want in (holiday, book):
+            row, = [r for r in rows if r[:2] == list(want[:2])]
+            assert row[2:4] == list(want[2:4]) and want[4] in row[4], (lang, row)
+
+
 @pytest.mark.parametrize("change, where", [
     ({"tax.land_use": {"area_m2": 100, "city_class": "county_town", "rate_per_m2_yr": 0.3}}, "rate_per_m2_yr"),
     ({"tax.land_use": {"area_m2": 100, "city_class": "metropolis", "rate_per_m2_yr": 1.0}}, "city_class"),
