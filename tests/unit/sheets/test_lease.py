@@ -208,3 +208,17 @@ def test_result_document_carries_the_lease_and_the_lessor():
     assert lease["lessor_cash_flow"] == pytest.approx(doc["deterministic"]["parties"]["lessor"]["cash_flow"], abs=1e-9)
     assert doc["deterministic"]["parties"]["lessor"]["irr"] == pytest.approx(lease["lessor_irr"], abs=1e-12)
     assert run(priced({"per_kwh": 0.9})).to_dict()["financing"]["lease"] is None
+
+
+def test_monte_carlo_reads_the_lease_covenants():
+    # the lease alone is debt service: the lock-up probability is computed against the covenant
+    from finmodel.case.resolve import resolve
+    from finmodel.engine import appraise
+
+    d = leased()
+    d["uncertainty"] = {"inputs": {"assets.pv.yield_hours": {"dist": "uniform", "low": 400, "high": 1200}}}
+    a = appraise(resolve(Case.model_validate(d), "<test>"), paths=40, seed=1)
+    probs = a.to_dict()["monte_carlo"]["probabilities"]
+    # CFADS = yield × 1,000 kW × 0.90 / 1,000; below 1.10 × 401,812.69 when the yield is under ~491 h
+    assert 0 < probs["lender.min_dscr<lockup"] < 0.5
+    assert "lessor.irr" in a.to_dict()["monte_carlo"]["metrics"]
