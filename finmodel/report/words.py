@@ -132,7 +132,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "ps_shortfall": ("Take-or-pay shortfall", "照付不议差额电量"),
     "ps_top_payment": ("Take-or-pay payment", "照付不议差额付费"),
     "u_price_kwh": ("{cur}/kWh", "{cur}/千瓦时"),
-    "u_mwh": ("MWh", "兆瓦时"),
     "ps_rule": ("{price} {cur}/kWh in {year}, escalating {rule}; floor {floor}, cap {cap}; take-or-pay "
                 "{top} MWh a contract year.",
                 "{year}年单价{price}{cur}/千瓦时，{rule}；保底价{floor}，封顶价{cap}；每合同年照付不议电量{top}兆瓦时。"),
@@ -140,8 +139,8 @@ TERMS: dict[str, tuple[str, str]] = {
     "ps_rule_inflation": ("with inflation ({rate} a year)", "随通胀调整（每年{rate}）"),
     "ps_rule_tariff": ("with the grid tariff ({rate} a year, and its path in Monte Carlo)",
                        "随电网电价调整（每年{rate}，蒙特卡洛模拟中随电价路径变动）"),
-    "ps_binding": ("The floor binds in {floor}; the cap binds in {cap}.", "保底价生效年份：{floor}；封顶价生效年份：{cap}。"),
-    "ps_none_years": ("no year", "无"),
+    "ps_binding": ("Years the floor binds: {floor}; years the cap binds: {cap}.",
+                   "保底价生效年份：{floor}；封顶价生效年份：{cap}。"),
     "ps_no_bound": ("none", "无"),
     "cost_split": ("Cost split", "费用分摊"),
     "cost_item": ("Cost", "费用"),
@@ -1320,7 +1319,22 @@ FIELDS = {
     "qualified_emc": ("qualified EMC project", "符合条件的合同能源管理项目"),
     "discount": ("discount on the energy bill", "能源费用折扣"),
     "fee_escalation": ("fee escalation", "服务费年增长率"),
+    "contract.price": ("contract price schedule", "合同单价方案"),
+    "price.per_kwh": ("contract price per kWh (base year)", "合同单价（基准年）"),
+    "price.base_year": ("base year of the contract price", "合同单价基准年"),
+    "price.escalation_rate": ("escalation of the contract price", "合同单价年调价率"),
+    "price.floor_per_kwh": ("floor of the contract price", "合同单价保底价"),
+    "price.cap_per_kwh": ("cap of the contract price", "合同单价封顶价"),
+    "price.take_or_pay_mwh": ("take-or-pay volume per contract year", "每合同年照付不议电量"),
+    "lease_rate": ("rate the rentals repay the capex at", "租金对应的租赁利率"),
+    "sharing_years": ("years of shared savings", "节能效益分享年限"),
     # financing
+    "lease.share_of_capex": ("share of the construction capex financed", "融资额占建设投资比例"),
+    "lease.rate": ("lease rate", "租赁利率"),
+    "lease.term_years": ("number of annual rentals", "租金期数（年）"),
+    "lease.deposit_share": ("deposit (share of the amount)", "保证金比例"),
+    "lease.handling_fee_share": ("handling fee (share of the amount)", "手续费率"),
+    "lease.purchase_option": ("purchase option", "留购价"),
     "max_gearing": SIZING["gearing"],
     "target_dscr": TERMS["sculpt_dscr"],
     "sculpt_dscr": ("DSCR of the sculpted schedule", "雕刻还款采用的偿债备付率"),
@@ -1543,6 +1557,8 @@ COMPONENTS = {
 # A source the table does not match is shown phrase by phrase ("; "), each as given when unknown
 # (the libraries' and the user's sources are quoted, never translated).
 SOURCES_ZH = {
+    "default: the first operation year": "默认：首个运营年",
+    "default: the lease rate": "默认：租赁利率",
     "case file": "案例文件",
     "case": "案例文件",
     "case file: no holiday": "案例文件：不享受所得税减免",
@@ -1707,7 +1723,7 @@ OFFER_UNITS = {
     "pct": TERMS["u_pct"], "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
     "x": TERMS["u_x"], "money": TERMS["u_money"], "money_yr": ("{cur}/yr", "{cur}/年"),
     "money_mwh": ("{cur}/MWh", "{cur}/MWh"), "money_kwh": ("{cur}/kWh", "{cur}/kWh"),
-    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": TERMS["en_kw"], "mwh_yr": ("MWh/yr", "MWh/年"),
+    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": TERMS["en_kw"], "mwh_yr": UNIT_WORDS["MWh_per_yr"],
 }
 
 PARTY_SHORT_NAMES = {

@@ -192,15 +192,14 @@ def _price_schedule(ctx: Ctx) -> dict | None:
              n(ctx.f(ps["take_or_pay_payment"][i], "money_k"))] for i in term]
     none = ctx.t("ps_no_bound")
     bound = lambda v: ctx.f(v, "price") if v is not None else none  # noqa: E731
-    years = lambda ys: "、".join(map(str, ys)) if ctx.lang == "zh" else ", ".join(map(str, ys))  # noqa: E731
+    years = lambda ys: ("、" if ctx.lang == "zh" else ", ").join(map(str, ys)) or none  # noqa: E731
     rule = ctx.t(f"ps_rule_{ps['escalation']}", rate=ctx.f(ps["escalation_rate"], "pct"))
     notes = [ctx.t("ps_rule", price=ctx.f(ps["per_kwh"], "price"), cur=cur, year=ps["base_year"], rule=rule,
                    floor=bound(ps["floor_per_kwh"]), cap=bound(ps["cap_per_kwh"]),
                    top=ctx.f(ps["take_or_pay_mwh"], "qty")),
-             ctx.t("ps_binding", floor=years(ps["floor_binding_years"]) or ctx.t("ps_none_years"),
-                   cap=years(ps["cap_binding_years"]) or ctx.t("ps_none_years"))]
+             ctx.t("ps_binding", floor=years(ps["floor_binding_years"]), cap=years(ps["cap_binding_years"]))]
     price_unit = ctx.t("u_price_kwh", cur=cur)
     return table([col(ctx.t("year")), col(ctx.t("ps_tariff"), price_unit, "num"),
                   col(ctx.t("ps_indexed"), price_unit, "num"), col(ctx.t("ps_price"), price_unit, "num"),
-                  col(ctx.t("ps_delivered"), ctx.t("u_mwh"), "num"), col(ctx.t("ps_shortfall"), ctx.t("u_mwh"), "num"),
+                  col(ctx.t("ps_delivered"), ctx.t("en_mwh"), "num"), col(ctx.t("ps_shortfall"), ctx.t("en_mwh"), "num"),
                   col(ctx.t("ps_top_payment"), ctx.money_k_unit, "num")], rows, notes=notes, cls="yearly")

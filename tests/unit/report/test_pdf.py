@@ -443,7 +443,7 @@ def test_contract_price_schedule_renders_in_both_languages(tmp_path):
     last = F.price(ps["price"][-1])
     for lang, needles in (
             ("en", ["Contract price schedule (per kWh delivered)", "0.5600 CNY/kWh in 2027, escalating with the grid "
-                    "tariff (1.00% a year", "The floor binds in no year; the cap binds in 2044, 2045, 2046.", last,
+                    "tariff (1.00% a year", "Years the floor binds: none; years the cap binds: 2044, 2045, 2046.", last,
                     "Take-or-pay payment for the shortfall"]),
             ("zh", ["合同单价及结算（按供能量）", "2027年单价0.5600元/千瓦时，随电网电价调整（每年1.00%",
                     "保底价生效年份：无；封顶价生效年份：2044、2045、2046。", last, "照付不议差额付费"])):
