@@ -17,7 +17,9 @@ from .. import library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
-from .schema import (PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
+from ..library.technology import DELIVERED_KINDS
+from .schema import (DISCOUNT_PRICING, PARTIES, Case, EmcMixed, GuaranteedSavings, Ies, SharedSavings,
+                     SourcedOverride)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..mv.case import CaseMv
@@ -186,6 +188,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     if case.case.maturity_risk_premium:
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
+    _contract_price(t, case, techs, cur, err)
     series.update(_sll_series(case))
     series.update(carbon_series)
     if mv is not None:
@@ -475,13 +478,17 @@ def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
 def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
     c = case.contract
     series: dict[str, list[float]] = {}
-    units = {"term_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
+    units = {"term_years": "years", "sharing_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
              "fee_per_yr": f"{cur}/yr", "terminal_value_multiple": "x", "rent_per_yr": f"{cur}/yr",
              "grid_capacity_charge_per_kw_month": f"{cur}/kW/month", "direct_line_kw": "kW",
              "system_charge_per_kwh": f"{cur}/kWh"}
+    # a priced contract (contract.price) has no discount-to-grid terms: they would show unused
+    skip = {"type", "price"} | (set(DISCOUNT_PRICING) if getattr(c, "price", None) is not None else set())
+    if isinstance(c, EmcMixed):  # the terms of the phase that does not follow the sharing years
+        skip |= {"fee_per_yr", "guaranteed_share"} if c.then == "lease" else {"lease_rate"}
     for name in type(c).model_fields:
         v = getattr(c, name)
-        if name == "type":
+        if name in skip or name == "then":  # structure, not a number
             continue
         if isinstance(v, list):
             # stepped shares, one per contract year: the first year's share is the level (a scalar
@@ -497,6 +504,29 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
         unit = units.get(name, "flag" if isinstance(v, bool) else "fraction")
         t.add(f"contract.{name}", float(v), unit, CASE_SOURCE)
     return series
+
+
+def _contract_price(t: _Table, case: Case, techs: dict, cur: str, err) -> None:
+    """The price schedule's inputs (``contract.price.*``); every asset must deliver something a
+    price per kWh can be paid on (:data:`library.technology.DELIVERED_KINDS`)."""
+    price = getattr(case.contract, "price", None)
+    if price is None:
+        return
+    for i, a in enumerate(case.assets):
+        if techs[a.id].kind not in DELIVERED_KINDS:
+            err(f"assets[{i}]", f"contract.price pays per kWh delivered, and {a.id} ({techs[a.id].kind}) delivers "
+                f"no metered kWh; priced kinds: {', '.join(DELIVERED_KINDS)}")
+    p = "contract.price"
+    t.add(f"{p}.per_kwh", price.per_kwh, f"{cur}/kWh", CASE_SOURCE)
+    base = price.base_year if price.base_year is not None else case.case.start_year + case.case.construction_years
+    t.add(f"{p}.base_year", base, "year", CASE_SOURCE if price.base_year is not None else
+          "default: the first operation year")
+    if price.escalation == "fixed":
+        t.add(f"{p}.escalation_rate", price.escalation_rate, "fraction", CASE_SOURCE)
+    for name in ("floor_per_kwh", "cap_per_kwh"):
+        if getattr(price, name) is not None:
+            t.add(f"{p}.{name}", getattr(price, name), f"{cur}/kWh", CASE_SOURCE)
+    t.add(f"{p}.take_or_pay_mwh", price.take_or_pay_mwh, "MWh/yr", CASE_SOURCE)
 
 
 def _cost_split(t: _Table, case: Case, owner: str) -> None:
@@ -537,12 +567,28 @@ def _financing(t: _Table, case: Case, cur: str) -> None:
         t.add(f"{p}.grace_years", tr.grace_years, "years", CASE_SOURCE)
         t.add(f"{p}.upfront_fee", tr.upfront_fee, "fraction", CASE_SOURCE)
         t.add(f"{p}.commitment_fee", tr.commitment_fee, "fraction", CASE_SOURCE)
+    if f.lease is not None:
+        _lease(t, f.lease, cur)
     if f.sll is not None:
         t.add("financing.sll.cap_bp", f.sll.cap_bp, "bp", CASE_SOURCE)
         t.add("financing.sll.verification_cost_per_yr", f.sll.verification_cost_per_yr, f"{cur}/yr", CASE_SOURCE)
         for k in f.sll.kpis:
             t.add(f"financing.sll.{k.kpi}.step_down_bp", k.step_down_bp, "bp", CASE_SOURCE)
             t.add(f"financing.sll.{k.kpi}.step_up_bp", k.step_up_bp, "bp", CASE_SOURCE)
+
+
+def _lease(t: _Table, lease, cur: str) -> None:
+    """The finance lease's terms (``financing.lease.*``) and the lessor's discount rate."""
+    p = "financing.lease"
+    t.add(f"{p}.share_of_capex", lease.share_of_capex, "fraction", CASE_SOURCE)
+    t.add(f"{p}.rate", lease.rate, "fraction", CASE_SOURCE)
+    t.add(f"{p}.term_years", lease.term_years, "years", CASE_SOURCE)
+    t.add(f"{p}.deposit_share", lease.deposit_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.handling_fee_share", lease.handling_fee_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.purchase_option", lease.purchase_option, cur, CASE_SOURCE)
+    given = lease.lessor_discount_rate is not None
+    t.add("parties.lessor.discount_rate", lease.lessor_discount_rate if given else lease.rate, "fraction",
+          CASE_SOURCE if given else "default: the lease rate")
 
 
 def _tax(t: _Table, case: Case, market, err) -> None:

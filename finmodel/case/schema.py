@@ -159,8 +159,54 @@ class ContractBase(Strict):
     insurance_rate: Rate = Field(0.0, description="Insurance per year, fraction of the initial capex")
 
 
+class ContractPrice(Strict):
+    """A price per kWh delivered (electricity, or heat/cooling in thermal kWh, or kWh saved), in
+    place of a discount to the host's grid tariff: the fixed-price PPA / EaaS tariff.
+
+    price(year) = per_kwh × (1 + g)^(year − base_year), then held between floor and cap; g is
+    ``escalation_rate`` (fixed), the market's inflation, or the grid tariff's escalation (then the
+    realised tariff path: the Monte Carlo tariff factor moves the price with it)."""
+
+    per_kwh: float = Field(gt=0, le=100, description="Price in the base year, currency/kWh delivered (incl. VAT)")
+    base_year: int | None = Field(None, ge=1990, le=2200, description="Calendar year the price is given for; "
+                                  "default: the first operation year")
+    escalation: Literal["fixed", "inflation", "tariff"] = Field(
+        "fixed", description="fixed: escalation_rate per year; inflation: the market's inflation; tariff: indexed "
+                             "to the host's grid tariff (its escalation and its Monte Carlo path)")
+    escalation_rate: SignedRate = Field(0.0, description="Annual escalation with escalation 'fixed' (fraction)")
+    floor_per_kwh: float | None = Field(None, ge=0, le=100, description="Lowest price after escalation, currency/kWh")
+    cap_per_kwh: float | None = Field(None, gt=0, le=100, description="Highest price after escalation, currency/kWh")
+    take_or_pay_mwh: float = Field(0.0, ge=0, le=1e9, description="Take-or-pay: MWh a contract year paid for at "
+                                   "the contract price even if less is delivered")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.escalation != "fixed" and "escalation_rate" in self.model_fields_set:
+            raise ValueError(f"escalation_rate goes with escalation 'fixed'; with {self.escalation!r} the "
+                             f"market's rate applies")
+        if self.floor_per_kwh is not None and self.cap_per_kwh is not None and self.floor_per_kwh > self.cap_per_kwh:
+            raise ValueError(f"floor_per_kwh ({self.floor_per_kwh:g}) is above cap_per_kwh ({self.cap_per_kwh:g})")
+        return self
+
+
+DISCOUNT_PRICING = ("discount_to_grid", "min_take_share", "tenant_tariff_discount")
+"""The contracts' discount-to-grid pricing terms, which ``price`` replaces."""
+
+
+def _one_pricing(contract, discount_fields: tuple[str, ...]):
+    """A contract is priced per kWh (``price``) or at a discount to the grid tariff, not both."""
+    if contract.price is not None:
+        given = [f for f in discount_fields if f in contract.model_fields_set]
+        if given:
+            raise ValueError(f"price sets the price per kWh; {', '.join(given)} belongs to the discount-to-grid "
+                             f"pricing: give one or the other")
+    return contract
+
+
 class Eaas(ContractBase):
     type: Literal["eaas"]
+    price: ContractPrice | None = Field(None, description="Fixed price schedule per kWh (instead of discount_to_grid "
+                                        "and min_take_share)")
     discount_to_grid: Rate = Field(0.15, description="Tariff discount to the host's avoided grid tariff (fraction)")
     subscription_per_yr: float = Field(0.0, ge=0, le=1e10, description="Fixed subscription fee, currency/yr (excl. escalation)")
     subscription_escalation: SignedRate = Field(0.0, description="Annual escalation of the subscription (fraction)")
@@ -168,6 +214,10 @@ class Eaas(ContractBase):
     availability_guarantee: Rate = Field(0.0, description="Guaranteed availability; below it the provider pays a penalty")
     penalty_per_mwh: float = Field(0.0, ge=0, le=1e5, description="Penalty per MWh of shortfall below the guarantee, currency/MWh")
     buyout_breakage_share: Rate = Field(0.05, description="Breakage added to the buy-out value, fraction of it")
+
+    @model_validator(mode="after")
+    def _pricing(self):
+        return _one_pricing(self, ("discount_to_grid", "min_take_share"))
 
 
 class SharedSavings(ContractBase):
@@ -197,6 +247,8 @@ class Trusteeship(ContractBase):
 class Ies(ContractBase):
     type: Literal["ies"]
     tenant_tariff_discount: Rate = Field(0.1, description="Discount to the grid tariff for power sold to tenants")
+    price: ContractPrice | None = Field(None, description="Fixed price schedule per kWh sold to tenants (instead of "
+                                        "tenant_tariff_discount)")
     platform_fee_share: Rate = Field(0.03, description="Platform company's service fee, share of energy sales")
     sell_gec_for_exports: bool = Field(True, description="Sell the green attribute of exported power (GECs, or the green-power premium, as carbon.export_green_attribute says); false: not sold, and still never claimed by the park")
     terminal_value_multiple: float = Field(0.0, ge=0, le=20, description="Terminal value as a multiple of the last year's operating margin")
@@ -204,8 +256,50 @@ class Ies(ContractBase):
     direct_line_kw: float = Field(0.0, ge=0, le=1e8, description="Contracted capacity of the direct line, kW")
     system_charge_per_kwh: float = Field(0.0, ge=0, le=10, description="System operation charge on direct-line power, currency/kWh")
 
+    @model_validator(mode="after")
+    def _pricing(self):
+        return _one_pricing(self, ("tenant_tariff_discount",))
 
-Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies],
+
+class EmcFinanceLease(ContractBase):
+    """融资租赁型 EMC (GB/T 24915-2020 [S1][S2]): the provider (or a lessor it brings) owns the
+    equipment, the host pays level rentals that repay its capex at the lease rate over the term,
+    the provider guarantees the savings and does the M&V; ownership passes to the host at the end."""
+
+    type: Literal["emc.finance_lease"]
+    lease_rate: Rate = Field(description="Rate the host's rentals repay the capex at (fraction/yr)")
+    guaranteed_share: Rate = Field(0.9, description="Guaranteed savings as a share of the expected savings")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+
+class EmcMixed(ContractBase):
+    """混合型 EMC (GB/T 24915-2020 [S1][S2]): savings shared for the first ``sharing_years``, then
+    for the rest of the term either a lease (the host's rentals repay the capex at the lease rate
+    over those years) or a guarantee (the host pays a fee, the provider pays any shortfall); the
+    provider owns the equipment for the term, the host after it."""
+
+    type: Literal["emc.mixed"]
+    sharing_years: int = Field(ge=1, le=59, description="Contract years of shared savings, from the first")
+    provider_share: Rate = Field(0.8, description="Provider's share of verified savings in the sharing years")
+    then: Literal["lease", "guarantee"] = Field(description="What follows the sharing years until the end of the term")
+    lease_rate: Rate = Field(0.0, description="With then 'lease': the rate the rentals repay the capex at (fraction/yr)")
+    fee_per_yr: float = Field(0.0, ge=0, le=1e10, description="With then 'guarantee': the host's fee, currency/yr")
+    guaranteed_share: Rate = Field(0.9, description="With then 'guarantee': guaranteed savings, share of expected")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+    @model_validator(mode="after")
+    def _phases(self):
+        if self.sharing_years >= self.term_years:
+            raise ValueError(f"sharing_years ({self.sharing_years}) must be shorter than term_years "
+                             f"({self.term_years}): the {self.then} follows them within the term")
+        other = ("fee_per_yr", "guaranteed_share") if self.then == "lease" else ("lease_rate",)
+        given = [f for f in other if f in self.model_fields_set]
+        if given:
+            raise ValueError(f"{', '.join(given)} does not go with then {self.then!r}")
+        return self
+
+
+Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies, EmcFinanceLease, EmcMixed],
                      Field(discriminator="type")]
 
 
@@ -282,8 +376,32 @@ class Sll(Strict):
     tranches: list[str] | None = Field(None, description="Tranches the ratchet applies to (default: all)")
 
 
+class Lease(Strict):
+    """A finance lease of a share of the construction capex (融资租赁), beside or instead of the
+    tranches; the lessor is a party with its own IRR and NPV (``finmodel.sheets.lease``)."""
+
+    type: Literal["direct", "sale_leaseback"] = Field(
+        description="direct (直租: the lessor buys the equipment; 13 % VAT on the full rental) or sale_leaseback "
+                    "(售后回租: the owner sells it to the lessor and leases it back; 6 % VAT on the interest part)")
+    share_of_capex: Rate = Field(description="Share of the owner's construction capex (net of other parties' shares) "
+                                             "the lease finances")
+    rate: Rate = Field(description="Lease rate per year (fraction)")
+    term_years: int = Field(ge=1, le=40, description="Number of annual rentals")
+    timing: Literal["arrears", "advance"] = Field("arrears", description="Rentals at the end (arrears) or the start "
+                                                  "(advance, the first at inception) of each lease year")
+    repayment: Literal["annuity", "equal_principal"] = Field("annuity", description="Level rentals or equal principal")
+    deposit_share: Rate = Field(0.0, description="Deposit (保证金), share of the amount; withheld at inception and "
+                                                 "offset against the last rental")
+    handling_fee_share: Rate = Field(0.0, description="Handling fee (手续费), share of the amount, at inception")
+    purchase_option: float = Field(0.0, ge=0, le=1e12, description="Purchase option (留购价) paid with the last "
+                                   "rental, currency; the rentals amortise the amount down to it")
+    lessor_discount_rate: Rate | None = Field(None, description="The lessor's discount rate for its NPV; default: "
+                                              "the lease rate")
+
+
 class Financing(Strict):
     tranches: dict[Identifier, Tranche] = Field(default_factory=dict, description="Debt tranches by id")
+    lease: Lease | None = Field(None, description="A finance lease (直租 or 售后回租), beside or instead of the tranches")
     sizing: Sizing = Field(default_factory=Sizing)
     dsra_months: float = Field(6.0, ge=0, le=24, description="Debt service reserve: months of next scheduled debt service")
     maintenance_reserve: bool = Field(False, description="Maintenance reserve that pre-funds the next year's replacements")
@@ -298,6 +416,11 @@ class Financing(Strict):
         if self.sizing.method == "dscr" and any(t.repayment == "max_capacity" for t in self.tranches.values()):
             raise ValueError("sizing method 'dscr' cannot size a max_capacity tranche (it repays from whatever "
                              "cash there is); use gearing or amount")
+        if "lease" in self.tranches:
+            raise ValueError("'lease' names the finance lease (financing.lease); give the tranche another id")
+        if self.lease is not None and any(t.repayment in ("sculpted", "max_capacity") for t in self.tranches.values()):
+            raise ValueError("a sculpted or max_capacity tranche repays from the cash flow as if it were the only "
+                             "debt; beside financing.lease use annuity or equal_principal tranches")
         if self.sizing.method == "amount" and self.sizing.amount is None:
             raise ValueError("sizing method 'amount' needs sizing.amount")
         if self.default_dscr > self.lockup_dscr:
@@ -668,6 +791,16 @@ class Case(Strict):
         if self.contract.term_years > n_op:
             raise ValueError(f"contract.term_years ({self.contract.term_years}) is longer than "
                              f"case.operation_years ({n_op})")
+        price = getattr(self.contract, "price", None)
+        if price is not None and price.base_year is not None:
+            first = self.case.start_year
+            last = first + self.case.construction_years + n_op - 1
+            if not first <= price.base_year <= last:
+                raise ValueError(f"contract.price.base_year {price.base_year} is outside the horizon {first}-{last}")
+        lease = self.financing.lease
+        if lease is not None and lease.term_years > n_op:
+            raise ValueError(f"financing.lease.term_years ({lease.term_years}) is longer than the operation period "
+                             f"({n_op})")
         for tid, t in self.financing.tranches.items():
             if t.tenor_years > n_op:
                 raise ValueError(f"financing.tranches.{tid}.tenor_years ({t.tenor_years}) is longer than "

@@ -43,7 +43,7 @@ LEVELS = ("det", "P50", "P90", "P95", "mean")
 OPS = (">=", "<=", ">", "<")
 MAX_TARGETS = 3
 MAX_STEPS = 15
-PRICE_TERMS = ("contract.discount_to_grid", "contract.provider_share", "contract.discount",
+PRICE_TERMS = ("contract.price.per_kwh", "contract.discount_to_grid", "contract.provider_share", "contract.discount",
                "contract.tenant_tariff_discount", "contract.fee_per_yr")
 """The term the Solve page proposes first: the contract's price, whichever the contract has."""
 MEDIA = {"json": "application/json", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
