@@ -33,12 +33,13 @@ values (averaged to hours), average kW over each interval, non-negative, optiona
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
-from ..yamlio import check_input_file
+from ..inputfile import read_bytes
 from .clock import HOURS, clock
 
 PATTERNS = ("continuous", "two_shift", "one_shift", "data_centre", "offices")
@@ -88,11 +89,11 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
         raise InputError.single(case_file, field, f"{path.name}: {problem}", line)
 
     try:
-        check_input_file(path, "a CSV file", "profile files", MAX_CSV_BYTES)
+        raw = read_bytes(path, expected="a CSV file", kind="profile files", max_bytes=MAX_CSV_BYTES)
     except InputError as exc:
         fail(exc.problems[0].message)
     try:
-        frame = pd.read_csv(path, encoding="utf-8")
+        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8")
     except UnicodeDecodeError:
         fail("not valid UTF-8 text")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -105,7 +106,7 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
     elif len(numeric) == 1:
         values = frame[numeric[0]]
     elif frame.shape[1] == 1:  # no header: the first value was read as the column name
-        frame = pd.read_csv(path, header=None)
+        frame = pd.read_csv(io.BytesIO(raw), header=None)
         values = pd.to_numeric(frame[0], errors="coerce")
     else:
         fail(f"{len(numeric)} numeric columns; name the one to use with 'column'")
