@@ -151,6 +151,11 @@ def problem(name: str, value: float, unit: str, operation_years: float) -> str |
     return None
 
 
+READING_KWH_MAX = 1e10
+READING_WHY = "10 TWh: more than a large city uses in a year"
+"""Largest meter reading (one period's energy, kWh) ``finmodel mv`` accepts."""
+
+
 @dataclass(frozen=True)
 class OptionBound:
     """A command-line option's range."""

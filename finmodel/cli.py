@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,6 +62,14 @@ def fail(exc: InputError) -> None:
     raise typer.Exit(2)
 
 
+@app.callback()
+def _numerics_quiet() -> None:
+    """Undefined numbers (an IRR that does not exist, an R² of data that do not vary) become
+    null with their reason under ``notes``; the RuntimeWarnings numpy and statsmodels raise on
+    the way there would only print library internals on the terminal."""
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
+
+
 # options several commands share (each command keeps its own default)
 CaseFile = Annotated[Path, typer.Argument(help="Case file (YAML)")]
 Seed = Annotated[int, typer.Option("--seed", callback=_in_range("--seed"), help="Random seed (a whole number ≥ 0)")]
@@ -102,6 +111,10 @@ def _fmt(v, kind: str) -> str:
         return f"{v:.2f}"
     if kind == "years":
         return f"{v:.1f}"
+    if kind == "n1":
+        return f"{v:,.1f}"
+    if kind == "r2":
+        return f"{v:.4f}"
     return f"{v:,.0f}"
 
 
@@ -435,8 +448,8 @@ def mv(baseline: Annotated[Path, typer.Argument(help="Baseline meter data (CSV o
     t.add_column("value", justify="right")
     bp = lambda v: "none" if v is None else f"{v:.1f} °C"  # noqa: E731
     rows = [("heating / cooling balance point", f"{bp(m['heating_balance_c'])} / {bp(m['cooling_balance_c'])}"),
-            *((f"coefficient {k}", f"{v:,.1f}") for k, v in m["coefficients"].items()),
-            ("CV(RMSE)", _fmt(m["cv_rmse"], "pct")), ("NMBE", _fmt(m["nmbe"], "pct")), ("R²", f"{m['r2']:.4f}"),
+            *((f"coefficient {k}", _fmt(v, "n1")) for k, v in m["coefficients"].items()),
+            ("CV(RMSE)", _fmt(m["cv_rmse"], "pct")), ("NMBE", _fmt(m["nmbe"], "pct")), ("R²", _fmt(m["r2"], "r2")),
             ("meets ASHRAE Guideline 14", "yes" if m["meets_guideline14"] else "no"),
             ("avoided energy, kWh", _fmt(m["avoided_kwh"], "money")),
             ("± at 68 % / 90 %, kWh", f"{_fmt(m['uncertainty_68'], 'money')} / {_fmt(m['uncertainty_90'], 'money')}"),

@@ -70,6 +70,8 @@ def read_table(path: Path, *, rows_are: str, max_rows: int, max_bytes: int, kind
     (head_row, header), body = kept[0], kept[1:]
     if head_row != 1:
         raise InputError.single(name, "", f"row 1 must name the columns (the first filled row is row {head_row})")
+    if not body:
+        raise InputError.single(name, "", f"only the header row; one of the {rows_are} per row below it")
     return ["" if h is None else str(h).strip() for h in header], body
 
 

@@ -152,18 +152,25 @@ def parse_yaml_text(text: str, file: str) -> YamlDoc:
     """Parse YAML text (see :func:`read_yaml` for the rules)."""
     # the event stream is scanned first (depth, aliases: no recursion, nothing built); then one
     # parse builds the node tree, which is checked (lines, duplicate keys) and constructed
-    scanner = _Loader(text)
-    try:
-        _scan(scanner, file)
-    except yaml.YAMLError:
-        pass  # a syntax error: the parse below reports it with its line
-    finally:
-        scanner.dispose()
+    check_limits(text, file)
     loader = _Loader(text)
     try:
         return _parse(loader, file)
     finally:
         loader.dispose()
+
+
+def check_limits(text: str, file: str) -> None:
+    """Raise InputError if ``text`` nests deeper than :data:`MAX_DEPTH`, holds a recursive alias
+    or expands beyond :data:`MAX_EXPANDED_NODES`; after this any YAML loader may build it.  A
+    syntax error is left to the parse that follows (it reports the line)."""
+    scanner = _Loader(text)
+    try:
+        _scan(scanner, file)
+    except yaml.YAMLError:
+        pass
+    finally:
+        scanner.dispose()
 
 
 def _parse(loader, file: str) -> YamlDoc:

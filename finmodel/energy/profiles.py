@@ -43,6 +43,8 @@ from ..inputfile import read_bytes
 from .clock import HOURS, clock
 
 PATTERNS = ("continuous", "two_shift", "one_shift", "data_centre", "offices")
+LOAD_KW_MAX = 1e9
+"""Largest hourly load accepted, kW (a terawatt: more than any country's peak)."""
 MAX_CSV_BYTES = 20 * 1024 * 1024
 """An hourly or quarter-hour year with a time stamp column is well under 5 MB."""
 
@@ -115,6 +117,9 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
         fail(f"{len(arr)} rows; expected {HOURS} hourly or {4 * HOURS} quarter-hour values")
     if not np.all(np.isfinite(arr)):
         fail(f"row {int(np.argmin(np.isfinite(arr))) + 2}: not a number")
+    if np.any(arr > LOAD_KW_MAX):
+        fail(f"row {int(np.argmax(arr > LOAD_KW_MAX)) + 2}: {arr[arr > LOAD_KW_MAX][0]:g} kW is above {LOAD_KW_MAX:g} kW "
+             "(a terawatt: check the unit)")
     if np.any(arr < 0):
         fail(f"row {int(np.argmax(arr < 0)) + 2}: negative load {arr[arr < 0][0]:g}")
     return arr.reshape(HOURS, -1).mean(axis=1)
