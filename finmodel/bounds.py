@@ -101,11 +101,12 @@ BY_UNIT: dict[str, Bound] = {
     "fraction/yr": Bound("*", 0, 1, "a fraction a year between 0 and 1 (write 0.08 or \"8%\")"),
     "fraction of capex": Bound("*", 0, 1, "a fraction of the capex between 0 and 1"),
     "h/yr": Bound("*", 0, HOURS_PER_YEAR, "hours cannot exceed the 8,760 hours of a year"),
-    "CNY/kWh": Bound("*", 0, 20, "a power price above 20 CNY/kWh is a unit slip (CNY/MWh?)"),
     "tCO2/MWh": Bound("*", 0, 2, "no grid emits more than ~1.2 tCO2/MWh (lignite)"),
 }
 
 DEFAULT = Bound("*", 0, 1e12, "a non-negative quantity")
+"""Money has no tighter bound: a market's money is in its own currency (DESIGN conventions), so
+a plausible price in yen is a slip in yuan."""
 
 UNCHECKED = ("const.", "energy.", "mv.", "risk.")
 """Names that are no user's input: constants, and numbers fitted by the tool itself (the
