@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .errors import InputError
+from .inputfile import OPENED
 from .jsondoc import dumps
 from .safetext import for_terminal
 
@@ -66,7 +67,12 @@ def staged_outputs(out_dir: str | Path) -> Iterator[Path]:
         raise InputError.single("--out", "", f"cannot write in {for_terminal(out)}: {exc.strerror or exc}") from None
     try:
         yield stage
-        for f in sorted(stage.iterdir()):
+        made = sorted(stage.iterdir())
+        for f in made:  # all checked before any is moved: all or nothing
+            if (out / f.name).resolve() in OPENED:
+                raise InputError.single("--out", "", f"the output {for_terminal(out / f.name)} would overwrite an "
+                                        "input file; choose another --out folder")
+        for f in made:
             os.replace(f, out / f.name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

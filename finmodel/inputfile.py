@@ -16,8 +16,14 @@ from pathlib import Path
 from .errors import InputError
 
 
+OPENED: set[Path] = set()
+"""Every input file this process has opened (resolved): outputs never replace one of them
+(:func:`finmodel.files.staged_outputs`), whichever file named it (a case, its meter data, a sheet)."""
+
+
 def regular_file(path: Path, expected: str) -> os.stat_result:
-    """``stat`` of ``path``; InputError unless it is an existing regular file (symlinks followed)."""
+    """``stat`` of ``path``; InputError unless it is an existing regular file (symlinks followed).
+    The file is recorded in :data:`OPENED`."""
     name = str(path)
     try:
         st = os.stat(path)
@@ -29,6 +35,7 @@ def regular_file(path: Path, expected: str) -> os.stat_result:
         raise InputError.single(name, "", f"is a directory, expected {expected}")
     if not stat.S_ISREG(st.st_mode):
         raise InputError.single(name, "", f"is not a regular file (a device, FIFO or socket), expected {expected}")
+    OPENED.add(Path(path).resolve())
     return st
 
 

@@ -228,3 +228,20 @@ def test_a_sheet_is_streamed_not_loaded(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="more than 10 rows"):
         sheetio.read_table(path, rows_are="parks", max_rows=10, max_bytes=10**7)
     assert len(seen) == 12  # the header, 10 parks and the one that broke the limit
+
+
+def test_an_output_never_replaces_a_file_read_as_input(tmp_path):
+    """Whatever named it (a case's meter data, a sheet), a file read as input is never replaced
+    by an output, and the other outputs of that run are not written either (all or nothing)."""
+    from finmodel.files import staged_outputs
+    from finmodel.inputfile import read_bytes
+
+    data = tmp_path / "meter.xlsx"
+    data.write_text("readings")
+    read_bytes(data, expected="a sheet", kind="sheets", max_bytes=100)
+    with pytest.raises(InputError, match="would overwrite an input file"):
+        with staged_outputs(tmp_path) as stage:
+            (stage / "case.json").write_text("{}")
+            (stage / "meter.xlsx").write_text("the result")
+    assert data.read_text() == "readings" and not (tmp_path / "case.json").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["meter.xlsx"]
