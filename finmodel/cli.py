@@ -327,7 +327,7 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
     try:
         result = finmodel.screen(cases, paths=paths, seed=seed, scheduler=scheduler, workers=workers,
                                  chunk_size=chunk_size, template=template, library=library, progress=not json_out,
-                                 log=lambda m: err_console.print(m, highlight=False, markup=False))
+                                 log=lambda m: err_console.print(for_terminal(m, 1000), highlight=False))
     except InputError as exc:
         fail(exc)
     with _input_errors():
