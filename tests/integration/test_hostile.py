@@ -1,4 +1,4 @@
-"""Hostile command lines (issue 21): every entry of tests/data/bad_cases/commands.yaml exits 2 with
+"""Hostile command lines (issue 21): every entry of tests/data/bad_cases/commands/hostile_commands.yaml exits 2 with
 its one-line message, no traceback, nothing written and no input changed; and the properties
 behind the fixes (bounds, truncated draws, escaped text, streamed sheets)."""
 from __future__ import annotations
@@ -30,7 +30,7 @@ from finmodel.safetext import for_terminal, for_workbook
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "assumptions" / "examples"
-COMMANDS = yaml.safe_load((ROOT / "tests" / "data" / "bad_cases" / "commands.yaml").read_text(encoding="utf-8"))
+COMMANDS = yaml.safe_load((ROOT / "tests" / "data" / "bad_cases" / "commands" / "hostile_commands.yaml").read_text(encoding="utf-8"))
 runner = CliRunner()
 
 BOMB = "[" + ", ".join(f"&{c} [{', '.join([f'*{p}'] * 9)}]" if p else f"&{c} [1, 2, 3, 4, 5, 6, 7, 8, 9]"
