@@ -215,7 +215,12 @@ def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarra
     if not (np.isfinite(low) and np.isfinite(high)):
         raise _bad(option, f"LOW and HIGH must be finite numbers in {spec!r}")
     check_range(rc, name, low, high, option)
-    return name, np.linspace(low, high, n)
+    grid = np.linspace(low, high, n)
+    b = bound_of(name, rc.assumptions[name].unit)
+    if b is not None and b.whole and not np.all(grid == np.round(grid)):
+        raise _bad(option, f"{name} takes whole values: {spec!r} gives {', '.join(f'{v:g}' for v in grid[:4])}…; "
+                           f"choose STEPS = HIGH - LOW + 1 or a divisor of it plus 1")
+    return name, grid
 
 
 def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
