@@ -92,6 +92,9 @@ RULES: tuple[Bound, ...] = (
     Bound("*.terminal_value_multiple", 0, 50, "a multiple of a year's cash flow"),
     Bound("*.shadow_exchange_rate_factor", 0, 10, "a shadow exchange rate factor", low_open=True),
     Bound("case.start_year", 2000, 2100, "a calendar year", whole=True),
+    # the national method (issue 16)
+    Bound("working_capital.*_days", 0, 360, "days of the method's 360-day year"),
+    Bound("national.*_benchmark", 0, 20, "a cover ratio, x"),
 )
 """First match wins; an assumption no rule names falls back on :data:`BY_UNIT` and then
 :data:`DEFAULT`."""

@@ -350,7 +350,7 @@ class CitPreference(Strict):
     rate: Rate = Field(description="Preferential CIT rate (fraction)")
     from_year: int = Field(2000, ge=1990, le=2100, description="First calendar year it applies")
     to_year: int = Field(ge=1990, le=2100, description="Last calendar year it applies (inclusive)")
-    source: str = Field(min_length=1, max_length=500, description="The rule that grants it")
+    source: Name = Field(min_length=1, max_length=500, description="The rule that grants it")
 
 
 class LandUse(Strict):
@@ -363,7 +363,7 @@ class LandUse(Strict):
     rate_per_m2_yr: float = Field(ge=0, le=1000, description="Rate within the class's range, currency/m²/yr")
     poor_area: bool = Field(False, description="A poorer area allowed to go below the class's minimum (by at "
                                                "most the market's reduction)")
-    source: str = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
+    source: Name = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
 
 
 class Tax(Strict):
