@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import library
+from .. import bounds, library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
@@ -25,15 +25,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..mv.case import CaseMv
 
 CASE_SOURCE = "case file"
-SIGNED = ("escalation", "growth", "decline", "margin_bp")
-"""Assumptions that may be negative; every other override must be >= 0."""
-POSITIVE = ("life_years", "every_years", "book_life_years", "efficiency_or_cop", "round_trip_efficiency",
-            "duration_hours", "kwh_per_kg_h2", "displaced_efficiency")
-"""Assumptions that must be > 0 (they divide)."""
-WHOLE = ("life_years", "every_years", "commissioning_year")
-"""Assumptions counted in whole periods (the model shifts lines by them)."""
-
-
 @dataclass(frozen=True)
 class Assumption:
     field: str
@@ -82,6 +73,9 @@ class ResolvedCase:
         out = replace(self, assumptions=dict(self.assumptions))
         for k, v in values.items():
             a = out.assumptions[k]
+            problem = bounds.problem(k, float(v), a.unit, self.case.case.operation_years)
+            if problem:  # pricing keeps its trials inside the bounds; this is the guarantee
+                raise InputError.single("command line", k, problem)
             out.assumptions[k] = replace(a, value=float(v), overridden=True)
         for what in {k.split(".")[1] for k in values if k.startswith("cost_split.")}:
             others = sum(out.value(f"cost_split.{what}.{p}") for p in PARTIES if p != self.owner)
@@ -96,9 +90,10 @@ class ResolvedCase:
 class _Table:
     """Collects assumptions and applies a case's overrides to library values."""
 
-    def __init__(self, file: str, doc: YamlDoc | None):
+    def __init__(self, file: str, doc: YamlDoc | None, operation_years: int):
         self.file = file
         self.doc = doc
+        self.operation_years = operation_years
         self.items: dict[str, Assumption] = {}
         self.problems: list[Problem] = []
         self.flags: list[dict] = []
@@ -124,17 +119,7 @@ class _Table:
                 continue
             a = self.items[name]
             value, source = (ov.value, ov.source) if isinstance(ov, SourcedOverride) else (ov, CASE_SOURCE)
-            problem = None
-            if a.unit == "fraction" and not key.endswith(SIGNED) and not 0 <= value <= 1:
-                problem = f"{value} is not a fraction between 0 and 1 (write 0.08 or \"8%\")"
-            elif key.endswith(POSITIVE) and value <= 0:
-                problem = f"must be greater than 0 (got {value:g})"
-            elif key.endswith(WHOLE) and not float(value).is_integer():
-                problem = f"must be a whole number of years (got {value:g})"
-            elif value < 0 and not key.endswith(SIGNED):
-                problem = f"must not be negative (got {value:g})"
-            elif abs(value) > 1e12:
-                problem = f"{value:g} is implausibly large for {a.unit}"
+            problem = bounds.problem(name, value, a.unit, self.operation_years)
             if problem:
                 self.problems.append(Problem(self.file, path, problem, self.doc.line_of(path) if self.doc else None))
                 continue
@@ -170,7 +155,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     if problems:
         raise InputError(problems)
 
-    t = _Table(file, doc)
+    t = _Table(file, doc, case.case.operation_years)
     fx = 1.0 / market.fx_cny_per_unit.value  # library money is CNY; the case's currency may differ
     cur = case.case.currency
     _market(t, market)
@@ -204,9 +189,28 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     _conventions(t, case)
     _parties(t, case)
     problems += t.problems
+    problems += _out_of_bounds(t, case)
     if problems:
         raise InputError(problems)
     return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv, flags=t.flags)
+
+
+def _out_of_bounds(t: _Table, case: Case) -> list[Problem]:
+    """Every assumption not overridden (overrides were checked as they were applied) against the
+    bounds table: case fields, and library values a user's own library may have set."""
+    field = {f"assets.{a.id}.": f"assets[{i}]." for i, a in enumerate(case.assets)}
+    field.update({f"financing.{k}.": f"financing.tranches.{k}." for k in case.financing.tranches})
+    out = []
+    for name, a in t.items.items():
+        if a.overridden:
+            continue
+        problem = bounds.problem(name, a.value, a.unit, t.operation_years)
+        if problem:
+            prefix = next((p for p in field if name.startswith(p)), None)
+            path = field[prefix] + name[len(prefix):] if prefix else name
+            where = "" if a.source == CASE_SOURCE else f" (value from {a.source[:120]})"
+            out.append(Problem(t.file, path, problem + where, t.doc.line_of(path) if t.doc else None))
+    return out
 
 
 def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:

@@ -17,11 +17,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
                       model_validator)
 
 from ..energy.profiles import PATTERNS
 from ..rates import parse_rate
+from ..safetext import CONTROL
 from ..risk.distributions import Distribution
 from ..risk.paths import PathSpec
 
@@ -43,6 +44,25 @@ Rate = Annotated[float, BeforeValidator(_rate), Field(json_schema_extra={"unit":
 SignedRate = Annotated[float, BeforeValidator(_signed_rate), Field(json_schema_extra={"unit": "fraction"})]
 """A rate that may be negative (escalation, growth): ``-0.02`` or ``"-2%"``."""
 
+def _one_line(v: str) -> str:
+    if CONTROL.search(v):
+        raise ValueError("control characters (newlines, escape sequences, bidirectional overrides) are not "
+                         "allowed in a name or file name; write plain text on one line")
+    return v
+
+
+def _free_text(v: str) -> str:
+    if CONTROL.search(v.replace("\n", "").replace("\t", "")):
+        raise ValueError("control characters (escape sequences, bidirectional overrides) are not allowed in text")
+    return v
+
+
+Name = Annotated[str, AfterValidator(_one_line)]
+"""A name, label or file name: plain text on one line (shown on the terminal, workbook, PDF)."""
+
+FreeText = Annotated[str, AfterValidator(_free_text)]
+"""Free text: plain text, newlines and tabs allowed."""
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$",
                                   description="lower-case id: letters, digits, underscores")]
 
@@ -51,15 +71,15 @@ Party = Literal["provider", "host", "platform", "tenants"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 # ------------------------------------------------------------------------------------------------
 # case header and park
 # ------------------------------------------------------------------------------------------------
 class CaseInfo(Strict):
-    name: str = Field(min_length=1, max_length=200, description="Case name shown in reports (plain text)")
-    name_zh: str | None = Field(None, max_length=200, description="Chinese case name for zh reports")
+    name: Name = Field(min_length=1, max_length=200, description="Case name shown in reports (plain text)")
+    name_zh: Name | None = Field(None, max_length=200, description="Chinese case name for zh reports")
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every money field")
     start_year: int = Field(2026, ge=2000, le=2100, description="Calendar year of period 0 (construction/financial close)")
     construction_years: int = Field(1, ge=1, le=5, description="Construction periods before operation, years")
@@ -69,7 +89,7 @@ class CaseInfo(Strict):
     maturity_risk_premium: bool = Field(
         False, description="Add the least mature asset's risk premium (technology maturity rule) to the "
                            "project and provider discount rates")
-    notes: str | None = Field(None, max_length=5000, description="Free text, printed as text")
+    notes: FreeText | None = Field(None, max_length=5000, description="Free text, printed as text")
 
 
 class Baseline(Strict):
@@ -100,7 +120,7 @@ class Construction(Strict):
 
 
 class Park(Strict):
-    name: str = Field("park", max_length=200, description="Park or host name (plain text)")
+    name: Name = Field("park", max_length=200, description="Park or host name (plain text)")
     baseline: Baseline
     load_growth: SignedRate = Field(0.0, description="Annual growth of the baseline energy use (fraction)")
     ets_covered: bool = Field(False, description="Park enterprises are in the national ETS: lower direct CO2 saves allowances")
@@ -123,7 +143,7 @@ Number = Annotated[float, BeforeValidator(_number_or_percent)]
 
 class SourcedOverride(Strict):
     value: Number = Field(description="Overriding value in the field's unit")
-    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+    source: Name = Field(min_length=1, max_length=500, description="Where the value comes from")
 
 
 Override = Union[Number, SourcedOverride]
@@ -364,9 +384,21 @@ class Sizing(Strict):
 class SllKpi(Strict):
     kpi: Literal["intensity_tco2_per_tce", "clean_energy_share", "green_direct_share"] = Field(
         description="KPI from the park carbon account")
-    targets: dict[int, float] = Field(description="Sustainability performance target by calendar year")
+    targets: dict[int, Number] = Field(description="Sustainability performance target by calendar year: tCO2/tce "
+                                               "for the intensity, a share (0.55 or \"55%\") for the others")
     step_down_bp: float = Field(5.0, ge=0, le=100, description="Margin reduction when the target is met, bp")
     step_up_bp: float = Field(5.0, ge=0, le=100, description="Margin increase when the target is missed, bp")
+
+    @model_validator(mode="after")
+    def _targets_in_range(self) -> "SllKpi":
+        share = self.kpi != "intensity_tco2_per_tce"
+        hi = 1.0 if share else 10.0
+        for year, v in self.targets.items():
+            if not 0 <= v <= hi:
+                what = "a share must lie in [0, 1]: write 0.55 or \"55%\", not 55" if share else \
+                    "an intensity must lie in [0, 10] tCO2/tce"
+                raise ValueError(f"target {v:g} for {year}: {what}")
+        return self
 
 
 class Sll(Strict):
@@ -441,7 +473,7 @@ class CitPreference(Strict):
     rate: Rate = Field(description="Preferential CIT rate (fraction)")
     from_year: int = Field(2000, ge=1990, le=2100, description="First calendar year it applies")
     to_year: int = Field(ge=1990, le=2100, description="Last calendar year it applies (inclusive)")
-    source: str = Field(min_length=1, max_length=500, description="The rule that grants it")
+    source: Name = Field(min_length=1, max_length=500, description="The rule that grants it")
 
 
 class LandUse(Strict):
@@ -454,7 +486,7 @@ class LandUse(Strict):
     rate_per_m2_yr: float = Field(ge=0, le=1000, description="Rate within the class's range, currency/m²/yr")
     poor_area: bool = Field(False, description="A poorer area allowed to go below the class's minimum (by at "
                                                "most the market's reduction)")
-    source: str = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
+    source: Name = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
 
 
 class Tax(Strict):
@@ -573,7 +605,7 @@ class Carbon(Strict):
     cbam_ppa_qualifies: bool = Field(False, description="EU CBAM: green-power trades meet the PPA conditions")
     export_green_attribute: Literal["gec", "green_power_trade", "none"] = Field(
         "gec", description="How the green attribute of exported power is sold (never also claimed by the park)")
-    indicator_path: str | None = Field(
+    indicator_path: Name | None = Field(
         None, pattern=r"^[a-z][a-z0-9_]*$",
         description="A provincial variant of the intensity indicator from the market library (e.g. hunan); "
                     "default: the national notice's size tiers")
@@ -623,7 +655,7 @@ class Economic(Strict):
 
 
 class PartyInfo(Strict):
-    name: str | None = Field(None, max_length=200, description="Display name (plain text)")
+    name: Name | None = Field(None, max_length=200, description="Display name (plain text)")
     discount_rate: Rate = Field(0.08, description="Party's discount rate / hurdle for NPV (fraction)")
 
 
@@ -652,8 +684,8 @@ class EnergyLoad(Strict):
 
     pattern: LoadPattern | None = Field(
         None, description="Load pattern from the library (see finmodel.energy.profiles)")
-    csv: str | None = Field(None, max_length=500, description="Meter CSV (8,760 hourly or 35,040 quarter-hour kW values), relative to the case file")
-    column: str | None = Field(None, max_length=100, description="Column of the CSV to read (default: its only numeric column)")
+    csv: Name | None = Field(None, max_length=500, description="Meter CSV (8,760 hourly or 35,040 quarter-hour kW values), relative to the case file")
+    column: Name | None = Field(None, max_length=100, description="Column of the CSV to read (default: its only numeric column)")
 
     @model_validator(mode="after")
     def _one_source(self):
@@ -671,7 +703,7 @@ class EnergyPv(Strict):
     tilt: float = Field(ge=0, le=90, description="Array tilt from horizontal, degrees")
     azimuth: float = Field(180.0, ge=0, le=360, description="Array azimuth clockwise from north, degrees (180 = south)")
     utc_offset_hours: float = Field(8.0, ge=-12, le=14, description="Local standard time of the profiles, hours from UTC")
-    weather: str | None = Field(None, max_length=500, description="TMY3 (.csv) or EPW (.epw) weather file, relative to the case file; without one a clear-sky year scaled to the asset's yield hours gives the shape")
+    weather: Name | None = Field(None, max_length=500, description="TMY3 (.csv) or EPW (.epw) weather file, relative to the case file; without one a clear-sky year scaled to the asset's yield hours gives the shape")
 
 
 class Energy(Strict):
@@ -693,26 +725,26 @@ class Energy(Strict):
 
 class SourcedRate(Strict):
     value: Rate = Field(description="A share, 0.3 or \"30%\"")
-    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+    source: Name = Field(min_length=1, max_length=500, description="Where the value comes from")
 
 
 class MvAdjustment(Strict):
     start: date = Field(description="First day the adjustment applies (YYYY-MM-DD)")
     end: date = Field(description="Last day it applies")
     kwh_per_day: float = Field(ge=-1e9, le=1e9, description="kWh per day added to the baseline (negative: removed)")
-    reason: str = Field("", max_length=500, description="Why (a non-routine change), printed as text")
+    reason: FreeText = Field("", max_length=500, description="Why (a non-routine change), printed as text")
 
 
 class Mv(Strict):
     """Measurement and verification: the savings of one efficiency asset from meter data."""
 
     asset: Identifier = Field(description="The efficiency asset whose savings the meter data verify")
-    baseline: str | None = Field(None, max_length=1000, description="Baseline meter data (CSV/Excel), relative to "
+    baseline: Name | None = Field(None, max_length=1000, description="Baseline meter data (CSV/Excel), relative to "
                                  "the case file")
-    weather: str | None = Field(None, max_length=1000, description="Weather file (time, temperature °C)")
-    reporting: str | None = Field(None, max_length=1000, description="Reporting-period meter data (after signing): "
+    weather: Name | None = Field(None, max_length=1000, description="Weather file (time, temperature °C)")
+    reporting: Name | None = Field(None, max_length=1000, description="Reporting-period meter data (after signing): "
                                   "settles the contract years it covers")
-    result: str | None = Field(None, max_length=1000, description="A stored finmodel mv --json document instead of "
+    result: Name | None = Field(None, max_length=1000, description="A stored finmodel mv --json document instead of "
                                "the meter data")
     columns: dict[Identifier, str] = Field(default_factory=dict, description="Which column is which: time, energy, "
                                            "temperature, end, or a driver name (e.g. occupancy)")

@@ -25,18 +25,22 @@ case file and the block's field.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..inputfile import read_bytes
 from .meter import Columns
 from .result import mv_section
 from .run import MvResult, measure
 from .settlement import Adjustment
 from .sufficiency import BASELINE_DAYS, MAX_MISSING_DAYS
 
+MAX_RESULT_BYTES = 50 * 1024 * 1024
+"""A stored ``finmodel mv --json`` document with its daily series is a few MB."""
 SETTLED_MIN_DAYS = BASELINE_DAYS - MAX_MISSING_DAYS  # 328
 
 
@@ -129,20 +133,24 @@ def _describe(doc: dict, name: str) -> str:
 def _stored(block, case_file: str, expected, exp_source: str, line) -> CaseMv:
     path = _path(case_file, block.result)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_bytes(path, expected="a JSON file", kind="stored M&V results",
+                                    max_bytes=MAX_RESULT_BYTES).decode("utf-8"))
         doc = raw["mv"]
         a = doc["annual"]
         baseline_kwh, model_sd, noise_sd = (float(a["baseline_kwh"]), float(a["model_sd_kwh"]),
                                             float(a["noise_sd_kwh"]))
         measured = doc.get("savings_fraction")
         stored_expected = a.get("expected_savings_fraction")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except InputError as exc:
+        raise InputError.single(case_file, "mv.result", exc.problems[0].message, line) from None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise InputError.single(case_file, "mv.result", f"cannot read the stored M&V result {path}: {exc!s}; give the "
                                 "JSON that finmodel mv --json writes", line) from None
     if expected is None:
         expected, exp_source = (measured, "measured in the stored M&V result") if measured is not None else \
             (stored_expected, "expected savings in the stored M&V result")
-    if expected is None or not (0 < expected <= 1 and baseline_kwh > 0 and model_sd >= 0 and noise_sd >= 0):
+    finite = all(math.isfinite(v) for v in (baseline_kwh, model_sd, noise_sd))
+    if expected is None or not (finite and 0 < expected <= 1 and baseline_kwh > 0 and model_sd >= 0 and noise_sd >= 0):
         raise InputError.single(case_file, "mv.result", f"{path}: the stored result has no savings fraction between 0 "
                                 "and 1, or no positive baseline; give mv.expected_savings", line)
     return CaseMv(block.asset, baseline_kwh / 1000.0, float(expected), f"M&V: {exp_source}", model_sd, noise_sd,
