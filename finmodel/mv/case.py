@@ -61,12 +61,19 @@ class CaseMv:
     year_days: dict[int, int] = field(default_factory=dict)  # operation year -> reporting days with data
 
 
-def _path(case_file: str, value: str) -> Path:
+def _path(case_file: str, value: str, field: str, confined: bool, line: int | None = None) -> Path:
+    """A file the block names, relative to the case file's folder; ``confined`` (a case given as text,
+    e.g. uploaded to the pricing desk) refuses a path leaving that folder, so such a case cannot read
+    the server's other files."""
     p = Path(value)
-    if p.is_absolute():
-        return p
     base = Path(case_file).parent if Path(case_file).exists() else Path.cwd()
-    return base / p
+    if not confined:
+        return p if p.is_absolute() else base / p
+    path = (base.resolve() / p).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise InputError.single(case_file, f"mv.{field}", f"{value}: a case given as text may only name files in "
+                                "its own folder or below it", line)
+    return path
 
 
 def _where(exc: InputError, case_file: str, field_path: str) -> InputError:
@@ -84,18 +91,18 @@ def _expected(block) -> tuple[float | None, str]:
     return float(e), "case file"
 
 
-def case_mv(block, case_file: str, first_operation_year: int, line=None) -> CaseMv:
+def case_mv(block, case_file: str, first_operation_year: int, line=None, confined: bool = False) -> CaseMv:
     """Run (or read) the case's M&V block; ``first_operation_year`` is the calendar year of the
-    first operation period (contract year 1)."""
+    first operation period (contract year 1); ``confined``: the files must lie in the case's folder."""
     expected, exp_source = _expected(block)
     if block.result is not None:
-        return _stored(block, case_file, expected, exp_source, line)
+        return _stored(block, case_file, expected, exp_source, line, confined)
     cols = Columns(**{k: v for k, v in block.columns.items() if k in ("time", "end", "energy", "temperature")},
                    drivers=tuple((k, v) for k, v in block.columns.items() if k not in ("time", "end", "energy",
                                                                                         "temperature")))
     adjustments = tuple(Adjustment(np.datetime64(a.start, "D"), np.datetime64(a.end, "D"), a.kwh_per_day, a.reason)
                         for a in block.adjustments)
-    paths = {k: _path(case_file, getattr(block, k)) for k in ("baseline", "weather", "reporting")
+    paths = {k: _path(case_file, getattr(block, k), k, confined, line) for k in ("baseline", "weather", "reporting")
              if getattr(block, k) is not None}
     try:
         res = measure(paths["baseline"], paths.get("reporting"), paths.get("weather"), cols, adjustments,
@@ -130,8 +137,8 @@ def _describe(doc: dict, name: str) -> str:
             f"residual autocorrelation {doc['residual_autocorrelation']:.2f}")
 
 
-def _stored(block, case_file: str, expected, exp_source: str, line) -> CaseMv:
-    path = _path(case_file, block.result)
+def _stored(block, case_file: str, expected, exp_source: str, line, confined: bool) -> CaseMv:
+    path = _path(case_file, block.result, "result", confined, line)
     try:
         raw = json.loads(read_bytes(path, expected="a JSON file", kind="stored M&V results",
                                     max_bytes=MAX_RESULT_BYTES).decode("utf-8"))
