@@ -52,6 +52,9 @@ RULES: tuple[Bound, ...] = (
     Bound("*.yield_hours", 0, HOURS_PER_YEAR, "full-load hours cannot exceed the 8,760 hours of a year"),
     Bound("*.full_load_hours", 0, HOURS_PER_YEAR, "full-load hours cannot exceed the 8,760 hours of a year"),
     Bound("*.dr_hours_per_year", 0, HOURS_PER_YEAR, "hours cannot exceed the 8,760 hours of a year"),
+    Bound("*.ancillary_hours_per_yr", 0, HOURS_PER_YEAR, "hours cannot exceed the 8,760 hours of a year"),
+    Bound("*.dr_hours_per_event", 0, 24, "an event lasts at most a day", low_open=True),
+    Bound("*.dr_events_per_yr", 0, 365, "at most one demand-response event a day"),
     Bound("*.pv_yield_hours", 0, HOURS_PER_YEAR, "hours cannot exceed the 8,760 hours of a year"),
     Bound("*.wind_yield_hours", 0, HOURS_PER_YEAR, "hours cannot exceed the 8,760 hours of a year"),
     Bound("*.duration_hours", 0, 168, "storage of more than a week is not a battery", low_open=True),
@@ -59,6 +62,7 @@ RULES: tuple[Bound, ...] = (
     Bound("*.cycle_life", 0, 1e6, "cycles to end of life", low_open=True),
     # sizes and efficiencies
     Bound("assets.*.capacity", 0, 1e9, "an asset's size must be positive", low_open=True),
+    Bound("assets.*.grid_kw", 0, 1e9, "the kW offered for grid services must be positive", low_open=True),
     Bound("*.efficiency_or_cop", 0, 10, "a COP above 10 is beyond any heat pump or chiller", low_open=True),
     Bound("*.performance_factor", 0, 1.2, "realised performance of up to 120 % of the expected (the maturity "
           "rule's truncation)"),

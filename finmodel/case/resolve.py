@@ -17,7 +17,7 @@ from .. import bounds, library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
-from ..library.technology import DELIVERED_KINDS
+from ..library.technology import DELIVERED_KINDS, FLEXIBLE_KINDS
 from .schema import (DISCOUNT_PRICING, PARTIES, Case, EmcMixed, GuaranteedSavings, Ies, SharedSavings,
                      SourcedOverride)
 
@@ -158,7 +158,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     t = _Table(file, doc, case.case.operation_years)
     fx = 1.0 / market.fx_cny_per_unit.value  # library money is CNY; the case's currency may differ
     cur = case.case.currency
-    _market(t, market)
+    _market(t, market, grid_services=any(a.grid_services is not None for a in case.assets))
     t.override("market", case.market_overrides, "market_overrides")
     _case_and_park(t, case, cur)
     carbon_series = _carbon(t, case, market.national.zcp_intensity_paths, err)
@@ -169,6 +169,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
         if mv is not None and a.id == mv.asset:
             _measured(t, mv, a, i, techs[a.id], err)
         _asset_after_overrides(t, case, a, i, err)
+        _grid_services(t, a, i, techs[a.id], err)
         _tax_life(t, case, a, techs[a.id])
     if case.case.maturity_risk_premium:
         _maturity_premium(t, case, techs)
@@ -406,8 +407,11 @@ def _construction(t: _Table, case: Case) -> dict[str, list[float]]:
     return {"construction.capex_share": [float(x) for x in shares] + [0.0] * case.case.operation_years}
 
 
-def _market(t: _Table, m) -> None:
-    for group, suffix in ((m.national, ""), (m.region, "_region")):
+def _market(t: _Table, m, grid_services: bool = False) -> None:
+    """The market's values; its grid-service prices only for a case whose assets offer grid
+    services (the others' assumption tables stay as they were)."""
+    groups = ((m.national, ""), (m.region, "_region")) + (((m.region.grid_services, ""),) if grid_services else ())
+    for group, suffix in groups:
         for name in type(group).model_fields:
             v = getattr(group, name)
             key = f"market.{name}{suffix if name == 'grid_ef_tco2_per_mwh' else ''}"
@@ -477,6 +481,35 @@ def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
     t.add(f"{p}.demand_reduction_share", a.demand_reduction_share, "fraction", CASE_SOURCE)
     t.add(f"{p}.direct_line", float(a.route == "direct_line"), "flag", CASE_SOURCE)
     t.add(f"{p}.ccer_eligible", float(tech.carbon_credit.eligible), "flag", tech.carbon_credit.source)
+
+
+def _grid_services(t: _Table, a, i: int, tech, err) -> None:
+    """An asset's grid-service terms (``assets.<id>.grid_kw`` …, :mod:`finmodel.sheets.grid_services`):
+    only kinds that can flex their grid power (:data:`FLEXIBLE_KINDS`), at most their power."""
+    g = a.grid_services
+    if g is None:
+        return
+    path = f"assets[{i}].grid_services"
+    flexible = tech.kind in FLEXIBLE_KINDS and (tech.kind != "heat" or tech.input_carrier == "electricity")
+    if not flexible:
+        err(path, f"{a.id} ({tech.kind}{', ' + tech.input_carrier if tech.input_carrier else ''}) cannot move its "
+            f"grid power on request; grid services come from storage, VPP platforms, electric heat, EV charging "
+            f"and electrolysers")
+        return
+    p = f"assets.{a.id}"
+    v = lambda n: t.items[f"{p}.{n}"].value  # noqa: E731
+    power = {"storage": lambda: v("capacity") / v("duration_hours"),
+             "heat": lambda: v("capacity") / v("efficiency_or_cop")}.get(tech.kind, lambda: v("capacity"))()
+    if g.kw is not None and g.kw > power * (1 + 1e-9):
+        err(f"{path}.kw", f"{g.kw:g} kW is more than {a.id}'s power of {power:g} kW ({FLEXIBLE_KINDS[tech.kind]})")
+    t.add(f"{p}.grid_kw", g.kw if g.kw is not None else power, "kW",
+          CASE_SOURCE if g.kw is not None else f"default: the asset's power ({FLEXIBLE_KINDS[tech.kind]})")
+    if g.demand_response is not None:
+        t.add(f"{p}.dr_events_per_yr", g.demand_response.events_per_yr, "events/yr", CASE_SOURCE)
+        t.add(f"{p}.dr_hours_per_event", g.demand_response.hours_per_event, "h", CASE_SOURCE)
+    if g.ancillary is not None:
+        t.add(f"{p}.ancillary_hours_per_yr", g.ancillary.hours_per_yr, "h/yr", CASE_SOURCE)
+    t.add(f"{p}.aggregator_share", g.aggregator_share, "fraction", CASE_SOURCE)
 
 
 def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:

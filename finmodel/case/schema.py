@@ -149,6 +149,43 @@ class SourcedOverride(Strict):
 Override = Union[Number, SourcedOverride]
 
 
+class DemandResponse(Strict):
+    events_per_yr: float = Field(ge=0, le=365, description="Demand-response events answered a year (at most one a day)")
+    hours_per_event: float = Field(gt=0, le=24, description="Hours of response per event at the offered kW")
+
+
+class Ancillary(Strict):
+    hours_per_yr: float = Field(gt=0, le=8760, description="Hours a year of peak regulation (调峰) at the offered kW")
+
+
+class GridServices(Strict):
+    """Revenue a flexible asset earns from the grid beyond energy (:mod:`finmodel.sheets.grid_services`):
+    a capacity / VPP availability payment per kW-yr, demand-response events paid per kWh responded,
+    peak-regulation ancillary service paid per MWh, at the market's prices; the VPP aggregator keeps
+    ``aggregator_share`` of them."""
+
+    kw: float | None = Field(None, gt=0, le=1e8, description="kW offered; default the asset's power capacity "
+                             "(storage: kWh / duration; heat pumps and boilers: electric kW = kWth / COP)")
+    capacity: bool = Field(False, description="Earn the capacity / VPP availability payment (currency/kW-yr)")
+    demand_response: DemandResponse | None = Field(None, description="Demand-response events paid per kWh responded")
+    ancillary: Ancillary | None = Field(None, description="Peak-regulation (调峰) ancillary service paid per MWh")
+    aggregator_share: Rate = Field(0.0, description="The VPP aggregator's (park platform's) cut of the grid-service "
+                                   "revenue, paid by the asset's owner")
+
+    @model_validator(mode="after")
+    def _some_service(self):
+        if not self.capacity and self.demand_response is None and self.ancillary is None:
+            raise ValueError("grid_services offers nothing: set capacity: true, demand_response or ancillary")
+        hours = (self.demand_response.events_per_yr * self.demand_response.hours_per_event
+                 if self.demand_response is not None else 0.0)
+        if hours > 8760:
+            raise ValueError(f"demand_response: {hours:g} hours a year (events_per_yr × hours_per_event) is more "
+                             f"than the 8,760 hours of a year")
+        if hours + (self.ancillary.hours_per_yr if self.ancillary is not None else 0.0) > 8760:
+            raise ValueError("demand-response and ancillary hours together exceed the 8,760 hours of a year")
+        return self
+
+
 class Asset(Strict):
     id: Identifier
     technology: str = Field(description="Technology library id, e.g. 'pv_rooftop_ci'")
@@ -164,6 +201,9 @@ class Asset(Strict):
     displaced_efficiency: Rate = Field(0.9, description="Efficiency of the displaced boiler (fraction)")
     demand_reduction_share: Rate = Field(
         0.0, description="Storage: share of its power that lowers the billed maximum demand")
+    grid_services: GridServices | None = Field(
+        None, description="Capacity / VPP, demand-response and ancillary revenue of a flexible asset (storage, "
+                          "VPP platform, heat pumps and electric boilers, EV charging, electrolysers)")
     overrides: dict[str, Override] = Field(
         default_factory=dict,
         description="Per-field overrides of the technology library values, by assumption name "

@@ -21,7 +21,7 @@ from .load import (
     load_market_file,
     load_technologies,
 )
-from .market import CeaPath, CeaPricePoint, Market, NationalMarket, RegionMarket, ResolvedMarket
+from .market import CeaPath, CeaPricePoint, GridServiceMarket, Market, NationalMarket, RegionMarket, ResolvedMarket
 from .maturity import MATURITY_CLASSES, MATURITY_RULES, MaturityRule, maturity_class_for_trl, maturity_rule
 from .records import assumption_records, unsourced_numbers
 from .sourced import (
@@ -59,6 +59,7 @@ __all__ = [
     "MaturityRule",
     "NationalMarket",
     "PERFORMANCE_KEYS",
+    "GridServiceMarket",
     "RegionMarket",
     "Replacement",
     "ResolvedMarket",

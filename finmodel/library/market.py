@@ -291,6 +291,21 @@ class TouSchedule(LibraryModel):
         return self
 
 
+class GridServiceMarket(LibraryModel):
+    """What a region pays for grid services from flexible park assets (the ``grid_services`` block
+    of a case's assets, :mod:`finmodel.sheets.grid_services`).  Each is a range: the base case takes
+    its mode (or midpoint), Monte Carlo draws the level once per path from it (triangular with a
+    mode, else uniform; :mod:`finmodel.risk.uncertainty`)."""
+
+    capacity_payment_cny_per_kw_yr: NonNegRange = Field(
+        description="capacity / VPP availability payment per kW offered a year")
+    dr_event_cny_per_kwh: NonNegRange = Field(description="demand-response payment per kWh responded in an event")
+    ancillary_peak_cny_per_mwh: NonNegRange = Field(
+        description="peak-regulation (调峰) ancillary service payment per MWh")
+    dr_events_per_yr: NonNegRange = Field(
+        description="demand-response events called a year (the prior of a case's events_per_yr)")
+
+
 class RegionMarket(LibraryModel):
     """Regional prices, tariffs and resource (money in the market's currency)."""
 
@@ -319,6 +334,7 @@ class RegionMarket(LibraryModel):
     h2_price_cny_per_kg: NonNegSourced
     land_rent_cny_per_m2_yr: NonNegSourced
     roof_rent_cny_per_m2_yr: NonNegSourced
+    grid_services: GridServiceMarket = Field(description="grid-service payments to flexible assets")
     tou: TouSchedule | None = Field(None, description="time-of-use periods (needed for hourly dispatch)")
 
     @model_validator(mode="after")

@@ -64,6 +64,13 @@ DELIVERED_KINDS = {"generation": "electricity used in the park", "heat": "heat s
 """Kinds whose output a contract can price per kWh (``contract.price``), and what is priced; the
 others (storage, charging, hydrogen, CCUS) create value that is not a metered kWh to the host."""
 
+FLEXIBLE_KINDS = {"storage": "kWh / duration_hours", "platform": "kW", "ev_charging": "kW", "hydrogen": "kW",
+                  "heat": "kWth / efficiency_or_cop"}
+"""Kinds that can move their grid power on request and so offer grid services (``grid_services``),
+with how their power (kW at the grid) follows from their capacity.  ``heat`` only with electric
+input (heat pumps, electric boilers); generation, waste heat, efficiency measures and CCUS cannot
+be called up or down as a service."""
+
 FRACTION_PERFORMANCE_KEYS = frozenset({
     "round_trip_efficiency", "depth_of_discharge", "savings_fraction",
     "savings_fraction_of_park_electricity", "capacity_factor",

@@ -1211,7 +1211,7 @@ UNITS = {
 }
 UNIT_WORDS = {
     "CNY": CURRENCIES["CNY"], "USD": ("USD", "美元"), "IDR": ("IDR", "印尼盾"),
-    "yr": ("yr", "年"), "month": ("month", "月"), "h": ("h", "小时"), "cycles": ("cycles", "次"),
+    "yr": ("yr", "年"), "month": ("month", "月"), "h": ("h", "小时"), "cycles": ("cycles", "次"), "events": ("events", "次"),
     "kWth": ("kWth", "kW热"), "kWh_th": ("kWh heat", "kWh热"), "kWh_el": ("kWh electricity", "kWh电"),
     "MWh_th": ("MWh heat", "MWh热"), "MWh_per_yr": ("MWh/yr", "MWh/年"), "mwh": ("MWh", "MWh"), "gj": ("GJ", "GJ"),
     "m2": ("m²", "m²"), "m3": ("m³", "m³"), "1000m3": ("1000 m³", "千m³"),
@@ -1243,6 +1243,11 @@ FIELDS = {
     "direct_line": ("supplied by direct line", "绿电直连供电"),
     "displaced_efficiency": ("efficiency of the displaced equipment", "被替代设备效率"),
     "dr_hours_per_year": ("demand-response hours per year", "年需求响应小时数"),
+    "grid_kw": ("kW offered for grid services", "参与电网服务的功率"),
+    "dr_events_per_yr": ("demand-response events per year", "年需求响应次数"),
+    "dr_hours_per_event": ("hours per demand-response event", "每次需求响应时长"),
+    "ancillary_hours_per_yr": ("peak-regulation hours per year", "年调峰服务小时数"),
+    "aggregator_share": ("VPP aggregator's share of grid-service revenue", "虚拟电厂聚合商分成比例"),
     "duration_hours": ("storage duration", "储能时长"),
     "efficiency_or_cop": ("efficiency or COP", "效率或能效比（COP）"),
     "full_load_hours": ("full-load hours", "年满负荷小时数"),
@@ -1464,6 +1469,9 @@ FIELDS = {
     "h2_price_cny_per_kg": ("hydrogen price", "氢气价格"),
     "land_rent_cny_per_m2_yr": ("land rent", "土地租金"),
     "roof_rent_cny_per_m2_yr": ("roof rent", "屋顶租金"),
+    "capacity_payment_cny_per_kw_yr": ("capacity / VPP availability payment", "容量（虚拟电厂）补偿价格"),
+    "dr_event_cny_per_kwh": ("demand-response payment per kWh responded", "需求响应补偿价格（按响应电量）"),
+    "ancillary_peak_cny_per_mwh": ("peak-regulation payment", "调峰辅助服务补偿价格"),
     # Monte Carlo price paths (a factor, 1 in the base case)
     "risk.cea": ("CEA price path", "碳配额价格路径"),
     "risk.ccer": ("CCER price path", "CCER价格路径"),

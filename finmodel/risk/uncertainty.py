@@ -53,6 +53,12 @@ What is uncertain (:func:`case_uncertainty`)
                                         15 % from the 4th and 20 % from the 6th.  A path is cut
                                         by 0 % (34 %), or by 10 % to 39 % (1 − 0.9·0.85·0.8)
                                         otherwise.  Probabilities and timing are E.
+   ``market.capacity_payment_``         grid-service prices (a case whose assets offer grid services):
+   ``cny_per_kw_yr``,                   level ~ the region's ``grid_services`` prior (triangular,
+   ``market.dr_event_cny_per_kwh``,     E), scaled like the above; and each asset's
+   ``market.ancillary_peak_cny_per_``   ``dr_events_per_yr`` ~ the region's ``dr_events_per_yr``
+   ``mwh``, ``assets.<id>.dr_events_``  prior scaled to the case's count (E); none is added for
+   ``per_yr``                           a case without grid services.
    ===================================  ========================================================
 
    A price's defaults are skipped when the case sets a path for it or a distribution for one
@@ -358,8 +364,27 @@ def _defaults(rc, dists: dict, paths: dict, sources: dict) -> None:
             continue
         dists[name] = _scaled_range(rng, rc.value(name), ref)
         sources[name] = f"default: market prior {rng.low:g}–{rng.high:g} {rng.unit} held for the horizon"
+    _grid_service_defaults(rc, dists, sources)
     if "tou_spread" not in taken:
         steps = [PolicyStep(probability=TOU_POLICY_PROBABILITY, year=nc + y, step=s) for y, s in TOU_POLICY_STEPS]
         paths["tou_spread"] = FixedPath(model="fixed", policy_steps=steps)
         sources["risk.tou_spread"] = ("default: TOU revisions −10 %/−15 %/−20 % from operation years 2/4/6, "
                                       "each with probability 30 % (E, after the −10 to −40 % policy risk)")
+
+
+def _grid_service_defaults(rc, dists: dict, sources: dict) -> None:
+    """Grid-service uncertainty (a case whose assets offer grid services): each price level drawn
+    once per path from the region's prior (``grid_services`` of the market file), scaled like the
+    other market levels when the case overrides it, and each asset's demand-response event count
+    from the region's ``dr_events_per_yr`` prior scaled to the case's count (how many events the
+    grid calls is the uncertain part; E).  Skipped where the case gives its own distribution."""
+    gs = rc.market.region.grid_services
+    levels = [(f"market.{k}", getattr(gs, k), getattr(gs, k).central)
+              for k in ("capacity_payment_cny_per_kw_yr", "dr_event_cny_per_kwh", "ancillary_peak_cny_per_mwh")]
+    levels += [(f"assets.{a.id}.dr_events_per_yr", gs.dr_events_per_yr, gs.dr_events_per_yr.central)
+               for a in rc.case.assets]
+    for name, rng, ref in levels:
+        if name in dists or name not in rc.assumptions:
+            continue
+        dists[name] = _scaled_range(rng, rc.value(name), ref)
+        sources[name] = f"default: market prior {rng.low:g}–{rng.high:g} {rng.unit} (scaled to the case's value)"

@@ -24,7 +24,8 @@ Physics per technology kind (all × availability × performance factor × degrad
   factors (29.3076 MJ per kgce, GB/T 2589-2020);
 * waste heat: as heat, with parasitic electricity per MWh recovered;
 * efficiency: MWh saved = baseline MWh of the systems × savings fraction;
-* platform: MWh saved = park grid electricity × savings fraction; demand-response kW × payment;
+* platform: MWh saved = park grid electricity × savings fraction; demand-response kW × payment
+  (replaced by the asset's ``grid_services`` when it has them);
 * EV charging: MWh sold × service fee; hydrogen: kg = MWh / (kWh/kg) × 1000, sold at the H2
   price, power bought at the host tariff; CCUS: tCO2 captured, with its power and heat use.
 """
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 from ..lines import Eq, Expr, Max, Min, Mod, Ref, Scalar, Series, Sum
 from ..library import component_key
+from .grid_services import build_grid_services
 from .sheet import Sheet
 
 KWH_PER_MWH = 1000.0  # unit conversion, not an assumption
@@ -127,6 +129,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
 
     value_terms: list = []
     market_terms: list = []
+    arbitrage_cycles = None
     if kind == "generation":
         gen = sh(f"{pre}.mwh", cap * s("yield_hours") / KWH_PER_MWH * perf,
                  f"{name}: generation", f"{zh}：发电量", unit="MWh", fmt="qty", total=True)
@@ -163,8 +166,10 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                                              - price["tariff"] * dispatched_value("kappa_pv"))
         else:  # typed: every kWh discharged earns the full spread, losses bought at the valley price
             arbitrage = dis * KWH_PER_MWH * price["spread"] - loss * KWH_PER_MWH * price["valley"]
-        value_terms.append(sh.flow(f"{pre}.arbitrage", arbitrage,
-                                   f"{name}: peak-valley arbitrage net of losses", f"{zh}：峰谷套利收益"))
+        arbitrage = sh.flow(f"{pre}.arbitrage", arbitrage, f"{name}: peak-valley arbitrage net of losses",
+                            f"{zh}：峰谷套利收益")
+        value_terms.append(arbitrage)
+        arbitrage_cycles = (arbitrage, dispatched_value("cycles_per_year", 0))
         # not clipped: a dispatch may raise the peak (a rule charging in the valley at full power)
         value_terms.append(sh.flow(f"{pre}.demand_value", cap / s("duration_hours") * dispatched_value("demand_reduction_share")
                                    * price["demand"] * 12 * s("availability") * on * OUTPUT,
@@ -207,7 +212,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                    f"{zh}：节电量" + ("（已结算年份为经核证节能量）" if measured else ""), unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=saved, d_grid_mwh=-saved, delivered_mwh=saved)
         value_terms.append(saved * KWH_PER_MWH * price["tariff"])
-        if kind == "platform":
+        if kind == "platform" and asset.grid_services is None:
             market_terms.append(sh.flow(f"{pre}.dr_rev", cap * price["dr"] * s("availability") * on * OUTPUT,
                                         f"{name}: demand response / VPP payments", f"{zh}：需求响应/虚拟电厂收入"))
     elif kind == "ev_charging":
@@ -238,6 +243,11 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
     else:  # pragma: no cover - the library validates kinds
         raise ValueError(f"unknown technology kind {kind!r}")
 
+    if asset.grid_services is not None:
+        grid = build_grid_services(sh, asset, name, zh, price, s("availability") * on * OUTPUT, arbitrage_cycles)
+        market_terms += grid["market_terms"]
+        value_terms += grid["value_terms"]
+        out["aggregator_fee"] = grid["aggregator_fee"]
     out["opex_fixed"] = sh.flow(f"{pre}.opex_fixed", cap * s("opex_fixed_per_unit_yr") * on * tl["inflation"] * OPEX,
                                 f"{name}: fixed O&M", f"{zh}：固定运维费用")
     out["opex_variable"] = sh.flow(f"{pre}.opex_variable", out["output_mwh"] * s("opex_variable_per_mwh")

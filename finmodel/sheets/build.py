@@ -44,7 +44,7 @@ def build_model(rc: ResolvedCase) -> Model:
     m = Model(rc.n_periods)
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
-    pr = build_prices(sh["Prices"], tl, cur)
+    pr = build_prices(sh["Prices"], tl, cur, any(a.grid_services is not None for a in case.assets))
     changes = build_energy(sh["Assets"], rc, pr["spread"]) if rc.energy is not None else {}
     measured = rc.mv.asset if rc.mv is not None else None
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr, case.carbon.export_green_attribute,
@@ -189,7 +189,8 @@ def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> N
         cf = sh.flow(f"a.{aid}.standalone_cf",
                      net(a["host_value"] + a.get0("market_revenue"), out_vat)
                      - net(a["capex_base"] + a["overrun"] + a.get0("replacement"), s("capex_input_vat_rate"))
-                     - net(a["opex"], Scalar("market.vat_services")) - net(a.get0("energy_cost"), Scalar("market.vat_electricity")),
+                     - net(a["opex"] + a.get0("aggregator_fee"), Scalar("market.vat_services"))
+                     - net(a.get0("energy_cost"), Scalar("market.vat_electricity")),
                      f"{tech.name_en}: stand-alone cash flow excl. VAT, before income tax",
                      f"{tech.name_zh}：单项资产不含税、所得税前现金流")
         # read on the deterministic case only (the maturity flags): Monte Carlo skips them

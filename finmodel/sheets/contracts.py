@@ -158,6 +158,26 @@ def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> 
         after = sh.flow("k.market_rev_host", Sum(*terms) * tl["after_contract"],
                         "Sales to the market after the term (host)", "合同期后对外销售收入（用户）")
         flows.values.append((after, "host"))
+    _aggregator_fees(sh, flows, assets, tl)
+
+
+def _aggregator_fees(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> None:
+    """The VPP aggregator's cut of the grid-service revenue (:mod:`finmodel.sheets.grid_services`)
+    goes to the park platform company from whoever takes that revenue: the owner while it operates
+    (a service, 6 % VAT), the host after a transferred term."""
+    fees = [a["aggregator_fee"] for _, a in assets if "aggregator_fee" in a]
+    if not fees:
+        return
+    owner = sh.flow("k.aggregator_fee", Sum(*fees) * flows.owner_phase * OPEX,
+                    "VPP aggregator's share of grid-service revenue (owner, to the park platform)",
+                    "虚拟电厂聚合商分成（业主支付园区平台公司）")
+    flows.costs.append(Flow(owner, Scalar("market.vat_services"), "platform", variable=True))
+    if flows.owner != "host":
+        after = sh.flow("k.aggregator_fee_host", Sum(*fees) * tl["after_contract"],
+                        "VPP aggregator's share after the term (host, to the park platform)",
+                        "合同期后虚拟电厂聚合商分成（用户支付园区平台公司）")
+        flows.values.append((after, "platform"))
+        flows.party_costs.append((after, "host"))
 
 
 def _common_costs(sh: Sheet, flows: ContractFlows, tl: dict, assets: list) -> None:

@@ -20,8 +20,10 @@ RISK_FACTORS = {
 }
 
 
-def build_prices(sh: Sheet, tl: dict, cur: str) -> dict:
-    """Add the price lines; returns references by short name."""
+def build_prices(sh: Sheet, tl: dict, cur: str, grid_services: bool = False) -> dict:
+    """Add the price lines; returns references by short name.  The grid-service prices only for a
+    case whose assets offer grid services (:mod:`finmodel.sheets.grid_services`): nominal, as the
+    provinces set them (E), their levels drawn per path by Monte Carlo."""
     m = lambda n: Scalar(f"market.{n}")  # noqa: E731
     risk = {k: Series(f"risk.{k}") for k in RISK_FACTORS}
     ti, inf = tl["tariff_index"], tl["inflation"]
@@ -58,4 +60,11 @@ def build_prices(sh: Sheet, tl: dict, cur: str) -> dict:
     r["ev_fee"] = sh("p.ev_fee", m("ev_service_fee_cny_per_kwh") * inf, "EV charging service fee", "充电服务费",
                      kwh, "price")
     r["h2"] = sh("p.h2", m("h2_price_cny_per_kg") * inf, "Hydrogen price", "氢气价格", f"{cur}/kg", "price")
+    if grid_services:
+        r["capacity"] = sh("p.capacity", m("capacity_payment_cny_per_kw_yr"), "Capacity / VPP availability payment",
+                           "容量（虚拟电厂）补偿价格", f"{cur}/kW/yr", "price")
+        r["dr_event"] = sh("p.dr_event", m("dr_event_cny_per_kwh"), "Demand-response payment per kWh responded",
+                           "需求响应补偿价格（按响应电量）", kwh, "price")
+        r["ancillary"] = sh("p.ancillary", m("ancillary_peak_cny_per_mwh"), "Peak-regulation (ancillary) payment",
+                            "调峰辅助服务补偿价格", f"{cur}/MWh", "price")
     return r

@@ -82,7 +82,8 @@ def _library_fields() -> set[str]:
             fields |= {f"assets.x.replace_{key}_every_years", f"assets.x.replace_{key}_cost_fraction"}
     fields |= {f"market.{k}" for k in library.NationalMarket.model_fields if k not in ("cea_price_history", "cea_path")}
     fields |= {f"market.{k}" for k in library.RegionMarket.model_fields
-               if k not in ("name_en", "name_zh", "grid_region")}
+               if k not in ("name_en", "name_zh", "grid_region", "grid_services")}
+    fields |= {f"market.{k}" for k in library.GridServiceMarket.model_fields}
     for contract in (schema.Eaas, schema.SharedSavings, schema.GuaranteedSavings, schema.Trusteeship, schema.Ies):
         fields |= {f"contract.{k}" for k in contract.model_fields if k != "type"}
     return fields
