@@ -176,13 +176,13 @@ class GridServices(Strict):
     def _some_service(self):
         if not self.capacity and self.demand_response is None and self.ancillary is None:
             raise ValueError("grid_services offers nothing: set capacity: true, demand_response or ancillary")
-        hours = (self.demand_response.events_per_yr * self.demand_response.hours_per_event
-                 if self.demand_response is not None else 0.0)
+        # events ≤ 365 of ≤ 24 h fit in a year on their own; with peak regulation they may not
+        dr = (self.demand_response.events_per_yr * self.demand_response.hours_per_event
+              if self.demand_response is not None else 0.0)
+        hours = dr + (self.ancillary.hours_per_yr if self.ancillary is not None else 0.0)
         if hours > 8760:
-            raise ValueError(f"demand_response: {hours:g} hours a year (events_per_yr × hours_per_event) is more "
-                             f"than the 8,760 hours of a year")
-        if hours + (self.ancillary.hours_per_yr if self.ancillary is not None else 0.0) > 8760:
-            raise ValueError("demand-response and ancillary hours together exceed the 8,760 hours of a year")
+            raise ValueError(f"demand response ({dr:g} h: events_per_yr × hours_per_event) and ancillary "
+                             f"hours_per_yr add up to {hours:g} h, more than the 8,760 hours of a year")
         return self
 
 

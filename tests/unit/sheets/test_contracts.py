@@ -290,6 +290,9 @@ CAPACITY = {  # a plausible capacity range per technology (library capacity unit
     "biomass_boiler": (200, 5000), "electrolyser_alk": (100, 2000), "ccus_post_combustion": (1000, 50000),
     "ev_charging_v2g": (100, 2000), "vpp_platform": (1000, 50000), "efficiency_retrofit": (500, 20000),
 }
+FLEXIBLE = ("bess_li_ci", "flow_battery_vanadium", "heat_pump_air", "heat_pump_ht_steam", "electric_boiler_storage",
+            "electrolyser_alk", "ev_charging_v2g", "vpp_platform")
+"""Technologies that can offer grid services (``grid_services``)."""
 CONTRACTS = ("eaas", "emc.shared_savings", "emc.guaranteed_savings", "emc.energy_cost_trusteeship", "ies")
 PARTIES = ("provider", "host", "platform", "tenants")
 pct = st.integers(0, 100).map(lambda x: x / 100)
@@ -323,6 +326,11 @@ def random_case(draw, kind: str):
         if tech in ("heat_pump_air", "heat_pump_ht_steam", "waste_heat_recovery",
                                  "electric_boiler_storage", "biomass_boiler"):
             a["displaces"] = draw(st.sampled_from(["natural_gas", "raw_coal", "purchased_heat"]))
+        if tech in FLEXIBLE and draw(st.booleans()):
+            a["grid_services"] = {"capacity": draw(st.booleans()), "aggregator_share": draw(pct) * 0.3,
+                                  "demand_response": {"events_per_yr": draw(st.integers(1, 30)),
+                                                      "hours_per_event": draw(st.sampled_from([1, 2, 4]))},
+                                  "ancillary": draw(st.sampled_from([None, {"hours_per_yr": 300}]))}
         assets.append(a)
     c = {"type": kind, "term_years": term, "rent_per_yr": draw(st.sampled_from([0, 50_000])),
          "insurance_rate": draw(st.sampled_from([0, 0.003]))}
