@@ -454,6 +454,29 @@ def _contract_price(a: "Appraisal") -> dict | None:
             "take_or_pay_payment": _row(a, "k.top_payment")}
 
 
+GRID_SERVICE_LINES = {"capacity": "cap_rev", "demand_response": "dr_event_rev", "ancillary": "anc_rev",
+                      "aggregator_fee": "aggregator_fee", "lost_arbitrage": "dr_lost_arbitrage"}
+"""The ``grid_services`` section's rows per asset and the lines they read (``a.<id>.<line>``)."""
+
+
+def _grid_services(a: "Appraisal") -> dict | None:
+    """Grid-service revenue by asset and service, by year (:mod:`finmodel.sheets.grid_services`):
+    the kW offered, each service's revenue, the aggregator's cut and the arbitrage a battery gives
+    up on event days (rows an asset does not have are absent); null for a case without them.  The
+    revenue goes to the owner while it operates the assets and to the host after a transferred term
+    (``yearly.market_rev`` is the owner's share of all sales to the market)."""
+    offering = [x.id for x in a.rc.case.assets if x.grid_services is not None]
+    if not offering:
+        return None
+    assets = {}
+    for aid in offering:
+        rows = {k: _row(a, f"a.{aid}.{line}") for k, line in GRID_SERVICE_LINES.items()
+                if f"a.{aid}.{line}" in a.base.lines}
+        assets[aid] = {"kw": a.rc.value(f"assets.{aid}.grid_kw"),
+                       "aggregator_share": a.rc.value(f"assets.{aid}.aggregator_share"), **rows}
+    return {"year": _row(a, "t.year"), "assets": assets}
+
+
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
     from ..case.fingerprint import input_hash
@@ -491,6 +514,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "statements": statements(a),
         "economic": _economic(a, notes),
         "contract_price": _contract_price(a),
+        **({"grid_services": gs} if (gs := _grid_services(a)) is not None else {}),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,
                          "overridden": x.overridden} for x in rc.assumptions.values()],

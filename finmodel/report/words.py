@@ -125,6 +125,21 @@ TERMS: dict[str, tuple[str, str]] = {
                    "liability net of the deposit on the balance sheet (docs/contracts.md).",
                    "租金计入偿债覆盖率及偿债备付率的还本付息额；资产负债表中租赁负债按扣除保证金后的净额列示。"),
     "price_schedule": ("Contract price schedule (per kWh delivered)", "合同单价及结算（按供能量）"),
+    "grid_services": ("Grid-service revenue (capacity / VPP, demand response, peak regulation)",
+                      "电网服务收入（容量/虚拟电厂、需求响应、调峰）"),
+    "gs_asset": ("Asset", "资产"),
+    "gs_kw": ("Power offered", "参与功率"),
+    "gs_capacity": ("Capacity / VPP payment", "容量（虚拟电厂）补偿"),
+    "gs_dr": ("Demand-response events", "需求响应"),
+    "gs_ancillary": ("Peak regulation", "调峰辅助服务"),
+    "gs_aggregator": ("Aggregator's share (to the park platform)", "聚合商分成（园区平台公司）"),
+    "gs_lost": ("Arbitrage given up on event days", "响应日放弃的峰谷套利"),
+    "gs_net": ("Net grid-service value", "电网服务净收益"),
+    "gs_note": ("Totals over the horizon at the market's prices (base case; Monte Carlo draws the prices and the "
+                "number of events). The {owner} takes the revenue while it operates the assets, the host after a "
+                "transferred term; the arbitrage given up lowers the value to the host.",
+                "合计为计算期内按市场价格计算的基准情景数值（蒙特卡洛模拟抽样价格及响应次数）。运营期内收入归{owner}，"
+                "合同期满资产移交后归用能企业；响应日放弃的峰谷套利减少用能企业的节能效益。"),
     "ps_tariff": ("Host's grid tariff", "用户电网电价"),
     "ps_indexed": ("Contract price before floor and cap", "调价后合同单价（未计保底封顶）"),
     "ps_price": ("Contract price", "合同结算单价"),

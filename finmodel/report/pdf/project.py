@@ -32,6 +32,8 @@ FLOW_RULES: list[tuple[str, str, str]] = [
     (r"k\.market_rev", "market", "OWNER"),
     (r"k\.market_rev_host", "market", "host"),
     (r"k\.terminal_value", "market", "OWNER"),
+    (r"k\.aggregator_fee", "OWNER", "platform"),
+    (r"k\.aggregator_fee_host", "host", "platform"),
     (r"k\.bill_elec", "OWNER", "market"),
     (r"k\.bill_fuels", "OWNER", "market"),
     (r"k\.grid_charges", "OWNER", "market"),
@@ -175,7 +177,32 @@ def build(ctx: Ctx) -> dict:
                                c(ctx.names.unit(x["unit"]))] for x in terms], widths=["50%", "25%", "25%"])
     out["flows"] = _who_pays_whom(ctx)
     out["price_schedule"] = _price_schedule(ctx)
+    out["grid_services"] = _grid_services(ctx)
     return out
+
+
+def _grid_services(ctx: Ctx) -> dict | None:
+    """Grid-service revenue by asset (``grid_services`` of the result), summed over the horizon:
+    the kW offered, each service, the aggregator's cut, the arbitrage given up and what remains."""
+    gs = ctx.doc.get("grid_services")
+    if not gs:
+        return None
+    services = ("capacity", "demand_response", "ancillary")
+    total = lambda x, k: sum(v or 0.0 for v in x.get(k) or [])  # noqa: E731
+    rows = []
+    for aid, x in gs["assets"].items():
+        gross = sum(total(x, k) for k in services)
+        net = gross - total(x, "aggregator_fee") - total(x, "lost_arbitrage")
+        rows.append([c(ctx.names.asset(aid)), n(ctx.f(x["kw"], "qty"))]
+                    + [n(ctx.f(total(x, k), "money_k")) if k in x else n("—") for k in services]
+                    + [n(ctx.f(total(x, "aggregator_fee"), "money_k")),
+                       n(ctx.f(total(x, "lost_arbitrage"), "money_k")) if "lost_arbitrage" in x else n("—"),
+                       n(ctx.f(net, "money_k"))])
+    k = ctx.money_k_unit
+    return table([col(ctx.t("gs_asset")), col(ctx.t("gs_kw"), "kW", "num"), col(ctx.t("gs_capacity"), k, "num"),
+                  col(ctx.t("gs_dr"), k, "num"), col(ctx.t("gs_ancillary"), k, "num"),
+                  col(ctx.t("gs_aggregator"), k, "num"), col(ctx.t("gs_lost"), k, "num"), col(ctx.t("gs_net"), k, "num")],
+                 rows, notes=[ctx.t("gs_note", owner=ctx.party(ctx.owner, short=True))])
 
 
 def _price_schedule(ctx: Ctx) -> dict | None:
