@@ -503,7 +503,7 @@ def _grid_services(t: _Table, a, i: int, tech, err) -> None:
     if g.kw is not None and g.kw > power * (1 + 1e-9):
         err(f"{path}.kw", f"{g.kw:g} kW is more than {a.id}'s power of {power:g} kW ({FLEXIBLE_KINDS[tech.kind]})")
     t.add(f"{p}.grid_kw", g.kw if g.kw is not None else power, "kW",
-          CASE_SOURCE if g.kw is not None else f"default: the asset's power ({FLEXIBLE_KINDS[tech.kind]})")
+          CASE_SOURCE if g.kw is not None else "default: the asset's power")
     if g.demand_response is not None:
         t.add(f"{p}.dr_events_per_yr", g.demand_response.events_per_yr, "events/yr", CASE_SOURCE)
         t.add(f"{p}.dr_hours_per_event", g.demand_response.hours_per_event, "h", CASE_SOURCE)

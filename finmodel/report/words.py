@@ -127,7 +127,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "price_schedule": ("Contract price schedule (per kWh delivered)", "合同单价及结算（按供能量）"),
     "grid_services": ("Grid-service revenue (capacity / VPP, demand response, peak regulation)",
                       "电网服务收入（容量/虚拟电厂、需求响应、调峰）"),
-    "gs_asset": ("Asset", "资产"),
     "gs_kw": ("Power offered", "参与功率"),
     "gs_capacity": ("Capacity / VPP payment", "容量（虚拟电厂）补偿"),
     "gs_dr": ("Demand-response events", "需求响应"),
@@ -1582,6 +1581,7 @@ COMPONENTS = {
 SOURCES_ZH = {
     "default: the first operation year": "默认：首个运营年",
     "default: the lease rate": "默认：租赁利率",
+    "default: the asset's power": "默认：资产的电功率",
     "case file": "案例文件",
     "case": "案例文件",
     "case file: no holiday": "案例文件：不享受所得税减免",
@@ -1669,6 +1669,8 @@ SOURCES_ZH = {
     "default: log-OU speed {speed}/yr, volatility {volatility} (market cea_path)":
         "默认：对数OU过程，回复速度{speed}/年，波动率{volatility}（市场数据的配额价格路径）",
     "default: market prior {low}–{high} {unit} held for the horizon": "默认：市场先验区间{low}–{high} {unit}，计算期内保持不变",
+    "default: market prior {low}–{high} {unit} (scaled to the case's value)":
+        "默认：市场先验区间{low}–{high} {unit}（按案例取值等比例缩放）",
     "default: TOU revisions −10 %/−15 %/−20 % from operation years 2/4/6, each with probability 30 % "
     "(E, after the −10 to −40 % policy risk)":
         "默认：分时电价自运营第2/4/6年起分别下调10%/15%/20%，每次概率30%（E，依据价差下调10%至40%的政策风险）",

@@ -199,7 +199,7 @@ def _grid_services(ctx: Ctx) -> dict | None:
                        n(ctx.f(total(x, "lost_arbitrage"), "money_k")) if "lost_arbitrage" in x else n("—"),
                        n(ctx.f(net, "money_k"))])
     k = ctx.money_k_unit
-    return table([col(ctx.t("gs_asset")), col(ctx.t("gs_kw"), "kW", "num"), col(ctx.t("gs_capacity"), k, "num"),
+    return table([col(ctx.t("asset_id")), col(ctx.t("gs_kw"), "kW", "num"), col(ctx.t("gs_capacity"), k, "num"),
                   col(ctx.t("gs_dr"), k, "num"), col(ctx.t("gs_ancillary"), k, "num"),
                   col(ctx.t("gs_aggregator"), k, "num"), col(ctx.t("gs_lost"), k, "num"), col(ctx.t("gs_net"), k, "num")],
                  rows, notes=[ctx.t("gs_note", owner=ctx.party(ctx.owner, short=True))])
