@@ -10,7 +10,9 @@ from .resolve import ResolvedCase
 
 def input_hash(rc: ResolvedCase) -> str:
     """SHA-256 of the resolved inputs (values and structure), independent of file formatting."""
-    doc = {"case": rc.case.model_dump(mode="json"),
+    # a contract without a merchant tail hashes as it did before contract.after_term existed
+    transfer = rc.case.contract.after_term.mode == "transfer"
+    doc = {"case": rc.case.model_dump(mode="json", exclude={"contract": {"after_term"}} if transfer else None),
            "assumptions": {k: [a.value, a.unit, a.source] for k, a in sorted(rc.assumptions.items())},
            "series": {k: v for k, v in sorted(rc.series.items())},
            "version": __version__}

@@ -17,7 +17,7 @@ from .. import bounds, library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
-from ..library.technology import DELIVERED_KINDS, FLEXIBLE_KINDS
+from ..library.technology import DELIVERED_KINDS, FLEXIBLE_KINDS, MERCHANT_KINDS
 from .schema import (DISCOUNT_PRICING, PARTIES, Case, EmcMixed, GuaranteedSavings, Ies, SharedSavings,
                      SourcedOverride)
 
@@ -158,7 +158,8 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     t = _Table(file, doc, case.case.operation_years)
     fx = 1.0 / market.fx_cny_per_unit.value  # library money is CNY; the case's currency may differ
     cur = case.case.currency
-    _market(t, market, grid_services=any(a.grid_services is not None for a in case.assets))
+    _market(t, market, grid_services=any(a.grid_services is not None for a in case.assets),
+            merchant=case.contract.after_term.mode == "merchant")
     t.override("market", case.market_overrides, "market_overrides")
     _case_and_park(t, case, cur)
     carbon_series = _carbon(t, case, market.national.zcp_intensity_paths, err)
@@ -175,6 +176,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
     _contract_price(t, case, techs, cur, err)
+    _after_term(t, case, techs, cur, err)
     series.update(_sll_series(case))
     series.update(carbon_series)
     if mv is not None:
@@ -407,13 +409,16 @@ def _construction(t: _Table, case: Case) -> dict[str, list[float]]:
     return {"construction.capex_share": [float(x) for x in shares] + [0.0] * case.case.operation_years}
 
 
-def _market(t: _Table, m, grid_services: bool = False) -> None:
+def _market(t: _Table, m, grid_services: bool = False, merchant: bool = False) -> None:
     """The market's values; its grid-service prices only for a case whose assets offer grid
-    services (the others' assumption tables stay as they were)."""
+    services, its merchant price only for a case with a merchant tail (the others' assumption
+    tables stay as they were)."""
     groups = ((m.national, ""), (m.region, "_region")) + (((m.region.grid_services, ""),) if grid_services else ())
     for group, suffix in groups:
         for name in type(group).model_fields:
             v = getattr(group, name)
+            if name == "merchant_price_cny_per_kwh" and not merchant:
+                continue
             key = f"market.{name}{suffix if name == 'grid_ef_tco2_per_mwh' else ''}"
             if hasattr(v, "value") and hasattr(v, "source"):
                 t.add(key, v.value, v.unit, v.source)
@@ -520,7 +525,7 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
              "grid_capacity_charge_per_kw_month": f"{cur}/kW/month", "direct_line_kw": "kW",
              "system_charge_per_kwh": f"{cur}/kWh"}
     # a priced contract (contract.price) has no discount-to-grid terms: they would show unused
-    skip = {"type", "price"} | (set(DISCOUNT_PRICING) if getattr(c, "price", None) is not None else set())
+    skip = {"type", "price", "after_term"} | (set(DISCOUNT_PRICING) if getattr(c, "price", None) is not None else set())
     if isinstance(c, EmcMixed):  # the terms of the phase that does not follow the sharing years
         skip |= {"fee_per_yr", "guaranteed_share"} if c.then == "lease" else {"lease_rate"}
     for name in type(c).model_fields:
@@ -564,6 +569,29 @@ def _contract_price(t: _Table, case: Case, techs: dict, cur: str, err) -> None:
         if getattr(price, name) is not None:
             t.add(f"{p}.{name}", getattr(price, name), f"{cur}/kWh", CASE_SOURCE)
     t.add(f"{p}.take_or_pay_mwh", price.take_or_pay_mwh, "MWh/yr", CASE_SOURCE)
+
+
+def _after_term(t: _Table, case: Case, techs: dict, cur: str, err) -> None:
+    """A merchant tail's inputs (``contract.after_term.*``, :mod:`finmodel.sheets.merchant`); it
+    sells electricity, so every asset must generate it (:data:`library.technology.MERCHANT_KINDS`)."""
+    tail = case.contract.after_term
+    if tail.mode != "merchant":
+        return
+    for i, a in enumerate(case.assets):
+        if techs[a.id].kind not in MERCHANT_KINDS:
+            err(f"assets[{i}]", f"a merchant tail (contract.after_term) sells the electricity the assets generate "
+                f"at a market price, and {a.id} ({techs[a.id].kind}) generates none; keep mode transfer or "
+                f"leave it out")
+    if tail.price != "mechanism":
+        return
+    p = "contract.after_term"
+    if tail.mechanism_price_cny_per_kwh is not None:
+        t.add(f"{p}.mechanism_price_cny_per_kwh", tail.mechanism_price_cny_per_kwh, f"{cur}/kWh", CASE_SOURCE)
+    else:
+        m = t.items["market.mechanism_price_cny_per_kwh"]
+        t.add(f"{p}.mechanism_price_cny_per_kwh", m.value, m.unit, m.source)
+    t.add(f"{p}.mechanism_share", tail.mechanism_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.mechanism_years", tail.mechanism_years, "years", CASE_SOURCE)
 
 
 def _cost_split(t: _Table, case: Case, owner: str) -> None:

@@ -213,8 +213,46 @@ class Asset(Strict):
 # ------------------------------------------------------------------------------------------------
 # contracts
 # ------------------------------------------------------------------------------------------------
+class AfterTerm(Strict):
+    """What happens to provider-owned assets after the contract term (:mod:`finmodel.sheets.merchant`):
+    ``transfer`` (the host gets them free, the default) or ``merchant`` (the owner keeps operating them
+    to the end of the horizon and sells what they delivered to the host at the market's capture
+    price, or under Document 136's CfD-style mechanism [S22]: the mechanism price on
+    ``mechanism_share`` of the volume for ``mechanism_years`` from the first operation year)."""
+
+    mode: Literal["transfer", "merchant"] = Field("transfer", description="transfer: the assets pass to the host "
+                                                  "free at the end of the term; merchant: the owner keeps and "
+                                                  "operates them and sells their output to the market")
+    price: Literal["market", "mechanism"] = Field("market", description="With merchant: the market's capture price "
+                                                  "(market), or Document 136's mechanism price on a share of the "
+                                                  "volume and the market price on the rest (mechanism)")
+    mechanism_price_cny_per_kwh: float | None = Field(None, ge=0, le=10, description="Mechanism price (机制电价), "
+                                                      "currency/kWh incl. VAT; default the market's mechanism price")
+    mechanism_share: Rate = Field(1.0, description="Share of the volume settled at the mechanism price (the rest at "
+                                  "the market price)")
+    mechanism_years: int = Field(12, ge=1, le=60, description="Years the mechanism runs, counted from the first "
+                                 "operation year (after them all the volume sells at the market price)")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        mechanism = {"mechanism_price_cny_per_kwh", "mechanism_share", "mechanism_years"} & self.model_fields_set
+        if self.mode == "transfer" and "price" in self.model_fields_set:
+            raise ValueError("price goes with mode 'merchant'; a transferred asset is not sold")
+        if mechanism and (self.mode != "merchant" or self.price != "mechanism"):
+            raise ValueError(f"{', '.join(sorted(mechanism))} goes with mode 'merchant' and price 'mechanism'")
+        return self
+
+
+MERCHANT_CONTRACTS = ("eaas", "ies")
+"""Contracts whose assets may stay with the provider after the term (third-party ownership).  The
+EMC types hand the equipment to the host at the end (GB/T 24915-2020 [S1]; the reliefs of
+财税〔2010〕110号 [S3] require it), and under guaranteed savings the host owns it from the start."""
+
+
 class ContractBase(Strict):
     term_years: int = Field(ge=1, le=60, description="Contract term from the first operation year, years")
+    after_term: AfterTerm = Field(default_factory=AfterTerm, description="After the term: transfer the assets to "
+                                  "the host (default) or keep them and sell their output (merchant tail)")
     rent_per_yr: float = Field(0.0, ge=0, le=1e10, description="Roof/land rent paid by the owner while it operates, currency/yr (escalates with inflation); to the host, or to the park platform under ies and when the host owns the assets")
     insurance_rate: Rate = Field(0.0, description="Insurance per year, fraction of the initial capex")
 
@@ -863,6 +901,7 @@ class Case(Strict):
         if self.contract.term_years > n_op:
             raise ValueError(f"contract.term_years ({self.contract.term_years}) is longer than "
                              f"case.operation_years ({n_op})")
+        _check_after_term(self.contract, n_op)
         price = getattr(self.contract, "price", None)
         if price is not None and price.base_year is not None:
             first = self.case.start_year
@@ -914,3 +953,20 @@ class Case(Strict):
                              f"choose from {', '.join(PRICE_PATHS)}")
         return self
 
+
+def _check_after_term(contract, n_op: int) -> None:
+    """A merchant tail needs a third-party-owned contract, a year after the term to sell in, and no
+    terminal value (the tail replaces it: both would count the years after the term twice)."""
+    if contract.after_term.mode != "merchant":
+        return
+    if contract.type not in MERCHANT_CONTRACTS:
+        owner = "the host owns the assets" if contract.type == "emc.guaranteed_savings" else \
+            "an EMC contract hands the equipment to the host at the end (GB/T 24915)"
+        raise ValueError(f"contract.after_term.mode: a merchant tail keeps provider-owned assets after the term, "
+                         f"and under {contract.type} {owner}; it goes with {' or '.join(MERCHANT_CONTRACTS)}")
+    if contract.term_years >= n_op:
+        raise ValueError(f"contract.after_term.mode: merchant sells after the term, and term_years "
+                         f"({contract.term_years}) leaves no year of case.operation_years ({n_op}) after it")
+    if getattr(contract, "terminal_value_multiple", 0.0) > 0:
+        raise ValueError("contract.terminal_value_multiple: a merchant tail values the years after the term itself; "
+                         "set the multiple to 0 or the after_term mode to transfer")

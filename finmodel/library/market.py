@@ -321,6 +321,10 @@ class RegionMarket(LibraryModel):
     tou_spread_prior: NonNegRange = Field(description="uniform prior for the spread")
     coal_benchmark_cny_per_kwh: NonNegSourced
     mechanism_price_cny_per_kwh: NonNegSourced
+    merchant_price_cny_per_kwh: NonNegRange = Field(
+        description="capture price of PV/wind generation sold at the market (a merchant tail after a contract "
+                    "term, contract.after_term): the base case takes its mode, Monte Carlo draws the level once "
+                    "per path")
     demand_charge_cny_per_kw_month: NonNegSourced
     gas_price_cny_per_m3: NonNegSourced
     coal_price_cny_per_t: NonNegSourced

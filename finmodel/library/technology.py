@@ -71,6 +71,10 @@ with how their power (kW at the grid) follows from their capacity.  ``heat`` onl
 input (heat pumps, electric boilers); generation, waste heat, efficiency measures and CCUS cannot
 be called up or down as a service."""
 
+MERCHANT_KINDS = ("generation",)
+"""Kinds whose output a merchant tail (``contract.after_term``) can sell at a market price:
+electricity generated.  Heat, savings and storage value have no such market."""
+
 FRACTION_PERFORMANCE_KEYS = frozenset({
     "round_trip_efficiency", "depth_of_discharge", "savings_fraction",
     "savings_fraction_of_park_electricity", "capacity_factor",

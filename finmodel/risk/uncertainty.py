@@ -59,6 +59,8 @@ What is uncertain (:func:`case_uncertainty`)
    ``market.ancillary_peak_cny_per_``   ``dr_events_per_yr`` ~ the region's ``dr_events_per_yr``
    ``mwh``, ``assets.<id>.dr_events_``  prior scaled to the case's count (E); none is added for
    ``per_yr``                           a case without grid services.
+   ``market.merchant_price_cny_per_``   a merchant tail's capture price (contract.after_term): level
+   ``kwh``                              ~ the region's prior (triangular, E), scaled like the above.
    ===================================  ========================================================
 
    A price's defaults are skipped when the case sets a path for it or a distribution for one
@@ -364,7 +366,7 @@ def _defaults(rc, dists: dict, paths: dict, sources: dict) -> None:
             continue
         dists[name] = _scaled_range(rng, rc.value(name), ref)
         sources[name] = f"default: market prior {rng.low:g}–{rng.high:g} {rng.unit} held for the horizon"
-    _grid_service_defaults(rc, dists, sources)
+    _case_price_defaults(rc, dists, sources)
     if "tou_spread" not in taken:
         steps = [PolicyStep(probability=TOU_POLICY_PROBABILITY, year=nc + y, step=s) for y, s in TOU_POLICY_STEPS]
         paths["tou_spread"] = FixedPath(model="fixed", policy_steps=steps)
@@ -372,15 +374,20 @@ def _defaults(rc, dists: dict, paths: dict, sources: dict) -> None:
                                       "each with probability 30 % (E, after the −10 to −40 % policy risk)")
 
 
-def _grid_service_defaults(rc, dists: dict, sources: dict) -> None:
-    """Grid-service uncertainty (a case whose assets offer grid services): each price level drawn
-    once per path from the region's prior (``grid_services`` of the market file), scaled like the
-    other market levels when the case overrides it, and each asset's demand-response event count
-    from the region's ``dr_events_per_yr`` prior scaled to the case's count (how many events the
-    grid calls is the uncertain part; E).  Skipped where the case gives its own distribution."""
-    gs = rc.market.region.grid_services
+def _case_price_defaults(rc, dists: dict, sources: dict) -> None:
+    """Uncertainty of the prices only some cases use (their inputs exist only there).  Grid services:
+    each price level drawn once per path from the region's prior (``grid_services`` of the market
+    file), scaled like the other market levels when the case overrides it, and each asset's
+    demand-response event count from the region's ``dr_events_per_yr`` prior scaled to the case's
+    count (how many events the grid calls is the uncertain part; E).  A merchant tail: the market's
+    capture price level from the region's ``merchant_price_cny_per_kwh`` prior.  Skipped where the
+    case gives its own distribution."""
+    reg = rc.market.region
+    gs = reg.grid_services
     levels = [(f"market.{k}", getattr(gs, k), getattr(gs, k).central)
               for k in ("capacity_payment_cny_per_kw_yr", "dr_event_cny_per_kwh", "ancillary_peak_cny_per_mwh")]
+    levels.append(("market.merchant_price_cny_per_kwh", reg.merchant_price_cny_per_kwh,
+                   reg.merchant_price_cny_per_kwh.central))
     levels += [(f"assets.{a.id}.dr_events_per_yr", gs.dr_events_per_yr, gs.dr_events_per_yr.central)
                for a in rc.case.assets]
     for name, rng, ref in levels:

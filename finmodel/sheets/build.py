@@ -44,7 +44,8 @@ def build_model(rc: ResolvedCase) -> Model:
     m = Model(rc.n_periods)
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
-    pr = build_prices(sh["Prices"], tl, cur, any(a.grid_services is not None for a in case.assets))
+    pr = build_prices(sh["Prices"], tl, cur, any(a.grid_services is not None for a in case.assets),
+                      case.contract.after_term.mode == "merchant")
     changes = build_energy(sh["Assets"], rc, pr["spread"]) if rc.energy is not None else {}
     measured = rc.mv.asset if rc.mv is not None else None
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr, case.carbon.export_green_attribute,

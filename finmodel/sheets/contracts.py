@@ -35,6 +35,10 @@ ies                        provider sells on-site energy to tenants at a discoun
                            supply; terminal value at the end
 =========================  ====================================================================
 
+After a provider-owned term the assets pass to the host free (``_host_after_term``), or — under
+``eaas`` and ``ies`` with ``contract.after_term.mode: merchant`` — the provider keeps operating
+them and sells their output at the market (:mod:`~finmodel.sheets.merchant`).
+
 The result is a :class:`ContractFlows`; :mod:`finmodel.sheets.parties` turns it into each
 party's cash flow, and money is conserved by construction and checked line by line.
 """
@@ -45,6 +49,7 @@ from dataclasses import dataclass, field
 from ..lines import Expr, Max, Period, Prev, Ref, RowTotal, Scalar, Series, Sum, Where
 from .assets import KWH_PER_MWH
 from .contract_price import build_price, take_or_pay
+from .merchant import build_merchant_tail
 from .sheet import Sheet
 
 
@@ -154,7 +159,7 @@ def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> 
         return
     total = sh.flow("k.market_rev", Sum(*terms) * flows.owner_phase * PRICE, "Sales to the market (owner)", "对外销售收入")
     flows.revenues.append(Flow(total, Scalar("market.vat_electricity"), "market"))
-    if flows.owner != "host":
+    if not flows.residual_to_owner:  # the assets pass to the host at the end of the term
         after = sh.flow("k.market_rev_host", Sum(*terms) * tl["after_contract"],
                         "Sales to the market after the term (host)", "合同期后对外销售收入（用户）")
         flows.values.append((after, "host"))
@@ -172,7 +177,7 @@ def _aggregator_fees(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) ->
                     "VPP aggregator's share of grid-service revenue (owner, to the park platform)",
                     "虚拟电厂聚合商分成（业主支付园区平台公司）")
     flows.costs.append(Flow(owner, Scalar("market.vat_services"), "platform", variable=True))
-    if flows.owner != "host":
+    if not flows.residual_to_owner:
         after = sh.flow("k.aggregator_fee_host", Sum(*fees) * tl["after_contract"],
                         "VPP aggregator's share after the term (host, to the park platform)",
                         "合同期后虚拟电厂聚合商分成（用户支付园区平台公司）")
@@ -194,6 +199,26 @@ def _common_costs(sh: Sheet, flows: ContractFlows, tl: dict, assets: list) -> No
     flows.costs.append(Flow(ins, c("market.vat_services"), "market"))
 
 
+def _provider_flows(case, tl: dict, **kw) -> ContractFlows:
+    """The flows of a provider-owned contract: the provider operates the assets for the term and
+    hands them to the host, or, with a merchant tail (``contract.after_term``), keeps operating them
+    to the end of the horizon and recovers their book value then."""
+    merchant = case.contract.after_term.mode == "merchant"
+    return ContractFlows("provider", owner_phase=tl["operation"] if merchant else tl["contract"],
+                         residual_to_owner=merchant, **kw)
+
+
+def _after_term(sh: Sheet, case, flows: ContractFlows, assets: list, tl: dict, pr: dict) -> None:
+    """After the term: the assets pass to the host, or the owner sells their output at the market
+    (:mod:`finmodel.sheets.merchant`)."""
+    tail = case.contract.after_term
+    if tail.mode == "merchant":
+        revenue = build_merchant_tail(sh, tail, assets, tl, pr, PRICE)
+        flows.revenues.append(Flow(revenue, Scalar("market.vat_electricity"), "market"))
+    else:
+        _host_after_term(sh, flows, assets, tl)
+
+
 def _host_after_term(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> None:
     """After a provider-owned term the host gets the assets free: their value, O&M, replacements."""
     value = Sum(*[a["host_value"] for _, a in assets])
@@ -206,7 +231,7 @@ def _host_after_term(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) ->
 
 
 def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
-    f = ContractFlows("provider", owner_phase=tl["contract"])
+    f = _provider_flows(case, tl)
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     price = build_price(sh, case, tl) if case.contract.price is not None else None
     for aid, a in assets:
@@ -232,7 +257,7 @@ def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
                   "可用率违约金")
     f.costs.append(Flow(pen, 0.0, "host", variable=True))
     _market_revenue(sh, f, assets, tl)
-    _host_after_term(sh, f, assets, tl)
+    _after_term(sh, case, f, assets, tl, pr)
     _buyout(sh, tl)
     return f
 
@@ -352,7 +377,7 @@ def _trusteeship(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
 
 
 def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
-    f = ContractFlows("provider", owner_phase=tl["contract"], landlord="platform")
+    f = _provider_flows(case, tl, landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     sales = []
     price = build_price(sh, case, tl) if case.contract.price is not None else None
@@ -385,7 +410,7 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     tv = sh.flow("k.terminal_value", k("terminal_value_multiple") * margin * tl["last"] * tl["contract"],
                  "Terminal value (multiple of the last year's operating margin)", "期末残值（末年经营利润倍数）")
     f.revenues.append(Flow(tv, 0.0, "market"))
-    _host_after_term(sh, f, assets, tl)
+    _after_term(sh, case, f, assets, tl, pr)
     return f
 
 

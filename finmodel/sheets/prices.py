@@ -20,10 +20,13 @@ RISK_FACTORS = {
 }
 
 
-def build_prices(sh: Sheet, tl: dict, cur: str, grid_services: bool = False) -> dict:
+def build_prices(sh: Sheet, tl: dict, cur: str, grid_services: bool = False, merchant: bool = False) -> dict:
     """Add the price lines; returns references by short name.  The grid-service prices only for a
     case whose assets offer grid services (:mod:`finmodel.sheets.grid_services`): nominal, as the
-    provinces set them (E), their levels drawn per path by Monte Carlo."""
+    provinces set them (E), their levels drawn per path by Monte Carlo.  The merchant price only
+    for a case with a merchant tail (:mod:`finmodel.sheets.merchant`): nominal and flat (E: spot
+    prices for midday solar have fallen as PV has grown; no escalation is the cautious reading),
+    its level drawn per path."""
     m = lambda n: Scalar(f"market.{n}")  # noqa: E731
     risk = {k: Series(f"risk.{k}") for k in RISK_FACTORS}
     ti, inf = tl["tariff_index"], tl["inflation"]
@@ -67,4 +70,8 @@ def build_prices(sh: Sheet, tl: dict, cur: str, grid_services: bool = False) -> 
                            "需求响应补偿价格（按响应电量）", kwh, "price")
         r["ancillary"] = sh("p.ancillary", m("ancillary_peak_cny_per_mwh"), "Peak-regulation (ancillary) payment",
                             "调峰辅助服务补偿价格", f"{cur}/MWh", "price")
+    if merchant:
+        r["merchant"] = sh("p.merchant", m("merchant_price_cny_per_kwh"),
+                           "Market capture price of the generation (merchant tail)", "发电量市场成交均价（合同期后自营）",
+                           kwh, "price")
     return r
