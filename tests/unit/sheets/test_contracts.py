@@ -293,6 +293,8 @@ CAPACITY = {  # a plausible capacity range per technology (library capacity unit
 FLEXIBLE = ("bess_li_ci", "flow_battery_vanadium", "heat_pump_air", "heat_pump_ht_steam", "electric_boiler_storage",
             "electrolyser_alk", "ev_charging_v2g", "vpp_platform")
 """Technologies that can offer grid services (``grid_services``)."""
+GENERATION = ("pv_rooftop_ci", "pv_ground", "wind_onshore")
+"""Technologies whose output a merchant tail can sell (``contract.after_term``)."""
 CONTRACTS = ("eaas", "emc.shared_savings", "emc.guaranteed_savings", "emc.energy_cost_trusteeship", "ies")
 PARTIES = ("provider", "host", "platform", "tenants")
 pct = st.integers(0, 100).map(lambda x: x / 100)
@@ -310,9 +312,15 @@ def split_shares(draw):
 @st.composite
 def random_case(draw, kind: str):
     nc, n = draw(st.integers(1, 2)), draw(st.integers(3, 10))
-    term = n if kind == "ies" and draw(st.booleans()) else draw(st.integers(1, n))
+    # a merchant tail (third-party ownership of generation): the provider keeps the assets after the term
+    merchant = kind in ("eaas", "ies") and draw(st.booleans())
+    if merchant:
+        term = draw(st.integers(1, n - 1))
+    else:
+        term = n if kind == "ies" and draw(st.booleans()) else draw(st.integers(1, n))
+    techs = GENERATION if merchant else sorted(CAPACITY)
     assets = []
-    for i, tech in enumerate(draw(st.lists(st.sampled_from(sorted(CAPACITY)), min_size=1, max_size=3, unique=True))):
+    for i, tech in enumerate(draw(st.lists(st.sampled_from(techs), min_size=1, max_size=3, unique=True))):
         lo, hi = CAPACITY[tech]
         a = {"id": f"a{i}", "technology": tech, "capacity": draw(st.integers(lo, hi)),
              "commissioning_year": draw(st.sampled_from([1, 1, 2])),
@@ -351,6 +359,12 @@ def random_case(draw, kind: str):
                  terminal_value_multiple=draw(st.sampled_from([0, 3])) if term == n else 0,
                  grid_capacity_charge_per_kw_month=draw(st.sampled_from([0, 5])), direct_line_kw=5000,
                  system_charge_per_kwh=draw(st.sampled_from([0, 0.02])))
+    if merchant:
+        c["after_term"] = draw(st.sampled_from([
+            {"mode": "merchant", "price": "market"},
+            {"mode": "merchant", "price": "mechanism", "mechanism_share": draw(pct),
+             "mechanism_years": draw(st.integers(1, n)),
+             **({"mechanism_price_cny_per_kwh": draw(st.floats(0, 0.6))} if draw(st.booleans()) else {})}]))
     d = {"case": {"name": "random", "market": "china-2025/" + draw(st.sampled_from(
                   ["jiangsu", "guangdong", "inner_mongolia", "qinghai"])), "construction_years": nc,
                   "operation_years": n},
