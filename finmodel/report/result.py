@@ -477,6 +477,25 @@ def _grid_services(a: "Appraisal") -> dict | None:
     return {"year": _row(a, "t.year"), "assets": assets}
 
 
+def _merchant_tail(a: "Appraisal") -> dict | None:
+    """The merchant tail by year (:mod:`finmodel.sheets.merchant`; only for a case with
+    ``contract.after_term.mode: merchant``): the price basis and its terms, the tail's calendar
+    years, the generation sold, the part settled at the mechanism price, the market price and the
+    owner's revenue (incl. VAT).  The host has no value or cost in those years."""
+    tail = a.rc.case.contract.after_term
+    if tail.mode != "merchant":
+        return None
+    rc, mechanism = a.rc, tail.price == "mechanism"
+    years, after = _row(a, "t.year"), _row(a, "t.after_contract")
+    return {"price": tail.price,
+            "mechanism_price_cny_per_kwh": rc.value("contract.after_term.mechanism_price_cny_per_kwh") if mechanism else None,
+            "mechanism_share": tail.mechanism_share if mechanism else None,
+            "mechanism_years": tail.mechanism_years if mechanism else None,
+            "tail_years": [int(y) for y, on in zip(years, after) if on > 0],
+            "year": years, "mwh": _row(a, "k.merchant_mwh"), "mechanism_mwh": _row(a, "k.mechanism_mwh"),
+            "market_price": _row(a, "p.merchant"), "revenue": _row(a, "k.merchant_rev")}
+
+
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
     from ..case.fingerprint import input_hash
@@ -515,6 +534,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "economic": _economic(a, notes),
         "contract_price": _contract_price(a),
         **({"grid_services": gs} if (gs := _grid_services(a)) is not None else {}),
+        **({"merchant_tail": mt} if (mt := _merchant_tail(a)) is not None else {}),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,
                          "overridden": x.overridden} for x in rc.assumptions.values()],

@@ -139,6 +139,23 @@ TERMS: dict[str, tuple[str, str]] = {
                 "transferred term; the arbitrage given up lowers the value to the host.",
                 "合计为计算期内按市场价格计算的基准情景数值（蒙特卡洛模拟抽样价格及响应次数）。运营期内收入归{owner}，"
                 "合同期满资产移交后归用能企业；响应日放弃的峰谷套利减少用能企业的节能效益。"),
+    "merchant_tail": ("After the term: the provider's merchant tail", "合同期后：资产不移交，业主自营售电"),
+    "mt_mwh": ("Generation sold", "售电量"),
+    "mt_mechanism_mwh": ("of which at the mechanism price", "其中按机制电价结算"),
+    "mt_market_price": ("Market price", "市场电价"),
+    "mt_average_price": ("Average price received", "平均结算电价"),
+    "mt_revenue": ("Sales revenue", "售电收入"),
+    "mt_note": ("After the term ({first}–{last}) the {owner} keeps the assets, pays their O&M and replacements, and "
+                "sells the generation the host used to take {basis}. The host has no value or cost from them in "
+                "those years; the book value left at the end is the {owner}'s residual value.",
+                "合同期满后（{first}–{last}年）资产不移交用能企业，由{owner}继续运营并承担运维及更新费用，原供用能企业的电量"
+                "{basis}。该期间用能企业不再获得节能效益，也不承担相关费用；期末固定资产余值归{owner}。"),
+    "mt_basis_market": ("at the market's capture price (base case; Monte Carlo draws its level)",
+                        "按市场成交均价出售（基准情景；蒙特卡洛模拟抽样其水平）"),
+    "mt_basis_mechanism": ("at the market price, with {share} of it settled at the mechanism price of {price} {cur}/kWh "
+                           "up to and including {end} (Document 136's difference settlement); after that all at the market price",
+                           "按市场电价出售，其中{share}的电量至{end}年（含）按机制电价{price}{cur}/kWh差价结算（136号文机制电价）；"
+                           "此后全部按市场电价出售"),
     "ps_tariff": ("Host's grid tariff", "用户电网电价"),
     "ps_indexed": ("Contract price before floor and cap", "调价后合同单价（未计保底封顶）"),
     "ps_price": ("Contract price", "合同结算单价"),
@@ -1339,12 +1356,17 @@ FIELDS = {
     "discount": ("discount on the energy bill", "能源费用折扣"),
     "fee_escalation": ("fee escalation", "服务费年增长率"),
     "contract.price": ("contract price schedule", "合同单价方案"),
+    "contract.after_term": ("after the term: transfer or merchant tail", "合同期满后安排（移交或自营售电）"),
     "price.per_kwh": ("contract price per kWh (base year)", "合同单价（基准年）"),
     "price.base_year": ("base year of the contract price", "合同单价基准年"),
     "price.escalation_rate": ("escalation of the contract price", "合同单价年调价率"),
     "price.floor_per_kwh": ("floor of the contract price", "合同单价保底价"),
     "price.cap_per_kwh": ("cap of the contract price", "合同单价封顶价"),
     "price.take_or_pay_mwh": ("take-or-pay volume per contract year", "每合同年照付不议电量"),
+    "after_term.mechanism_price_cny_per_kwh": ("mechanism price of the merchant tail", "合同期后机制电价"),
+    "after_term.mechanism_share": ("share of the tail's volume at the mechanism price", "合同期后机制电价电量比例"),
+    "after_term.mechanism_years": ("years of the mechanism price from the first operation year",
+                                   "机制电价执行年限（自首个运营年起）"),
     "lease_rate": ("rate the rentals repay the capex at", "租金对应的租赁利率"),
     "sharing_years": ("years of shared savings", "节能效益分享年限"),
     # financing
@@ -1484,6 +1506,7 @@ FIELDS = {
     "land_rent_cny_per_m2_yr": ("land rent", "土地租金"),
     "roof_rent_cny_per_m2_yr": ("roof rent", "屋顶租金"),
     "capacity_payment_cny_per_kw_yr": ("capacity / VPP availability payment", "容量（虚拟电厂）补偿价格"),
+    "merchant_price_cny_per_kwh": ("market capture price of the generation (merchant tail)", "发电量市场成交均价（合同期后自营）"),
     "dr_event_cny_per_kwh": ("demand-response payment per kWh responded", "需求响应补偿价格（按响应电量）"),
     "ancillary_peak_cny_per_mwh": ("peak-regulation payment", "调峰辅助服务补偿价格"),
     # Monte Carlo price paths (a factor, 1 in the base case)

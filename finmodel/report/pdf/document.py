@@ -51,7 +51,7 @@ def build_context(a: "Appraisal", doc: dict, lang: str, chart_dir: Path) -> dict
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
         "t": {k: ctx.t(k) for k in ("title", "subtitle", "contents", "decision_numbers", "verdict", "assets", "baseline",
-                                    "contract_structure", "contract_terms", "price_schedule", "grid_services", "cost_split", "timeline",
+                                    "contract_structure", "contract_terms", "price_schedule", "grid_services", "merchant_tail", "cost_split", "timeline",
                                     "assumptions_intro", "flags", "flags_none", "party_returns", "returns",
                                     "nat_indicators",
                                     "pf_indicators", "yearly_cf", "party_cf", "sizing", "tranches", "lease", "schedule",

@@ -32,6 +32,7 @@ FLOW_RULES: list[tuple[str, str, str]] = [
     (r"k\.market_rev", "market", "OWNER"),
     (r"k\.market_rev_host", "market", "host"),
     (r"k\.terminal_value", "market", "OWNER"),
+    (r"k\.merchant_rev", "market", "OWNER"),
     (r"k\.aggregator_fee", "OWNER", "platform"),
     (r"k\.aggregator_fee_host", "host", "platform"),
     (r"k\.bill_elec", "OWNER", "market"),
@@ -178,6 +179,7 @@ def build(ctx: Ctx) -> dict:
     out["flows"] = _who_pays_whom(ctx)
     out["price_schedule"] = _price_schedule(ctx)
     out["grid_services"] = _grid_services(ctx)
+    out["merchant_tail"] = _merchant_tail(ctx)
     return out
 
 
@@ -203,6 +205,31 @@ def _grid_services(ctx: Ctx) -> dict | None:
                   col(ctx.t("gs_dr"), k, "num"), col(ctx.t("gs_ancillary"), k, "num"),
                   col(ctx.t("gs_aggregator"), k, "num"), col(ctx.t("gs_lost"), k, "num"), col(ctx.t("gs_net"), k, "num")],
                  rows, notes=[ctx.t("gs_note", owner=ctx.party(ctx.owner, short=True))])
+
+
+def _merchant_tail(ctx: Ctx) -> dict | None:
+    """The merchant tail by year (``merchant_tail`` of the result): the generation sold, the part at
+    the mechanism price, the market price, the average price received and the revenue."""
+    mt = ctx.doc.get("merchant_tail")
+    if not mt:
+        return None
+    tail = [i for i, y in enumerate(ctx.years) if int(y) in set(mt["tail_years"])]
+    average = lambda i: mt["revenue"][i] / (mt["mwh"][i] * 1000) if mt["mwh"][i] else None  # noqa: E731
+    rows = [[c(F.year(ctx.years[i]), "yr"), n(ctx.f(mt["mwh"][i], "qty")), n(ctx.f(mt["mechanism_mwh"][i], "qty")),
+             n(ctx.f(mt["market_price"][i], "price")), n(ctx.f(average(i), "price") if average(i) is not None else "—"),
+             n(ctx.f(mt["revenue"][i], "money_k"))] for i in tail]
+    cur = ctx.cur_word
+    basis = (ctx.t("mt_basis_market") if mt["price"] == "market" else
+             ctx.t("mt_basis_mechanism", share=ctx.f(mt["mechanism_share"], "pct"), cur=cur,
+                   price=ctx.f(mt["mechanism_price_cny_per_kwh"], "price"),
+                   end=int(ctx.years[0]) + ctx.construction_years + mt["mechanism_years"] - 1))
+    note = ctx.t("mt_note", first=mt["tail_years"][0], last=mt["tail_years"][-1],
+                 owner=ctx.party(ctx.owner, short=True), basis=basis)
+    price_unit = ctx.t("u_price_kwh", cur=cur)
+    return table([col(ctx.t("year")), col(ctx.t("mt_mwh"), ctx.t("en_mwh"), "num"),
+                  col(ctx.t("mt_mechanism_mwh"), ctx.t("en_mwh"), "num"), col(ctx.t("mt_market_price"), price_unit, "num"),
+                  col(ctx.t("mt_average_price"), price_unit, "num"), col(ctx.t("mt_revenue"), ctx.money_k_unit, "num")],
+                 rows, notes=[note], cls="yearly")
 
 
 def _price_schedule(ctx: Ctx) -> dict | None:
