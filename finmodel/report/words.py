@@ -145,9 +145,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "mt_market_price": ("Market price", "市场电价"),
     "mt_average_price": ("Average price received", "平均结算电价"),
     "mt_revenue": ("Sales revenue", "售电收入"),
-    "mt_note": ("After the term ({first}–{last}) the {owner} keeps the assets, pays their O&M and replacements, and "
-                "sells the generation the host used to take {basis}. The host has no value or cost from them in "
-                "those years; the book value left at the end is the {owner}'s residual value.",
+    "mt_note": ("After the term ({first}–{last}) the assets stay with their owner ({owner}), which pays their O&M and "
+                "replacements and sells the generation the host used to take {basis}. The host has no value or cost "
+                "from them in those years; the book value left at the end is the owner's residual value.",
                 "合同期满后（{first}–{last}年）资产不移交用能企业，由{owner}继续运营并承担运维及更新费用，原供用能企业的电量"
                 "{basis}。该期间用能企业不再获得节能效益，也不承担相关费用；期末固定资产余值归{owner}。"),
     "mt_basis_market": ("at the market's capture price (base case; Monte Carlo draws its level)",
