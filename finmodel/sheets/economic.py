@@ -8,7 +8,9 @@ rows of the 项目投资经济费用效益流量表:
 row                         what (per year)
 ==========================  =================================================================
 1.1 direct benefits         value the assets create (energy cost avoided at the users' prices,
-                            sales to the market), excluding VAT
+                            sales to the market), excluding VAT; after the term of a merchant
+                            tail the host's avoided cost gives way to the tail's sales at the
+                            market (:mod:`.merchant`): the power goes to the grid
 1.2 residual value          the residual value the financial model recovers at the end
 1.3 indirect benefits       CO2 avoided (``c.avoided_tco2``) × the carbon value; SO2, NOx and
                             PM avoided × their damage value (the environmental tax per
@@ -67,6 +69,9 @@ def build_economic(sh: Sheet, assets: list, techs: dict, tl: dict, pr: dict, car
     r = {}
     direct = Sum(*[_net(a["host_value"], output_vat(techs[aid].output_vat_class))
                    + _net(a.get0("market_revenue"), m("vat_electricity")) for aid, a in assets])
+    if "k.merchant_rev" in model_lines:  # after the term the generation goes to the grid at the market's price
+        direct = (direct - Sum(*[_net(a["host_value"], output_vat(techs[aid].output_vat_class)) for aid, a in assets])
+                  * tl["after_contract"] + _net(Ref("k.merchant_rev"), m("vat_electricity")))
     r["direct"] = sh.flow("e.direct_benefit", direct * op * real, "1.1 Direct benefits: value created, excl. VAT",
                           "1.1 项目直接效益（不含增值税）")
     tv = Ref("k.terminal_value") if "k.terminal_value" in model_lines else 0.0

@@ -27,8 +27,9 @@ def reconcile(a) -> tuple[np.ndarray, np.ndarray]:
     parties less the listed adjustments).  The adjustments are computed here from the financial
     model's own lines and the VAT rates in its prices:
 
-    * VAT in every price the system pays or receives (energy value and sales, capex and
-      replacements, O&M and energy bought, insurance, M&V, grid charges) — a transfer;
+    * VAT in every price the system pays or receives (energy value and sales — a merchant tail's
+      sales instead of the host's value after the term —, capex and replacements, O&M and energy
+      bought, insurance, M&V, grid charges) — a transfer;
     * allowances saved (ETS) and green power bought — attribute payments, a transfer;
     * the SLL's external verification — a financing cost (the economic flows are before financing);
     * the imported share of the capex at the shadow exchange rate (none in these cases);
@@ -38,14 +39,16 @@ def reconcile(a) -> tuple[np.ndarray, np.ndarray]:
     rc = a.rc
     v = lambda name: rc.value(name)  # noqa: E731
     op = line(a, "t.operation")
-    vat = np.zeros(rc.n_periods)
+    merchant = "k.merchant_rev" in a.base.lines  # after the term the host's value gives way to the tail's sales
+    host_years = op - line(a, "t.after_contract") if merchant else op
+    vat = vat_part(line(a, "k.merchant_rev"), v("market.vat_electricity")) if merchant else np.zeros(rc.n_periods)
     for asset in rc.case.assets:
         tech = rc.technologies[asset.id]
         out = v({"electricity_13": "market.vat_electricity", "goods_13": "market.vat_goods", "heat_9": "market.vat_heat",
                  "services_6": "market.vat_services"}[tech.output_vat_class])
         p = f"a.{asset.id}"
         get = lambda n: line(a, f"{p}.{n}") if f"{p}.{n}" in a.base.lines else 0.0  # noqa: E731
-        vat += vat_part(get("value"), out) * op + vat_part(get("market_rev"), v("market.vat_electricity")) * op
+        vat += vat_part(get("value"), out) * host_years + vat_part(get("market_rev"), v("market.vat_electricity")) * op
         vc = v(f"assets.{asset.id}.capex_input_vat_rate")
         vat -= vat_part(get("capex") + get("overrun") + get("replacement"), vc)
         vat -= (vat_part(get("opex"), v("market.vat_services")) + vat_part(get("energy_cost"), v("market.vat_electricity"))) * op
