@@ -72,9 +72,10 @@ def test_merchant_tail_hand_worked_mechanism_year_then_market():
         "f.residual": [0, 0, 0, 0, 0, 750_000],
         # revenue: years 1-2 720,000 + 60,000; year 3 272,000 + 60,000; years 4-5 200,000 + 60,000
         "f.revenue": [0, 780_000, 780_000, 332_000, 260_000, 260_000],
-        # the economic analysis (no VAT, no inflation): the host's avoided cost 800,000 and the
-        # exports 60,000 in the term; after it the power goes to the grid at the tail's prices
-        "e.direct_benefit": [0, 860_000, 860_000, 332_000, 260_000, 260_000],
+        # the economic analysis (no inflation; the 13 % electricity VAT taken out of every price, a
+        # transfer): the host's avoided cost 800,000 and the exports 60,000 in the term; after it the
+        # power goes to the grid at the tail's prices
+        "e.direct_benefit": [x / 1.13 for x in (0, 860_000, 860_000, 332_000, 260_000, 260_000)],
     })
     lines = a.base.model.lines
     assert not {"k.host_value_after", "k.host_om_after", "k.market_rev_host"} & set(lines)
