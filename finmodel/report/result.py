@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..about import __version__
 from ..case.schema import PARTIES
@@ -18,6 +17,8 @@ from ..lines.metrics import REASONS
 from ..jsondoc import clean
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..engine import Appraisal
 
 PROJECT_METRICS = ("project_irr_pre_tax", "project_irr_after_tax", "equity_irr", "npv", "payback_years",
@@ -77,8 +78,8 @@ def _is_owner_revenue(a: "Appraisal", name: str) -> bool:
     return name in {r for r, _ in expr.refs()}
 
 
-def yearly_frame(a: "Appraisal") -> pd.DataFrame:
-    """Base-case yearly table (pandas), one row per period."""
+def yearly_columns(a: "Appraisal") -> dict[str, list]:
+    """Base-case yearly table, column by column (one value per period; None where blank)."""
     cols = {
         "year": "t.year", "revenue": "f.revenue", "opex": None, "capex": None, "tax": "pt.tax",
         "cfads": "f.cfads", "debt_service": "d.service", "dscr": "w.dscr", "equity_cash_flow": "w.equity_cf",
@@ -93,9 +94,14 @@ def yearly_frame(a: "Appraisal") -> pd.DataFrame:
         data[name.removeprefix("k.")] = _row(a, name)
     if "k.buyout" in a.base.lines:
         data["buyout_value"] = _row(a, "k.buyout")
-    frame = pd.DataFrame(data)
-    return frame[["year", "revenue", "opex", "capex", "tax", "cfads", "debt_service", "dscr", "equity_cash_flow"]
-                 + [c for c in frame.columns if c not in cols]]
+    return {k: data[k] for k in [*cols, *(c for c in data if c not in cols)]}
+
+
+def yearly_frame(a: "Appraisal") -> "pd.DataFrame":
+    """Base-case yearly table (pandas), one row per period."""
+    import pandas as pd  # only here: the JSON document needs no pandas
+
+    return pd.DataFrame(yearly_columns(a))
 
 
 def _flags(a: "Appraisal") -> list[dict]:
@@ -220,7 +226,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
                              "coal_equivalent": rc.case.carbon.coal_equivalent, **CONVENTIONS_TEXT}}
     if timestamp:
         audit["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    yearly = {k: clean(v.tolist()) for k, v in yearly_frame(a).items()}
+    yearly = yearly_columns(a)
     doc = {
         "case": rc.case.case.name,
         "contract": rc.case.contract.type,

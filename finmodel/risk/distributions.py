@@ -27,9 +27,16 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from scipy import stats
 
 from ..rates import parse_rate
+
+
+def _stats():
+    """``scipy.stats``, imported when the first distribution is sampled: validating a case file
+    needs none of it, and importing it takes longer than appraising the deterministic case."""
+    from scipy import stats
+
+    return stats
 
 
 def _number(value: Any) -> Any:
@@ -52,8 +59,8 @@ def _standard_normal_ppf(u: np.ndarray, a: float, b: float) -> np.ndarray:
     """Inverse CDF of the standard normal truncated to ``[a, b]`` (either may be infinite)."""
     if math.isinf(a) and math.isinf(b):
         # truncnorm gives the same numbers but is several times slower.
-        return stats.norm.ppf(u)
-    return stats.truncnorm.ppf(u, a, b)
+        return _stats().norm.ppf(u)
+    return _stats().truncnorm.ppf(u, a, b)
 
 
 class _Distribution(BaseModel):
@@ -174,7 +181,7 @@ class Triangular(_Distribution):
         width = self.high - self.low
         if width == 0:
             return np.full(u.shape, self.mode)
-        return stats.triang.ppf(u, (self.mode - self.low) / width, loc=self.low, scale=width)
+        return _stats().triang.ppf(u, (self.mode - self.low) / width, loc=self.low, scale=width)
 
     def central(self) -> float:
         return self.mode
@@ -210,7 +217,7 @@ class Pert(_Distribution):
             return np.full(u.shape, self.mode)
         alpha = 1 + self.lamb * (self.mode - self.low) / width
         beta = 1 + self.lamb * (self.high - self.mode) / width
-        return stats.beta.ppf(u, alpha, beta, loc=self.low, scale=width)
+        return _stats().beta.ppf(u, alpha, beta, loc=self.low, scale=width)
 
     def central(self) -> float:
         return self.mode
@@ -233,7 +240,7 @@ class Uniform(_Distribution):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
-        return stats.uniform.ppf(u, loc=self.low, scale=self.high - self.low)
+        return _stats().uniform.ppf(u, loc=self.low, scale=self.high - self.low)
 
     def central(self) -> float:
         return 0.5 * (self.low + self.high)
