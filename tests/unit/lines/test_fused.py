@@ -1,0 +1,146 @@
+"""Fused evaluation (compiled kernels) gives the numpy evaluation's values, bit for bit."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from finmodel.engine import prepare
+from finmodel.case.loader import load_case
+from finmodel.lines import Inputs, Lag, Max, Model, Next, Period, Prev, Scalar, Series, Where
+from finmodel.lines import fused
+from finmodel.lines.expr import Abs, Blank, Const, Exp, Func, Min, Mod, Pmt, Ref, RowTotal
+from finmodel.risk.draws import draw
+
+from ...conftest import EXAMPLES
+
+pytestmark = pytest.mark.skipif(not fused.available(), reason="no C compiler")
+
+
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    a, b = np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float)
+    return a.shape == b.shape and np.array_equal(a.view(np.int64), b.view(np.int64))
+
+
+def assert_same(model: Model, inputs: Inputs) -> None:
+    ref = model.evaluate(inputs, fused=False)
+    got = model.evaluate(inputs, fused=True)
+    for name in model.lines:
+        assert same_bits(ref.line(name), got.line(name)), name
+    for name in model.outputs:
+        assert same_bits(ref.output(name), got.output(name)), name
+        assert np.array_equal(ref.reason(name), got.reason(name)), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", EXAMPLES, ids=lambda p: p.stem)
+def test_every_line_and_output_of_every_example(case):
+    rc = load_case(case)
+    model, inputs, _ = prepare(rc)
+    _, draws, _ = draw(rc, model, inputs, paths=61, seed=11)  # 61: the last block of 8 paths is partial
+    assert_same(model, draws.chunk(0, 61))
+
+
+def test_the_flagship_is_mostly_compiled_and_what_is_not_is_said():
+    rc = load_case(EXAMPLES[[p.stem for p in EXAMPLES].index("ies_sll")])
+    model, inputs, _ = prepare(rc)
+    _, draws, _ = draw(rc, model, inputs, paths=9, seed=11)
+    chunk = draws.chunk(0, 9)
+    varying = {n for src in (chunk.scalars, chunk.series) for n, a in src.items() if a.shape[0] > 1}
+    plan = fused.plan_fused(model, model.plan(), None, varying, set(), list(model.outputs))
+    segments = [p for p in plan.parts if isinstance(p, fused.Segment)]
+    compiled = sum(len(s.names.scratch) for s in segments)
+    assert len(segments) == 1 and compiled == len(plan.varying) > 100
+    # the lines that do not vary by path stay with numpy; the kernel writes out only what is read
+    assert len(plan.static) + compiled == len(model.plan()) + sum(len(s.names) - 1 for s in model.plan())
+    assert len(segments[0].out) < compiled / 3
+
+
+# -- random expression trees over awkward values -------------------------------------------------
+AWKWARD = [0.0, -0.0, 1.0, -1.0, 2.5, -3.75, 1e300, -1e-300, np.inf, -np.inf, np.nan, 0.5, 7.0]
+T = 5
+
+
+def leaves(draw_) -> object:
+    kind = draw_(st.sampled_from(["const", "scalar", "series", "det", "period", "blank", "line"]))
+    if kind == "const":
+        return Const(draw_(st.sampled_from([0.0, -0.0, 1.0, 2.0, -0.5, 0.1])))
+    if kind == "scalar":
+        return Scalar(draw_(st.sampled_from(["s0", "s1"])))
+    if kind == "series":
+        return Series(draw_(st.sampled_from(["x0", "x1"])))
+    if kind == "det":
+        return Scalar("d0")
+    if kind == "period":
+        return Period()
+    if kind == "blank":
+        return Blank()
+    return Ref("base")
+
+
+@st.composite
+def trees(draw_, depth=3):
+    if depth == 0 or draw_(st.booleans()):
+        return leaves(draw_)
+    a, b, c = (draw_(trees(depth - 1)) for _ in range(3))
+    kind = draw_(st.sampled_from(["+", "-", "*", "/", "^", "neg", ">=", "<", "max", "min", "max3", "abs", "exp",
+                                   "where", "prev", "next", "lag", "pmt", "mod", "rowtotal"]))
+    if kind in "+-*/^":
+        from finmodel.lines.expr import BinOp
+
+        return BinOp(kind, a, b)
+    return {"neg": lambda: -a, ">=": lambda: a >= b, "<": lambda: a < b, "max": lambda: Max(a, b),
+            "min": lambda: Min(a, b), "max3": lambda: Max(a, b, c), "abs": lambda: Abs(a), "exp": lambda: Exp(a),
+            "where": lambda: Where(a, b, c), "prev": lambda: Prev(Ref("base"), a), "next": lambda: Next(Ref("base")),
+            "lag": lambda: Lag(Ref("base"), Scalar("k")), "pmt": lambda: Pmt(a, b, c), "mod": lambda: Mod(a, b),
+            "rowtotal": lambda: RowTotal(Ref("base")) + a}[kind]()
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(exprs=st.lists(trees(), min_size=1, max_size=4), stepped=trees(depth=2),
+       values=st.lists(st.sampled_from(AWKWARD), min_size=2 * 11 + 2 * 11 * T, max_size=2 * 11 + 2 * 11 * T))
+def test_random_lines_over_awkward_values_match_numpy_bit_for_bit(exprs, stepped, values):
+    n = 11  # one full block of 8 paths and a partial one
+    m = Model(T)
+    m.line("base", Scalar("s0") * Series("x0") + Period(), en="", zh="", unit="", sheet="S")
+    for i, e in enumerate(exprs):
+        m.line(f"l{i}", e, en="", zh="", unit="", sheet="S")
+    acc = m.declare("acc", en="", zh="", unit="", sheet="S")  # a line that reads its own past
+    m.define(acc, Prev(acc, Scalar("s1")) * 0.5 + stepped)
+    inputs = Inputs()
+    v = np.array(values)
+    inputs.set_scalar("s0", v[:n, None])
+    inputs.set_scalar("s1", v[n:2 * n, None])
+    inputs.set_series("x0", v[2 * n:2 * n + n * T].reshape(n, T))
+    inputs.set_series("x1", v[2 * n + n * T:].reshape(n, T))
+    inputs.set_scalar("d0", -0.0)
+    inputs.set_scalar("k", 2.0)
+    assert_same(m, inputs)
+
+
+def test_a_model_without_a_compiler_is_evaluated_by_numpy(monkeypatch):
+    m = Model(3)
+    m.line("a", Scalar("s") * Period(), en="", zh="", unit="", sheet="S")
+    inputs = Inputs()
+    inputs.set_scalar("s", np.arange(5.0)[:, None])
+    monkeypatch.setattr(fused, "compiler", lambda: None)
+    # the automatic choice falls back to numpy; asking for fused evaluation says why it cannot
+    assert np.array_equal(m.evaluate(inputs).line("a"), np.arange(5.0)[:, None] * np.arange(3.0))
+    with pytest.raises(Exception, match="C compiler"):
+        m.evaluate(inputs, fused=True)
+
+
+def test_while_a_kernel_is_built_numpy_evaluates_the_same_values(monkeypatch, tmp_path):
+    monkeypatch.setenv("FINMODEL_CACHE", str(tmp_path))
+    m = Model(4)
+    m.line("a", Max(Scalar("s") * Period(), -Scalar("s")), en="", zh="", unit="", sheet="S")
+    inputs = Inputs()
+    inputs.set_scalar("s", np.linspace(-1, 1, 9)[:, None])
+    monkeypatch.setattr(fused, "MIN_PATHS", 1)
+    monkeypatch.setattr("finmodel.lines.model.FUSED_MIN_PATHS", 1)
+    first = m.evaluate(inputs)  # starts the compiler, evaluates with numpy meanwhile
+    (segment,) = [p for p in m._fused_plan(inputs, m.plan(), list(m.outputs), None, None).parts]
+    assert fused.kernel(segment, wait=True) is not None
+    assert list(tmp_path.glob("kernels/kernel_*.so"))
+    assert same_bits(first.line("a"), m.evaluate(inputs).line("a"))
