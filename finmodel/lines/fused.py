@@ -16,7 +16,9 @@ source.  The kernel is called through ctypes, which releases the GIL: a run's tw
 evaluate two chunks at once.
 
 Values do not change, bit for bit (``tests/unit/lines/test_fused.py`` compares every line and
-output of every example, and random expression trees, with the numpy evaluation):
+output of every example, and random expression trees, with the numpy evaluation; only the bits
+of a NaN may differ, which depend on the operand an instruction passes on and which no result
+shows: an undefined value is reported as null with its reason):
 
 * each node becomes the scalar operation numpy applies elementwise (+ - x /, comparisons as
   1.0/0.0, ``IF`` choosing one of two computed values as ``numpy.where`` does, ``MAX``/``MIN``
@@ -193,10 +195,10 @@ def _literal(v: float) -> str:
 
 @dataclass
 class Segment:
-    """Consecutive steps compiled into one kernel."""
+    """Consecutive steps compiled into one kernel; which of its lines are written out is chosen
+    per call (:meth:`FusedPlan.outputs`), so one kernel serves every selection of outputs."""
 
     steps: list[Step]
-    out: list[str]  # lines written out, in the order of O's rows
     names: _Names
     source: str = ""
     digest: str | None = None  # of the source and the compiler's flags: the kernel's name in the cache
@@ -205,24 +207,48 @@ class Segment:
 
 @dataclass
 class FusedPlan:
-    """How one selection is evaluated for a given set of varying inputs: ``static`` steps by numpy
-    (as before), then ``parts`` in order, each a :class:`Segment` or a step numpy computes."""
+    """How a model is evaluated when a given set of inputs varies by path: the ``static`` steps
+    by numpy (as before), then ``parts`` in order, each a :class:`Segment` or a step numpy
+    computes.  ``varying``: the lines that vary."""
 
     static: list[Step]
     parts: list
     varying: set[str]
+    _outputs: dict = field(default_factory=dict)
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [p for p in self.parts if isinstance(p, Segment)]
+
+    def outputs(self, model: "Model", keep, outputs: list[str]) -> dict[int, list[str]]:
+        """The lines each segment (by its index in ``parts``) writes out for a selection: those read
+        by a later part, by one of ``outputs``, or kept for the caller (``keep``; None: all)."""
+        key = (None if keep is None else tuple(sorted(keep)), tuple(outputs))
+        hit = self._outputs.get(key)
+        if hit is not None:
+            return hit
+        outside: set[str] = set(self.varying) if keep is None else set(keep) & self.varying
+        for name in outputs:
+            reads = model._metric_info(name)[2]
+            outside.update(self.varying if reads is None else set(reads[0]) & self.varying)
+        out: dict[int, list[str]] = {}
+        for i, part in enumerate(self.parts):
+            if isinstance(part, Segment):
+                later = {d for p in self.parts[i + 1:] for s in (p.steps if isinstance(p, Segment) else [p])
+                         for n in s.names for d, _ in model.lines[n].expr.refs()}
+                out[i] = [n for s in part.steps for n in s.names if n in outside or n in later]
+        if len(self._outputs) >= 64:
+            self._outputs.clear()
+        self._outputs[key] = out
+        return out
 
 
-def plan_fused(model: "Model", plan: list[Step], needed, varying_inputs: set[str], keep, outputs: list[str]) -> FusedPlan:
-    """Split ``plan`` into the steps that do not vary by path and segments of those that do.
-
-    ``needed``: the lines to compute (None: all); ``keep``: lines the caller wants back (None:
-    all), besides what ``outputs`` read.
-    """
+def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str]) -> FusedPlan:
+    """Split ``plan`` into the steps that do not vary by path when ``varying_inputs`` do, and
+    segments of those that do (every line of the model: the kernel does not depend on what a
+    caller selects)."""
     static, varying_steps, varying = [], [], set()
     for step in plan:
-        if needed is not None and step.names[0] not in needed:
-            continue
         reads = False
         for name in step.names:
             expr = model.lines[name].expr
@@ -250,26 +276,11 @@ def plan_fused(model: "Model", plan: list[Step], needed, varying_inputs: set[str
             groups.append([step])
         else:
             groups.append(step)
-    # lines read outside their segment: by a later part, an output, or the caller
-    outside: set[str] = set(varying) if keep is None else set(keep) & varying
-    for name in outputs:
-        reads = model._metric_info(name)[2]
-        outside.update(varying if reads is None else set(reads[0]) & varying)
-    parts = []
-    for i, g in enumerate(groups):
-        later = groups[i + 1:]
-        later_steps = [s for x in later for s in (x if isinstance(x, list) else [x])]
-        later_reads = {d for s in later_steps for n in s.names for d, _ in model.lines[n].expr.refs()}
-        if isinstance(g, list):
-            own = [n for s in g for n in s.names]
-            out = [n for n in own if n in outside or n in later_reads]
-            parts.append(_segment(model, g, out, varying, varying_inputs))
-        else:
-            parts.append(g)
+    parts = [_segment(model, g, varying, varying_inputs) if isinstance(g, list) else g for g in groups]
     return FusedPlan(static, parts, varying)
 
 
-def _segment(model: "Model", steps: list[Step], out: list[str], varying: set[str], varying_inputs: set[str]) -> Segment:
+def _segment(model: "Model", steps: list[Step], varying: set[str], varying_inputs: set[str]) -> Segment:
     own = [n for s in steps for n in s.names]
     names = _Names({n: i for i, n in enumerate(own)})
     tr = _Translator(names, varying, varying_inputs)
@@ -283,14 +294,14 @@ def _segment(model: "Model", steps: list[Step], out: list[str], varying: set[str
             body += ["            for (long q = 0; q < W; q++)",
                      f"                B[{names.scratch[name]}][t][q] = {tr.src(model.lines[name].expr)};"]
         body += ["        }"]
-    body += ["        for (long q = 0; q < W && p0 + q < n; q++)", "            for (long t = 0; t < T; t++) {"]
-    body += [f"                O[({j} * n + p0 + q) * T + t] = B[{names.scratch[n]}][t][q];" for j, n in enumerate(out)]
-    body += ["            }", "    }"]
+    body += ["        for (long j = 0; j < nout; j++)", "            for (long q = 0; q < W && p0 + q < n; q++)",
+             "                for (long t = 0; t < T; t++)",
+             "                    O[(j * n + p0 + q) * T + t] = B[out[j]][t][q];", "    }"]
     source = "\n".join(["", f"#define W {BLOCK}", f"#define T {model.n_periods}", "",
-                        "void kernel(long n, long np, const double *restrict Dp, const double *restrict S,",
-                        "            const double *restrict X, double *restrict O, double *restrict Bp)", "{",
-                        *body, "}", ""])
-    return Segment(steps, out, names, source)
+                        "void kernel(long n, long np, long nout, const long *restrict out, const double *restrict Dp,",
+                        "            const double *restrict S, const double *restrict X, double *restrict O,",
+                        "            double *restrict Bp)", "{", *body, "}", ""])
+    return Segment(steps, names, source)
 
 
 BLOCK = 8
@@ -299,9 +310,24 @@ scratch rows, 8 bytes x lines x periods x BLOCK, stay in the processor's level-2
 
 
 # -- compiling ------------------------------------------------------------------------------------
-CFLAGS = ("-O2", "-std=gnu99", "-fPIC", "-shared", "-fno-fast-math", "-ffp-contract=off")
+CFLAGS = ("-O2", "-fvect-cost-model=dynamic", "-std=gnu99", "-fPIC", "-shared", "-fno-fast-math",
+          "-ffp-contract=off")
 """IEEE arithmetic as numpy does it: no fast-math, no fused multiply-add (the default
-``-ffp-contract=fast`` of GNU C would round a*b+c once instead of twice)."""
+``-ffp-contract=fast`` of GNU C would round a*b+c once instead of twice); the loops over a
+block's paths vectorised wherever that pays (the default cost model of ``-O2`` rarely does)."""
+
+
+def cpu_flags() -> tuple[str, ...]:
+    """Compiler flags for this processor's vector instructions (AVX2 where the processor has it:
+    four paths per instruction instead of two; the same IEEE operations).  A kernel built with
+    them runs only on such a processor, so the processor's flags are part of its name."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return ()
+    return ("-mavx2",) if platform.machine() == "x86_64" and "avx2" in flags else ()
+
 
 _lock = threading.Lock()
 _kernels: dict[str, object] = {}  # by source digest: the loaded kernel, or False when its build failed
@@ -352,7 +378,7 @@ def kernel(segment: Segment, wait: bool = False):
     with _lock:
         if segment.digest is None:
             segment.digest = hashlib.sha256(
-                (" ".join(CFLAGS) + platform.machine() + PRELUDE + segment.source).encode()).hexdigest()[:32]
+                (" ".join(CFLAGS + cpu_flags()) + platform.machine() + PRELUDE + segment.source).encode()).hexdigest()[:32]
         digest = segment.digest
         if digest not in _kernels:
             lib = cache_dir() / f"kernel_{digest}.so"
@@ -374,7 +400,7 @@ def _start_build(text: str, lib: Path) -> subprocess.Popen:
     tag = f"{os.getpid()}_{threading.get_ident()}"
     src, tmp = lib.with_name(f".{lib.stem}_{tag}.c"), lib.with_name(f".{lib.stem}_{tag}.so")
     src.write_text(text)
-    command = " ".join(shlex.quote(str(a)) for a in [compiler(), *CFLAGS, "-o", tmp, src, "-lm"])
+    command = " ".join(shlex.quote(str(a)) for a in [compiler(), *CFLAGS, *cpu_flags(), "-o", tmp, src, "-lm"])
     script = f"{command} && mv -f {shlex.quote(str(tmp))} {shlex.quote(str(lib))}; rm -f {shlex.quote(str(src))} {shlex.quote(str(tmp))}"
     return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
@@ -385,19 +411,16 @@ def _load(lib: Path):
 
     fn = ctypes.CDLL(str(lib)).kernel
     fn.restype = None
-    fn.argtypes = [ctypes.c_long] * 2 + [ctypes.c_void_p] * 5
+    fn.argtypes = [ctypes.c_long] * 3 + [ctypes.c_void_p] * 6
     return fn
 
 
 # -- running --------------------------------------------------------------------------------------
-def run_segment(model: "Model", segment: Segment, ctx: "NpContext", wait: bool = False) -> dict[str, np.ndarray] | None:
-    """Evaluate a segment's lines for every path of ``ctx``; returns the lines written out, or
-    None while its kernel is being built (see :func:`kernel`; ``wait`` for it)."""
+def run_segment(model: "Model", segment: Segment, out: list[str], ctx: "NpContext") -> dict[str, np.ndarray]:
+    """Evaluate a segment's lines for every path of ``ctx`` with its kernel (built: see
+    :func:`kernel`); returns the lines ``out``."""
     from .expr import as2d
 
-    fn = kernel(segment, wait)
-    if fn is None:
-        return None
     T = model.n_periods
     nm = segment.names
     n = ctx.inputs.n_paths()
@@ -421,7 +444,9 @@ def run_segment(model: "Model", segment: Segment, ctx: "NpContext", wait: bool =
     for key, j in nm.per_path.items():
         a = ctx.inputs.get(key[6:]) if key.startswith("input:") else ctx.values[key]
         X[j, :, :n] = np.broadcast_to(as2d(a), (n, T)).T
-    O = np.empty((max(1, len(segment.out)), n, T))
+    rows = np.array([nm.scratch[name] for name in out] or [0], dtype=np.int64)
+    O = np.empty((max(1, len(out)), n, T))
     B = np.empty((max(1, len(nm.scratch)), T, BLOCK))
-    fn(n, padded, D.ctypes.data, S.ctypes.data, X.ctypes.data, O.ctypes.data, B.ctypes.data)
-    return {name: O[j] for j, name in enumerate(segment.out)}
+    kernel(segment)(n, padded, len(out), rows.ctypes.data, D.ctypes.data, S.ctypes.data, X.ctypes.data,
+                    O.ctypes.data, B.ctypes.data)
+    return {name: O[j] for j, name in enumerate(out)}

@@ -19,7 +19,8 @@ from .context import Inputs, ModelError, NpContext
 from .evaluation import (Step, compile_stepped, metric_key, metric_reads, narrow, one_row_content, paths_read,
                          step_content, step_reads)
 from .expr import Expr, MetricExpr, Ref, as2d
-from .fused import MIN_PATHS as FUSED_MIN_PATHS, FusedPlan, Segment, available as fused_available, plan_fused, run_segment
+from .fused import (MIN_PATHS as FUSED_MIN_PATHS, FusedPlan, Segment, available as fused_available, kernel as fused_kernel,
+                    plan_fused, run_segment)
 
 
 @dataclass
@@ -252,20 +253,20 @@ class Model:
         # supplied from outside (their steps are planned afresh)
         memo = self._step_memo if not given else None
         metrics = _Metrics(self, ctx, np.geterr())
-        if not given and self._fuse(inputs, fused):
-            fp = self._fused_plan(inputs, plan, selected, lines, needed)
+        fp = self._fused_plan(inputs, plan) if not given and self._fuse(inputs, fused) else None
+        # until every kernel is built (in the background), numpy evaluates: the same values
+        if fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments):
+            out = fp.outputs(self, None if lines is None else set(lines), selected)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 ctx.quiet = True
                 for step in fp.static:
                     self._run_step(step, ctx, memo, T)
-                for part in fp.parts:
-                    done = run_segment(self, part, ctx, wait=bool(fused)) if isinstance(part, Segment) else None
-                    if done is not None:
-                        for name, a in done.items():
+                for i, part in enumerate(fp.parts):
+                    if isinstance(part, Segment):
+                        for name, a in run_segment(self, part, out[i], ctx).items():
                             ctx.values[name] = narrow(a)
-                    else:  # a step numpy computes, or a segment whose kernel is still being compiled
-                        for step in part.steps if isinstance(part, Segment) else [part]:
-                            self._run_step(step, ctx, memo, T)
+                    else:
+                        self._run_step(part, ctx, memo, T)
                 ctx.quiet = False
             return metrics.values(selected, lines, inputs)
         # outputs computed (and lines dropped) as soon as possible: {step index: names}
@@ -322,13 +323,14 @@ class Model:
             raise ModelError("fused evaluation needs a C compiler (cc or $CC)")
         return self._fusable
 
-    def _fused_plan(self, inputs: Inputs, plan: list[Step], selected: list[str], lines, needed) -> FusedPlan:
+    def _fused_plan(self, inputs: Inputs, plan: list[Step]) -> FusedPlan:
+        """The fused plan for the inputs that vary by path in ``inputs`` (one per set of them)."""
         varying = frozenset(name for source in (inputs.scalars, inputs.series) for name, a in source.items()
                             if a.shape[0] > 1)
-        key = ("fused", varying, tuple(selected), None if lines is None else tuple(lines))
+        key = ("fused", varying)
         hit = self._needed.get(key)
         if hit is None:
-            hit = plan_fused(self, plan, needed, set(varying), None if lines is None else set(lines), selected)
+            hit = plan_fused(self, plan, set(varying))
             if len(self._needed) >= 64:
                 self._needed.clear()
             self._needed[key] = hit
