@@ -29,8 +29,9 @@ shows: an undefined value is reported as null with its reason):
 * reads of other periods (``Prev``, ``Next``, ``Lag``) read the line's scratch row; lines that
   read their own past are stepped period by period, as numpy steps them;
 * what is not translated (``RowTotal``, which numpy sums pairwise; ``MOD``; a ``Lag`` whose length
-  varies by path; any node type this module does not know) is computed by numpy between two
-  kernels, so a new kind of node is slower, never wrong.
+  varies by path; powers, exp and log on processors where numpy uses its own AVX-512 routines
+  for them (:data:`LIBM`); any node type this module does not know) is computed by numpy between
+  two kernels, so a new kind of node is slower, never wrong.
 """
 from __future__ import annotations
 
@@ -82,6 +83,20 @@ static inline double fm_pmt(double rate, double nper, double pv) {
     return rate == 0 ? pv / nper : annuity;
 }
 """
+
+def _numpy_calls_libm() -> bool:
+    """numpy computes float64 powers, exp and log with the C library here (on processors with
+    AVX-512 it uses its own vector routines, whose last bit may differ: such nodes are left to
+    numpy there)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # pragma: no cover - a numpy that does not say: leave them to numpy
+        return False
+    return not features.get("AVX512F", True)
+
+
+LIBM = _numpy_calls_libm()
+
 
 class Untranslated(Exception):
     """A node the kernel does not compute (numpy computes its line)."""
@@ -158,6 +173,9 @@ class _Translator:
             self.n.lags[k] = e
             lag = f"(long)D[{k}][0]"
             return f"fm_if(t >= {lag}, {self.line_at(e.ref.name, f'(t >= {lag} ? t - {lag} : 0)')}, 0.0)"
+        if not LIBM and (isinstance(e, Pmt) or (isinstance(e, BinOp) and e.op == "^")
+                         or (isinstance(e, Func) and e.name in ("EXP", "LN"))):
+            raise Untranslated("numpy computes powers, exp and log with its own routines here")
         if isinstance(e, BinOp):
             a, b = self.src(e.a), self.src(e.b)
             if e.op == "^":

@@ -125,6 +125,19 @@ def test_random_lines_over_awkward_values_match_numpy_bit_for_bit(exprs, stepped
     assert_same(m, inputs)
 
 
+def test_powers_are_left_to_numpy_where_numpy_has_its_own_routines(monkeypatch):
+    m = Model(3)
+    m.line("a", Scalar("s") * 2.0, en="", zh="", unit="", sheet="S")
+    m.line("b", Ref("a") ** Scalar("s"), en="", zh="", unit="", sheet="S")
+    m.line("c", Ref("b") + 1.0, en="", zh="", unit="", sheet="S")
+    monkeypatch.setattr(fused, "LIBM", False)
+    plan = fused.plan_fused(m, m.plan(), {"s"})
+    assert [type(p).__name__ for p in plan.parts] == ["Segment", "Step", "Segment"]
+    inputs = Inputs()
+    inputs.set_scalar("s", np.array([[0.5], [-1.5], [2.0], [np.nan], [-0.0]]))
+    assert_same(m, inputs)
+
+
 def test_a_model_without_a_compiler_is_evaluated_by_numpy(monkeypatch):
     m = Model(3)
     m.line("a", Scalar("s") * Period(), en="", zh="", unit="", sheet="S")
