@@ -414,6 +414,14 @@ def kernel(segment: Segment, wait: bool = False):
     return segment.kernel or None
 
 
+def wait_for_builds() -> None:
+    """Wait until every kernel this process started building is built (benchmarks, tests)."""
+    with _lock:
+        builds = list(_builds.values())
+    for build in builds:
+        build.wait()
+
+
 def _start_build(text: str, lib: Path) -> subprocess.Popen:
     tag = f"{os.getpid()}_{threading.get_ident()}"
     src, tmp = lib.with_name(f".{lib.stem}_{tag}.c"), lib.with_name(f".{lib.stem}_{tag}.so")
