@@ -7,7 +7,7 @@ stay where users see them and are shipped inside the package as ``finmodel.templ
 """
 from setuptools import find_namespace_packages, find_packages, setup
 
-DATA_FOLDERS = {"templates": ["*"], "assumptions": ["*.yaml"]}  # folder -> files to ship
+DATA_FOLDERS = {"templates": ["*"], "assumptions": ["*.yaml", "*.csv"]}  # folder -> files to ship
 
 packages = find_packages(include=["finmodel*"])
 package_dir = {}

@@ -1,4 +1,4 @@
-"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | serve``.
+"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | mv | serve``.
 
 Bad input exits with code 2 and a message naming file, field path and problem; no traceback,
 no output written.
@@ -282,6 +282,106 @@ def screen(cases: list[Path] = typer.Argument(..., help="Case files, folders (ev
             console.print(f"[red]failed:[/] {escape(r['source'])}", highlight=False)
             console.print(f"  {r['message']}", highlight=False, markup=False)
     console.print(f"screened in {result.seconds:.1f} s", highlight=False)
+    _print_written(doc["outputs"])
+
+
+def _mv_options(columns: str | None, adjust: list[str], price_kwh: float | None, share: str | None,
+                guarantee: float | None, expected: str | None, settle: str):
+    """The ``mv`` command's options, checked (InputError naming the option)."""
+    import numpy as np
+
+    from .mv import Adjustment, Columns, Terms
+    from .rates import parse_rate
+
+    def rate(text: str, opt: str) -> float:
+        try:
+            return parse_rate(text)
+        except ValueError as exc:
+            raise InputError.single(opt, "", str(exc)) from None
+
+    cols = Columns.parse(columns)
+    adjustments = []
+    for text in adjust:
+        parts = text.split(":", 3)
+        try:
+            start, end = np.datetime64(parts[0], "D"), np.datetime64(parts[1], "D")
+            kwh = float(parts[2])
+        except (ValueError, IndexError):
+            raise InputError.single("--adjust", "", f"expected START:END:KWH_PER_DAY[:REASON] with dates as "
+                                    f"2027-03-01, got {text!r}") from None
+        if end < start or not np.isfinite(kwh):
+            raise InputError.single("--adjust", "", f"{text!r}: the end is before the start, or the kWh is not finite")
+        adjustments.append(Adjustment(start, end, kwh, parts[3] if len(parts) > 3 else ""))
+    if share is not None and guarantee is not None:
+        raise InputError.single("--share", "", "give --share (shared savings) or --guarantee (guaranteed savings), "
+                                "not both")
+    if (share is not None or guarantee is not None) and price_kwh is None:
+        raise InputError.single("--price", "", "payments need the value of a saved kWh: give --price")
+    if guarantee is not None and guarantee < 0:
+        raise InputError.single("--guarantee", "", "the guaranteed kWh per year cannot be negative")
+    terms = Terms(price_kwh, rate(share, "--share") if share is not None else None, guarantee) \
+        if price_kwh is not None else None
+    if settle not in ("month", "quarter", "year"):
+        raise InputError.single("--settle", "", f"expected month, quarter or year, got {settle!r}")
+    return cols, tuple(adjustments), terms, rate(expected, "--expected-savings") if expected is not None else None
+
+
+@app.command()
+def mv(baseline: Annotated[Path, typer.Argument(help="Baseline meter data (CSV or Excel, one row per reading)")],
+       reporting: Path = typer.Option(None, "--reporting", help="Reporting-period meter data (after the measures)"),
+       weather: Path = typer.Option(None, "--weather", help="Weather file: time and outdoor temperature (°C)"),
+       columns: str = typer.Option(None, "--columns", help="Which column is which: time=COL,energy=COL,"
+                                   "temperature=COL,end=COL (bills), NAME=COL (a driver, e.g. occupancy=occ)"),
+       adjust: list[str] = typer.Option([], "--adjust", help="Non-routine adjustment START:END:KWH_PER_DAY[:REASON] "
+                                        "added to the baseline (repeatable)"),
+       price_kwh: float = typer.Option(None, "--price", min=0, help="Value of a saved kWh (currency/kWh), for payments"),
+       share: str = typer.Option(None, "--share", help="Shared savings: the provider's share, e.g. 80%"),
+       guarantee: float = typer.Option(None, "--guarantee", help="Guaranteed savings, kWh per year (shortfall paid "
+                                       "by the guarantor)"),
+       expected: str = typer.Option(None, "--expected-savings", help="Expected savings as a share of the baseline "
+                                    "(e.g. 30%): the uncertainty of a year's savings before reporting data"),
+       settle: str = typer.Option("month", "--settle", help="Settlement periods: month, quarter or year"),
+       out: OutDir = Path("reports"),
+       lang: Lang = "zh",
+       json_out: bool = typer.Option(False, "--json", help="Print the M&V document as JSON"),
+       no_report: bool = typer.Option(False, "--no-report", help="Write only the JSON")):
+    """Measurement and verification of savings from meter data (CalTRACK daily/billing, ASHRAE Guideline 14)."""
+    from .files import output_stem
+    from .jsondoc import dumps
+    from .mv import measure
+    from .mv.write import mv_document, write_mv
+
+    _check_lang(lang)
+    try:
+        cols, adjustments, terms, expected_fraction = _mv_options(columns, adjust, price_kwh, share, guarantee,
+                                                                  expected, settle)
+        res = measure(baseline, reporting, weather, cols, adjustments, terms, settle)
+    except InputError as exc:
+        fail(exc)
+    doc = mv_document(res, expected_fraction)
+    write_mv(res, doc, out, output_stem(baseline) + "-mv", lang=lang,
+             formats=("json",) if no_report else ("json", "xlsx", "pdf"))
+    if json_out:
+        sys.stdout.write(dumps(doc) + "\n")
+        return
+    m = doc["mv"]
+    t = Table(title=f"M&V: {baseline} — {m['model']} ({m['form']}, {m['interval']} data)")
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    bp = lambda v: "none" if v is None else f"{v:.1f} °C"  # noqa: E731
+    rows = [("heating / cooling balance point", f"{bp(m['heating_balance_c'])} / {bp(m['cooling_balance_c'])}"),
+            *((f"coefficient {k}", f"{v:,.1f}") for k, v in m["coefficients"].items()),
+            ("CV(RMSE)", _fmt(m["cv_rmse"], "pct")), ("NMBE", _fmt(m["nmbe"], "pct")), ("R²", f"{m['r2']:.4f}"),
+            ("meets ASHRAE Guideline 14", "yes" if m["meets_guideline14"] else "no"),
+            ("avoided energy, kWh", _fmt(m["avoided_kwh"], "money")),
+            ("± at 68 % / 90 %, kWh", f"{_fmt(m['uncertainty_68'], 'money')} / {_fmt(m['uncertainty_90'], 'money')}"),
+            ("savings fraction", _fmt(m["savings_fraction"], "pct")),
+            ("FSU at 68 % / 90 %", f"{_fmt(m['fsu_68'], 'pct')} / {_fmt(m['fsu_90'], 'pct')}")]
+    for name, v in rows:
+        t.add_row(name, v)
+    console.print(t)
+    for note in m["data_notes"]:
+        console.print(f"note: {note}", highlight=False, markup=False)
     _print_written(doc["outputs"])
 
 

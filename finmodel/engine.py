@@ -33,6 +33,8 @@ def base_inputs(rc: ResolvedCase) -> Inputs:
     for tid, t in rc.case.financing.tranches.items():
         if t.repayment == "sculpted":
             inputs.set_series(f"financing.{tid}.sculpted_principal", np.zeros(rc.n_periods))
+    if rc.mv is not None:
+        inputs.set_series("risk.mv_noise_kwh", np.zeros(rc.n_periods))
     return inputs
 
 
@@ -50,6 +52,7 @@ class Appraisal:
     monte_carlo: object | None = None  # risk.montecarlo.MonteCarlo
     pricing: dict | None = None  # finmodel price result, when the appraisal is at a solved value
     dealzone: dict | None = None  # finmodel dealzone result
+    expected: Values | None = None  # with settled M&V years: the base case at expected savings instead
 
     def to_dict(self) -> dict:
         from .report.result import result_document
@@ -63,11 +66,24 @@ class Appraisal:
         return yearly_frame(self)
 
 
+def _settled(inputs: Inputs) -> np.ndarray | None:
+    s = inputs.series.get("mv.settled")
+    return s if s is not None and s.any() else None
+
+
 def prepare(rc: ResolvedCase) -> tuple[Model, Inputs, Sizing]:
-    """Build the model, the deterministic inputs, and size the debt."""
+    """Build the model, the deterministic inputs, and size the debt.
+
+    The debt is sized at financial close, on expected savings: contract years that M&V reporting
+    data settle (``mv.settled``) enter the inputs only after sizing."""
     model = build_model(rc)
     inputs = base_inputs(rc)
+    settled = _settled(inputs)
+    if settled is not None:
+        inputs.set_series("mv.settled", np.zeros_like(settled))
     sizing = size_debt(rc, model, inputs)
+    if settled is not None:
+        inputs.set_series("mv.settled", settled)
     return model, inputs, sizing
 
 
@@ -97,6 +113,11 @@ def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEF
     rc = record_solved(rc, inputs)
     base = model.evaluate(inputs)
     result = Appraisal(rc, model, inputs, base, sizing, seed, paths)
+    settled = _settled(inputs)
+    if settled is not None:  # what the verified savings change: the same case at expected savings
+        expected = Inputs(dict(inputs.scalars), dict(inputs.series))
+        expected.set_series("mv.settled", np.zeros_like(settled))
+        result.expected = model.evaluate(expected)
     if paths > 1:
         from .risk.montecarlo import run_monte_carlo
 

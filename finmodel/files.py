@@ -13,7 +13,9 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+from .jsondoc import dumps
 
 SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -36,3 +38,16 @@ def staged_outputs(out_dir: str | Path) -> Iterator[Path]:
             os.replace(f, out / f.name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_document(out: str | Path, stem: str, doc: dict, writers: dict[str, Callable[[Path], None]]) -> dict[str, str]:
+    """Write ``doc`` as ``<stem>.json`` and every other format with its writer (``{"xlsx": f}``:
+    ``f(path)``) into ``out``, all or nothing; ``doc["outputs"]`` gets the paths, also returned."""
+    out = Path(out)
+    names = {k: f"{stem}.{k}" for k in ("json", *writers)}
+    doc["outputs"] = {k: str(out / v) for k, v in names.items()}
+    with staged_outputs(out) as stage:
+        (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
+        for k, write in writers.items():
+            write(stage / names[k])
+    return doc["outputs"]

@@ -83,14 +83,19 @@ def validate_case(doc: YamlDoc) -> Case:
 
 
 def load_doc(doc: YamlDoc, library: str | Path | None = None) -> ResolvedCase:
-    """Validate and resolve a parsed case (schema, libraries, then the uncertainty section);
-    problems are named in ``doc.file``.  ``library`` is a folder with a user's own copy of the
+    """Validate and resolve a parsed case (schema, the M&V block's meter data, libraries, then the
+    uncertainty section); problems are named in ``doc.file``.  ``library`` is a folder with a user's own copy of the
     libraries (default: the shipped ones)."""
     from ..risk.uncertainty import validate_uncertainty
 
     library_dir = library_root(library)
     case = validate_case(doc)
-    rc = resolve(case, doc.file, doc, library_dir)
+    mv = None
+    if case.mv is not None:  # reads and fits the meter data the block names
+        from ..mv.case import case_mv
+
+        mv = case_mv(case.mv, doc.file, case.case.start_year + case.case.construction_years, doc.line_of("mv"))
+    rc = resolve(case, doc.file, doc, library_dir, mv)
     validate_uncertainty(rc, doc)
     return rc
 

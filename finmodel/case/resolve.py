@@ -11,12 +11,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
 from .schema import (PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..mv.case import CaseMv
 
 CASE_SOURCE = "case file"
 SIGNED = ("escalation", "growth", "decline", "margin_bp")
@@ -48,6 +52,7 @@ class ResolvedCase:
     assumptions: dict[str, Assumption] = field(default_factory=dict)
     series: dict[str, list[float]] = field(default_factory=dict)  # per-period inputs
     owner: str = "provider"
+    mv: "CaseMv | None" = None  # what the case's mv block measured (finmodel.mv.case)
 
     @property
     def n_construction(self) -> int:
@@ -128,9 +133,10 @@ def _sourced(t: _Table, name: str, s, fx: float = 1.0, unit: str | None = None) 
     t.add(name, s.value * fx, unit or s.unit, s.source)
 
 
-def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path = ASSUMPTIONS_DIR) -> ResolvedCase:
-    """Resolve ``case`` against the libraries in ``library_dir``; raises :class:`InputError` listing
-    every problem."""
+def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path = ASSUMPTIONS_DIR,
+            mv: "CaseMv | None" = None) -> ResolvedCase:
+    """Resolve ``case`` against the libraries in ``library_dir``, with the numbers its M&V block
+    measured (``mv``); raises :class:`InputError` listing every problem."""
     problems: list[Problem] = []
 
     def err(path: str, msg: str) -> None:
@@ -158,15 +164,21 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     _market(t, market)
     t.override("market", case.market_overrides, "market_overrides")
     _case_and_park(t, case, cur)
-    _carbon(t, case)
+    carbon_series = _carbon(t, case, market.national.zcp_intensity_paths, err)
+    _economic(t, case, cur)
     for i, a in enumerate(case.assets):
         _asset(t, a, techs[a.id], fx, cur)
         t.override(f"assets.{a.id}", a.overrides, f"assets[{i}].overrides")
+        if mv is not None and a.id == mv.asset:
+            _measured(t, mv, a, i, techs[a.id], err)
         _asset_after_overrides(t, case, a, i, err)
     if case.case.maturity_risk_premium:
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
     series.update(_sll_series(case))
+    series.update(carbon_series)
+    if mv is not None:
+        series.update(_mv_series(case, mv))
     owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
     _cost_split(t, case, owner)
     _financing(t, case, cur)
@@ -176,7 +188,36 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     problems += t.problems
     if problems:
         raise InputError(problems)
-    return ResolvedCase(case, file, market, techs, t.items, series, owner)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv)
+
+
+def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:
+    """The measured asset's baseline and savings come from its M&V block (finmodel.mv.case)."""
+    if tech.kind != "efficiency":
+        err(f"assets[{i}].technology", f"mv measures the savings of an efficiency asset (a savings fraction of a "
+            f"metered baseline); {a.technology} is a {tech.kind} technology")
+        return
+    if "savings_fraction" in a.overrides:
+        err(f"assets[{i}].overrides.savings_fraction", "the measured asset's savings come from the mv block "
+            "(mv.expected_savings or the reporting data); remove this override")
+        return
+    p = f"assets.{a.id}"
+    t.add(f"{p}.capacity", mv.baseline_mwh, t.items[f"{p}.capacity"].unit, mv.source, True)
+    t.add(f"{p}.savings_fraction", mv.savings_fraction, "fraction", mv.savings_source, True)
+    t.add("mv.model_error_kwh", 0.0, "kWh/yr", "M&V: error of a year's verified savings from the baseline model's "
+          "coefficients, common to every year; 0 in the base case, drawn N(0, mv.model_sd_kwh) by Monte Carlo")
+    t.add("mv.model_sd_kwh", mv.model_sd_kwh, "kWh/yr", f"{mv.source}: standard deviation of a year's avoided energy "
+          "from the model's coefficients (AR(1) residuals)")
+    t.add("mv.noise_sd_kwh", mv.noise_sd_kwh, "kWh/yr", f"{mv.source}: standard deviation of a year's avoided energy "
+          "from that year's residuals; Monte Carlo draws it independently each year (risk.mv_noise_kwh)")
+
+
+def _mv_series(case: Case, mv: "CaseMv") -> dict[str, list[float]]:
+    """Contract years the reporting data settle: a flag and the verified savings, MWh."""
+    n_c, n_o = case.case.construction_years, case.case.operation_years
+    settled = [0.0] * n_c + [1.0 if k in mv.verified_kwh else 0.0 for k in range(1, n_o + 1)]
+    verified = [0.0] * n_c + [mv.verified_kwh.get(k, 0.0) / 1000.0 for k in range(1, n_o + 1)]
+    return {"mv.settled": settled, "mv.verified_mwh": verified}
 
 
 def _asset_after_overrides(t: _Table, case: Case, a, i: int, err) -> None:
@@ -214,20 +255,34 @@ def _maturity_premium(t: _Table, case: Case, techs: dict) -> None:
     t.add("case.maturity_risk_premium", premium, "fraction", note)
 
 
-def _carbon(t: _Table, case: Case) -> None:
+GRID_FACTOR_SOURCES = {"regional": "market.grid_ef_tco2_per_mwh_region", "national": "market.grid_ef_tco2_per_mwh",
+                       "residual": "market.grid_ef_residual_tco2_per_mwh"}
+
+
+def _carbon(t: _Table, case: Case, paths: dict, err) -> dict[str, list[float]]:
+    """The carbon account's settings; returns the per-period series it needs (the threshold of a
+    provincial path from the market library's ``paths``)."""
     c = case.carbon
     for rule in ("china_park", "eu_cbam", "eu_battery"):
         t.add(f"carbon.rule_{rule.split('_', 1)[1] if rule != 'china_park' else 'china'}",
               float(c.rule == rule), "flag", CASE_SOURCE)
     basis = c.grid_factor if c.rule == "china_park" else "national"
-    src = {"regional": "market.grid_ef_tco2_per_mwh_region", "national": "market.grid_ef_tco2_per_mwh",
-           "residual": "market.grid_ef_residual_tco2_per_mwh"}[basis]
-    a = t.items[src]
     note = "" if c.rule == "china_park" else f" (the {c.rule} rule uses the national average)"
-    t.add("carbon.grid_ef", a.value, a.unit, f"{basis} grid factor: {a.source}{note}")
-    ce = t.items["market.ce_electricity_calorific_kgce_per_kwh" if c.coal_equivalent == "calorific"
-                 else "market.ce_electricity_primary_kgce_per_kwh"]
-    t.add("carbon.ce_electricity_kgce_per_kwh", ce.value, ce.unit, ce.source)
+    if basis == "provincial":
+        t.add("carbon.grid_ef", c.provincial_grid_ef.value, "tCO2/MWh",
+              f"provincial grid factor (case file): {c.provincial_grid_ef.source}", True)
+    else:
+        a = t.items[GRID_FACTOR_SOURCES[basis]]
+        t.add("carbon.grid_ef", a.value, a.unit, f"{basis} grid factor: {a.source}{note}")
+    if c.grid_factor_decline is None:
+        a = t.items["market.grid_factor_decline"]
+        t.add("carbon.grid_factor_decline", a.value, "fraction", a.source)
+    else:
+        t.add("carbon.grid_factor_decline", c.grid_factor_decline, "fraction", CASE_SOURCE, True)
+    t.add("carbon.count_grid_nonfossil_as_clean", float(c.count_grid_nonfossil_as_clean), "flag", CASE_SOURCE)
+    t.add("carbon.cbam_ppa_qualifies", float(c.cbam_ppa_qualifies), "flag", CASE_SOURCE)
+    primary = c.coal_equivalent == "primary"
+    t.add("carbon.primary_equivalent", float(primary), "flag", CASE_SOURCE)
     n = case.case.construction_years + case.case.operation_years
     year = c.target_year or case.case.start_year + n - 1
     t.add("carbon.target_period", min(max(year - case.case.start_year, 0), n - 1), "period",
@@ -236,10 +291,59 @@ def _carbon(t: _Table, case: Case) -> None:
     t.add("carbon.sell_export_attribute", float(case.contract.sell_gec_for_exports) if ies else 1.0, "flag",
           CASE_SOURCE if ies else "default: the owner sells the green attribute of exported power")
     t.add("park.ets_covered", float(case.park.ets_covered), "flag", CASE_SOURCE)
+    small = t.items["market.zcp_intensity_small_tco2_per_tce"]
+    if c.intensity_threshold is not None:
+        t.add("carbon.own_threshold", c.intensity_threshold.value, "tCO2/tce",
+              f"the case's own threshold for a park below the notice's tiers: {c.intensity_threshold.source}", True)
+    else:
+        t.add("carbon.own_threshold", small.value, "tCO2/tce",
+              "E: 发改环资〔2025〕910号 sets no threshold for a park using less than 0.2 Mtce/yr and the case gave "
+              f"none: finmodel applies the smallest tier's value ({small.source})")
+    series: dict[str, list[float]] = {}
+    t.add("carbon.path_on", float(c.indicator_path is not None), "flag", CASE_SOURCE)
+    if c.indicator_path is not None:
+        if c.indicator_path not in paths:
+            known = ", ".join(sorted(paths)) or "none in this market"
+            err("carbon.indicator_path", f"unknown intensity path {c.indicator_path!r}; known: {known}")
+        else:
+            path = paths[c.indicator_path]
+            series["carbon.path_threshold"] = [path.threshold(case.case.start_year + i).threshold_tco2_per_tce
+                                               for i in range(n)]
+    if "carbon.path_threshold" not in series:
+        series["carbon.path_threshold"] = [0.0] * n
+    gp = c.green_power
+    solve = gp.solve
+    t.add("carbon.green_power.solve_intensity", float(solve is not None and solve.kpi == "intensity_tco2_per_tce"),
+          "flag", CASE_SOURCE)
+    t.add("carbon.green_power.target", solve.target if solve else 0.0,
+          "tCO2/tce" if solve and solve.kpi == "intensity_tco2_per_tce" else "fraction", CASE_SOURCE)
+    t.add("carbon.green_power.from_period", (solve.from_year - case.case.start_year) if solve else 0.0, "period",
+          f"period of the year {solve.from_year} from which the target is met" if solve else CASE_SOURCE)
+    t.add("carbon.green_power.cap_on", float(gp.cap_mwh is not None), "flag", CASE_SOURCE)
+    t.add("carbon.green_power.cap_mwh", gp.cap_mwh or 0.0, "MWh/yr", CASE_SOURCE)
     t.add("const.mj_per_kgce", 29.3076, "MJ/kgce", "GB/T 2589-2020: 1 kgce = 29,307.6 kJ")
     t.add("const.gj_per_mwh", 3.6, "GJ/MWh", "definition of the watt-hour (3.6 MJ/kWh)")
     t.add("const.rounding_tolerance", 1e-9, "fraction",
           "relative size below which a cumulative cash flow counts as zero in the payback rows")
+    return series
+
+
+def _economic(t: _Table, case: Case, cur: str) -> None:
+    """The economic analysis's parameters (national method, 3rd ed. [N19][N20])."""
+    e = case.economic
+    if e.social_discount_rate is None:
+        a = t.items["market.social_discount_rate"]
+        t.add("economic.social_discount_rate", a.value, a.unit, a.source)
+    else:
+        t.add("economic.social_discount_rate", e.social_discount_rate, "fraction", CASE_SOURCE, True)
+    t.add("economic.imported_capex_share", e.imported_capex_share, "fraction", CASE_SOURCE)
+    t.add("economic.carbon_value_case", float(e.carbon_value_per_t is not None), "flag", CASE_SOURCE)
+    if e.carbon_value_per_t is not None:
+        t.add("economic.carbon_value_per_t", e.carbon_value_per_t.value, f"{cur}/t",
+              f"case file: {e.carbon_value_per_t.source}", True)
+    else:
+        t.add("economic.carbon_value_per_t", 0.0, f"{cur}/t",
+              "not used: the carbon value is the national ETS allowance (CEA) price path (prices sheet)")
 
 
 def _sll_series(case: Case) -> dict[str, list[float]]:
@@ -287,16 +391,12 @@ def _case_and_park(t: _Table, case: Case, cur: str) -> None:
     else:
         a = t.items["market.tariff_ci_cny_per_kwh"]
         t.add("park.electricity_tariff_per_kwh", a.value, a.unit, a.source)
-    carbon = case.carbon
-    t.add("carbon.grid_factor_decline", carbon.grid_factor_decline, "fraction", CASE_SOURCE)
-    t.add("carbon.count_grid_nonfossil_as_clean", float(carbon.count_grid_nonfossil_as_clean), "flag", CASE_SOURCE)
-    t.add("carbon.cbam_ppa_qualifies", float(carbon.cbam_ppa_qualifies), "flag", CASE_SOURCE)
 
 
 def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
     p = f"assets.{a.id}"
     cu = tech.capacity_unit
-    t.add(f"{p}.capacity", a.capacity, cu, CASE_SOURCE)
+    t.add(f"{p}.capacity", a.capacity or 0.0, cu, CASE_SOURCE)  # the measured asset's comes from its mv block
     t.add(f"{p}.commissioning_year", a.commissioning_year, "operation year", CASE_SOURCE)
     t.add(f"{p}.capex_per_unit", tech.capex.central * fx, f"{cur}/{cu}", tech.capex.source)
     rule = library.maturity_rule(tech)

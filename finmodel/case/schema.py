@@ -14,6 +14,7 @@ Conventions enforced here, once, so the engine can trust its inputs:
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
@@ -119,7 +120,9 @@ Override = Union[Number, SourcedOverride]
 class Asset(Strict):
     id: Identifier
     technology: str = Field(description="Technology library id, e.g. 'pv_rooftop_ci'")
-    capacity: float = Field(gt=0, le=1e9, description="Capacity in the technology's capacity unit (kW, kWh, kWth …)")
+    capacity: float | None = Field(None, gt=0, le=1e9, description="Capacity in the technology's capacity unit (kW, kWh, "
+                                   "kWth …); required, except for the asset an mv block measures (its baseline "
+                                   "gives the capacity)")
     commissioning_year: int = Field(1, ge=1, le=60, description="First operation year of the asset (1 = first operation year)")
     self_consumption_share: Rate = Field(1.0, description="Generation used inside the park (rest exported), fraction")
     route: Literal["onsite", "direct_line"] = Field(
@@ -314,20 +317,97 @@ class Conventions(Strict):
     dscr_basis: Literal["post_tax", "pre_tax"] = Field("post_tax", description="CFADS after or before income tax")
 
 
+class GreenPowerSolve(Strict):
+    """Buy the least green power that meets a KPI target in every year from ``from_year``."""
+
+    kpi: Literal["intensity_tco2_per_tce", "clean_energy_share"] = Field(
+        description="KPI the purchases must meet: carbon intensity (at most the target) or clean-energy "
+                    "share (at least the target)")
+    target: float = Field(ge=0, le=10, description="Target: tCO2/tce for the intensity, a fraction for the share")
+    from_year: int = Field(ge=2000, le=2100, description="Calendar year from which the target is met")
+
+
+class GreenPower(Strict):
+    """Green-power trades (绿电交易) and unbundled certificates (GEC) the park buys: who pays the
+    premium and how much is bought (set in park.baseline, or solved)."""
+
+    payer: Party | None = Field(
+        None, description="Party that pays the green-power premium and the certificates; default: whoever pays "
+                          "the grid bill (the host; the tenants under ies; the provider under energy-cost trusteeship)")
+    route: Literal["green_power_trade", "gec"] = Field(
+        "green_power_trade", description="What a solved quantity buys: green-power trades or unbundled certificates")
+    solve: GreenPowerSolve | None = Field(
+        None, description="Solve the quantity as the least that meets a KPI target (instead of park.baseline's quantity)")
+    cap_mwh: float | None = Field(
+        None, ge=0, le=1e9, description="Green power available to the park per year, MWh (caps a solved quantity)")
+
+
 class Carbon(Strict):
     rule: Literal["china_park", "eu_cbam", "eu_battery"] = Field(
         "china_park", description="How green power is counted (see the method section)")
     coal_equivalent: Literal["calorific", "primary"] = Field(
         "calorific", description="Electricity to tce: calorific equivalent (当量值) or primary (等价值)")
-    grid_factor: Literal["regional", "national", "residual"] = Field(
-        "regional", description="Grid emission factor for non-green grid power")
-    grid_factor_decline: SignedRate = Field(0.02, description="Annual decline of the grid factor (fraction)")
+    grid_factor: Literal["regional", "national", "residual", "provincial"] = Field(
+        "regional", description="Grid emission factor for non-green grid power: the regional grid's, the national "
+                                "average, the national residual mix (excluding traded non-fossil power), or the "
+                                "province's (MEE), given in provincial_grid_ef")
+    provincial_grid_ef: SourcedOverride | None = Field(
+        None, description="The province's MEE/NBS grid factor, tCO2/MWh, with its source (grid_factor: provincial)")
+    grid_factor_decline: SignedRate | None = Field(
+        None, description="Annual decline of the grid factor (fraction); default: the market library's")
     count_grid_nonfossil_as_clean: bool = Field(
-        True, description="Count the grid's non-fossil share as clean energy in the clean-energy share")
+        True, description="Count the grid's non-fossil share (on the chosen factor basis) as clean energy")
     target_year: int | None = Field(None, description="Calendar year whose intensity is reported as the target metric")
     cbam_ppa_qualifies: bool = Field(False, description="EU CBAM: green-power trades meet the PPA conditions")
     export_green_attribute: Literal["gec", "green_power_trade", "none"] = Field(
         "gec", description="How the green attribute of exported power is sold (never also claimed by the park)")
+    indicator_path: str | None = Field(
+        None, pattern=r"^[a-z][a-z0-9_]*$",
+        description="A provincial variant of the intensity indicator from the market library (e.g. hunan); "
+                    "default: the national notice's size tiers")
+    intensity_threshold: SourcedOverride | None = Field(
+        None, description="The case's own intensity threshold, tCO2/tce, for a park outside the national notice's "
+                          "size tiers (below 0.2 Mtce/yr)")
+    green_power: GreenPower = Field(default_factory=GreenPower)
+    claimed_reduction_tco2_per_yr: SourcedOverride | None = Field(
+        None, description="A reduction claimed elsewhere (a feasibility study, a seed report), tCO2/yr, with its "
+                          "source: the report sets finmodel's count against it")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.grid_factor == "provincial" and self.provincial_grid_ef is None:
+            raise ValueError("grid_factor 'provincial' needs provincial_grid_ef: {value: <tCO2/MWh>, source: <MEE "
+                             "provincial factor publication>}")
+        if self.provincial_grid_ef is not None and self.grid_factor != "provincial":
+            raise ValueError("provincial_grid_ef is given but grid_factor is not 'provincial'")
+        solve = self.green_power.solve
+        if solve is not None:
+            if self.rule != "china_park":
+                raise ValueError("green_power.solve needs rule china_park: under the EU rules certificates (and "
+                                 "trades, unless they meet the CBAM PPA conditions) do not lower the intensity")
+            if solve.kpi == "clean_energy_share" and solve.target > 1:
+                raise ValueError(f"green_power.solve.target {solve.target:g} is a share: give 0.9 or \"90%\"")
+        return self
+
+
+class Economic(Strict):
+    """Economic cost-benefit analysis (经济费用效益分析) by the national method."""
+
+    social_discount_rate: Rate | None = Field(
+        None, description="Social discount rate (fraction); default: the market library's (8 %); not below 6 %")
+    imported_capex_share: Rate = Field(
+        0.0, description="Share of the capex paid in foreign exchange (imported equipment), valued at the shadow "
+                         "exchange rate")
+    carbon_value_per_t: SourcedOverride | None = Field(
+        None, description="Value of a tonne of CO2 avoided in start-year prices, with its source; default: the "
+                          "national ETS allowance (CEA) price path, a lower bound")
+
+    @field_validator("social_discount_rate")
+    @classmethod
+    def _floor(cls, v):
+        if v is not None and v < 0.06:
+            raise ValueError(f"{v:.2%} is below the national method's floor of 6 % for the social discount rate")
+        return v
 
 
 class PartyInfo(Strict):
@@ -347,6 +427,47 @@ class Uncertainty(Strict):
         True, description="Add capex and performance spreads from each technology's maturity")
 
 
+class SourcedRate(Strict):
+    value: Rate = Field(description="A share, 0.3 or \"30%\"")
+    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+
+
+class MvAdjustment(Strict):
+    start: date = Field(description="First day the adjustment applies (YYYY-MM-DD)")
+    end: date = Field(description="Last day it applies")
+    kwh_per_day: float = Field(ge=-1e9, le=1e9, description="kWh per day added to the baseline (negative: removed)")
+    reason: str = Field("", max_length=500, description="Why (a non-routine change), printed as text")
+
+
+class Mv(Strict):
+    """Measurement and verification: the savings of one efficiency asset from meter data."""
+
+    asset: Identifier = Field(description="The efficiency asset whose savings the meter data verify")
+    baseline: str | None = Field(None, max_length=1000, description="Baseline meter data (CSV/Excel), relative to "
+                                 "the case file")
+    weather: str | None = Field(None, max_length=1000, description="Weather file (time, temperature °C)")
+    reporting: str | None = Field(None, max_length=1000, description="Reporting-period meter data (after signing): "
+                                  "settles the contract years it covers")
+    result: str | None = Field(None, max_length=1000, description="A stored finmodel mv --json document instead of "
+                               "the meter data")
+    columns: dict[Identifier, str] = Field(default_factory=dict, description="Which column is which: time, energy, "
+                                           "temperature, end, or a driver name (e.g. occupancy)")
+    expected_savings: Rate | SourcedRate | None = Field(
+        None, description="Savings the measure is expected to deliver, share of the metered baseline")
+    adjustments: list[MvAdjustment] = Field(default_factory=list, description="Declared non-routine adjustments")
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.baseline is None) == (self.result is None):
+            raise ValueError("give the meter data (baseline, weather, reporting) or a stored result, one of them")
+        if self.result is not None and (self.weather or self.reporting or self.columns or self.adjustments):
+            raise ValueError("a stored result already holds the fit: weather, reporting, columns and adjustments "
+                             "belong to meter data")
+        if self.baseline is not None and self.expected_savings is None and self.reporting is None:
+            raise ValueError("give expected_savings (before signing) or reporting data (after)")
+        return self
+
+
 PRICE_PATHS = ("cea", "ccer", "gec", "green_premium", "tou_spread", "tariff")
 
 
@@ -360,14 +481,28 @@ class Case(Strict):
     tax: Tax = Field(default_factory=Tax)
     conventions: Conventions = Field(default_factory=Conventions)
     carbon: Carbon = Field(default_factory=Carbon)
+    economic: Economic = Field(default_factory=Economic)
     parties: dict[Party, PartyInfo] = Field(default_factory=dict)
     market_overrides: dict[str, Override] = Field(
         default_factory=dict, description="Overrides of market library values by name (e.g. cea_price_cny_per_t)")
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    mv: Mv | None = Field(None, description="Savings of an efficiency asset measured from meter data (M&V)")
 
     @model_validator(mode="after")
     def _cross_checks(self):
         ids = [a.id for a in self.assets]
+        measured = self.mv.asset if self.mv is not None else None
+        if measured is not None and measured not in ids:
+            raise ValueError(f"mv.asset {measured!r} is not an asset of the case ({', '.join(ids)})")
+        if measured is not None and self.contract.type not in ("emc.shared_savings", "emc.guaranteed_savings"):
+            raise ValueError("an mv block verifies the savings an EMC contract pays on: use it with "
+                             "emc.shared_savings or emc.guaranteed_savings")
+        for i, a in enumerate(self.assets):
+            if a.capacity is None and a.id != measured:
+                raise ValueError(f"assets[{i}] ({a.id}): capacity is required")
+            if a.capacity is not None and a.id == measured:
+                raise ValueError(f"assets[{i}] ({a.id}): the capacity of the measured asset is its metered baseline "
+                                 "(mv); remove capacity")
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             raise ValueError(f"asset ids must be unique: {', '.join(dup)}")
@@ -395,6 +530,19 @@ class Case(Strict):
                 if outside:  # a target outside the model years would never be tested
                     raise ValueError(f"financing.sll.kpis[{i}].targets: year {outside[0]} is outside the "
                                      f"horizon {first}-{last} and would never be tested")
+        solve = self.carbon.green_power.solve
+        if solve is not None:
+            first = self.case.start_year
+            last = first + self.case.construction_years + n_op - 1
+            if not first <= solve.from_year <= last:
+                raise ValueError(f"carbon.green_power.solve.from_year {solve.from_year} is outside the horizon "
+                                 f"{first}-{last}")
+            given = {"green_power_trade": self.park.baseline.green_trade_mwh,
+                     "gec": self.park.baseline.gec_mwh}[self.carbon.green_power.route]
+            if given > 0:
+                field = "green_trade_mwh" if self.carbon.green_power.route == "green_power_trade" else "gec_mwh"
+                raise ValueError(f"park.baseline.{field} is set and carbon.green_power.solve solves the same "
+                                 f"quantity: give one or the other")
         shares = self.contract.provider_share if isinstance(self.contract, SharedSavings) else None
         if isinstance(shares, list) and len(shares) != self.contract.term_years:
             raise ValueError(f"contract.provider_share has {len(shares)} values; give one, or one per "

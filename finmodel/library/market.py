@@ -79,6 +79,38 @@ class CeaPath(LibraryModel):
         return self.volatility * math.sqrt((1.0 - math.exp(-2.0 * k * (t + 1.0))) / (2.0 * k))
 
 
+class ThresholdStep(LibraryModel):
+    """One step of a provincial intensity path: the threshold from ``year`` on."""
+
+    RECORD_UNITS: ClassVar[dict[str, str]] = {"year": "year", "threshold_tco2_per_tce": "tCO2/tce"}
+
+    year: Annotated[int, Strict(), Field(ge=2000, le=2100)]
+    threshold_tco2_per_tce: Annotated[Number, Field(gt=0)]
+    source: SourceText
+
+
+class IntensityPath(LibraryModel):
+    """A provincial variant of the zero-carbon park intensity indicator: thresholds by year
+    (Hunan's phased path [S18]).  A year before the first step is held to the first step's
+    value; each step applies until the next."""
+
+    name_en: str = Field(min_length=1)
+    name_zh: str = Field(min_length=1)
+    steps: list[ThresholdStep] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "IntensityPath":
+        years = [s.year for s in self.steps]
+        if years != sorted(set(years)):
+            raise ValueError(f"steps must be in increasing years without repeats (got {years})")
+        return self
+
+    def threshold(self, year: int) -> ThresholdStep:
+        """The step in force in ``year`` (the first step before it starts)."""
+        now = [s for s in self.steps if s.year <= year]
+        return now[-1] if now else self.steps[0]
+
+
 class NationalMarket(LibraryModel):
     """Country-wide parameters (emission and coal-equivalent factors, carbon, finance, tax,
     zero-carbon-park thresholds).  Money in the market's currency."""
@@ -87,6 +119,8 @@ class NationalMarket(LibraryModel):
     grid_ef_residual_tco2_per_mwh: NonNegSourced = Field(description="average excluding "
                                                          "market-traded non-fossil power, tCO2/MWh")
     grid_ef_fossil_tco2_per_mwh: NonNegSourced = Field(description="fossil-only factor, tCO2/MWh")
+    grid_factor_decline: SourcedSignedRate = Field(description="default yearly decline of the "
+                                                   "grid factors (a case may set its own)")
     ef_natural_gas_tco2_per_1000m3: NonNegSourced
     ef_raw_coal_tco2_per_t: NonNegSourced
     ef_diesel_tco2_per_t: NonNegSourced
@@ -123,9 +157,33 @@ class NationalMarket(LibraryModel):
     zcp_intensity_small_tco2_per_tce: PositiveSourced
     zcp_intensity_large_tco2_per_tce: PositiveSourced
     zcp_large_park_threshold_tce: PositiveSourced
+    zcp_small_park_threshold_tce: PositiveSourced = Field(description="lower bound of the "
+                                                          "notice's smallest size tier, tce/yr")
+    zcp_intensity_paths: dict[Annotated[str, Field(pattern=ID_PATTERN)], IntensityPath] = Field(
+        default_factory=dict, description="provincial variants of the intensity indicator")
     zcp_clean_energy_share: SourcedRate
     zcp_direct_green_share: SourcedRate
+    social_discount_rate: SourcedRate = Field(description="economic analysis: social discount rate")
+    shadow_exchange_rate_factor: PositiveSourced = Field(description="shadow / official exchange rate")
+    coal_power_so2_g_per_kwh: NonNegSourced
+    coal_power_nox_g_per_kwh: NonNegSourced
+    coal_power_pm_g_per_kwh: NonNegSourced
+    gas_boiler_nox_g_per_m3: NonNegSourced
+    gas_boiler_so2_g_per_m3: NonNegSourced
+    air_pollution_tax_cny_per_equivalent: NonNegRange = Field(
+        description="air-pollutant tax per pollution equivalent (the damage value's floor)")
+    so2_kg_per_equivalent: PositiveSourced
+    nox_kg_per_equivalent: PositiveSourced
+    pm_kg_per_equivalent: PositiveSourced
     inflation: SourcedSignedRate
+
+    @model_validator(mode="after")
+    def _tiers_ordered(self) -> "NationalMarket":
+        small, large = self.zcp_small_park_threshold_tce.value, self.zcp_large_park_threshold_tce.value
+        if not small < large:
+            raise ValueError(f"zcp_small_park_threshold_tce ({small:g}) must be below "
+                             f"zcp_large_park_threshold_tce ({large:g})")
+        return self
 
 
 class RegionMarket(LibraryModel):

@@ -555,6 +555,11 @@ def _np_pmt(rate, nper, pv):
     return np.where(rate == 0, pv / nper, annuity)
 
 
+def _np_roundup(x, digits):
+    """Excel's ROUNDUP(x, 0): to the next whole number away from zero."""
+    return np.sign(x) * np.ceil(np.abs(x))
+
+
 _NP_BINARY_FUNC = {"MAX": np.maximum, "MIN": np.minimum, "MOD": np.mod}
 
 _NP_FUNC: dict[str, Callable[..., np.ndarray]] = {
@@ -564,6 +569,7 @@ _NP_FUNC: dict[str, Callable[..., np.ndarray]] = {
     "EXP": np.exp,
     "LN": np.log,
     "MOD": np.mod,
+    "ROUNDUP": _np_roundup,
 }
 
 
@@ -637,6 +643,11 @@ class Where(Expr):
 
     def xl(self, ctx, c):
         return f"IF({self.cond.xl(ctx, c)},{self.a.xl(ctx, c)},{self.b.xl(ctx, c)})"
+
+
+def RoundUp(a: Any) -> Expr:
+    """Up to the next whole number (away from zero), as Excel's ROUNDUP(a, 0)."""
+    return Func("ROUNDUP", (wrap(a), Const(0.0)))
 
 
 def Mod(a: Any, b: Any) -> Expr:

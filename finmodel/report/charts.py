@@ -437,3 +437,59 @@ def heatmap(x: Sequence[float], y: Sequence[float], z: Sequence[Sequence], xlabe
         ax.grid(False)
         return fig
     return render(build)
+
+
+# ------------------------------------------------------------------------------------------------
+# measurement and verification
+# ------------------------------------------------------------------------------------------------
+def mv_panels(temps: Sequence[float], use: Sequence[float], curve_t: Sequence[float],
+              curves: dict[str, Sequence[float]], days: Sequence[float], resid: Sequence[float],
+              labels: dict[str, str]) -> str:
+    """Two panels of the baseline fit: metered use per day against temperature with the model's
+    curves (the change points show as kinks; one curve per label), and the residuals over the
+    baseline's days (``days`` counted from its first day)."""
+    def build():
+        fig, (a1, a2) = _fig(2.5, ncols=2)
+        a1.plot(_arr(temps), _arr(use), linestyle="none", marker=".", markersize=2.2, color=PALETTE[0], alpha=0.6,
+                label=labels["metered"])
+        for i, (label, curve) in enumerate(curves.items()):
+            a1.plot(_arr(curve_t), _arr(curve), color=PALETTE[1 + i % (len(PALETTE) - 1)], linewidth=1.4, label=label)
+        a1.yaxis.set_major_formatter(_fmt("qty"))
+        a1.set_xlabel(labels["temperature"])
+        _unit(a1, labels["use"])
+        _legend(a1, ncol=1, below=False, loc="upper center")
+        a2.plot(_arr(days), _arr(resid), linestyle="none", marker=".", markersize=2.2, color=PALETTE[5])
+        a2.axhline(0, color="#555555", linewidth=0.6)
+        a2.yaxis.set_major_formatter(_fmt("qty"))
+        a2.set_xlabel(labels["days"])
+        _unit(a2, labels["resid"])
+        fig.subplots_adjust(wspace=0.3)
+        return fig
+    return render(build)
+
+
+def mv_periods(periods: Sequence[str], baseline: Sequence[float], metered: Sequence[float],
+               avoided: Sequence[float], err90: Sequence[float], labels: dict[str, str]) -> str:
+    """By settlement period: adjusted baseline and metered use (left) and avoided energy with its
+    90 % interval as error bars (right), in MWh."""
+    def build():
+        fig, (a1, a2) = _fig(2.5, ncols=2)
+        x = np.arange(len(periods), dtype=float)
+        _bars(a1, x - 0.2, _arr(baseline) / 1000.0, np.zeros(len(x)), 0.38, PALETTE[0], labels["baseline"])
+        _bars(a1, x + 0.2, _arr(metered) / 1000.0, np.zeros(len(x)), 0.38, PALETTE[1], labels["metered"])
+        _bars(a2, x, _arr(avoided) / 1000.0, np.zeros(len(x)), 0.6, PALETTE[2])
+        a2.errorbar(x, _arr(avoided) / 1000.0, yerr=_arr(err90) / 1000.0, fmt="none", ecolor="#111111",
+                    elinewidth=0.8, capsize=2)
+        for ax in (a1, a2):
+            ax.set_xticks(x)
+            ax.set_xticklabels(list(periods), rotation=90 if len(x) > 6 else 0, fontsize=6)
+            ax.set_xlim(-0.7, len(x) - 0.3)
+            ax.yaxis.set_major_formatter(_fmt("qty"))
+            _unit(ax, labels["unit"])
+        a1.autoscale_view()
+        a2.autoscale_view()
+        a2.axhline(0, color="#555555", linewidth=0.6)
+        _legend(a1, ncol=2, below=False, loc="upper right")
+        fig.subplots_adjust(wspace=0.3)
+        return fig
+    return render(build)

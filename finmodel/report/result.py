@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..about import __version__
+from ..case.resolve import GRID_FACTOR_SOURCES
 from ..case.schema import PARTIES
 from ..lines.metrics import REASONS
 from ..jsondoc import clean
@@ -161,7 +162,113 @@ def _carbon(a: "Appraisal", notes: dict) -> dict:
     out["energy_by_carrier"] = {k: _row(a, f"c.{k}") for k in
                                 ("grid_mwh", "onsite_mwh", "direct_mwh", "gas_m3", "coal_t", "heat_gj",
                                  "biomass_t", "diesel_t")}
+    out.update(_reductions(a))
+    out["by_coal_equivalent"] = {ce: {"tce": _row(a, f"c.tce_{ce}"),
+                                      "intensity_tco2_per_tce": _row(a, f"c.intensity_{ce}"),
+                                      "clean_energy_share": _row(a, f"c.clean_share_{ce}")}
+                                 for ce in ("calorific", "primary")}
+    out["size_tier"] = _size_tier(a)
+    out["green_power"] = _green_power(a)
     return out
+
+
+def _reductions(a: "Appraisal") -> dict:
+    """Avoided CO2 (per year, per asset, over the life), its factor basis and the attribute ledger."""
+    rc = a.rc
+    c = rc.case.carbon
+    ef, decline = rc.assumptions["carbon.grid_ef"], rc.assumptions["carbon.grid_factor_decline"]
+    by_asset = {}
+    for asset in rc.case.assets:
+        row = _row(a, f"c.avoided.{asset.id}")
+        by_asset[asset.id] = {"tco2": row, "total": float(sum(row))}
+    avoided = _row(a, "c.avoided_tco2")
+    # restated on each market basis: the grid part at that factor (same decline), the fuel part as is
+    grid_mwh, ef_now = _row(a, "c.avoided_grid_mwh"), _row(a, "c.grid_ef")
+    fuel = [x - g * e for x, g, e in zip(avoided, grid_mwh, ef_now)]
+    by_basis = {}
+    for basis, name in GRID_FACTOR_SOURCES.items():
+        f = rc.value(name)
+        row = [g * f * (1 - decline.value) ** t + x for t, (g, x) in enumerate(zip(grid_mwh, fuel))]
+        by_basis[basis] = {"factor": f, "source": rc.assumptions[name].source, "tco2": row, "total": float(sum(row))}
+    claim = None
+    if c.claimed_reduction_tco2_per_yr is not None:
+        i = rc.n_construction
+        claim = {"tco2_per_yr": c.claimed_reduction_tco2_per_yr.value, "source": c.claimed_reduction_tco2_per_yr.source,
+                 "year": rc.years()[i], "finmodel_tco2": avoided[i], "grid_mwh": grid_mwh[i],
+                 "implied_factor": c.claimed_reduction_tco2_per_yr.value / grid_mwh[i] if grid_mwh[i] > 0 else None}
+    return {
+        "avoided_tco2": avoided, "avoided_tco2_total": float(sum(avoided)), "avoided_by_asset": by_asset,
+        "avoided_grid_mwh": grid_mwh, "avoided_by_basis": by_basis, "claimed_reduction": claim,
+        "grid_factor": {"basis": c.grid_factor if c.rule == "china_park" else "national", "value": ef.value,
+                        "unit": ef.unit, "source": ef.source, "decline": decline.value, "decline_source": decline.source,
+                        "by_year": _row(a, "c.grid_ef"), "nonfossil_share": _row(a, "c.grid_nonfossil_share")},
+        "green_attributes": {k: _row(a, f"c.green_{k}_mwh") for k in ("generated", "claimed", "sold", "residual")},
+        "pollutants_avoided_kg": {p: _row(a, f"c.{p}_avoided_kg") for p in ("so2", "nox", "pm")},
+    }
+
+
+def _size_tier(a: "Appraisal") -> dict:
+    """The park's 910号 size tier in its first operation year, the threshold and where it comes from."""
+    rc = a.rc
+    i = rc.n_construction
+    tiers = [int(x) for x in _row(a, "c.tier")]
+    if rc.value("carbon.path_on"):
+        origin = "provincial_path"
+    elif tiers[i] == 0:
+        origin = "case" if rc.case.carbon.intensity_threshold is not None else "finmodel_default"
+    else:
+        origin = "notice"
+    own = rc.assumptions["carbon.own_threshold"]
+    return {"tier": tiers[i], "by_year": tiers, "tce": _row(a, "c.tce")[i], "threshold": _row(a, "c.threshold")[i],
+            "threshold_source": origin, "indicator_path": rc.case.carbon.indicator_path,
+            "own_threshold": own.value, "own_threshold_source": own.source,
+            "tier_bounds_tce": [rc.value("market.zcp_small_park_threshold_tce"),
+                                rc.value("market.zcp_large_park_threshold_tce")]}
+
+
+def _green_power(a: "Appraisal") -> dict:
+    """Green power bought through the grid: quantities, what it costs and who pays."""
+    from ..sheets.contracts import green_power_payer
+
+    gp = a.rc.case.carbon.green_power
+    out = {"payer": green_power_payer(a.rc.case), "trade_mwh": _row(a, "c.trade_mwh"), "gec_mwh": _row(a, "c.gec_mwh"),
+           "cost_trade": _row(a, "c.green_cost_trade"), "cost_gec": _row(a, "c.green_cost_gec"),
+           "solved": gp.solve is not None}
+    if gp.solve is not None:
+        out.update(route=gp.route, kpi=gp.solve.kpi, target=gp.solve.target, from_year=gp.solve.from_year,
+                   cap_mwh=gp.cap_mwh, needed_mwh=_row(a, "c.green_needed_mwh"),
+                   bought_mwh=_row(a, "c.green_solved_mwh"))
+    return out
+
+
+TRANSFERS_REMOVED = ("vat_in_prices", "surcharges_and_income_tax", "loan_interest_and_fees",
+                     "payments_between_parties", "ets_allowances_saved", "green_power_bought")
+"""What the economic analysis leaves out of the financial flows as transfers (sheets/economic.py)."""
+
+
+def _economic(a: "Appraisal", notes: dict) -> dict:
+    """The economic cost-benefit analysis (national method): EIRR, ENPV and its flows by year."""
+    rc = a.rc
+    value = rc.assumptions["economic.carbon_value_per_t"]
+    return {
+        "eirr": metric_value(a, "economic.eirr", notes, "economic.eirr"),
+        "enpv": metric_value(a, "economic.enpv", notes, "economic.enpv"),
+        "social_discount_rate": rc.value("economic.social_discount_rate"),
+        "social_discount_rate_source": rc.assumptions["economic.social_discount_rate"].source,
+        "price_basis": f"constant {rc.case.case.start_year} prices",
+        "carbon_value_per_t": _row(a, "e.carbon_value"),
+        "carbon_value_source": value.source if rc.value("economic.carbon_value_case")
+        else rc.assumptions["market.cea_price_cny_per_t"].source,
+        "carbon_value_basis": "case" if rc.value("economic.carbon_value_case") else "cea_path",
+        "shadow_exchange_rate_factor": rc.value("market.shadow_exchange_rate_factor"),
+        "imported_capex_share": rc.value("economic.imported_capex_share"),
+        "benefits": {k: _row(a, f"e.{n}") for k, n in (("direct", "direct_benefit"), ("residual", "residual"),
+                                                       ("co2", "co2_benefit"), ("air_pollutants", "air_benefit"),
+                                                       ("total", "benefits"))},
+        "costs": {k: _row(a, f"e.{k}") for k in ("investment", "replacements", "operating")} | {"total": _row(a, "e.costs")},
+        "net": _row(a, "e.net"),
+        "transfers_removed": list(TRANSFERS_REMOVED),
+    }
 
 
 def _financing(a: "Appraisal") -> dict:
@@ -206,6 +313,47 @@ def _financing(a: "Appraisal") -> dict:
     return out
 
 
+def _mv(a: "Appraisal", notes: dict) -> dict:
+    """The case's ``mv`` section: the M&V run's, with each settled contract year's money from the
+    model's lines (verified savings, the provider's payment, a guarantor's shortfall) and what the
+    verified savings do to the provider's IRR and the minimum DSCR."""
+    mv = a.rc.mv
+    doc = {**mv.doc, "asset": mv.asset, "notes": dict(mv.doc.get("notes") or {})}
+    n_c = a.rc.n_construction
+    line = lambda name, i: float(a.base.line(name)[0][i]) if name in a.base.lines else None  # noqa: E731
+    paid_on = "k.verified_savings" if "k.verified_savings" in a.base.lines else "k.savings"
+    rows = []
+    for r in doc.get("settlement") or []:
+        k = int(r["period"][1:])
+        row = {**r, "year": a.rc.case.case.start_year + n_c + k - 1, "settled": k in mv.verified_kwh}
+        if row["settled"] and n_c + k - 1 < a.rc.n_periods:
+            i = n_c + k - 1
+            row["contract_value"] = line(paid_on, i)  # every measure of the contract, not only the metered one
+            if "k.share_due" in a.base.lines:
+                row["provider_payment"] = line("k.share_due", i)
+                row["host_retained"] = row["contract_value"] - row["provider_payment"]
+            if "k.shortfall" in a.base.lines:
+                row["shortfall_paid_by_guarantor"] = line("k.shortfall", i)
+                row["provider_payment"] = line("k.fee", i) + line("k.excess_share", i)
+            if "w.dscr" in a.base.lines and a.expected is not None:  # the loan's cover in the settled year
+                row["dscr_verified"] = line("w.dscr", i)
+                row["dscr_expected"] = float(a.expected.line("w.dscr")[0][i])
+        rows.append(row)
+    doc["settlement"] = rows
+    if a.expected is not None:
+        def out(values, name):
+            v = float(values.output(name)[0]) if name in values.outputs else math.nan
+            return v if math.isfinite(v) else None
+        doc["effect"] = {"provider_irr_expected": out(a.expected, "provider.irr"),
+                         "provider_irr_verified": out(a.base, "provider.irr"),
+                         "min_dscr_expected": out(a.expected, "project.min_dscr"),
+                         "min_dscr_verified": out(a.base, "project.min_dscr")}
+        for k, v in doc["effect"].items():
+            if v is None:
+                notes[f"mv.effect.{k}"] = "undefined for this case (no debt, or no IRR)"
+    return doc
+
+
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
     from ..case.fingerprint import input_hash
@@ -239,6 +387,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "yearly": yearly,
         "carbon": _carbon(a, notes),
         "financing": _financing(a),
+        "economic": _economic(a, notes),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,
                          "overridden": x.overridden} for x in rc.assumptions.values()],
@@ -247,6 +396,8 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
                    for c in a.model.checks},
         "outputs": {},
     }
+    if rc.mv is not None:
+        doc["mv"] = _mv(a, notes)
     if a.pricing is not None:
         doc["pricing"] = a.pricing
     if a.dealzone is not None:

@@ -238,6 +238,129 @@ TERMS: dict[str, tuple[str, str]] = {
                      "零碳园区指标（发改环资〔2025〕910号）：单位能耗碳排放不高于{thr} tCO2/tce，清洁能源消费占比不低于{clean}，绿电直接供应占比不低于{direct}。"
                      "仅核算二氧化碳，园区边界内范围一和范围二。"),
     "selected_years": ("Selected years shown; the charts show every year.", "表中列出部分年份，图中为全部年份。"),
+    # carbon: the factor basis, the size tier, the reductions, both coal equivalents, green power
+    "basis_title": ("Grid factor basis", "电网排放因子口径"),
+    "basis_text": ("Grid power the park buys is counted at the {basis} {src}: {ef} tCO2/MWh, {decline} a year "
+                   "from {start} ({decline_src}). The grid's non-fossil share counted as clean energy is taken "
+                   "from the same factor: 1 − grid factor / fossil-only factor (0.8325 tCO2/MWh, MEE/NBS 2022 "
+                   "[S17]) = {nf} in {year}. Emission reductions use the same factor: each asset is credited "
+                   "with the grid power and fuel it displaces. Energy is converted to standard coal at the "
+                   "{ce}; both equivalents are shown below.",
+                   "园区外购电网电力按{basis}{src}计算：{ef} tCO2/MWh，自{start}年起每年下降{decline}（{decline_src}）。"
+                   "清洁能源占比中计入的电网非化石能源份额取自同一因子：1－电网因子/化石能源电力因子"
+                   "（0.8325 tCO2/MWh，生态环境部、国家统计局2022年 [S17]），{year}年为{nf}。减排量采用同一因子："
+                   "每项资产按其替代的电网电力和燃料计算。电力折标准煤采用{ce}，下表同时列出两种折算方法的结果。"),
+    "decline_case": ("set in the case file", "案例文件设定"),
+    "decline_default": ("finmodel's default, the middle of the −1 to −3 %/yr prior; the national factor fell "
+                        "1.1 % from 2022 to 2023 [S17]", "finmodel默认值，取−1%至−3%/年区间的中值；全国因子2022至2023年下降1.1% [S17]"),
+    "tier_title": ("Park size and the threshold that applies", "园区规模与适用门槛"),
+    "tier_below": ("The park uses {tce} tce in {year}, below the smallest size tier of 发改环资〔2025〕910号 "
+                   "(0.2–1 Mtce/yr: at most 0.20 tCO2/tce; from 1 Mtce/yr: at most 0.30). The notice sets no "
+                   "threshold for a park of this size.",
+                   "园区{year}年综合能源消费量{tce}吨标准煤，低于发改环资〔2025〕910号的最小规模档次"
+                   "（20万–100万吨标准煤/年：不高于0.20 tCO2/tce；100万吨及以上：不高于0.30）。该通知未对此规模的园区设定门槛值。"),
+    "tier_own": ("The case's own threshold, {thr} tCO2/tce, is used ({src}).", "本案例采用自定门槛值{thr} tCO2/tce（{src}）。"),
+    "tier_default": ("The case gives none: finmodel holds the park to the smallest tier's {thr} tCO2/tce, as a "
+                     "labelled default, not the notice's requirement.",
+                     "案例未设定门槛值：finmodel按最小档次的{thr} tCO2/tce考核，此为标注的默认值，并非通知的要求。"),
+    "tier_in": ("The park uses {tce} tce in {year}: in the {tier} tier of 发改环资〔2025〕910号, threshold {thr} tCO2/tce.",
+                "园区{year}年综合能源消费量{tce}吨标准煤，属发改环资〔2025〕910号{tier}档次，门槛值{thr} tCO2/tce。"),
+    "tier_1": ("0.2–1 Mtce/yr", "20万–100万吨标准煤/年"),
+    "tier_2": ("≥ 1 Mtce/yr", "100万吨标准煤/年及以上"),
+    "tier_path": ("The case applies {path} instead of the national tiers: {steps}.",
+                  "本案例采用{path}代替全国规模档次：{steps}。"),
+    "tier_step": ("{thr} from {year}", "{year}年起{thr}"),
+    "avoided_title": ("Emission reductions (减排量)", "减排量"),
+    "avoided_intro": ("CO2 avoided by each asset against its baseline (the grid power and fuel it displaces), at "
+                      "the grid factor above: {total} tCO2 over the horizon, {first} tCO2 in {year}.",
+                      "各资产相对其基准（所替代的电网电力和燃料）的二氧化碳减排量，按上述电网因子计算：计算期合计{total} tCO2，"
+                      "{year}年{first} tCO2。"),
+    "avoided_sold": ("Exported green power whose certificates are sold ({mwh} MWh over the horizon) is not "
+                     "claimed: the buyer of the certificates claims it.",
+                     "已出售绿证的上网绿电（计算期合计{mwh} MWh）不计入减排量，由绿证买方计入。"),
+    "avoided_residual": ("Exported green power whose attributes are not sold ({mwh} MWh) stays in the grid's "
+                         "residual mix and is not claimed either.",
+                         "未出售环境属性的上网绿电（{mwh} MWh）留在电网剩余电力组合中，亦不计入。"),
+    "avoided_bases": ("The same reductions on each published basis, {year}: {items}.",
+                      "同一减排量按各发布口径计算（{year}年）：{items}。"),
+    "avoided_basis_item": ("{basis} {ef} tCO2/MWh: {t} tCO2", "{basis}{ef} tCO2/MWh：{t} tCO2"),
+    "avoided_claim": ("The case sets this against a claimed {claim} tCO2/yr ({src}). That claim needs {implied} tCO2 "
+                      "per MWh of the {mwh} MWh of grid power the assets displace in {year}, more than the factor "
+                      "used here ({ef}) and than the national average ({national}): it counts the displaced power "
+                      "as mostly coal-fired (the fossil-only factor is 0.8325 [S17]) or rests on an older, higher "
+                      "factor, not on the MEE/NBS factor of the grid the park buys from.",
+                      "本案例将上述结果与所称的每年{claim} tCO2减排量（{src}）对照。该数值意味着{year}年各资产替代的{mwh} MWh"
+                      "电网电量每兆瓦时减排{implied} tCO2，高于此处采用的因子（{ef}）及全国平均因子（{national}）："
+                      "它把被替代的电力基本视为煤电（化石能源电力因子为0.8325 [S17]），或依据较早、较高的因子，"
+                      "而非园区购电所在电网的生态环境部、国家统计局因子。"),
+    "avoided_claim_lower": ("The case sets this against a claimed {claim} tCO2/yr ({src}), which needs {implied} "
+                            "tCO2 per MWh of the {mwh} MWh displaced in {year}; the factor used here is {ef}.",
+                            "本案例将上述结果与所称的每年{claim} tCO2减排量（{src}）对照：该数值意味着{year}年替代的{mwh} MWh"
+                            "电网电量每兆瓦时减排{implied} tCO2；此处采用的因子为{ef}。"),
+    "sum_avoided": ("CO2 avoided, {year}", "{year}年减排量"),
+    "sum_avoided_value": ("{first} tCO2 ({total} tCO2 over the horizon; {basis} factor)",
+                          "{first} tCO2（计算期合计{total} tCO2；{basis}因子）"),
+    "avoided_total_row": ("All assets", "全部资产"),
+    "avoided_year": ("{year}", "{year}年"),
+    "avoided_life": ("Over the horizon", "计算期合计"),
+    "coal_eq_title": ("Both coal equivalents side by side", "两种折标方法对照"),
+    "coal_eq_moves": ("The choice of coal equivalent changes whether the intensity or clean-share indicator is "
+                      "met in {n} of the years shown.", "折标方法的选择改变了表中{n}个年份的强度或清洁能源占比指标是否达标。"),
+    "coal_eq_same": ("The choice of coal equivalent does not change whether any indicator is met.",
+                     "折标方法的选择不改变任何指标是否达标。"),
+    "intensity_ce": ("Intensity, {ce}", "碳排放强度（{ce}）"),
+    "clean_ce": ("Clean share, {ce}", "清洁能源占比（{ce}）"),
+    "green_title": ("Green power bought", "外购绿电"),
+    "green_set": ("The park buys {trade} MWh of green-power trades and {gec} green certificates in {year}, costing "
+                  "{cost} {cur}, paid by the {payer}.",
+                  "园区{year}年购买绿电交易电量{trade} MWh、绿证{gec}张，费用{cost}{cur}，由{payer}支付。"),
+    "green_solved": ("Quantity solved as the least that meets {kpi} of {target} in every year from {from_year}{cap}.",
+                     "购买量按自{from_year}年起每年满足{kpi}{target}所需的最少量求解{cap}。"),
+    "green_cap": (", capped at {cap} MWh a year available", "，每年可得量上限{cap} MWh"),
+    "green_none": ("The park buys no green-power trades or certificates.", "园区未购买绿电交易电量或绿证。"),
+    "green_price": ("Premium {premium} {cur}/kWh for trades, {gec} {cur} per certificate (market library, with their "
+                    "Monte Carlo priors [S13][S14]).", "绿电交易环境溢价{premium}{cur}/kWh，绿证{gec}{cur}/张（市场数据库，含蒙特卡洛先验分布 [S13][S14]）。"),
+    # economic cost-benefit analysis
+    "s_economic": ("Economic cost-benefit analysis", "经济费用效益分析"),
+    "e_intro": ("The project valued from society's side by the national method (建设项目经济评价方法与参数, "
+                "3rd ed. [N19][N20]): all parties together, before financing, in constant {year} prices, discounted "
+                "at the social discount rate of {rate}. Transfers are removed: VAT in every price, surcharges and "
+                "income tax, loan interest and fees, payments between the parties, ETS allowances saved and the "
+                "green power bought. Imported equipment ({imported} of the capex) is valued at the shadow exchange "
+                "rate (× {ser}). Indirect benefits: the CO2 the assets avoid (as in the carbon section) at {value}; "
+                "SO2, NOx and particulates from the coal power and gas they displace, at the environmental "
+                "protection tax per pollution equivalent [N34] — a floor for the damage, not an estimate of it.",
+                "按国家方法（《建设项目经济评价方法与参数》第三版 [N19][N20]）从全社会角度评价本项目：各参与方合并、融资前、"
+                "按{year}年不变价计算，以社会折现率{rate}折现。剔除转移支付：各项价格中的增值税、附加税与所得税、借款利息与费用、"
+                "参与方之间的支付、节省的碳配额及外购绿电费用。进口设备（占投资{imported}）按影子汇率（×{ser}）计价。"
+                "间接效益：各资产的二氧化碳减排量（同碳排放章节）按{value}计价；替代煤电和天然气所减少的二氧化硫、"
+                "氮氧化物和颗粒物按环境保护税每污染当量税额计价 [N34]，该值为损害的下限而非估计值。"),
+    "e_value_cea": ("the national ETS allowance (CEA) price path — a lower bound, as the method sets no shadow price "
+                    "of carbon [S11]", "全国碳市场配额（CEA）价格路径——因方法未规定碳影子价格，该值为下限 [S11]"),
+    "e_value_case": ("the case's carbon value ({src})", "案例设定的碳价值（{src}）"),
+    "e_eirr": ("Economic internal rate of return (EIRR)", "经济内部收益率（EIRR）"),
+    "e_enpv": ("Economic net present value (ENPV) at {rate}", "经济净现值（ENPV，折现率{rate}）"),
+    "e_sdr": ("Social discount rate", "社会折现率"),
+    "e_carbon_value": ("Carbon value in {year} (constant prices)", "{year}年碳价值（不变价）"),
+    "e_verdict": ("Economic viability", "经济合理性"),
+    "e_ok": ("EIRR at or above the social discount rate: economically justified",
+             "经济内部收益率不低于社会折现率：经济上合理"),
+    "e_not_ok": ("EIRR below the social discount rate (or none): not economically justified on these values",
+                 "经济内部收益率低于社会折现率（或无解）：按上述取值经济上不合理"),
+    "e_mc": ("{what}, Monte Carlo P10 / P50 / P90", "{what}，蒙特卡洛P10 / P50 / P90"),
+    "e_mc_range": ("{p10} / {p50} / {p90}", "{p10} / {p50} / {p90}"),
+    "e_flows": ("Economic benefit and cost flows (项目投资经济费用效益流量表)", "项目投资经济费用效益流量表"),
+    "e_direct": ("1.1 Direct benefits", "1.1 直接效益"),
+    "e_residual": ("1.2 Residual value", "1.2 资产余值回收"),
+    "e_co2": ("1.3 CO2 avoided", "1.3 减排二氧化碳"),
+    "e_air": ("1.3 Air pollutants avoided", "1.3 减少大气污染物"),
+    "e_investment": ("2.1 Investment", "2.1 建设投资"),
+    "e_replacements": ("2.2 Replacements", "2.2 维持运营投资"),
+    "e_operating": ("2.4 Operating costs", "2.4 经营费用"),
+    "e_net": ("3 Net benefit", "3 净效益流量"),
+    "e_table_note": ("Constant {year} prices, excluding VAT; costs shown as positive amounts.",
+                     "按{year}年不变价、不含增值税计；费用以正数列示。"),
+    "total_nominal_e": ("Total (undiscounted)", "合计（未折现）"),
     # risk
     "risk_intro": ("{paths} Monte Carlo paths, seed {seed}. Path 0 is the deterministic case.",
                    "蒙特卡洛模拟 {paths} 条路径，随机种子 {seed}。第0条路径为确定性情景。"),
@@ -422,6 +545,115 @@ TERMS: dict[str, tuple[str, str]] = {
     "sc_indicators": ('Zero-carbon park (ZCP) indicators: carbon intensity, clean-energy share and direct green-power share all met; first year = first calendar year all are met in the base case.', '零碳园区指标：碳排放强度、清洁能源占比、绿电直供占比均达标；首次达标年为基准情形下全部指标首次达标的年份。'),
     "sc_cluster": ('Computed on: {cluster}; finmodel {version}.', '计算资源：{cluster}；finmodel {version}。'),
     "sc_no_failed": ('None.', '无。'),
+    # measurement and verification (finmodel mv, and the case's mv block)
+    "s_mv": ("Measurement and verification of savings", "节能量测量与验证"),
+    "mv_title": ("Measurement and verification report", "节能量测量与验证报告"),
+    "mv_subtitle": ("Savings and their uncertainty from meter data (CalTRACK 2.0, ASHRAE Guideline 14)",
+                    "基于计量数据的节能量及其不确定度（CalTRACK 2.0、ASHRAE Guideline 14）"),
+    "mv_model": ("Baseline model", "基期能耗模型"),
+    "mv_fit": ("Goodness of fit (ASHRAE Guideline 14)", "拟合优度（ASHRAE Guideline 14）"),
+    "mv_savings": ("Avoided energy and its uncertainty", "节能量及其不确定度"),
+    "mv_settlement": ("Settlement by period", "分期结算"),
+    "mv_annual": ("A year's savings before reporting data (for pricing and risk)", "报告期数据前一年节能量（用于定价与风险）"),
+    "mv_effect": ("What the verified savings do to the appraisal", "经核证节能量对评估结果的影响"),
+    "mv_data": ("Data", "数据"),
+    "mv_notes": ("Data notes", "数据说明"),
+    "mv_kind": ("Model", "模型形式"),
+    "mv_form": ("Data form", "数据形式"),
+    "mv_interval": ("Readings", "计量间隔"),
+    "mv_intercept_only": ("mean (intercept only)", "均值模型（仅截距）"),
+    "mv_hdd_only": ("heating change point (HDD)", "采暖变点模型（HDD）"),
+    "mv_cdd_only": ("cooling change point (CDD)", "制冷变点模型（CDD）"),
+    "mv_hdd_cdd": ("heating and cooling change points (HDD + CDD)", "采暖与制冷变点模型（HDD+CDD）"),
+    "mv_daily": ("daily, ordinary least squares", "按日，普通最小二乘"),
+    "mv_billing": ("billing periods, least squares weighted by days", "按账单期，按天数加权最小二乘"),
+    "mv_heating_bp": ("Heating balance point", "采暖平衡点温度"),
+    "mv_cooling_bp": ("Cooling balance point", "制冷平衡点温度"),
+    "mv_drivers": ("Drivers", "其他自变量"),
+    "mv_coefficient": ("Coefficient", "系数"),
+    "mv_estimate": ("Estimate", "估计值"),
+    "mv_std_error": ("Standard error", "标准误"),
+    "mv_p_value": ("p-value", "p值"),
+    "mv_engine": ("Engine (statsmodels)", "计算引擎（statsmodels）"),
+    "mv_coef_intercept": ("Base load, kWh/day", "基础负荷，千瓦时/日"),
+    "mv_coef_hdd": ("Heating slope, kWh per °C·day", "采暖斜率，千瓦时/（°C·日）"),
+    "mv_coef_cdd": ("Cooling slope, kWh per °C·day", "制冷斜率，千瓦时/（°C·日）"),
+    "mv_coef_driver": ("{name}, kWh/day per unit", "{name}，千瓦时/日/单位"),
+    "mv_cv_rmse": ("CV(RMSE)", "CV(RMSE)"),
+    "mv_nmbe": ("NMBE", "NMBE"),
+    "mv_r2": ("R²", "R²"),
+    "mv_rho": ("Lag-1 autocorrelation of residuals", "残差一阶自相关系数"),
+    "mv_n": ("Baseline periods", "基期样本数"),
+    "mv_p": ("Parameters (coefficients and balance points)", "参数个数（系数与平衡点）"),
+    "mv_n_eff": ("Effective periods n′", "有效样本数n′"),
+    "mv_limit": ("Limit", "限值"),
+    "mv_result": ("Result", "结果"),
+    "mv_pass": ("pass", "通过"),
+    "mv_fail": ("fail", "未通过"),
+    "mv_meets": ("Meets ASHRAE Guideline 14", "满足ASHRAE Guideline 14"),
+    "mv_fsu_68": ("Savings uncertainty at 68 %, share of savings", "68%置信度节能量不确定度（占节能量比例）"),
+    "mv_baseline_kwh": ("Adjusted baseline, kWh", "调整后基期能耗，千瓦时"),
+    "mv_reporting_kwh": ("Metered use, kWh", "报告期实测能耗，千瓦时"),
+    "mv_avoided_kwh": ("Avoided energy, kWh", "节能量，千瓦时"),
+    "mv_fraction": ("Savings fraction", "节能率"),
+    "mv_u68": ("± at 68 %, kWh", "68%置信度±，千瓦时"),
+    "mv_u90": ("± at 90 %, kWh", "90%置信度±，千瓦时"),
+    "mv_fsu90": ("Fractional savings uncertainty at 90 %", "90%置信度节能量相对不确定度"),
+    "mv_fsu_g14": ("Same, closed form (CalTRACK 4.3.2.4)", "同上，解析近似式（CalTRACK 4.3.2.4）"),
+    "mv_period": ("Period", "结算期"),
+    "mv_days": ("Days with data", "有效天数"),
+    "mv_value": ("Value of savings", "节能效益"),
+    "mv_contract_value": ("Verified savings of the contract (all measures)", "合同经核证节能效益（全部措施）"),
+    "mv_provider": ("Provider's share", "节能服务公司分享"),
+    "mv_host": ("Host keeps", "用能单位保留"),
+    "mv_guaranteed": ("Guaranteed, kWh", "保证节能量，千瓦时"),
+    "mv_shortfall": ("Shortfall paid by the guarantor", "保证方补偿差额"),
+    "mv_annual_baseline": ("Baseline use in a year of the baseline's conditions, kWh", "基期条件下全年基期能耗，千瓦时"),
+    "mv_expected": ("Expected savings fraction", "预期节能率"),
+    "mv_model_sd": ("Standard deviation from the model's coefficients, kWh/yr (common to every year)",
+                    "模型系数引起的标准差，千瓦时/年（各年共同）"),
+    "mv_noise_sd": ("Standard deviation from a year's own residuals, kWh/yr (independent by year)",
+                    "当年残差引起的标准差，千瓦时/年（各年独立）"),
+    "mv_relative_sd": ("Standard deviation of a year's verified savings, share of the expected savings",
+                       "一年经核证节能量的标准差（占预期节能量比例）"),
+    "mv_expected_case": ("Expected (no reporting data)", "预期（无报告期数据）"),
+    "mv_dscr_expected": ("DSCR, expected savings", "偿债备付率（预期节能量）"),
+    "mv_dscr_verified": ("DSCR, verified savings", "偿债备付率（经核证节能量）"),
+    "mv_verified_case": ("With the verified savings", "采用经核证节能量"),
+    "mv_provider_irr": ("Provider IRR", "节能服务公司内部收益率"),
+    "mv_min_dscr": ("Minimum DSCR", "最低偿债备付率"),
+    "mv_chart_fit": ("Baseline: metered use per day against outdoor temperature, and the model",
+                     "基期：日能耗与室外温度关系及模型曲线"),
+    "mv_baseline": ("Adjusted baseline", "调整后基期能耗"),
+    "mv_chart_resid": ("Baseline residuals (metered − model), kWh per day", "基期残差（实测−模型），千瓦时/日"),
+    "mv_chart_compare": ("Adjusted baseline and metered use by settlement period", "各结算期调整后基期能耗与实测能耗"),
+    "mv_chart_savings": ("Avoided energy by settlement period with its 90 % interval", "各结算期节能量及其90%置信区间"),
+    "mv_temperature": ("Outdoor temperature, °C", "室外温度，°C"),
+    "mv_use_per_day": ("kWh per day", "千瓦时/日"),
+    "mv_metered": ("Metered", "实测"),
+    "mv_model_line": ("Model", "模型"),
+    "mv_mwh": ("MWh", "兆瓦时"),
+    "mv_method": ("Method: baseline model by CalTRACK 2.0 (daily or billing, balance points searched 30–90 °F), statistics by ASHRAE Guideline 14; avoided energy = adjusted baseline − metered use, only on days with metered energy and temperature; its uncertainty from the regression's prediction variance with AR(1) residuals (Guideline 14's autocorrelation adjustment), tested for coverage on synthetic data with known savings. Hourly data are summed to days.",
+                  "方法：基期模型采用CalTRACK 2.0（按日或按账单期，平衡点在30–90°F范围内搜索），统计指标采用ASHRAE Guideline 14；节能量=调整后基期能耗−实测能耗，仅计有实测能耗与温度的日期；不确定度按回归预测方差并考虑残差一阶自相关（Guideline 14自相关修正）计算，并以已知节能量的合成数据检验覆盖率。小时数据按日汇总。"),
+    "mv_sheet_note": ("Data and the regression as live formulas (LINEST); uncertainty values from finmodel (AR(1) residuals).",
+                      "数据与回归为可重算公式（LINEST）；不确定度数值由finmodel计算（残差一阶自回归）。"),
+    "mv_first_day": ("First day", "起始日"),
+    "mv_days_col": ("Days", "天数"),
+    "mv_energy": ("Metered energy, kWh", "实测能耗，千瓦时"),
+    "mv_upd": ("Use per day, kWh", "日均能耗，千瓦时"),
+    "mv_temp_col": ("Mean temperature, °C", "平均温度，°C"),
+    "mv_hdd": ("HDD per day, °C·day", "日均采暖度日，°C·日"),
+    "mv_cdd": ("CDD per day, °C·day", "日均制冷度日，°C·日"),
+    "mv_fitted": ("Model, kWh/day", "模型值，千瓦时/日"),
+    "mv_resid_day": ("Residual, kWh/day", "残差，千瓦时/日"),
+    "mv_resid_total": ("Residual, kWh", "残差，千瓦时"),
+    "mv_sqrt_days": ("√days (weight)", "√天数（权重）"),
+    "mv_weighted": ("× √days: {what}", "×√天数：{what}"),
+    "mv_predicted": ("Baseline prediction, kWh", "基期能耗预测，千瓦时"),
+    "mv_adjustment": ("Non-routine adjustment, kWh", "非常规调整，千瓦时"),
+    "mv_mean_use": ("Mean metered energy per period, kWh", "各期平均实测能耗，千瓦时"),
+    "mv_uncertainty_values": ("Uncertainty (values computed by finmodel)", "不确定度（finmodel计算值）"),
+    "mv_dof": ("Degrees of freedom of t", "t分布自由度"),
     # the pricing desk (finmodel serve): its pages, forms and messages
     "d_title": ("Pricing desk", "定价工作台"),
     "d_cases": ("Cases", "案例"),
@@ -539,9 +771,11 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Timeline": ("Timeline", "时间轴"), "Prices": ("Prices", "价格"), "Assets": ("Assets & energy", "资产与能量"),
     "Carbon": ("Park carbon", "园区碳核算"), "Contract": ("Contract", "合同"), "Tax": ("Tax & P&L", "税费与损益"),
     "Cashflow": ("Cash flow", "现金流量"), "Debt": ("Debt & reserves", "债务与准备金"),
-    "Parties": ("Parties", "各方现金流"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
+    "Parties": ("Parties", "各方现金流"), "Economic": ("Economic analysis", "经济费用效益分析"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
     "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
+    "M&V baseline": ("M&V baseline", "测量验证-基期"), "M&V model": ("M&V model", "测量验证-模型"),
+    "M&V reporting": ("M&V reporting", "测量验证-报告期"),
 }
 
 CONTRACTS = {
@@ -577,6 +811,17 @@ BASE_RATES = {
     "lpr_1y": ("1-year LPR", "1年期LPR"),
     "lpr_5y": ("5-year LPR", "5年期以上LPR"),
     "cerf": ("PBOC carbon-reduction facility", "人民银行碳减排支持工具"),
+}
+
+GRID_BASES_SHORT = {"regional": ("regional grid", "区域电网"), "national": ("national average", "全国平均"),
+                    "residual": ("residual mix", "剩余电力组合"), "provincial": ("province", "省级")}
+
+GRID_BASES = {
+    "regional": ("regional grid's average factor (MEE/NBS 2023)", "区域电网平均排放因子（生态环境部、国家统计局2023年）"),
+    "national": ("national average factor (MEE/NBS 2023)", "全国电网平均排放因子（生态环境部、国家统计局2023年）"),
+    "residual": ("national factor excluding market-traded non-fossil power (residual mix, MEE/NBS 2022)",
+                 "不包括市场化交易非化石能源电量的全国电力平均排放因子（剩余电力组合，生态环境部、国家统计局2022年）"),
+    "provincial": ("province's factor (MEE/NBS), as the case gives it", "省级电力平均排放因子（生态环境部、国家统计局，案例提供）"),
 }
 
 CARBON_RULES = {

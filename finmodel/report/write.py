@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..files import staged_outputs
-from ..jsondoc import dumps
+from ..files import write_document
 
 FORMATS = ("json", "xlsx", "pdf")
 
@@ -21,18 +20,14 @@ def write_reports(appraisal, out: str | Path, stem: str, *, lang: str = "zh", fo
     unknown = set(formats) - set(FORMATS)
     if unknown or "json" not in formats:
         raise ValueError(f"formats must include json and be among {FORMATS}, got {tuple(formats)}")
-    out = Path(out)
     doc = appraisal.to_dict() if doc is None else doc
-    names = {k: f"{stem}.{k}" for k in FORMATS if k in formats}
-    doc["outputs"] = {k: str(out / v) for k, v in names.items()}
-    with staged_outputs(out) as stage:
-        (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
-        if "xlsx" in names:
-            from .excel.workbook import write_workbook
+    writers = {}
+    if "xlsx" in formats:
+        from .excel.workbook import write_workbook
 
-            write_workbook(appraisal, stage / names["xlsx"], lang=lang)
-        if "pdf" in names:
-            from .pdf import write_pdf
+        writers["xlsx"] = lambda path: write_workbook(appraisal, path, lang=lang)
+    if "pdf" in formats:
+        from .pdf import write_pdf
 
-            write_pdf(appraisal, doc, stage / names["pdf"], lang=lang)
-    return doc["outputs"]
+        writers["pdf"] = lambda path: write_pdf(appraisal, doc, path, lang=lang)
+    return write_document(out, stem, doc, writers)

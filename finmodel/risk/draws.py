@@ -89,6 +89,14 @@ def host_default_source(p: np.ndarray | float, seed: int, T: int) -> BlockedSeri
     return BlockedSeries(draw, T, np.ones(T))
 
 
+def normal_source(sd: float, key: str, seed: int, T: int) -> BlockedSeries:
+    """Independent normal(0, ``sd``) draws per path and period (0 in the base case)."""
+    def draw(b: int, n: int) -> np.ndarray:
+        return stream(seed, f"{key}:{b}").standard_normal((n, T)) * sd
+
+    return BlockedSeries(draw, T, np.zeros(T))
+
+
 def _inputs_read(model: Model) -> set[str]:
     names: set[str] = set()
     for line in model.lines.values():
@@ -227,6 +235,8 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int,
     if u.host_default:
         p = samples.get("contract.host_default_probability", rc.value("contract.host_default_probability"))
         series["risk.host_default"] = host_default_source(p, seed, T)
+    if u.mv_noise_sd > 0:
+        series["risk.mv_noise_kwh"] = normal_source(u.mv_noise_sd, "mv_noise", seed, T)
     summaries = {k: np.empty(paths) for k in series}
     op = np.arange(T) >= rc.n_construction
     return u, Draws(inputs, paths, samples, series, summaries, op), warnings

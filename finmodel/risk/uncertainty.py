@@ -59,7 +59,13 @@ What is uncertain (:func:`case_uncertainty`)
    of its level assumptions (:data:`PRICE_INPUTS`).  No default is added for the grid tariff
    (the market library has no sourced prior for it), nor for commissioning delays (the
    annual timeline and the debt are fixed at financial close).
-3. ``risk.host_default``: when ``contract.host_default_probability`` p > 0 (or is uncertain),
+3. M&V (a case with an ``mv:`` block, :mod:`finmodel.mv.case`): ``mv.model_error_kwh`` ~
+   normal(0, ``mv.model_sd_kwh``), the error of every year's verified savings from the baseline
+   model's coefficients, and ``risk.mv_noise_kwh`` (path) ~ normal(0, ``mv.noise_sd_kwh``) drawn
+   independently each year, both fitted to the meter data; the measured asset gets no default
+   performance spread (the fitted uncertainty replaces the guessed one; a distribution the case
+   gives for its ``performance_factor`` still applies, as the measure's own risk).
+4. ``risk.host_default``: when ``contract.host_default_probability`` p > 0 (or is uncertain),
    each path and year the host defaults with probability p; the series is that Bernoulli
    draw divided by p, so its mean is 1 and the model's expected loss (p × share due ×
    ``risk.host_default``) becomes the realised loss.  p = 0 keeps 1.
@@ -113,6 +119,7 @@ _FIXED_EXACT = {
     "case.construction_years", "case.operation_years", "case.start_year", "carbon.target_period",
     "tax.loss_carry_forward_years", "financing.debt_amount", "financing.sculpt_dscr",
     "financing.target_dscr", "financing.max_gearing", "financing.dsra_months", "contract.term_years",
+    "carbon.green_power.from_period",
 }
 _FIXED_SUFFIX = (".life_years", ".book_life_years", ".commissioning_year", ".tenor_years",
                  ".grace_years", ".share_of_debt", ".performance_factor_expected")
@@ -157,6 +164,7 @@ class Uncertainty:
     correlation_names: list[str] = field(default_factory=list)
     correlation: np.ndarray | None = None
     host_default: bool = False
+    mv_noise_sd: float = 0.0  # kWh/yr: sd of the yearly M&V noise series risk.mv_noise_kwh (0: none)
 
 
 def _problem(rc, path: str, message: str, doc=None) -> Problem:
@@ -229,6 +237,10 @@ def case_uncertainty(rc, doc=None) -> Uncertainty:
     for price, spec in unc.paths.items():
         paths[price] = spec
         sources[f"risk.{price}"] = "case"
+    mv = getattr(rc, "mv", None)
+    if mv is not None and "mv.model_error_kwh" not in dists:
+        dists["mv.model_error_kwh"] = Normal(dist="normal", mean=0.0, sd=rc.value("mv.model_sd_kwh"))
+        sources["mv.model_error_kwh"] = f"M&V: N(0, {rc.value('mv.model_sd_kwh'):,.0f} kWh) fitted to the meter data"
     if unc.maturity_defaults:
         _defaults(rc, dists, paths, sources)
     corr = None
@@ -257,7 +269,8 @@ def case_uncertainty(rc, doc=None) -> Uncertainty:
         raise InputError(problems)
     p = rc.assumptions.get("contract.host_default_probability")
     host_default = p is not None and (p.value > 0 or "contract.host_default_probability" in dists)
-    return Uncertainty(dists, paths, sources, unc.method, names if corr is not None else [], corr, host_default)
+    return Uncertainty(dists, paths, sources, unc.method, names if corr is not None else [], corr, host_default,
+                       rc.value("mv.noise_sd_kwh") if mv is not None else 0.0)
 
 
 def _scaled_range(rng, value: float, ref: float):
@@ -287,7 +300,8 @@ def _defaults(rc, dists: dict, paths: dict, sources: dict) -> None:
                 f"default: library capex range {tech.capex.low:g}–{tech.capex.high:g} around "
                 f"{c:g} widened x{m:g} ({tech.maturity_class} maturity rule)")
         name = f"{p}.performance_factor"
-        if name not in dists and name in rc.assumptions:
+        measured = getattr(rc, "mv", None) is not None and rc.mv.asset == a.id
+        if name not in dists and name in rc.assumptions and not measured:
             mean = rc.value(name)
             dists[name] = Normal(dist="normal", mean=mean, sd=rule.derate_sd, low=0.0,
                                  high=max(PERFORMANCE_MAX, mean))

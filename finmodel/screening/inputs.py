@@ -45,8 +45,6 @@ refused.  A problem in a row names the row, the field path and what is wrong, e.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import re
@@ -59,10 +57,12 @@ import yaml
 from ..case.loader import load_doc
 from ..errors import InputError, Problem
 from ..files import SAFE, output_stem
+from ..sheetio import SUFFIXES as SHEET_FILE_SUFFIXES
+from ..sheetio import ExcelError, Formula, cell_is_set, read_table
 from ..library.load import library_root
-from ..yamlio import YamlDoc, check_input_file, join_path, read_yaml
+from ..yamlio import YamlDoc, join_path, read_yaml
 
-SHEET_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+SHEET_SUFFIXES = SHEET_FILE_SUFFIXES
 MAX_SHEET_BYTES = 20 * 1024 * 1024
 MAX_SHEET_ROWS = 10_000
 
@@ -298,78 +298,8 @@ def _plain_copy(x: Any) -> Any:
 
 
 def read_sheet(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Header and ``(row number, cells)`` of a CSV or Excel sheet; raises InputError."""
-    name = str(path)
-    check_input_file(path, "a sheet", "sheets", MAX_SHEET_BYTES)
-    if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 decodes almost anything
-            raise InputError.single(name, "", "not UTF-8 (or GB18030) text; save the sheet as CSV UTF-8")
-        try:
-            table = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise InputError.single(name, "", f"cannot read the CSV: {exc}") from None
-        rows = [(i + 1, r) for i, r in enumerate(table)]
-    else:
-        rows = _excel_rows(path)
-    rows = [(n, r) for n, r in rows if any(cell_is_set(c) for c in r)]
-    if not rows:
-        raise InputError.single(name, "", "the sheet is empty; row 1 names the columns, one park per row below")
-    if len(rows) - 1 > MAX_SHEET_ROWS:
-        raise InputError.single(name, "", f"{len(rows) - 1} rows; a sheet is limited to {MAX_SHEET_ROWS:,} parks")
-    (head_row, header), body = rows[0], rows[1:]
-    if head_row != 1:
-        raise InputError.single(name, "", f"row 1 must name the columns (the first filled row is row {head_row})")
-    return ["" if h is None else str(h).strip() for h in header], body
-
-
-def cell_is_set(c: Any) -> bool:
-    return c is not None and not (isinstance(c, str) and not c.strip())
-
-
-def _excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    name = str(path)
-    try:
-        wb = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - any reader error is a problem with this file
-        raise InputError.single(name, "", f"cannot read the workbook: {exc}") from None
-    try:
-        ws, wf = wb.worksheets[0], formulas.worksheets[0]
-        out = []
-        if ws.max_row > MAX_SHEET_ROWS + 1:
-            raise InputError.single(name, "", f"{ws.max_row - 1:,} rows; a sheet is limited to "
-                                    f"{MAX_SHEET_ROWS:,} parks")
-        for row, frow in zip(ws.iter_rows(), wf.iter_rows()):
-            cells = []
-            for c, f in zip(row, frow):
-                v = c.value
-                if v is None and isinstance(f.value, str) and f.value.startswith("="):
-                    v = _Formula(f.value)
-                elif c.data_type == "e":
-                    v = _ExcelError(str(v))
-                cells.append(v)
-            out.append((row[0].row, cells))
-        return out
-    finally:
-        wb.close()
-        formulas.close()
-
-
-class _Formula(str):
-    """A formula cell whose computed value was never saved."""
-
-
-class _ExcelError(str):
-    """An Excel error value (#DIV/0!, #N/A …)."""
+    """Header and ``(row number, cells)`` of a CSV or Excel sheet of parks; raises InputError."""
+    return read_table(path, rows_are="parks", max_rows=MAX_SHEET_ROWS, max_bytes=MAX_SHEET_BYTES)
 
 
 def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[ScreenCase],
@@ -451,11 +381,11 @@ def _collect_sheet(path: Path, template: str | os.PathLike | None, cases: list[S
             if kind == "template":
                 continue
             raw = cell(j)
-            if isinstance(raw, _Formula):
+            if isinstance(raw, Formula):
                 row_problems.append(Problem(label, h, f"the cell holds the formula {str(raw)[:60]!r} with no saved "
                                             "value; open and save the workbook in Excel, or enter the value"))
                 continue
-            if isinstance(raw, _ExcelError):
+            if isinstance(raw, ExcelError):
                 row_problems.append(Problem(label, h, f"the cell holds the Excel error {str(raw)!r}"))
                 continue
             if kind == "name":

@@ -27,7 +27,7 @@ Physics per technology kind (all × availability × performance factor × degrad
 """
 from __future__ import annotations
 
-from ..lines import Eq, Expr, Max, Min, Mod, Ref, Scalar, Sum
+from ..lines import Eq, Expr, Max, Min, Mod, Ref, Scalar, Series, Sum
 from ..library import component_key
 from .sheet import Sheet
 
@@ -56,8 +56,14 @@ class AssetLines(dict):
         return self.get(key, 0.0)
 
 
-def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: str) -> AssetLines:
-    """Add the lines of one asset to ``sh`` and return them."""
+def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: str, measured: bool = False
+                ) -> AssetLines:
+    """Add the lines of one asset to ``sh`` and return them.
+
+    A ``measured`` asset (the case's mv block) saves its expected MWh in every year except the
+    contract years the reporting data settle (``mv.settled`` = 1), where it saves the verified
+    MWh (``mv.verified_mwh``); its value at expected performance without them is
+    ``value_at_expected`` (what a guarantee is set on)."""
     a = asset.id
     s = lambda n: Scalar(f"assets.{a}.{n}")  # noqa: E731
     pre = f"a.{a}"
@@ -158,8 +164,15 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         base = (cap if kind == "efficiency"
                 else Ref("c.baseline_grid_mwh"))
         frac = s("savings_fraction") if kind == "efficiency" else s("savings_fraction_of_park_electricity")
-        saved = sh(f"{pre}.mwh", base * frac * s("performance_factor") * degr * on,
-                   f"{name}: electricity saved", f"{zh}：节电量", unit="MWh", fmt="qty", total=True)
+        expected = base * frac * s("performance_factor") * degr * on
+        if measured:
+            settled = Series("mv.settled")
+            expected = settled * Series("mv.verified_mwh") + (1 - settled) * expected
+            out["value_at_expected"] = (base * frac * s("performance_factor_expected") * degr * on * KWH_PER_MWH
+                                        * price["tariff"])
+        saved = sh(f"{pre}.mwh", expected,
+                   f"{name}: electricity saved" + (" (verified in settled years)" if measured else ""),
+                   f"{zh}：节电量" + ("（已结算年份为经核证节能量）" if measured else ""), unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=saved, d_grid_mwh=-saved)
         value_terms.append(saved * KWH_PER_MWH * price["tariff"])
         if kind == "platform":

@@ -8,10 +8,12 @@ the same model with other inputs.
 from __future__ import annotations
 
 from .carbon import build_carbon
+from .reductions import build_reductions
 from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
 from .debt import build_debt_totals, build_tranche, build_waterfall
 from .depreciation import depreciation_lines
+from .economic import build_economic
 from .sll import build_sll, sll_interest_effect
 from .tax import build_cit, build_vat, vat_share
 from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
@@ -23,7 +25,7 @@ from .prices import build_prices
 from .sheet import Sheet
 from .timeline import build_timeline
 
-SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties"]
+SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Economic"]
 
 
 def build_model(rc: ResolvedCase) -> Model:
@@ -33,9 +35,12 @@ def build_model(rc: ResolvedCase) -> Model:
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
+    measured = rc.mv.asset if rc.mv is not None else None
     assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
-                                 case.carbon.export_green_attribute)) for a in case.assets]
-    car = build_carbon(sh["Carbon"], assets, tl, pr)
+                                 case.carbon.export_green_attribute, a.id == measured)) for a in case.assets]
+    car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
+    car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
+                                         case.carbon.export_green_attribute)
     flows = build_contract(sh["Contract"], case, rc.technologies, assets, tl, pr, car)
     owner = flows.owner
     phase = flows.owner_phase
@@ -161,6 +166,7 @@ def build_model(rc: ResolvedCase) -> Model:
                             capex_init, replacement, asset_opex, costs, residual)
     build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
                   invest, injection, sll)
+    build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
 
 

@@ -99,7 +99,27 @@ def build_contract(sh: Sheet, case, techs: dict, assets: list, tl: dict, pr: dic
         flows.values.append((car["ets_value"], "tenants" if kind == "ies" else "host"))
     flows.host_baseline_cost = flows.host_baseline_cost or baseline_cost(sh, pr, car, "current")
     _common_costs(sh, flows, tl, assets)
+    _green_power(flows, car, green_power_payer(case))
     return flows
+
+
+def green_power_payer(case) -> str:
+    """Who pays for the green power the park buys: the case's choice, else whoever pays the grid
+    bill (the tenants under ies, the provider under energy-cost trusteeship, otherwise the host)."""
+    payer = case.carbon.green_power.payer
+    if payer is not None:
+        return payer
+    return {"ies": "tenants", "emc.energy_cost_trusteeship": "provider"}.get(case.contract.type, "host")
+
+
+def _green_power(flows: ContractFlows, car: dict, payer: str) -> None:
+    """The premium and the certificates are the payer's cost in every year the park buys them:
+    an owner cost (with its input VAT) when the owner pays, else that party's own cost."""
+    for line, vat in car["green_costs"]:
+        if payer == flows.owner:
+            flows.costs.append(Flow(line, vat, "market"))
+        else:
+            flows.party_costs.append((line, payer))
 
 
 def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> None:
@@ -193,17 +213,34 @@ def _buyout(sh: Sheet, tl: dict) -> None:
        "Buy-out value if the host terminates at the end of the year", "用户提前回购价格（年末）")
 
 
+def _verified(sh: Sheet, case, savings: Ref, pr: dict, term) -> Ref:
+    """The savings the contract pays on.  Without an mv block they are the savings themselves;
+    with one, the M&V measurement error of unsettled years is added (:mod:`finmodel.mv.case`):
+    the baseline model's error ``mv.model_error_kwh`` (one draw per path) and the year's own
+    ``risk.mv_noise_kwh`` (one per path and year), both 0 in the base case, valued at the tariff."""
+    if case.mv is None:
+        return savings
+    error = sh.flow("k.mv_error", (Scalar("mv.model_error_kwh") + Series("risk.mv_noise_kwh")) * pr["tariff"]
+                    * (1 - Series("mv.settled")) * Ref(f"a.{case.mv.asset}.on") * term,
+                    "Measurement error of the verified savings (M&V, 0 in the base case)",
+                    "节能量测量误差（测量与验证，基准情景为0）")
+    return sh.flow("k.verified_savings", savings + error, "Verified savings (M&V) the contract pays on",
+                   "经核证的节能效益（合同结算依据）")
+
+
 def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("provider", owner_phase=tl["contract"])
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
-                      "Verified savings during the term", "合同期内经核证的节能效益")
+                      *(("Savings during the term", "合同期内节能效益") if case.mv is not None else
+                        ("Verified savings during the term", "合同期内经核证的节能效益")))
+    verified = _verified(sh, case, savings, pr, tl["contract"])
     share = k("provider_share")
     if isinstance(case.contract.provider_share, list):  # stepped: the level times the case's profile
         share = share * Series("contract.provider_share_profile")
     share_line = sh("k.provider_share", share * tl["contract"], "Provider's share of savings", "节能服务公司分享比例",
                     unit="fraction", fmt="pct")
-    due = sh.flow("k.share_due", savings * share_line, "Provider's share due", "应付节能服务公司分享收益")
+    due = sh.flow("k.share_due", verified * share_line, "Provider's share due", "应付节能服务公司分享收益")
     # base case: expected loss (shock = 1); Monte Carlo: realised defaults (shock = 0 or 1/p)
     loss = sh.flow("k.default_loss", due * k("host_default_probability") * Series("risk.host_default")
                    * (1 - k("recovery_rate")), "Host payment defaults, net of recovery", "用户违约损失（扣除回收）")
@@ -211,7 +248,7 @@ def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f.revenues.append(Flow(sh.flow("k.share_received", due - loss, "Provider's share received", "节能服务公司分享收益"),
                            vat, "host"))
     f.values.append((savings, "host"))
-    mv = sh.flow("k.mv_cost", savings * k("mv_cost_share"), "Measurement & verification", "节能量测量与验证费用")
+    mv = sh.flow("k.mv_cost", verified * k("mv_cost_share"), "Measurement & verification", "节能量测量与验证费用")
     f.costs.append(Flow(mv, Scalar("market.vat_services"), "market"))
     _market_revenue(sh, f, assets, tl)
     _host_after_term(sh, f, assets, tl)
@@ -222,21 +259,23 @@ def _guaranteed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("host", owner_phase=tl["operation"], residual_to_owner=True, landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["operation"],
-                      "Verified savings", "经核证的节能效益")
+                      *(("Savings", "节能效益") if case.mv is not None else ("Verified savings", "经核证的节能效益")))
     f.revenues.append(Flow(savings, 0.0, "self"))
-    expected = Sum(*[a["host_value"] * Scalar(f"assets.{i}.performance_factor_expected")
+    verified = _verified(sh, case, savings, pr, tl["contract"])
+    expected = Sum(*[a["value_at_expected"] if "value_at_expected" in a else
+                     a["host_value"] * Scalar(f"assets.{i}.performance_factor_expected")
                      / Scalar(f"assets.{i}.performance_factor") for i, a in assets])
     guaranteed = sh.flow("k.guaranteed", k("guaranteed_share") * expected * tl["contract"],
                          "Guaranteed savings (share of savings at expected performance)", "保证节能效益")
-    shortfall = sh.flow("k.shortfall", Max(0, guaranteed - savings * tl["contract"]),
+    shortfall = sh.flow("k.shortfall", Max(0, guaranteed - verified * tl["contract"]),
                         "Shortfall paid by the provider", "节能服务公司补偿的差额")
     f.revenues.append(Flow(shortfall, 0.0, "provider"))
     fee = sh.flow("k.fee", k("fee_per_yr") * tl["contract"], "Provider's fee", "节能服务费")
-    excess = sh.flow("k.excess_share", k("excess_share") * Max(0, savings * tl["contract"] - guaranteed),
+    excess = sh.flow("k.excess_share", k("excess_share") * Max(0, verified * tl["contract"] - guaranteed),
                      "Provider's share of savings above the guarantee", "超额节能效益分享")
     f.costs.append(Flow(fee, Scalar("market.vat_services"), "provider"))
     f.costs.append(Flow(excess, Scalar("market.vat_services"), "provider"))
-    mv = sh.flow("k.mv_cost", savings * k("mv_cost_share") * tl["contract"], "Measurement & verification (provider)",
+    mv = sh.flow("k.mv_cost", verified * k("mv_cost_share") * tl["contract"], "Measurement & verification (provider)",
                  "节能量测量与验证费用（节能服务公司）")
     f.party_costs.append((mv, "provider"))
     _market_revenue(sh, f, assets, tl)

@@ -94,3 +94,65 @@ def test_python_api():
     assert len(table) == case.n_periods
     assert result.to_dict()["deterministic"]["project"]["equity_irr"] == pytest.approx(
         float(result.base.output("project.equity_irr")[0]))
+
+
+MV = ROOT / "assumptions" / "examples" / "data"
+
+
+def test_mv_prints_and_writes_the_mv_document(tmp_path):
+    """The mv section's DESIGN names, its sums, and the shared-savings payments by hand."""
+    res = runner.invoke(app, ["mv", str(MV / "suzhou_office_baseline.csv"), "--reporting",
+                              str(MV / "suzhou_office_reporting.csv"), "--weather", str(MV / "suzhou_weather.csv"),
+                              "--price", "0.8", "--share", "80%", "--settle", "quarter", "--json", "--no-report",
+                              "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    m = json.loads(res.stdout)["mv"]
+    for key in ("model", "coefficients", "cv_rmse", "nmbe", "r2", "meets_guideline14", "baseline_kwh", "reporting_kwh",
+                "avoided_kwh", "savings_fraction", "uncertainty_68", "uncertainty_90", "settlement"):
+        assert key in m
+    assert m["avoided_kwh"] == pytest.approx(m["baseline_kwh"] - m["reporting_kwh"], rel=1e-12)
+    assert m["savings_fraction"] == pytest.approx(m["avoided_kwh"] / m["baseline_kwh"], rel=1e-12)
+    assert 0 < m["uncertainty_68"] < m["uncertainty_90"] < 0.1 * m["avoided_kwh"]
+    assert [r["period"] for r in m["settlement"]] == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+    assert sum(r["avoided_kwh"] for r in m["settlement"]) == pytest.approx(m["avoided_kwh"], rel=1e-12)
+    q = m["settlement"][0]
+    assert q["value"] == pytest.approx(0.8 * q["avoided_kwh"], rel=1e-12)
+    assert q["provider_payment"] == pytest.approx(0.8 * 0.8 * q["avoided_kwh"], rel=1e-12)
+    assert q["host_retained"] == pytest.approx(0.2 * 0.8 * q["avoided_kwh"], rel=1e-12)
+    # a quarter's own uncertainty is smaller than the year's
+    assert q["uncertainty_90"] < m["uncertainty_90"]
+    assert (tmp_path / "suzhou_office_baseline-mv.json").exists()
+    assert "NaN" not in res.stdout and "Infinity" not in res.stdout
+
+
+def test_mv_before_reporting_states_why_the_savings_are_null(tmp_path):
+    res = runner.invoke(app, ["mv", str(MV / "suzhou_office_baseline.csv"), "--weather", str(MV / "suzhou_weather.csv"),
+                              "--expected-savings", "30%", "--json", "--no-report", "--out", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    m = json.loads(res.stdout)["mv"]
+    assert m["avoided_kwh"] is None and "reporting" in m["notes"]["mv.avoided_kwh"]
+    a = m["annual"]
+    # the FSU of a year's expected savings: the half-width over 30 % of the annual baseline
+    from scipy import stats
+
+    t68 = stats.t.ppf(0.84, m["n_effective"] - m["parameters"])
+    sd = (a["model_sd_kwh"] ** 2 + a["noise_sd_kwh"] ** 2) ** 0.5
+    assert m["fsu_68"] == pytest.approx(t68 * sd / (0.3 * a["baseline_kwh"]), rel=1e-9)
+    assert 0 < m["fsu_68"] < m["fsu_90"] < 0.1
+    assert a["expected_savings_fraction"] == 0.3 and a["model_sd_kwh"] > 0 and a["noise_sd_kwh"] > 0
+
+
+@pytest.mark.parametrize("args, expect", [
+    (["--share", "80%"], "--price"),
+    (["--price", "0.8", "--share", "80%", "--guarantee", "100"], "not both"),
+    (["--price", "0.8", "--share", "80"], "--share"),
+    (["--settle", "week"], "--settle"),
+    (["--adjust", "2027-03-01:x:5"], "--adjust"),
+    (["--columns", "energy"], "--columns"),
+    (["--columns", "energy=no_such"], "no column 'no_such'"),
+])
+def test_mv_bad_options_exit_2(args, expect, tmp_path):
+    res = runner.invoke(app, ["mv", str(MV / "suzhou_office_baseline.csv"), "--weather", str(MV / "suzhou_weather.csv"),
+                              *args, "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2 and expect in res.output, res.output
+    assert not (tmp_path / "o").exists()

@@ -5,6 +5,7 @@ import json
 import resource
 import time
 
+import numpy as np
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -126,3 +127,92 @@ def test_numerical_hostility_never_reaches_the_json_as_nan(tmp_path):
     assert doc["deterministic"]["parties"]["provider"]["irr"] is None
     assert "deterministic.parties.provider.irr" in doc["notes"]
     assert "NaN" not in res.stdout and "Infinity" not in res.stdout
+
+
+# ------------------------------------------------------------------------------------------------
+# bad meter data (finmodel mv, issue 20): a clear error or a stated sufficiency failure, never a fit
+# ------------------------------------------------------------------------------------------------
+MV_DATA = ROOT / "assumptions" / "examples" / "data"
+
+
+def _meter_rows() -> list[list[str]]:
+    lines = (MV_DATA / "suzhou_office_baseline.csv").read_text(encoding="utf-8").splitlines()
+    return [x.split(",") for x in lines]
+
+
+def _bad_meter(kind: str) -> list[list[str]]:
+    rows = _meter_rows()
+    head, body = rows[0], rows[1:]
+    if kind == "gap":  # 60 days missing: more than CalTRACK's 37
+        body = body[:100] + body[160:]
+    elif kind == "duplicate":
+        body = body[:10] + [body[9]] + body[10:]
+    elif kind == "negative":
+        body[20][1] = "-350.0"
+    elif kind == "mwh":  # a week exported in MWh
+        for r in body[40:47]:
+            r[1] = f"{float(r[1]) / 1000:.3f}"
+    elif kind == "timezone":  # from row 200 on the export writes China midnight as UTC (16:00 the day before)
+        for r in body[198:]:
+            d = np.datetime64(r[0]) - np.timedelta64(8, "h")
+            r[0] = str(d).replace("T", " ")
+    elif kind == "offsets":
+        for i, r in enumerate(body):
+            r[0] += "T00:00:00+08:00" if i < 100 else "T00:00:00+00:00"
+    elif kind == "backwards":
+        body[50], body[51] = body[51], body[50]
+    elif kind == "too_few":
+        body = body[:40]
+    elif kind == "not_a_number":
+        body[5][1] = "n/a kWh"
+    elif kind == "bills_without_end":
+        body = body[::30]
+    return [head, *body]
+
+
+MV_BAD = {  # kind: (text the message must contain, what it must name)
+    "gap": ("data sufficiency (CalTRACK 2.2.1.2)", "at most 37 days"),
+    "duplicate": ("duplicate timestamp", "row 12"),
+    "negative": ("negative readings", "row 22"),
+    "mwh": ("about 1000 times smaller", "row 42"),
+    "timezone": ("time-zone shift", "row 200"),
+    "offsets": ("UTC offset", "row 102"),
+    "backwards": ("time goes back", "row 53"),
+    "too_few": ("data sufficiency (CalTRACK 2.2.1.1)", "spans 40 days"),
+    "not_a_number": ("is not a number", "row 7"),
+    "bills_without_end": ("add an end column", "bills"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MV_BAD))
+def test_bad_meter_data_is_refused_with_the_file_the_row_and_the_problem(kind, tmp_path):
+    bad = tmp_path / f"{kind}.csv"
+    bad.write_text("\n".join(",".join(r) for r in _bad_meter(kind)) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    res = _run("mv", bad, "--weather", MV_DATA / "suzhou_weather.csv", "--out", out)
+    expect, names = MV_BAD[kind]
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert str(bad) in res.output and expect in res.output and names in res.output, res.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_fahrenheit_given_as_celsius_is_refused(tmp_path):
+    w = tmp_path / "weather.csv"
+    lines = (MV_DATA / "suzhou_weather.csv").read_text(encoding="utf-8").splitlines()
+    w.write_text("\n".join([lines[0]] + [f"{d},{float(t) * 9 / 5 + 32:.1f}" for d, t in (x.split(",") for x in lines[1:])]),
+                 encoding="utf-8")
+    res = _run("mv", MV_DATA / "suzhou_office_baseline.csv", "--weather", w, "--out", tmp_path / "out")
+    assert res.exit_code == 2 and "°F given as °C" in res.output, res.output
+
+
+def test_a_case_naming_bad_meter_data_names_the_case_and_the_data_file(tmp_path):
+    bad = tmp_path / "negative.csv"
+    bad.write_text("\n".join(",".join(r) for r in _bad_meter("negative")) + "\n", encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    text = (ROOT / "assumptions" / "examples" / "office_park_shared_savings.yaml").read_text(encoding="utf-8")
+    text = text.replace("data/suzhou_office_baseline.csv", str(bad)).replace("data/suzhou_weather.csv",
+                                                                             str(MV_DATA / "suzhou_weather.csv"))
+    case.write_text(text, encoding="utf-8")
+    res = _run("appraise", case, "--out", tmp_path / "out")
+    assert res.exit_code == 2 and str(bad) in res.output and str(case) in res.output, res.output

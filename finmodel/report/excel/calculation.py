@@ -22,8 +22,8 @@ from .layout import (COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, F
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
 
-SHEET_ORDER = ("Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Metrics",
-               "Checks")
+SHEET_ORDER = ("Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Economic",
+               "Metrics", "Checks")
 
 
 def _helper_lines(model: Model) -> list[Line]:

@@ -9,7 +9,8 @@ recalculates the workbook with LibreOffice and compares every formula cell with 
 User text (case and party names, notes, sources) is always written as text, never as a formula.
 
 One module per sheet group: :mod:`.cover`, :mod:`.inputs`, :mod:`.calculation`, :mod:`.outputs`,
-:mod:`.checks` and :mod:`.risk` (Monte Carlo, sensitivity, pricing); :mod:`.layout` says where
+:mod:`.checks`, :mod:`.risk` (Monte Carlo, sensitivity, pricing) and :mod:`.mv` (the M&V data and
+regression); :mod:`.layout` says where
 everything sits and :mod:`.cells` how it looks.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .checks import checks_sheet
 from .cover import cover_sheet
 from .inputs import input_series_sheet, inputs_sheet
 from .layout import Layout, WorkbookMap
+from .mv import mv_sheets
 from .outputs import outputs_sheet
 from .risk import monte_carlo_sheet, pricing_sheet, sensitivity_sheet
 
@@ -50,6 +52,8 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
         monte_carlo_sheet(wb, a, lang, mc_doc)
         sensitivity_sheet(wb, a, lang, mc_doc)
     pricing_sheet(wb, a, lang)
+    if a.rc.mv is not None and a.rc.mv.result is not None:
+        mv_sheets(wb, a.rc.mv.result, lang, wmap.expected)
     cover_sheet(cover, a, wb, lang)
     wb.calculation.fullCalcOnLoad = True
     wb.save(Path(path))

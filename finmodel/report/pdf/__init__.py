@@ -4,7 +4,7 @@
 
 1. :func:`~.document.build_context` builds every section (one module each: :mod:`.summary`,
    :mod:`.project`, :mod:`.assumptions`, :mod:`.financial`, :mod:`.financing`, :mod:`.carbon`,
-   :mod:`.risk`, :mod:`.pricing`, :mod:`.method`) from the result document through one
+   :mod:`.risk`, :mod:`.pricing`, :mod:`.mv`, :mod:`.method`) from the result document through one
    :class:`~.context.Ctx`: numbers as formatted text, words in the report's language, tables
    as :mod:`.tables` dicts.
 2. Charts (:mod:`finmodel.report.charts`) are written as SVG files into a private temporary

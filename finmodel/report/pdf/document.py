@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..words import CONTRACTS, pick
-from . import assumptions, carbon, financial, financing, method, pricing, project, risk, summary
+from . import assumptions, carbon, economic, financial, financing, method, mv, pricing, project, risk, summary
 from .context import Ctx
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,8 +25,10 @@ SECTIONS = (("summary", "s_summary", summary.build),
             ("financial", "s_financial", financial.build),
             ("financing", "s_financing", financing.build),
             ("carbon", "s_carbon", carbon.build),
+            ("economic", "s_economic", economic.build),
             ("risk", "s_risk", risk.build),
             ("pricing", "s_pricing", pricing.build),
+            ("mv", "s_mv", mv.build),
             ("method", "s_method", method.build))
 
 
@@ -49,9 +51,10 @@ def build_context(a: "Appraisal", doc: dict, lang: str, chart_dir: Path) -> dict
                                     "assumptions_intro", "flags", "flags_none", "party_returns", "national_method",
                                     "pf_indicators", "yearly_cf", "party_cf", "sizing", "tranches", "schedule",
                                     "covenants", "sll", "sll_margin_path", "carbon_indicators", "energy_by_carrier",
+                                    "basis_title", "tier_title", "avoided_title", "coal_eq_title", "green_title", "e_flows",
                                     "percentiles", "probabilities", "convergence", "convergence_note", "warnings",
                                     "pricing", "dealzone", "conventions", "audit", "checks", "disclaimer_title",
-                                    "recommended_price", "undefined_reason")},
+                                    "recommended_price", "undefined_reason", "mv_savings", "mv_annual", "mv_notes")},
         "case_name": ctx.case_name,
         "contract": pick(CONTRACTS, doc.get("contract", ""), lang),
         "park": ctx.case.park.name if ctx.case is not None else "",

@@ -1,4 +1,4 @@
-"""9 Method, conventions and audit trail: conventions, the audit block, model checks, undefined values."""
+"""10 Method, conventions and audit trail: conventions, the audit block, model checks, undefined values."""
 from __future__ import annotations
 
 from .. import format as F

@@ -1,4 +1,4 @@
-"""8 Pricing and deal zone: the price solved for a target, and where both parties' requirements hold."""
+"""9 Pricing and deal zone: the price solved for a target, and where both parties' requirements hold."""
 from __future__ import annotations
 
 from typing import Any

@@ -115,7 +115,7 @@ def build(ctx: Ctx) -> dict:
             capex = ctx.A.get(f"assets.{asset.id}.capex_per_unit") or {}
             first_op = start + cy + asset.commissioning_year - 1
             rows.append([c(asset.id), c(tech.name_zh if lang == "zh" else tech.name_en),
-                         n(f"{F.qty(asset.capacity)} {cap_unit}"), n(F.year(first_op)),
+                         n(f"{F.qty(ctx.value(f'assets.{asset.id}.capacity'))} {cap_unit}"), n(F.year(first_op)),
                          n(F.number(tech.trl.value)), c(pick(MATURITY, tech.maturity_class, lang)),
                          n(f"{F.number(capex.get('value'))} {capex.get('unit', '')}".strip())])
         out["assets"] = table([col(ctx.t("asset_id")), col(ctx.t("technology")), col(ctx.t("capacity"), "", "num"),

@@ -1,4 +1,4 @@
-"""7 Risk: the Monte Carlo distributions, probabilities, tornado, sensitivity, fans and convergence."""
+"""8 Risk: the Monte Carlo distributions, probabilities, tornado, sensitivity, fans and convergence."""
 from __future__ import annotations
 
 import re

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import format as F
-from ..words import paren, reason
+from ..words import GRID_BASES_SHORT, paren, pick, reason
 from .context import Ctx
 from .metrics import metric_label
 from .pricing import recommended_price
@@ -86,6 +86,16 @@ def build(ctx: Ctx) -> dict:
         kv.append((f"{ctx.t('intensity')} {ctx.f(carbon['year'][-1], 'year')}",
                    f"{ctx.f(last, 'intensity')} {ctx.t('u_intensity')} "
                    f"({ctx.t('threshold').lower()} {ctx.f(thr, 'intensity')})"))
+    if carbon.get("avoided_tco2"):  # what a government reviewer reads first, with the basis it rests on
+        i = min(ctx.construction_years, len(carbon["avoided_tco2"]) - 1)
+        basis = (carbon.get("grid_factor") or {}).get("basis", "")
+        kv.append((ctx.t("sum_avoided", year=ctx.f(carbon["year"][i], "year")),
+                   ctx.t("sum_avoided_value", first=F.qty(carbon["avoided_tco2"][i]),
+                         total=F.qty(carbon["avoided_tco2_total"]), basis=pick(GRID_BASES_SHORT, basis, lang))))
+    eco = doc.get("economic") or {}
+    if eco:
+        kv.append((ctx.t("e_eirr"), f"{nt.val(eco.get('eirr'), 'pct', 'economic.eirr')} "
+                                    f"({ctx.t('e_sdr')} {F.pct(eco['social_discount_rate'], decimals=0)})"))
     price = recommended_price(ctx)
     if price:
         kv.append((ctx.t("recommended_price"), price))

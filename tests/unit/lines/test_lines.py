@@ -107,3 +107,15 @@ def test_rendered_formula_means_what_numpy_computes():
     m.line("e", e, en="", zh="", unit="", sheet="S")
     got = m.evaluate(Inputs()).line("e")[0, 0]
     assert got == pytest.approx(eval(formula))  # noqa: S307 - our own formula text, in a test
+
+
+@pytest.mark.parametrize("x, up", [(2.0, 2.0), (2.0001, 3.0), (0.0, 0.0), (-1.5, -2.0)])
+def test_roundup_is_excels_roundup_to_whole_numbers(x, up):
+    # Excel's documented examples: ROUNDUP(3.2, 0) = 4, ROUNDUP(-3.14159, 1) = -3.2 (away from zero)
+    from finmodel.lines import Ref, RoundUp
+
+    m = Model(1)
+    m.line("x", x + 0 * Period(), en="", zh="", unit="", sheet="S")
+    m.line("u", RoundUp(Ref("x")), en="", zh="", unit="", sheet="S")
+    assert m.evaluate(Inputs()).line("u")[0, 0] == up
+    assert RoundUp(Ref("x")).xl(FakeXl(), 3) == "ROUNDUP(x[3],0)"

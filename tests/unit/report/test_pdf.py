@@ -209,6 +209,7 @@ def test_examples_render_in_chinese(case, tmp_path):
     P.write_pdf(a, doc, out, lang="zh")
     text = check_pdf(out, doc, tmp_path, "zh")
     assert "执行摘要" in text and "目录" in text and "零碳园区" in text
+    assert "减排量" in text and "经济费用效益分析" in text
     assert "风险分析" not in text  # no Monte Carlo in the document, no risk section
     assert not list(tmp_path.glob(".*.part"))
 
@@ -236,6 +237,33 @@ def test_english_report_with_monte_carlo_pricing_and_deal_zone(tmp_path):
     assert F.pct(mc["probabilities"]["lender.min_dscr<lockup"]) in text  # probability of breach
     assert F.pct(doc["pricing"]["solved_value"]) in text  # recommended price
     assert doc["audit"]["input_hash"] in text
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_reviewer_reads_the_basis_the_tier_the_reductions_and_the_economic_analysis(tmp_path):
+    """The 攀枝花 case: the grid factor and its source, the statement that 910号 sets no threshold
+    for a park of its size, the reductions against the 40,000 t claim, and the economic section,
+    in both languages."""
+    a = _appraisal(ROOT / "assumptions" / "examples" / "panzhihua_pv_flow.yaml")
+    doc = a.to_dict()
+    c, e = doc["carbon"], doc["economic"]
+    first = F.qty(c["avoided_tco2"][1])
+    for lang, needles in (
+            ("en", ["regional grid's average factor (MEE/NBS 2023) [S17]: 0.2472 tCO2/MWh",
+                    "The notice sets no threshold for a park of this size", "a claimed 40,000 tCO2/yr",
+                    "national average 0.5306", first, "Economic cost-benefit analysis",
+                    "Economic internal rate of return (EIRR)", F.pct(e["eirr"])]),
+            ("zh", ["区域电网平均排放因子（生态环境部、国家统计局2023年）[S17]计算：0.2472tCO2/MWh",
+                    "该通知未对此规模的园区设定门槛值", "所称的每年40,000tCO2减排量", first, "经济费用效益分析",
+                    "经济内部收益率（EIRR）", F.pct(e["eirr"])])):
+        out = tmp_path / f"{lang}.pdf"
+        P.write_pdf(a, doc, out, lang=lang)
+        text = check_pdf(out, doc, tmp_path, lang)
+        flat = re.sub(r"\s+", "" if lang == "zh" else " ", text)
+        for needle in needles:
+            needle = re.sub(r"\s+", "" if lang == "zh" else " ", needle)
+            assert needle in flat, f"{needle!r} missing from the {lang} report"
 
 
 @needs_poppler

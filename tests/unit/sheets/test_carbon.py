@@ -87,13 +87,11 @@ FUEL_CO2 = 2_000_000 * EF_GAS / 1000 + 1_000 * EF_COAL + 100 * EF_DIESEL + 50_00
 PROCESS = 500
 BIOMASS_TCE = 2_000 * CE_BIOMASS
 OTHER_TCE = 2_000_000 * CE_GAS / 1000 + 1_000 * CE_COAL + 100 * CE_DIESEL + 50_000 * CE_HEAT + BIOMASS_TCE
-NONFOSSIL = 1 - EF_NATIONAL / EF_FOSSIL  # grid's non-fossil share, from the national and fossil factors
-
-
 def expected(zero_rated: float, ef: float, ce: float = CE_ELEC, grid_clean: bool = True) -> dict:
     tco2 = (GRID - zero_rated) * ef + FUEL_CO2 + PROCESS
     tce = ELEC * ce + OTHER_TCE
-    clean_mwh = ONSITE + DIRECT + zero_rated + (GRID - zero_rated) * NONFOSSIL * grid_clean
+    nonfossil = 1 - ef / EF_FOSSIL  # the grid's non-fossil share on the same basis as its factor
+    clean_mwh = ONSITE + DIRECT + zero_rated + (GRID - zero_rated) * nonfossil * grid_clean
     return {"c.zero_rated_mwh": zero_rated, "c.tco2": tco2, "c.tce": tce, "c.intensity": tco2 / tce,
             "c.clean_share": (clean_mwh * ce + BIOMASS_TCE) / tce, "c.direct_share": (ONSITE + DIRECT) / ELEC}
 
