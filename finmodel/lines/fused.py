@@ -76,6 +76,13 @@ static inline double fm_min(double a, double b) { return a != a ? a : (b != b ? 
    clamped into the row, so both reads are valid): no branch, so the loop over paths vectorises */
 static inline double fm_if(int c, double a, double b) { return c ? a : b; }
 
+/* finmodel.lines.expr._np_roundup: numpy.sign (0 for either zero, NaN for NaN) times the ceiling
+   of the magnitude */
+static inline double fm_roundup(double x) {
+    double sign = x > 0 ? 1.0 : (x < 0 ? -1.0 : (x == 0 ? 0.0 : x));
+    return sign * ceil(fabs(x));
+}
+
 /* finmodel.lines.expr._np_pmt, one element */
 static inline double fm_pmt(double rate, double nper, double pv) {
     double safe = rate == 0 ? 1.0 : rate;
@@ -108,7 +115,7 @@ class _Names:
 
     scratch: dict[str, int]  # lines of this segment: row of the per-path scratch B
     rows: dict[str, int] = field(default_factory=dict)  # one-row values (lines, inputs, Lag lengths): rows of D
-    per_path: dict[str, int] = field(default_factory=dict)  # varying series and lines from outside: X[j][t][p]
+    per_path: dict[str, int] = field(default_factory=dict)  # varying series and lines from outside: X[j][p][t]
     scalars: dict[str, int] = field(default_factory=dict)  # varying scalar inputs: S[j][p]
     lags: dict[int, Lag] = field(default_factory=dict)  # D row of each Lag's length -> the node
     parts: dict[int, Expr] = field(default_factory=dict)  # D row of each path-invariant part -> the node
@@ -130,7 +137,7 @@ class _Translator:
             return f"B[{self.n.scratch[name]}][{t}][q]"
         if name in self.varying_lines:
             j = self.n.per_path.setdefault(name, len(self.n.per_path))
-            return f"X[({j} * T + {t}) * np + p0 + q]"
+            return f"X[({j} * np + p0 + q) * T + {t}]"
         return f"D[{self._row('line:' + name)}][{t}]"
 
     def invariant(self, e: Expr) -> bool:
@@ -157,7 +164,7 @@ class _Translator:
             return f"D[{self._row('input:' + e.name)}][0]"
         if isinstance(e, Series):
             if e.name in self.varying_inputs:
-                return f"X[({self.n.per_path.setdefault('input:' + e.name, len(self.n.per_path))} * T + t) * np + p0 + q]"
+                return f"X[({self.n.per_path.setdefault('input:' + e.name, len(self.n.per_path))} * np + p0 + q) * T + t]"
             return f"D[{self._row('input:' + e.name)}][t]"
         if isinstance(e, Ref):
             return self.line_at(e.name, "t")
@@ -198,6 +205,8 @@ class _Translator:
                 return out
             if e.name in _UNARY_FUNCS and len(args) == 1:
                 return f"{_UNARY_FUNCS[e.name]}({args[0]})"
+            if e.name == "ROUNDUP" and isinstance(e.args[1], Const) and e.args[1].value == 0:
+                return f"fm_roundup({args[0]})"
         raise Untranslated(f"{type(e).__name__} is computed by numpy")
 
 
@@ -314,10 +323,10 @@ def _segment(model: "Model", steps: list[Step], varying: set[str], varying_input
         body += ["        }"]
     body += ["        for (long j = 0; j < nout; j++)", "            for (long q = 0; q < W && p0 + q < n; q++)",
              "                for (long t = 0; t < T; t++)",
-             "                    O[(j * n + p0 + q) * T + t] = B[out[j]][t][q];", "    }"]
+             "                    O[j][(p0 + q) * T + t] = B[out[j]][t][q];", "    }"]
     source = "\n".join(["", f"#define W {BLOCK}", f"#define T {model.n_periods}", "",
                         "void kernel(long n, long np, long nout, const long *restrict out, const double *restrict Dp,",
-                        "            const double *restrict S, const double *restrict X, double *restrict O,",
+                        "            const double *restrict S, const double *restrict X, double *const *restrict O,",
                         "            double *restrict Bp)", "{", *body, "}", ""])
     return Segment(steps, names, source)
 
@@ -466,13 +475,16 @@ def run_segment(model: "Model", segment: Segment, out: list[str], ctx: "NpContex
     S = np.zeros((max(1, len(nm.scalars)), padded))
     for name, j in nm.scalars.items():
         S[j, :n] = ctx.inputs.scalars[name][:, 0]
-    X = np.zeros((max(1, len(nm.per_path)), T, padded))  # periods by paths: a block's paths side by side
+    X = np.zeros((max(1, len(nm.per_path)), padded, T))
     for key, j in nm.per_path.items():
         a = ctx.inputs.get(key[6:]) if key.startswith("input:") else ctx.values[key]
-        X[j, :, :n] = np.broadcast_to(as2d(a), (n, T)).T
+        X[j, :n] = np.broadcast_to(as2d(a), (n, T))
     rows = np.array([nm.scratch[name] for name in out] or [0], dtype=np.int64)
-    O = np.empty((max(1, len(out)), n, T))
+    # one array per line written out: memory the C library reuses from chunk to chunk (a single
+    # block of all of them would be mapped afresh, and its pages zeroed, every chunk)
+    lines = {name: np.empty((n, T)) for name in out}
+    where = np.array([a.ctypes.data for a in lines.values()] or [0], dtype=np.uintp)
     B = np.empty((max(1, len(nm.scratch)), T, BLOCK))
     kernel(segment)(n, padded, len(out), rows.ctypes.data, D.ctypes.data, S.ctypes.data, X.ctypes.data,
-                    O.ctypes.data, B.ctypes.data)
-    return {name: O[j] for j, name in enumerate(out)}
+                    where.ctypes.data, B.ctypes.data)
+    return lines

@@ -255,7 +255,10 @@ class Model:
         metrics = _Metrics(self, ctx, np.geterr())
         fp = self._fused_plan(inputs, plan) if not given and self._fuse(inputs, fused) else None
         # until every kernel is built (in the background), numpy evaluates: the same values
-        if fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments):
+        ready = fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments)
+        if fused and not ready:
+            raise ModelError("a fused kernel could not be compiled (see finmodel.lines.fused.CFLAGS)")
+        if ready:
             out = fp.outputs(self, None if lines is None else set(lines), selected)
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 ctx.quiet = True

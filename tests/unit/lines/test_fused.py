@@ -10,7 +10,7 @@ from finmodel.engine import prepare
 from finmodel.case.loader import load_case
 from finmodel.lines import Inputs, Lag, Max, Model, Next, Period, Prev, Scalar, Series, Where
 from finmodel.lines import fused
-from finmodel.lines.expr import Abs, Blank, Const, Exp, Func, Min, Mod, Pmt, Ref, RowTotal
+from finmodel.lines.expr import Abs, Blank, Const, Exp, Min, Mod, Pmt, Ref, RoundUp, RowTotal
 from finmodel.risk.draws import draw
 
 from ...conftest import EXAMPLES
@@ -91,7 +91,7 @@ def trees(draw_, depth=3):
         return leaves(draw_)
     a, b, c = (draw_(trees(depth - 1)) for _ in range(3))
     kind = draw_(st.sampled_from(["+", "-", "*", "/", "^", "neg", ">=", "<", "max", "min", "max3", "abs", "exp",
-                                   "where", "prev", "next", "lag", "pmt", "mod", "rowtotal"]))
+                                   "where", "prev", "next", "lag", "pmt", "mod", "rowtotal", "roundup"]))
     if kind in "+-*/^":
         from finmodel.lines.expr import BinOp
 
@@ -100,7 +100,7 @@ def trees(draw_, depth=3):
             "min": lambda: Min(a, b), "max3": lambda: Max(a, b, c), "abs": lambda: Abs(a), "exp": lambda: Exp(a),
             "where": lambda: Where(a, b, c), "prev": lambda: Prev(Ref("base"), a), "next": lambda: Next(Ref("base")),
             "lag": lambda: Lag(Ref("base"), Scalar("k")), "pmt": lambda: Pmt(a, b, c), "mod": lambda: Mod(a, b),
-            "rowtotal": lambda: RowTotal(Ref("base")) + a}[kind]()
+            "rowtotal": lambda: RowTotal(Ref("base")) + a, "roundup": lambda: RoundUp(a)}[kind]()
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
