@@ -253,7 +253,7 @@ class Model:
         # supplied from outside (their steps are planned afresh)
         memo = self._step_memo if not given else None
         metrics = _Metrics(self, ctx, np.geterr())
-        fp = self._fused_plan(inputs, plan) if not given and self._fuse(inputs, fused) else None
+        fp = self.fused_plan(inputs) if not given and self._fuse(inputs, fused) else None
         # until every kernel is built (in the background), numpy evaluates: the same values
         ready = fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments)
         if fused and not ready:
@@ -326,14 +326,14 @@ class Model:
             raise ModelError("fused evaluation needs a C compiler (cc or $CC)")
         return self._fusable
 
-    def _fused_plan(self, inputs: Inputs, plan: list[Step]) -> FusedPlan:
+    def fused_plan(self, inputs: Inputs) -> FusedPlan:
         """The fused plan for the inputs that vary by path in ``inputs`` (one per set of them)."""
         varying = frozenset(name for source in (inputs.scalars, inputs.series) for name, a in source.items()
                             if a.shape[0] > 1)
         key = ("fused", varying)
         hit = self._needed.get(key)
         if hit is None:
-            hit = plan_fused(self, plan, set(varying))
+            hit = plan_fused(self, self.plan(), set(varying))
             if len(self._needed) >= 64:
                 self._needed.clear()
             self._needed[key] = hit

@@ -159,7 +159,26 @@ def test_while_a_kernel_is_built_numpy_evaluates_the_same_values(monkeypatch, tm
     monkeypatch.setattr(fused, "MIN_PATHS", 1)
     monkeypatch.setattr("finmodel.lines.model.FUSED_MIN_PATHS", 1)
     first = m.evaluate(inputs)  # starts the compiler, evaluates with numpy meanwhile
-    (segment,) = m._fused_plan(inputs, m.plan()).segments
+    (segment,) = m.fused_plan(inputs).segments
     assert fused.kernel(segment, wait=True) is not None
     assert list(tmp_path.glob("kernels/kernel_*.so"))
     assert same_bits(first.line("a"), m.evaluate(inputs).line("a"))
+
+
+@pytest.mark.slow
+def test_setup_builds_the_kernels_a_run_then_uses(monkeypatch, tmp_path):
+    from finmodel.engine import build_kernels
+
+    monkeypatch.setenv("FINMODEL_CACHE", str(tmp_path))
+    monkeypatch.setattr(fused, "_kernels", {})
+    case = EXAMPLES[[p.stem for p in EXAMPLES].index("rooftop_pv_eaas")]
+    built = build_kernels([case])
+    libs = sorted(tmp_path.glob("kernels/kernel_*.so"))
+    assert built == len(libs) >= 1
+    # a Monte Carlo chunk of the case finds it: nothing more is compiled
+    rc = load_case(case)
+    model, inputs, _ = prepare(rc)
+    _, draws, _ = draw(rc, model, inputs, paths=fused.MIN_PATHS, seed=1)
+    model.evaluate(draws.chunk(0, fused.MIN_PATHS))
+    assert not fused._builds and sorted(tmp_path.glob("kernels/kernel_*.so")) == libs
+    assert all(segment.kernel for segment in model.fused_plan(draws.chunk(0, fused.MIN_PATHS)).segments)
