@@ -18,12 +18,13 @@ Heavy modules are imported only when a function is called, so ``import finmodel`
 from .about import DEFAULT_SEED, __version__
 
 
-def load_case(path, library=None):
+def load_case(path, library=None, energy_method=None):
     """Read, validate and resolve a case file (raises finmodel.errors.InputError); ``library`` is a
-    folder with your own copy of the assumption libraries (default: the shipped ones)."""
+    folder with your own copy of the assumption libraries (default: the shipped ones);
+    ``energy_method`` dispatches a case with an ``energy:`` block by another method than its own."""
     from .case.loader import load_case as _load
 
-    return _load(path, library)
+    return _load(path, library, energy_method)
 
 
 def load_case_text(text: str, name: str = "case.yaml", library=None, changes: dict | None = None):

@@ -1,4 +1,4 @@
-"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | mv | serve``.
+"""Command line: ``finmodel appraise | validate | schema | price | dealzone | screen | mv | serve | energy``.
 
 Bad input exits with code 2 and a message naming file, field path and problem; no traceback,
 no output written.
@@ -383,6 +383,66 @@ def mv(baseline: Annotated[Path, typer.Argument(help="Baseline meter data (CSV o
     for note in m["data_notes"]:
         console.print(f"note: {note}", highlight=False, markup=False)
     _print_written(doc["outputs"])
+
+
+@app.command()
+def energy(case: CaseFile,
+           method: str = typer.Option(None, "--method", help="optimal, rolling, rule or typical_days "
+                                      "(default: the case's energy.method)"),
+           out: OutDir = Path("reports"),
+           json_out: bool = typer.Option(False, "--json", help="Print the energy section as JSON"),
+           library: Library = None):
+    """Dispatch the case's hours: print the park's energy balance, write the hourly CSV."""
+    from .energy.dispatch import METHODS
+    from .energy.hourly import hourly_frame
+    from .files import output_stem, staged_outputs
+    from .jsondoc import clean, dumps
+
+    if method is not None and method not in METHODS:
+        err_console.print(f"[bold red]error:[/] --method must be one of {', '.join(METHODS)}", highlight=False)
+        raise typer.Exit(2)
+    try:
+        rc = finmodel.load_case(case, library, energy_method=method)
+        if rc.energy is None:
+            raise InputError.single(str(case), "energy", "the case has no energy: block (load and PV site) "
+                                    "to dispatch")
+    except InputError as exc:
+        fail(exc)
+    doc = clean(rc.energy.to_dict())
+    name = f"{output_stem(case)}_hourly_{rc.energy.method}.csv"
+    with staged_outputs(out) as stage:
+        hourly_frame(rc.energy).to_csv(stage / name, index=False, float_format="%.6g")
+    if json_out:
+        sys.stdout.write(dumps(doc) + "\n")
+        return
+    _energy_summary(doc)
+    _print_written({"csv": str(Path(out) / name)})
+
+
+def _energy_summary(doc: dict) -> None:
+    t = Table(title=f"energy balance — dispatch method {doc['method']}")
+    t.add_column("")
+    t.add_column("value", justify="right")
+    bat = doc["battery"]
+    rows = [("load incl. heat pumps, MWh", _fmt(doc["load_mwh"], "n")), ("PV, MWh", _fmt(doc["pv_mwh"], "n")),
+            ("PV self-consumption", _fmt(doc["self_consumption_share"], "pct")),
+            ("exported, MWh", _fmt(doc["export_mwh"], "n")), ("curtailed, MWh", _fmt(doc["curtailed_mwh"], "n")),
+            *((f"grid import {k}, MWh", _fmt(v, "n")) for k, v in doc["grid_import_mwh"].items()),
+            ("green direct share", _fmt(doc["green_direct_share"], "pct")),
+            ("battery discharge, MWh", _fmt(bat["throughput_mwh"], "n")),
+            ("battery equivalent full cycles", _fmt(bat["equivalent_full_cycles"], "n")),
+            ("battery arbitrage value / yr", _fmt(bat["arbitrage_value"], "n")),
+            ("battery demand-charge saving / yr", _fmt(bat["demand_charge_saving"], "n")),
+            ("battery replacement year", _fmt(bat["replacement_year"], "n"))]
+    for k, v in rows:
+        t.add_row(k, v)
+    console.print(t)
+    p = Table(title="monthly maximum demand, kW")
+    for col in ("month", "before", "after"):
+        p.add_column(col, justify="right")
+    for m, (before, after) in doc["peak_demand_kw"].items():
+        p.add_row(m, _fmt(before, "n"), _fmt(after, "n"))
+    console.print(p)
 
 
 @app.command()

@@ -82,10 +82,11 @@ def validate_case(doc: YamlDoc) -> Case:
         raise InputError(problems) from None
 
 
-def load_doc(doc: YamlDoc, library: str | Path | None = None) -> ResolvedCase:
+def load_doc(doc: YamlDoc, library: str | Path | None = None, energy_method: str | None = None) -> ResolvedCase:
     """Validate and resolve a parsed case (schema, the M&V block's meter data, libraries, then the
-    uncertainty section); problems are named in ``doc.file``.  ``library`` is a folder with a user's own copy of the
-    libraries (default: the shipped ones)."""
+    uncertainty section), and dispatch its hours when it has an ``energy:`` block (by
+    ``energy_method``, default the case's); problems are named in ``doc.file``.  ``library`` is a
+    folder with a user's own copy of the libraries (default: the shipped ones)."""
     from ..risk.uncertainty import validate_uncertainty
 
     library_dir = library_root(library)
@@ -97,12 +98,16 @@ def load_doc(doc: YamlDoc, library: str | Path | None = None) -> ResolvedCase:
         mv = case_mv(case.mv, doc.file, case.case.start_year + case.case.construction_years, doc.line_of("mv"))
     rc = resolve(case, doc.file, doc, library_dir, mv)
     validate_uncertainty(rc, doc)
+    if case.energy is not None:
+        from ..energy.study import apply_energy, run_energy
+
+        rc = apply_energy(rc, run_energy(rc, Path(doc.file).parent, energy_method))
     return rc
 
 
-def load_case(path: str | Path, library: str | Path | None = None) -> ResolvedCase:
+def load_case(path: str | Path, library: str | Path | None = None, energy_method: str | None = None) -> ResolvedCase:
     """Read, validate and resolve a case file (the public ``finmodel.load_case``)."""
-    return load_doc(read_yaml(path), library)  # read_yaml names the document str(path)
+    return load_doc(read_yaml(path), library, energy_method)  # read_yaml names the document str(path)
 
 
 def load_case_text(text: str, name: str, library: str | Path | None = None,

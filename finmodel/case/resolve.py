@@ -52,6 +52,7 @@ class ResolvedCase:
     assumptions: dict[str, Assumption] = field(default_factory=dict)
     series: dict[str, list[float]] = field(default_factory=dict)  # per-period inputs
     owner: str = "provider"
+    energy: object | None = None  # energy.study.EnergyStudy when the case has an `energy:` block
     mv: "CaseMv | None" = None  # what the case's mv block measured (finmodel.mv.case)
 
     @property
@@ -188,7 +189,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     problems += t.problems
     if problems:
         raise InputError(problems)
-    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv)
 
 
 def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:

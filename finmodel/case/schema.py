@@ -20,6 +20,7 @@ from typing import Annotated, Literal, Union
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
                       model_validator)
 
+from ..energy.profiles import PATTERNS
 from ..rates import parse_rate
 from ..risk.distributions import Distribution
 from ..risk.paths import PathSpec
@@ -427,6 +428,58 @@ class Uncertainty(Strict):
         True, description="Add capex and performance spreads from each technology's maturity")
 
 
+# ------------------------------------------------------------------------------------------------
+# energy from hours (hourly dispatch)
+# ------------------------------------------------------------------------------------------------
+LoadPattern = Literal[PATTERNS]
+"""A load shape from the pattern library (:mod:`finmodel.energy.profiles`)."""
+
+
+class EnergyLoad(Strict):
+    """The park's hourly load: a library pattern or a meter CSV, scaled to the park's annual grid
+    electricity before the measures."""
+
+    pattern: LoadPattern | None = Field(
+        None, description="Load pattern from the library (see finmodel.energy.profiles)")
+    csv: str | None = Field(None, max_length=500, description="Meter CSV (8,760 hourly or 35,040 quarter-hour kW values), relative to the case file")
+    column: str | None = Field(None, max_length=100, description="Column of the CSV to read (default: its only numeric column)")
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.pattern is None) == (self.csv is None):
+            raise ValueError("give either pattern or csv")
+        return self
+
+
+class EnergyPv(Strict):
+    """Where the PV is and how it faces; a weather file when there is one."""
+
+    latitude: float = Field(ge=-90, le=90, description="Site latitude, degrees north")
+    longitude: float = Field(ge=-180, le=180, description="Site longitude, degrees east")
+    altitude_m: float = Field(0.0, ge=-500, le=9000, description="Site altitude, m")
+    tilt: float = Field(ge=0, le=90, description="Array tilt from horizontal, degrees")
+    azimuth: float = Field(180.0, ge=0, le=360, description="Array azimuth clockwise from north, degrees (180 = south)")
+    utc_offset_hours: float = Field(8.0, ge=-12, le=14, description="Local standard time of the profiles, hours from UTC")
+    weather: str | None = Field(None, max_length=500, description="TMY3 (.csv) or EPW (.epw) weather file, relative to the case file; without one a clear-sky year scaled to the asset's yield hours gives the shape")
+
+
+class Energy(Strict):
+    """Energy from hours: the park's load, PV and tariff hour by hour and the battery dispatched
+    on them; the results replace the typed shares of the assets (a typed share still wins and is
+    labelled an override)."""
+
+    method: Literal["optimal", "rolling", "rule", "typical_days"] = Field(
+        "rolling", description="Dispatch: full-year perfect foresight, 48-h rolling look-ahead (realistic), valley-charge/peak-discharge rule, or 12 typical days")
+    load: EnergyLoad
+    pv: EnergyPv | None = Field(None, description="PV site (needed when the case has generation assets)")
+    heat_pattern: LoadPattern | None = Field(
+        None, description="Hourly shape of the heat the heat pumps supply (default: the load's shape)")
+    thermal_storage_kwh: float = Field(0.0, ge=0, le=1e8, description="Hot-water store the heat pumps may fill ahead of demand, kWh_th")
+    export_limit_kw: float | None = Field(None, ge=0, le=1e8, description="Most power the park may feed into the grid, kW (0 = anti-backflow); default: no limit")
+    demand_charge: Literal["demand", "capacity"] = Field(
+        "demand", description="Two-part tariff basis: monthly maximum demand (需量, dispatch lowers it) or transformer capacity (容量, it does not)")
+
+
 class SourcedRate(Strict):
     value: Rate = Field(description="A share, 0.3 or \"30%\"")
     source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
@@ -486,6 +539,7 @@ class Case(Strict):
     market_overrides: dict[str, Override] = Field(
         default_factory=dict, description="Overrides of market library values by name (e.g. cea_price_cny_per_t)")
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    energy: Energy | None = Field(None, description="Energy from hours (hourly dispatch); without it the assets' typed shares are used")
     mv: Mv | None = Field(None, description="Savings of an efficiency asset measured from meter data (M&V)")
 
     @model_validator(mode="after")

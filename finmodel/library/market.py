@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal
 
@@ -186,6 +187,75 @@ class NationalMarket(LibraryModel):
         return self
 
 
+HOUR_RANGE = r"^([01]?\d|2[0-4]):00-([01]?\d|2[0-4]):00$"
+MONTH_RANGE = r"^(1[0-2]|[1-9])(-(1[0-2]|[1-9]))?$"
+
+
+def _spans(text: str, pattern: str, what: str) -> list[tuple[int, int]]:
+    """``"8:00-11:00, 17:00-22:00"`` → [(8, 11), (17, 22)]; ``"6-8, 12"`` → [(6, 8), (12, 12)]."""
+    out = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        if not re.match(pattern, part):
+            raise ValueError(f"{what}: {part!r} is not a range like "
+                             f"{'17:00-23:00' if 'h' in what else '6-8'}")
+        lo, _, hi = part.replace(":00", "").partition("-")
+        out.append((int(lo), int(hi or lo)))
+    return out
+
+
+class TouSeason(LibraryModel):
+    """The time-of-use periods of some months: hour ranges ``"HH:00-HH:00"`` (local time,
+    start inclusive, end exclusive; ``"23:00-24:00"`` is the last hour).  Hours named in no
+    period are flat (平段)."""
+
+    months: str = Field(description="months this applies to, e.g. '1-12', '6-8, 12'")
+    peak: str = Field("", description="peak (峰) hours")
+    valley: str = Field("", description="valley (谷) hours")
+    critical: str = Field("", description="critical-peak (尖峰) hours, inside or beside the peak")
+
+    @model_validator(mode="after")
+    def _parse(self) -> "TouSeason":
+        _spans(self.months, MONTH_RANGE, "months")
+        seen: set[int] = set()
+        for name in ("peak", "valley", "critical"):
+            hours = self.hours(name)
+            if seen & hours:
+                raise ValueError(f"hour {min(seen & hours)} is in two periods")
+            seen |= hours
+        return self
+
+    def month_set(self) -> set[int]:
+        return {m for lo, hi in _spans(self.months, MONTH_RANGE, "months") for m in range(lo, hi + 1)}
+
+    def hours(self, period: str) -> set[int]:
+        """Hour-beginning indices 0-23 of ``period``."""
+        out: set[int] = set()
+        for lo, hi in _spans(getattr(self, period), HOUR_RANGE, f"{period} hours"):
+            if not lo < hi:
+                raise ValueError(f"{period} hours {lo}:00-{hi}:00 end before they start")
+            out |= set(range(lo, hi))
+        return out
+
+
+class TouSchedule(LibraryModel):
+    """A region's time-of-use periods by month (分时电价时段).  Prices come from the region's
+    ``tariff_valley``, ``tariff_peak`` and time-weighted ``tariff_ci`` (see
+    :func:`finmodel.energy.tariff.hourly_tariff`)."""
+
+    seasons: list[TouSeason] = Field(min_length=1)
+    source: SourceText
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _every_month_once(self) -> "TouSchedule":
+        months = [m for s in self.seasons for m in s.month_set()]
+        missing = sorted(set(range(1, 13)) - set(months))
+        if missing or len(months) != len(set(months)):
+            raise ValueError(f"every month must be in exactly one season (missing {missing}, "
+                             f"or a month is listed twice)")
+        return self
+
+
 class RegionMarket(LibraryModel):
     """Regional prices, tariffs and resource (money in the market's currency)."""
 
@@ -214,6 +284,7 @@ class RegionMarket(LibraryModel):
     h2_price_cny_per_kg: NonNegSourced
     land_rent_cny_per_m2_yr: NonNegSourced
     roof_rent_cny_per_m2_yr: NonNegSourced
+    tou: TouSchedule | None = Field(None, description="time-of-use periods (needed for hourly dispatch)")
 
     @model_validator(mode="after")
     def _tariffs_consistent(self) -> "RegionMarket":

@@ -267,6 +267,34 @@ def carbon_paths(years: Sequence[float], intensity: Sequence, threshold: Sequenc
     return render(build)
 
 
+def day_profiles(panels: Sequence[dict], labels: dict[str, str], ylabel: str) -> str:
+    """Side-by-side days: stacked supply (PV used, battery discharge, grid import) up, battery
+    charge and export down, load as a line; each panel {title, load, pv_used, discharge, grid,
+    charge, export} in kW by hour."""
+    def build():
+        fig, axes = _fig(2.5, ncols=len(panels))
+        hours = np.arange(24) + 0.5
+        for ax, p in zip(axes, panels):
+            up = [np.asarray(p[k], dtype=float) / 1000.0 for k in ("pv_used", "discharge", "grid")]
+            ax.stackplot(hours, *up, colors=[PALETTE[2], PALETTE[4], PALETTE[0]], step=None,
+                         labels=[labels["pv_used"], labels["discharge"], labels["grid"]], linewidth=0)
+            down = [-np.asarray(p[k], dtype=float) / 1000.0 for k in ("charge", "export")]
+            ax.stackplot(hours, *down, colors=[PALETTE[1], PALETTE[6]], labels=[labels["charge"], labels["export"]],
+                         linewidth=0)
+            ax.plot(hours, np.asarray(p["load"], dtype=float) / 1000.0, color="#111111", linewidth=1.2,
+                    label=labels["load"])
+            ax.axhline(0, color="#555555", linewidth=0.6)
+            ax.set_xlim(0, 24)
+            ax.set_xticks([0, 6, 12, 18, 24])
+            ax.set_title(p["title"])
+            _unit(ax, ylabel)
+        handles = axes[0].get_legend_handles_labels()
+        fig.legend(*handles, loc="lower center", ncol=6, frameon=False, bbox_to_anchor=(0.5, -0.06))
+        fig.tight_layout(w_pad=2.0, rect=(0, 0.06, 1, 1))
+        return fig
+    return render(build)
+
+
 # ------------------------------------------------------------------------------------------------
 # Monte Carlo charts
 # ------------------------------------------------------------------------------------------------

@@ -396,6 +396,8 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
                    for c in a.model.checks},
         "outputs": {},
     }
+    if rc.energy is not None:
+        doc["energy"] = rc.energy.to_dict()
     if rc.mv is not None:
         doc["mv"] = _mv(a, notes)
     if a.pricing is not None:

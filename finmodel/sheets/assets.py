@@ -56,14 +56,17 @@ class AssetLines(dict):
         return self.get(key, 0.0)
 
 
-def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: str, measured: bool = False
-                ) -> AssetLines:
+def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: str, measured: bool = False,
+                dispatched: dict | None = None) -> AssetLines:
     """Add the lines of one asset to ``sh`` and return them.
 
     A ``measured`` asset (the case's mv block) saves its expected MWh in every year except the
     contract years the reporting data settle (``mv.settled`` = 1), where it saves the verified
     MWh (``mv.verified_mwh``); its value at expected performance without them is
-    ``value_at_expected`` (what a guarantee is set on)."""
+    ``value_at_expected`` (what a guarantee is set on).  A ``dispatched`` asset is in the case's
+    hourly dispatch (:mod:`finmodel.energy`): it reads the dispatched values as assumptions plus,
+    for each quantity in this dict, the line of its change with the year's spread and PV output
+    (:mod:`finmodel.sheets.energy`)."""
     a = asset.id
     s = lambda n: Scalar(f"assets.{a}.{n}")  # noqa: E731
     pre = f"a.{a}"
@@ -103,14 +106,29 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
 
     kind = tech.kind
     price = pr
+    hourly = dispatched is not None
+
+    def dispatched_value(q: str, low: float | None = None, high: float | None = None) -> Expr:
+        """The assumption, moved by the response surface where the dispatch set it (kept within
+        ``low``..``high``: a quadratic may overshoot a share's bounds at the edge of its grid)."""
+        if not hourly or q not in dispatched:
+            return s(q)
+        v = s(q) + dispatched[q]
+        v = Max(low, v) if low is not None else v
+        return Min(high, v) if high is not None else v
+
     value_terms: list = []
     market_terms: list = []
     if kind == "generation":
         gen = sh(f"{pre}.mwh", cap * s("yield_hours") / KWH_PER_MWH * perf,
                  f"{name}: generation", f"{zh}：发电量", unit="MWh", fmt="qty", total=True)
-        used = sh(f"{pre}.used_mwh", gen * s("self_consumption_share"), f"{name}: used in the park",
+        used = sh(f"{pre}.used_mwh", gen * dispatched_value("self_consumption_share", 0, 1), f"{name}: used in the park",
                   f"{zh}：园区自用电量", unit="MWh", fmt="qty", total=True)
-        exp = sh(f"{pre}.export_mwh", gen - used, f"{name}: exported to the grid", f"{zh}：上网电量",
+        spilled = 0.0
+        if hourly:  # the export limit may leave PV neither used nor exported
+            spilled = sh(f"{pre}.curtailed_mwh", gen * dispatched_value("curtailed_share", 0, 1), f"{name}: curtailed (export limit)",
+                         f"{zh}：弃光电量（上网限额）", unit="MWh", fmt="qty", total=True)
+        exp = sh(f"{pre}.export_mwh", gen - used - spilled, f"{name}: exported to the grid", f"{zh}：上网电量",
                  unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=gen, d_grid_mwh=-used, green_used_mwh=used, export_mwh=exp)
         value_terms.append(used * KWH_PER_MWH * price["tariff"])
@@ -126,15 +144,21 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         market_terms.append(sh.flow(f"{pre}.ccer_rev", s("ccer_eligible") * gen * Ref("c.grid_ef") * price["ccer"],
                                     f"{name}: CCER credits (eligible technologies only)", f"{zh}：CCER收入"))
     elif kind == "storage":
-        dis = sh(f"{pre}.mwh", cap * s("depth_of_discharge") * s("cycles_per_year") / KWH_PER_MWH * perf,
+        dis = sh(f"{pre}.mwh", cap * s("depth_of_discharge") * dispatched_value("cycles_per_year", 0) / KWH_PER_MWH * perf,
                  f"{name}: energy discharged", f"{zh}：放电量", unit="MWh", fmt="qty", total=True)
         loss = sh(f"{pre}.loss_mwh", dis / s("round_trip_efficiency") - dis, f"{name}: round-trip losses",
                   f"{zh}：充放电损耗", unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=dis, d_grid_mwh=loss)
-        value_terms.append(sh.flow(f"{pre}.arbitrage", dis * KWH_PER_MWH * price["spread"]
-                                   - loss * KWH_PER_MWH * price["valley"],
+        if hourly:  # the dispatch's bill saving per kWh discharged, by price component (energy.balance)
+            arbitrage = dis * KWH_PER_MWH * (price["spread"] * dispatched_value("kappa_spread")
+                                             + price["valley"] * dispatched_value("kappa_valley")
+                                             - price["tariff"] * dispatched_value("kappa_pv"))
+        else:  # typed: every kWh discharged earns the full spread, losses bought at the valley price
+            arbitrage = dis * KWH_PER_MWH * price["spread"] - loss * KWH_PER_MWH * price["valley"]
+        value_terms.append(sh.flow(f"{pre}.arbitrage", arbitrage,
                                    f"{name}: peak-valley arbitrage net of losses", f"{zh}：峰谷套利收益"))
-        value_terms.append(sh.flow(f"{pre}.demand_value", cap / s("duration_hours") * s("demand_reduction_share")
+        # not clipped: a dispatch may raise the peak (a rule charging in the valley at full power)
+        value_terms.append(sh.flow(f"{pre}.demand_value", cap / s("duration_hours") * dispatched_value("demand_reduction_share")
                                    * price["demand"] * 12 * s("availability") * on,
                                    f"{name}: demand-charge savings", f"{zh}：需量电费节省"))
     elif kind in ("heat", "waste_heat"):

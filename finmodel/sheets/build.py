@@ -13,6 +13,7 @@ from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
 from .debt import build_debt_totals, build_tranche, build_waterfall
 from .depreciation import depreciation_lines
+from .energy import build_energy
 from .economic import build_economic
 from .sll import build_sll, sll_interest_effect
 from .tax import build_cit, build_vat, vat_share
@@ -35,9 +36,10 @@ def build_model(rc: ResolvedCase) -> Model:
     sh = {name: Sheet(m, name, cur) for name in SHEETS}
     tl = build_timeline(sh["Timeline"])
     pr = build_prices(sh["Prices"], tl, cur)
+    changes = build_energy(sh["Assets"], rc, pr["spread"]) if rc.energy is not None else {}
     measured = rc.mv.asset if rc.mv is not None else None
-    assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr,
-                                 case.carbon.export_green_attribute, a.id == measured)) for a in case.assets]
+    assets = [(a.id, build_asset(sh["Assets"], a, rc.technologies[a.id], tl, pr, case.carbon.export_green_attribute,
+                                 a.id == measured, _dispatched(rc, a.id, changes))) for a in case.assets]
     car = build_carbon(sh["Carbon"], assets, pr, case.carbon.green_power)
     car["reductions"] = build_reductions(sh["Carbon"], assets, rc.technologies, car,
                                          case.carbon.export_green_attribute)
@@ -168,6 +170,21 @@ def build_model(rc: ResolvedCase) -> Model:
                   invest, injection, sll)
     build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
+
+
+def _dispatched(rc: ResolvedCase, aid: str, changes: dict) -> dict | None:
+    """For an asset in the hourly dispatch: {quantity: its change line} for the quantities the
+    dispatch sets (a typed override has none); None for an asset outside the dispatch."""
+    if rc.energy is None or aid not in rc.energy.info.pv_assets + rc.energy.info.storage_assets:
+        return None
+    return {q: ref for q, ref in changes.items()
+            if f"assets.{aid}.{q}" not in rc.energy.typed and q in _quantities_of(rc, aid)}
+
+
+def _quantities_of(rc: ResolvedCase, aid: str) -> tuple[str, ...]:
+    from ..energy.study import BATTERY_QUANTITIES, PV_QUANTITIES
+
+    return PV_QUANTITIES if aid in rc.energy.info.pv_assets else BATTERY_QUANTITIES
 
 
 def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> None:

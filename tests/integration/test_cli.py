@@ -156,3 +156,33 @@ def test_mv_bad_options_exit_2(args, expect, tmp_path):
                               *args, "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and expect in res.output, res.output
     assert not (tmp_path / "o").exists()
+
+
+def test_energy_prints_the_balance_and_writes_the_hourly_csv(tmp_path):
+    flagship = ROOT / "assumptions" / "examples" / "ies_sll.yaml"
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["energy", str(flagship), "--method", "typical_days", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["method"] == "typical_days" and 0 < doc["self_consumption_share"] < 1
+    assert set(doc["peak_demand_kw"]) == {str(m) for m in range(1, 13)}
+    import pandas as pd
+
+    hours = pd.read_csv(out / "ies_sll_hourly_typical_days.csv")
+    assert len(hours) == 12 * 24 and hours["weight"].sum() == 8760
+    # the CSV's hours add up to the balance the command printed
+    pv_used = (hours["weight"] * hours["pv_used_kw"]).sum() / 1000
+    assert pv_used == pytest.approx(doc["self_consumption_share"] * doc["pv_mwh"], rel=1e-6)
+    res = runner.invoke(app, ["energy", str(flagship), "--out", str(out)])
+    assert res.exit_code == 0 and "PV self-consumption" in res.output
+    assert (out / "ies_sll_hourly_rolling.csv").exists()
+
+
+@pytest.mark.parametrize("args, words", [(["--method", "hourly"], "--method must be one of"),
+                                         ([], "has no energy: block")])
+def test_energy_refuses_bad_requests_with_exit_2_and_writes_nothing(tmp_path, args, words):
+    case = ROOT / "assumptions" / "examples" / ("ies_sll.yaml" if args else "rooftop_pv_eaas.yaml")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["energy", str(case), "--out", str(out), *args])
+    assert res.exit_code == 2 and words in res.output and "Traceback" not in res.output
+    assert not out.exists() or not any(out.iterdir())

@@ -19,8 +19,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
 
 
-def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) -> None:
-    """The scalar inputs: field, label, value (named cell), unit, source, overridden."""
+def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str,
+                 formulas: dict[str, str] | None = None) -> None:
+    """The scalar inputs: field, label, value (named cell), unit, source, overridden.  An input in
+    ``formulas`` (the ones the hourly dispatch sets) is that formula instead of a typed value."""
+    formulas = formulas or {}
     rc = a.rc
     sheet = lay.titles["Inputs"]
     ws = wb.create_sheet(sheet)
@@ -32,7 +35,11 @@ def inputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
         a_rec = rc.assumptions.get(name)
         put_text(ws, row, 1, name)
         put_text(ws, row, 2, name.rsplit(".", 1)[-1].replace("_", " "))
-        mark_input(ws.cell(row=row, column=3, value=float(arr[0, 0])))
+        if name in formulas:
+            ws.cell(row=row, column=3, value=formulas[name])
+            wmap.expected[(sheet, f"C{row}")] = float(arr[0, 0])
+        else:
+            mark_input(ws.cell(row=row, column=3, value=float(arr[0, 0])))
         put_text(ws, row, 4, a_rec.unit if a_rec else "")
         put_text(ws, row, 5, a_rec.source if a_rec else "solved by finmodel")
         put_text(ws, row, 6, W.text(lang, "yes" if (a_rec and a_rec.overridden) else "no"))

@@ -9,8 +9,8 @@ recalculates the workbook with LibreOffice and compares every formula cell with 
 User text (case and party names, notes, sources) is always written as text, never as a formula.
 
 One module per sheet group: :mod:`.cover`, :mod:`.inputs`, :mod:`.calculation`, :mod:`.outputs`,
-:mod:`.checks`, :mod:`.risk` (Monte Carlo, sensitivity, pricing) and :mod:`.mv` (the M&V data and
-regression); :mod:`.layout` says where
+:mod:`.checks`, :mod:`.risk` (Monte Carlo, sensitivity, pricing), :mod:`.mv` (the M&V data and
+regression) and :mod:`.hourly` (the dispatch's hours); :mod:`.layout` says where
 everything sits and :mod:`.cells` how it looks.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .. import words as W
 from .calculation import calculation_sheets
 from .checks import checks_sheet
 from .cover import cover_sheet
+from .hourly import hourly_sheet
 from .inputs import input_series_sheet, inputs_sheet
 from .layout import Layout, WorkbookMap
 from .mv import mv_sheets
@@ -42,7 +43,9 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
     wb = Workbook()
     cover = wb.active
     cover.title = lay.titles["Cover"]
-    inputs_sheet(wb, a, lay, wmap, lang)
+    # the hourly data first: the Inputs sheet's dispatched cells are formulas over it
+    formulas = hourly_sheet(wb, a, lay.titles, wmap, lang) if a.rc.energy is not None else {}
+    inputs_sheet(wb, a, lay, wmap, lang, formulas)
     input_series_sheet(wb, a, lay, years, lang)
     calculation_sheets(wb, a, lay, wmap, years, lang)
     outputs_sheet(wb, a, lay, wmap, lang)
@@ -54,6 +57,8 @@ def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> Workbo
     pricing_sheet(wb, a, lang)
     if a.rc.mv is not None and a.rc.mv.result is not None:
         mv_sheets(wb, a.rc.mv.result, lang, wmap.expected)
+    if formulas:  # shown after the calculation sheets it feeds
+        wb.move_sheet(lay.titles["Hourly"], offset=len(wb.sheetnames))
     cover_sheet(cover, a, wb, lang)
     wb.calculation.fullCalcOnLoad = True
     wb.save(Path(path))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..words import CONTRACTS, pick
-from . import assumptions, carbon, economic, financial, financing, method, mv, pricing, project, risk, summary
+from . import assumptions, carbon, economic, energy, financial, financing, method, mv, pricing, project, risk, summary
 from .context import Ctx
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,6 +25,7 @@ SECTIONS = (("summary", "s_summary", summary.build),
             ("financial", "s_financial", financial.build),
             ("financing", "s_financing", financing.build),
             ("carbon", "s_carbon", carbon.build),
+            ("energy", "s_energy", energy.build),
             ("economic", "s_economic", economic.build),
             ("risk", "s_risk", risk.build),
             ("pricing", "s_pricing", pricing.build),

@@ -1,0 +1,45 @@
+"""The hours of the reference year every hourly profile is laid on.
+
+Profiles are one non-leap year of 8,760 hours in local standard time (China: UTC+8, no daylight
+saving), hour-beginning: index 0 is 00:00-01:00 on 1 January.  The calendar (weekdays) is that
+of :data:`REFERENCE_YEAR`; a weather file's own year is ignored and its 8,760 rows are read in
+order (TMY files mix months of different years anyway).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+HOURS = 8760
+REFERENCE_YEAR = 2025  # non-leap; 1 January 2025 is a Wednesday
+DAYS = HOURS // 24
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Calendar fields of each hour of the reference year (arrays of length 8,760)."""
+
+    month: np.ndarray      # 1..12
+    hour: np.ndarray       # 0..23, hour-beginning
+    day: np.ndarray        # 0..364, day of the year
+    weekend: np.ndarray    # bool: Saturday or Sunday
+
+    def index(self, utc_offset_hours: float = 8.0) -> pd.DatetimeIndex:
+        """The hours as a time-zone-aware index (for solar position)."""
+        tz = f"Etc/GMT{-int(utc_offset_hours):+d}" if utc_offset_hours else "UTC"
+        return pd.date_range(f"{REFERENCE_YEAR}-01-01", periods=HOURS, freq="h", tz=tz)
+
+
+@cache
+def clock() -> Clock:
+    idx = pd.date_range(f"{REFERENCE_YEAR}-01-01", periods=HOURS, freq="h")
+    return Clock(month=idx.month.to_numpy(), hour=idx.hour.to_numpy(), day=np.arange(HOURS) // 24,
+                 weekend=np.asarray(idx.dayofweek >= 5))
+
+
+def days_in_month() -> np.ndarray:
+    """Days in each month of the reference year (12 values)."""
+    return np.bincount(clock().month[::24], minlength=13)[1:]
