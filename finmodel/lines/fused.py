@@ -42,8 +42,8 @@ import platform
 import shlex
 import shutil
 import subprocess
-import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -370,35 +370,40 @@ def available() -> bool:
     return compiler() is not None
 
 
-def cache_dir() -> Path:
-    """Where compiled kernels are kept, by the hash of their source: ``$FINMODEL_CACHE``, else
-    ``~/.cache/finmodel`` (a temporary folder of this process when neither can be written)."""
+def cache_dir() -> Path | None:
+    """Where compiled kernels are kept, by the hash of their source: ``$FINMODEL_CACHE/kernels``,
+    else ``finmodel/kernels`` in ``$XDG_CACHE_HOME`` or ``~/.cache`` (the user's, outside any
+    project folder).  None when it cannot be created or written: nothing is compiled then and
+    numpy evaluates (a kernel kept in a temporary folder would be rebuilt by every process)."""
     root = os.environ.get("FINMODEL_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "finmodel")
     path = Path(root) / "kernels"
     try:
         path.mkdir(parents=True, exist_ok=True)
-        if os.access(path, os.W_OK):
-            return path
     except OSError:
-        pass
-    global _private
-    if _private is None:
-        _private = Path(tempfile.mkdtemp(prefix="finmodel-kernels-"))
-    return _private
+        return None
+    return path if os.access(path, os.W_OK | os.X_OK) else None
 
 
-_private: Path | None = None
+KEEP_DAYS = 30
+"""Kernels no run has loaded for this long are removed when a new one is built: every model
+structure (each version of finmodel, each case structure) has its own, so the folder would
+otherwise only grow.  A build that failed leaves a ``.failed`` marker that is not retried until
+it too is this old (or the cache folder is deleted)."""
 
 
 def kernel(segment: Segment, wait: bool = False):
-    """The segment's compiled kernel (a ctypes function), or None while it is being built.
+    """The segment's compiled kernel (a ctypes function), or None while it is being built or
+    when it cannot be (no compiler, no writable cache folder, a failed build, a library that
+    does not load): numpy evaluates then, the same values.
 
     The first request for a source not in the cache starts the C compiler in the background and
-    returns None: the caller computes those chunks with numpy (the same values) and later chunks,
-    or the next run, use the kernel.  The compiler writes the library under a temporary name and
-    moves it into place itself, so a build finishes even if this process ends first.  ``wait``:
-    block until the kernel is built (tests).
+    returns None: the caller computes those chunks with numpy and later chunks, or the next run,
+    use the kernel.  The compiler writes the library under a name of its own build and it
+    is renamed into place (atomic), so processes building the same kernel at once
+    never see a partial library, and a build finishes even if this process ends first.  The
+    compiler's messages go nowhere (a failure only means numpy evaluates).  ``wait``: block
+    until the kernel is built (set-up, tests).
     """
     if segment.kernel is not None:
         return segment.kernel or None
@@ -408,19 +413,35 @@ def kernel(segment: Segment, wait: bool = False):
                 (" ".join(CFLAGS + cpu_flags()) + platform.machine() + PRELUDE + segment.source).encode()).hexdigest()[:32]
         digest = segment.digest
         if digest not in _kernels:
-            lib = cache_dir() / f"kernel_{digest}.so"
-            build = _builds.get(digest)
-            if build is None and not lib.exists():
-                build = _builds[digest] = _start_build(PRELUDE + segment.source, lib)
-            if build is not None:
-                if wait:
-                    build.wait()
-                if build.poll() is None:
-                    return None
-                del _builds[digest]
-            _kernels[digest] = _load(lib) if lib.exists() else False
+            found = _find_or_build(digest, PRELUDE + segment.source, wait)
+            if found is None:
+                return None
+            _kernels[digest] = found
         segment.kernel = _kernels[digest]
     return segment.kernel or None
+
+
+def _find_or_build(digest: str, text: str, wait: bool):
+    """The loaded kernel; False when it cannot be had; None while it is being built."""
+    folder = cache_dir()
+    if folder is None or compiler() is None:
+        return False
+    lib = folder / f"kernel_{digest}.so"
+    build = _builds.get(digest)
+    if build is None and not lib.exists():
+        if lib.with_suffix(".failed").exists():
+            return False
+        build = _start_build(text, lib)
+        if build is None:
+            return False
+        _builds[digest] = build
+    if build is not None:
+        if wait:
+            build.wait()
+        if build.poll() is None:
+            return None
+        del _builds[digest]
+    return _load(lib)
 
 
 def wait_for_builds() -> None:
@@ -431,20 +452,53 @@ def wait_for_builds() -> None:
         build.wait()
 
 
-def _start_build(text: str, lib: Path) -> subprocess.Popen:
-    tag = f"{os.getpid()}_{threading.get_ident()}"
+def _start_build(text: str, lib: Path) -> subprocess.Popen | None:
+    """Start compiling ``text`` into ``lib`` in the background (None: it cannot be started, e.g.
+    a full disk)."""
+    _prune(lib.parent)
+    tag = f"{os.getpid()}_{os.urandom(6).hex()}"  # unique to this build, whichever process starts it
     src, tmp = lib.with_name(f".{lib.stem}_{tag}.c"), lib.with_name(f".{lib.stem}_{tag}.so")
-    src.write_text(text)
+    try:
+        src.write_text(text)
+    except OSError:
+        return None
+    q = {k: shlex.quote(str(v)) for k, v in {"src": src, "tmp": tmp, "lib": lib,
+                                             "failed": lib.with_suffix(".failed")}.items()}
     command = " ".join(shlex.quote(str(a)) for a in [compiler(), *CFLAGS, *cpu_flags(), "-o", tmp, src, "-lm"])
-    script = f"{command} && mv -f {shlex.quote(str(tmp))} {shlex.quote(str(lib))}; rm -f {shlex.quote(str(src))} {shlex.quote(str(tmp))}"
-    return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    script = f"{{ {command} && mv -f {q['tmp']} {q['lib']}; }} || touch {q['failed']}; rm -f {q['src']} {q['tmp']}"
+    try:
+        return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError:  # no process can be started (no shell, a process limit)
+        src.unlink(missing_ok=True)
+        return None
+
+
+def _prune(folder: Path) -> None:
+    """Remove the kernels, failure markers and leftovers of killed builds older than
+    :data:`KEEP_DAYS` (a kernel is touched each time a run loads it)."""
+    cutoff = time.time() - KEEP_DAYS * 86_400
+    for path in folder.glob("*kernel_*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:  # removed meanwhile by another process
+            pass
 
 
 def _load(lib: Path):
+    """The kernel of ``lib``; False when it does not load (removed meanwhile by another
+    process's pruning, a damaged file)."""
     import ctypes
 
-    fn = ctypes.CDLL(str(lib)).kernel
+    try:
+        fn = ctypes.CDLL(str(lib)).kernel
+    except (OSError, AttributeError):
+        return False
+    try:
+        os.utime(lib)  # in use: kept by _prune
+    except OSError:
+        pass
     fn.restype = None
     fn.argtypes = [ctypes.c_long] * 3 + [ctypes.c_void_p] * 6
     return fn

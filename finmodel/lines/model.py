@@ -79,7 +79,7 @@ class Model:
         self._needed: dict = {}  # lines needed by a selection of outputs and lines
         # per output: (its metric, structural key, what it reads), see _metric_info
         self._metric_infos: dict = {}
-        self._fusable: bool | None = None  # numba importable (see _fuse)
+        self._fusable: bool | None = None  # a C compiler found (see _fuse)
 
     # -- building -----------------------------------------------------------------------------
     def line(self, name: str, expr: Expr | float | None, *, en: str, zh: str, unit: str,
@@ -315,7 +315,7 @@ class Model:
 
     def _fuse(self, inputs: Inputs, fused: bool | None) -> bool:
         """Whether to evaluate with compiled kernels (:mod:`.fused`): asked for, or (``fused`` None)
-        a chunk of at least :data:`~finmodel.lines.fused.MIN_PATHS` paths with numba installed."""
+        a chunk of at least :data:`~finmodel.lines.fused.MIN_PATHS` paths on a machine with a C compiler."""
         if fused is False:
             return False
         if fused is None and inputs.n_paths() < FUSED_MIN_PATHS:

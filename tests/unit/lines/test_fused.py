@@ -63,6 +63,14 @@ def test_the_flagship_is_mostly_compiled_and_what_is_not_is_said():
     assert 0 < len(out) < compiled / 3
 
 
+@pytest.fixture(scope="module")
+def private_cache(tmp_path_factory):
+    """Kernels of made-up models go to a folder of the test run, not the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FINMODEL_CACHE", str(tmp_path_factory.mktemp("kernels")))
+        yield
+
+
 # -- random expression trees over awkward values -------------------------------------------------
 AWKWARD = [0.0, -0.0, 1.0, -1.0, 2.5, -3.75, 1e300, -1e-300, np.inf, -np.inf, np.nan, 0.5, 7.0]
 T = 5
@@ -106,7 +114,7 @@ def trees(draw_, depth=3):
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(trees(), min_size=1, max_size=4), stepped=trees(depth=2),
        values=st.lists(st.sampled_from(AWKWARD), min_size=2 * 11 + 2 * 11 * T, max_size=2 * 11 + 2 * 11 * T))
-def test_random_lines_over_awkward_values_match_numpy_bit_for_bit(exprs, stepped, values):
+def test_random_lines_over_awkward_values_match_numpy_bit_for_bit(private_cache, exprs, stepped, values):
     n = 11  # one full block of 8 paths and a partial one
     m = Model(T)
     m.line("base", Scalar("s0") * Series("x0") + Period(), en="", zh="", unit="", sheet="S")
@@ -125,7 +133,7 @@ def test_random_lines_over_awkward_values_match_numpy_bit_for_bit(exprs, stepped
     assert_same(m, inputs)
 
 
-def test_powers_are_left_to_numpy_where_numpy_has_its_own_routines(monkeypatch):
+def test_powers_are_left_to_numpy_where_numpy_has_its_own_routines(private_cache, monkeypatch):
     m = Model(3)
     m.line("a", Scalar("s") * 2.0, en="", zh="", unit="", sheet="S")
     m.line("b", Ref("a") ** Scalar("s"), en="", zh="", unit="", sheet="S")
@@ -183,3 +191,103 @@ def test_setup_builds_the_kernels_a_run_then_uses(monkeypatch, tmp_path):
     model.evaluate(draws.chunk(0, fused.MIN_PATHS))
     assert not fused._builds and sorted(tmp_path.glob("kernels/kernel_*.so")) == libs
     assert all(segment.kernel for segment in model.fused_plan(draws.chunk(0, fused.MIN_PATHS)).segments)
+
+
+# -- robustness of the cache and the builds ------------------------------------------------------
+def small_model() -> tuple[Model, Inputs]:
+    m = Model(4)
+    m.line("a", Max(Scalar("s") * Period(), -Scalar("s")) / 3.0, en="", zh="", unit="", sheet="S")
+    inputs = Inputs()
+    inputs.set_scalar("s", np.linspace(-1, 1, 9)[:, None])
+    return m, inputs
+
+
+def named(segment: fused.Segment, monkeypatch) -> None:
+    """Give ``segment`` its name in the cache (the hash of its source) without building it."""
+    with monkeypatch.context() as mp:
+        mp.setattr(fused, "compiler", lambda: None)
+        assert fused.kernel(segment) is None
+    segment.kernel = None
+    monkeypatch.setattr(fused, "_kernels", {})
+
+
+@pytest.fixture
+def fresh(monkeypatch, tmp_path):
+    """An empty cache folder and no kernels loaded or being built in this process."""
+    monkeypatch.setenv("FINMODEL_CACHE", str(tmp_path))
+    monkeypatch.setattr(fused, "_kernels", {})
+    monkeypatch.setattr(fused, "_builds", {})
+    return tmp_path / "kernels"
+
+
+def test_a_failing_compiler_says_nothing_is_not_retried_and_numpy_evaluates(fresh, monkeypatch, tmp_path, capfd):
+    noisy = tmp_path / "noisy-cc"
+    noisy.write_text("#!/bin/sh\necho 'cc: out' ; echo 'cc: error' >&2; exit 1\n")
+    noisy.chmod(0o755)
+    monkeypatch.setenv("CC", str(noisy))
+    m, inputs = small_model()
+    want = m.evaluate(inputs, fused=False).line("a")
+    (segment,) = m.fused_plan(inputs).segments
+    assert fused.kernel(segment, wait=True) is None
+    assert capfd.readouterr() == ("", "")  # nothing of the compiler's on the user's terminal
+    assert [p.suffix for p in fresh.iterdir()] == [".failed"]  # no source or partial library left
+    # a new process (nothing loaded) does not start the compiler again for this kernel
+    monkeypatch.setattr(fused, "_kernels", {})
+    monkeypatch.setattr(fused, "_start_build", lambda *a: pytest.fail("retried a failed build"))
+    assert fused.kernel(small_model()[0].fused_plan(inputs).segments[0]) is None
+    monkeypatch.setattr(fused, "MIN_PATHS", 1)
+    monkeypatch.setattr("finmodel.lines.model.FUSED_MIN_PATHS", 1)
+    assert same_bits(small_model()[0].evaluate(inputs).line("a"), want)
+
+
+def test_a_damaged_library_in_the_cache_leaves_numpy_to_evaluate(fresh, monkeypatch):
+    m, inputs = small_model()
+    (segment,) = m.fused_plan(inputs).segments
+    named(segment, monkeypatch)
+    fresh.mkdir(parents=True, exist_ok=True)
+    (fresh / f"kernel_{segment.digest}.so").write_bytes(b"not a library")
+    monkeypatch.setattr(fused, "_start_build", lambda *a: pytest.fail("rebuilt a library that is there"))
+    m2, _ = small_model()
+    assert fused.kernel(m2.fused_plan(inputs).segments[0]) is None
+    monkeypatch.setattr(fused, "MIN_PATHS", 1)
+    monkeypatch.setattr("finmodel.lines.model.FUSED_MIN_PATHS", 1)
+    assert same_bits(m2.evaluate(inputs).line("a"), m.evaluate(inputs, fused=False).line("a"))
+
+
+def test_an_unwritable_cache_compiles_nothing(monkeypatch, tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the folder would be: it cannot be created
+    monkeypatch.setenv("FINMODEL_CACHE", str(blocked))
+    monkeypatch.setattr(fused, "_kernels", {})
+    monkeypatch.setattr(fused, "_start_build", lambda *a: pytest.fail("compiled into no cache"))
+    assert fused.cache_dir() is None
+    m, inputs = small_model()
+    assert fused.kernel(m.fused_plan(inputs).segments[0]) is None
+
+
+def test_builds_of_the_same_kernel_at_once_leave_one_whole_library(fresh, monkeypatch):
+    m, inputs = small_model()
+    (segment,) = m.fused_plan(inputs).segments
+    named(segment, monkeypatch)
+    lib = fresh / f"kernel_{segment.digest}.so"
+    # as two processes would: each compiles under its own name, both rename into place
+    builds = [fused._start_build(fused.PRELUDE + segment.source, lib) for _ in range(2)]
+    for b in builds:
+        assert b.wait() == 0
+    assert sorted(p.name for p in fresh.iterdir()) == [lib.name]
+    assert fused._load(lib)
+
+
+def test_kernels_unused_for_long_are_pruned_when_a_new_one_is_built(fresh):
+    import os
+    import time
+
+    fresh.mkdir(parents=True, exist_ok=True)
+    old, recent = fresh / "kernel_old.so", fresh / "kernel_recent.so"
+    for p in (old, recent):
+        p.write_bytes(b"")
+    stale = time.time() - (fused.KEEP_DAYS + 1) * 86_400
+    os.utime(old, (stale, stale))
+    m, inputs = small_model()
+    assert fused.kernel(m.fused_plan(inputs).segments[0], wait=True) is not None
+    assert not old.exists() and recent.exists()
