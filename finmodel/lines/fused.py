@@ -388,8 +388,11 @@ def cache_dir() -> Path | None:
 KEEP_DAYS = 30
 """Kernels no run has loaded for this long are removed when a new one is built: every model
 structure (each version of finmodel, each case structure) has its own, so the folder would
-otherwise only grow.  A build that failed leaves a ``.failed`` marker that is not retried until
-it too is this old (or the cache folder is deleted)."""
+otherwise only grow."""
+
+RETRY_HOURS = 24
+"""A build that failed leaves a ``.failed`` marker: runs within this many hours do not start the
+compiler again for that kernel (after it, e.g. once missing C headers are installed, they do)."""
 
 
 def kernel(segment: Segment, wait: bool = False):
@@ -429,7 +432,7 @@ def _find_or_build(digest: str, text: str, wait: bool):
     lib = folder / f"kernel_{digest}.so"
     build = _builds.get(digest)
     if build is None and not lib.exists():
-        if lib.with_suffix(".failed").exists():
+        if _recent(lib.with_suffix(".failed"), RETRY_HOURS * 3_600):
             return False
         build = _start_build(text, lib)
         if build is None:
@@ -465,7 +468,8 @@ def _start_build(text: str, lib: Path) -> subprocess.Popen | None:
     q = {k: shlex.quote(str(v)) for k, v in {"src": src, "tmp": tmp, "lib": lib,
                                              "failed": lib.with_suffix(".failed")}.items()}
     command = " ".join(shlex.quote(str(a)) for a in [compiler(), *CFLAGS, *cpu_flags(), "-o", tmp, src, "-lm"])
-    script = f"{{ {command} && mv -f {q['tmp']} {q['lib']}; }} || touch {q['failed']}; rm -f {q['src']} {q['tmp']}"
+    script = (f"if {command} && mv -f {q['tmp']} {q['lib']}; then rm -f {q['failed']}; else touch {q['failed']}; fi; "
+              f"rm -f {q['src']} {q['tmp']}")
     try:
         return subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
@@ -484,6 +488,14 @@ def _prune(folder: Path) -> None:
                 path.unlink()
         except OSError:  # removed meanwhile by another process
             pass
+
+
+def _recent(path: Path, seconds: float) -> bool:
+    """``path`` exists and was modified less than ``seconds`` ago."""
+    try:
+        return time.time() - path.stat().st_mtime < seconds
+    except OSError:
+        return False
 
 
 def _load(lib: Path):

@@ -1,6 +1,9 @@
 """Fused evaluation (compiled kernels) gives the numpy evaluation's values, bit for bit."""
 from __future__ import annotations
 
+import os
+import time
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -238,6 +241,14 @@ def test_a_failing_compiler_says_nothing_is_not_retried_and_numpy_evaluates(fres
     monkeypatch.setattr(fused, "MIN_PATHS", 1)
     monkeypatch.setattr("finmodel.lines.model.FUSED_MIN_PATHS", 1)
     assert same_bits(small_model()[0].evaluate(inputs).line("a"), want)
+    # a day later (the compiler may have been mended) it is tried again
+    (marker,) = fresh.iterdir()
+    day_ago = marker.stat().st_mtime - fused.RETRY_HOURS * 3_600 - 1
+    os.utime(marker, (day_ago, day_ago))
+    monkeypatch.setattr(fused, "_kernels", {})
+    tried = []
+    monkeypatch.setattr(fused, "_start_build", lambda *a: tried.append(a) and None)
+    assert fused.kernel(small_model()[0].fused_plan(inputs).segments[0]) is None and len(tried) == 1
 
 
 def test_a_damaged_library_in_the_cache_leaves_numpy_to_evaluate(fresh, monkeypatch):
@@ -279,9 +290,6 @@ def test_builds_of_the_same_kernel_at_once_leave_one_whole_library(fresh, monkey
 
 
 def test_kernels_unused_for_long_are_pruned_when_a_new_one_is_built(fresh):
-    import os
-    import time
-
     fresh.mkdir(parents=True, exist_ok=True)
     old, recent = fresh / "kernel_old.so", fresh / "kernel_recent.so"
     for p in (old, recent):
