@@ -95,7 +95,9 @@ elif row == "pdf":
     finmodel.write_reports(a, out, "x", formats=("json", "pdf"), lang="zh")
     import subprocess
     text = subprocess.run(["pdftotext", "-layout", out + "/x.pdf", "-"], capture_output=True, text=True).stdout
-    result = [line for line in text.splitlines() if "finmodel" not in line]  # the footer has the date
+    import re
+    stamp = re.compile(r"20\d\d-\d\d-\d\d")  # the footer's and the audit table's date and time
+    result = [line for line in text.splitlines() if not stamp.search(line)]
 wall, cpu = time.perf_counter() - w, time.process_time() - c
 print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak_mb(), "digest": digest(result), **extra}))
 '''
