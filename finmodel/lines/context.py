@@ -71,6 +71,9 @@ class NpContext:
 class XlContext:
     """What expressions read while being rendered as Excel formulas (see report.excel)."""
 
+    none_text = "none"
+    """What a formula shows where a metric is undefined (the workbook's language sets it)."""
+
     def scalar_ref(self, name: str) -> str:
         raise NotImplementedError
 

@@ -58,7 +58,7 @@ class Irr(MetricExpr):
         return r.value, r.reason
 
     def xl(self, ctx):
-        return f'IFERROR(IRR({ctx.row_range(self.line)}),"none")'
+        return f'IFERROR(IRR({ctx.row_range(self.line)}),"{ctx.none_text}")'
 
 
 @dataclass(eq=False)
@@ -135,7 +135,7 @@ class Payback(MetricExpr):
 
     def xl(self, ctx):
         p = self._prefix()
-        return (f'IF(SUM({ctx.row_range(p + ".first")})=0,"none",SUM({ctx.row_range(p + ".at")}))')
+        return (f'IF(SUM({ctx.row_range(p + ".first")})=0,"{ctx.none_text}",SUM({ctx.row_range(p + ".at")}))')
 
 
 _REDUCE = {"MIN": np.nanmin, "MAX": np.nanmax, "AVERAGE": np.nanmean, "SUM": np.nansum}
@@ -168,7 +168,7 @@ class Reduce(MetricExpr):
         r = ctx.row_range(self.line)
         if self.func == "SUM":
             return f"SUM({r})"
-        return f'IF(COUNT({r})=0,"none",{self.func}({r}))'
+        return f'IF(COUNT({r})=0,"{ctx.none_text}",{self.func}({r}))'
 
 
 @dataclass(eq=False)
@@ -210,7 +210,7 @@ class FirstWhere(MetricExpr):
 
     def xl(self, ctx):
         return (f'IFERROR(INDEX({ctx.row_range(self.value_line)},1,'
-                f'MATCH(1,{ctx.row_range(self.flag_line)},0)),"none")')
+                f'MATCH(1,{ctx.row_range(self.flag_line)},0)),"{ctx.none_text}")')
 
 
 @dataclass(eq=False)
@@ -265,4 +265,4 @@ class Ratio(MetricExpr):
 
     def xl(self, ctx):
         d = self.den.xl(ctx) if isinstance(self.den, MetricExpr) else self.den.xl(ctx, 0)
-        return f'IFERROR(({self.num.xl(ctx)})/({d}),"none")'
+        return f'IFERROR(({self.num.xl(ctx)})/({d}),"{ctx.none_text}")'

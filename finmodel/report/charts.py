@@ -318,7 +318,7 @@ def _scurve(ax, samples, quantiles, kind: str, xlabel: str, labels: dict[str, st
         if p in (0.1, 0.5, 0.9):
             ax.plot([v * s], [p], marker="o", color=PALETTE[1], markersize=3.5)
             shown = F.money_k(v) if kind == "money" else F.fmt(v, kind)  # same unit as the axis
-            ax.annotate(f"p{int(round(p * 100))} {shown}", (v * s, p), textcoords="offset points",
+            ax.annotate(f"{labels['pctl'].format(n=int(round(p * 100)))} {shown}", (v * s, p), textcoords="offset points",
                         xytext=(5, -9), fontsize=6.5)
     if hurdle is not None:
         ax.axvline(hurdle * s, color=BAD, linestyle="--", linewidth=1.1, label=hurdle_label)
@@ -409,18 +409,18 @@ def tornado(items: Sequence[tuple[str, float, float]], base: float | None, kind:
 
 
 def _fan_axes(ax, years, bands: dict[str, Sequence], kind: str, label: str, hline, hline_label: str,
-              nbins: int = 6, legend: bool = False) -> None:
+              words: dict[str, str], nbins: int = 6, legend: bool = False) -> None:
     x = np.array(years, dtype=float)
     s = _scale(kind)
     b = {k: _arr(v) * s for k, v in bands.items()}
-    if "p5" in b and "p95" in b:
-        ax.fill_between(x, b["p5"], b["p95"], color=PALETTE[0], alpha=0.18, linewidth=0, label="p5–p95")
-    if "p10" in b and "p90" in b:
-        ax.fill_between(x, b["p10"], b["p90"], color=PALETTE[0], alpha=0.35, linewidth=0, label="p10–p90")
+    for lo, hi, alpha in (("p5", "p95", 0.18), ("p10", "p90", 0.35)):
+        if lo in b and hi in b:
+            ax.fill_between(x, b[lo], b[hi], color=PALETTE[0], alpha=alpha, linewidth=0,
+                            label=words["pctl_range"].format(lo=lo[1:], hi=hi[1:]))
     if "p50" in b:
-        ax.plot(x, b["p50"], color=PALETTE[0], linewidth=1.5, label="p50")
+        ax.plot(x, b["p50"], color=PALETTE[0], linewidth=1.5, label=words["median"])
     if "mean" in b:
-        ax.plot(x, b["mean"], color=PALETTE[1], linewidth=1.0, linestyle="--", label="mean")
+        ax.plot(x, b["mean"], color=PALETTE[1], linewidth=1.0, linestyle="--", label=words["mean"])
     if hline is not None:
         ax.axhline(hline * s, color=BAD, linestyle=":", linewidth=1.0, label=hline_label)
     ax.yaxis.set_major_formatter(_fmt(kind))
@@ -430,16 +430,17 @@ def _fan_axes(ax, years, bands: dict[str, Sequence], kind: str, label: str, hlin
         ax.legend(loc="best", frameon=False, ncol=2, fontsize=6.5)
 
 
-def fan_grid(panels: Sequence[dict]) -> str:
+def fan_grid(panels: Sequence[dict], words: dict[str, str]) -> str:
     """Small multiples of percentile fans, two per row.  Each panel: ``label``, ``years``,
-    ``bands`` and optionally ``kind`` (money in thousands, pct …), ``hline``, ``hline_label``."""
+    ``bands`` and optionally ``kind`` (money in thousands, pct …), ``hline``, ``hline_label``;
+    ``words``: the legend's ``pctl_range`` (with ``{lo}`` and ``{hi}``), ``median`` and ``mean``."""
     def build():
         k = len(panels)
         rows = (k + 1) // 2
         fig, axes = _fig(1.95 * rows + 0.2, ncols=2, nrows=rows)
         for i, (ax, p) in enumerate(zip(axes, panels)):
             _fan_axes(ax, p["years"], p["bands"], p.get("kind", "number"), p["label"], p.get("hline"),
-                      p.get("hline_label", ""), legend=(i == 0 or p.get("hline") is not None))
+                      p.get("hline_label", ""), words, legend=(i == 0 or p.get("hline") is not None))
         for ax in axes[k:]:
             ax.set_visible(False)
         fig.tight_layout(h_pad=1.8, w_pad=2.0)

@@ -22,8 +22,13 @@ reason, when the result document gives one under ``notes``, is shown next to it 
 (:func:`undefined` returns both).  Negative numbers use the ASCII hyphen-minus; a value that
 rounds to zero never prints as ``-0``.
 
-Every kind is one row of :data:`NUMBER_FORMATS`: its text formatter and its Excel number
-formats, so the text and the workbooks read their digits from one place.
+Every kind is one row of :data:`NUMBER_FORMATS`: its text formatter and its one Excel number
+format, which the appraisal workbook and the screening workbook both use, so a number shows the
+same digits in the PDF, in the CSV and in every workbook cell.  The Excel formats follow what a
+lender's model auditor expects (FAST-style models): money with thousands separators and a minus
+sign, in red on screen (the sign keeps a negative readable on a black-and-white print and in the
+text export; red makes it stand out in the sheet); cover ratios to two decimals, as covenants are
+written (1.20×); percentages to two decimals; physical quantities in whole units.
 """
 from __future__ import annotations
 
@@ -137,37 +142,33 @@ def flag(v: Any, lang: str = "en") -> str:
 
 @dataclass(frozen=True)
 class NumberFormat:
-    """How one kind of number is shown: as text, and as an Excel number format.
-
-    ``excel`` shows the same digits as ``text`` (the screening workbook uses it); ``workbook`` is
-    what the appraisal workbook's cells use.  The two disagree for money (red negatives), ratios
-    and quantities (one more decimal in the workbook) and shares (one decimal fewer); ``None``
-    where a kind is not shown that way."""
+    """How one kind of number is shown: as text (``None`` where the reports never print that
+    kind as text) and as an Excel number format showing the same digits."""
 
     text: Callable[[Any, str], str] | None
-    excel: str | None
-    workbook: str | None
+    excel: str
 
 
 NUMBER_FORMATS: dict[str, NumberFormat] = {
-    "money": NumberFormat(money, "#,##0;-#,##0", "#,##0;[Red]-#,##0"),
-    "money_k": NumberFormat(money_k, "#,##0,;-#,##0,", None),
-    "pct": NumberFormat(pct, "0.00%", "0.00%"),
-    "ratio": NumberFormat(ratio, "0.00", "0.000"),
-    "intensity": NumberFormat(intensity, "0.000", None),
-    "years": NumberFormat(years, "0.0", None),
-    "year": NumberFormat(year, "0", "0"),
-    "qty": NumberFormat(qty, "#,##0", "#,##0.0"),
-    "bp": NumberFormat(bp, "0.0", None),
-    "number": NumberFormat(number, "General", None),
-    "flag": NumberFormat(flag, None, "0"),
-    "price": NumberFormat(None, None, "0.0000"),  # workbook lines only
-    "factor": NumberFormat(None, None, "0.0000"),
-    "index": NumberFormat(None, None, "0"),
-    "share": NumberFormat(None, None, "0.0%"),  # probabilities and variance shares on the risk sheets
+    "money": NumberFormat(money, "#,##0;[Red]-#,##0"),
+    "money_k": NumberFormat(money_k, "#,##0,;[Red]-#,##0,"),
+    "pct": NumberFormat(pct, "0.00%"),
+    "ratio": NumberFormat(ratio, "0.00"),
+    "intensity": NumberFormat(intensity, "0.000"),
+    "years": NumberFormat(years, "0.0"),
+    "year": NumberFormat(year, "0"),
+    "qty": NumberFormat(qty, "#,##0"),
+    "bp": NumberFormat(bp, "0.0"),
+    "number": NumberFormat(number, "General"),
+    "flag": NumberFormat(flag, "0"),
+    "price": NumberFormat(None, "0.0000"),  # tariffs and prices per unit: 0.4153 CNY/kWh
+    "factor": NumberFormat(None, "0.0000"),  # escalation indices, degradation factors
+    "index": NumberFormat(None, "0"),  # period counters, ages
+    "temperature": NumberFormat(None, "0.0"),  # °C and degree-days
+    "estimate": NumberFormat(None, "#,##0.000"),  # regression coefficients and their statistics
 }
 FORMATTERS = {k: f.text for k, f in NUMBER_FORMATS.items() if f.text is not None}
-EXCEL_FORMATS = {k: f.excel for k, f in NUMBER_FORMATS.items() if f.excel is not None}
+EXCEL_FORMATS = {k: f.excel for k, f in NUMBER_FORMATS.items()}
 
 
 def fmt(v: Any, kind: str, lang: str = "en") -> str:
@@ -180,18 +181,24 @@ def undefined(lang: str, reason: str | None) -> tuple[str, str | None]:
     return none_text(lang), reason
 
 
-def by_unit(v: Any, unit: str | None, lang: str = "en") -> str:
-    """Format an assumption value by its unit string (fractions as %, flags as yes/no …)."""
+def unit_kind(unit: str | None) -> str:
+    """The kind of number an assumption with this unit string is: fractions are ``pct``, flags
+    ``flag``, calendar years ``year``, anything else a general ``number``."""
     u = (unit or "").strip().lower()
     if u == "flag":
-        return flag(v, lang)
+        return "flag"
     if u.startswith("fraction"):
+        return "pct"
+    return "year" if u == "year" else "number"
+
+
+def by_unit(v: Any, unit: str | None, lang: str = "en") -> str:
+    """Format an assumption value by its unit string (fractions as %, flags as yes/no …)."""
+    kind = unit_kind(unit)
+    if kind == "pct":
         x = _finite(v)
         if x is not None and abs(x) > 10:  # not a fraction whatever the unit says: print the number
             return number(x, lang)
         if x is not None and x != 0 and abs(x) < 0.0001:
             return number(x * 100.0, lang) + "%"
-        return pct(v, lang)
-    if u in ("year",):
-        return year(v, lang)
-    return number(v, lang)
+    return fmt(v, kind, lang)

@@ -42,16 +42,21 @@ def _row(a: "Appraisal", name: str) -> list:
     return clean(a.base.line(name)[0])
 
 
+NOT_APPLICABLE = "not applicable to this case"
+NOT_APPLICABLE_NO_DEBT = "not applicable to this case (no debt)"
+UNKNOWN_REASON = "undefined"
+"""The reasons :func:`metric_value` gives beside the engine's (:data:`~finmodel.lines.metrics.REASONS`)."""
+
+
 def metric_value(a: "Appraisal", name: str, notes: dict, note_key: str) -> float | None:
     """Base-case value of an output; None with the reason recorded in ``notes``."""
     if name not in a.base.outputs:
-        notes[note_key] = "not applicable to this case (no debt)" if "cr" in name \
-            else "not applicable to this case"
+        notes[note_key] = NOT_APPLICABLE_NO_DEBT if "cr" in name else NOT_APPLICABLE
         return None
     v = float(a.base.output(name)[0])
     if math.isfinite(v):
         return v
-    notes[note_key] = REASONS.get(int(a.base.reason(name)[0]), "undefined")
+    notes[note_key] = REASONS.get(int(a.base.reason(name)[0]), UNKNOWN_REASON)
     return None
 
 

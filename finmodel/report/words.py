@@ -12,9 +12,9 @@ defined once: the PDF report, the workbook and its risk sheets read the same ent
   sentences (conventions, reasons a value is undefined).
 
 A new report (the portfolio screen, later sections) adds its words here as one more block of
-:data:`TERMS`, reusing the entries that already say what it needs.  Where the workbook says
-the same thing in other words than the report, its entry carries an ``xl_`` key: those pairs are
-kept apart only so the outputs do not change, and should be unified.
+:data:`TERMS`, reusing the entries that already say what it needs: one term for one thing (the
+report and the workbook say it the same way; a table that needs a term another defines refers
+to that entry), which ``tests/unit/report/test_words.py`` checks.
 """
 from __future__ import annotations
 
@@ -53,15 +53,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "npv": ("NPV", "净现值"),
     "npv_at": ("NPV at hurdle", "按基准收益率计算的净现值"),
     "hurdle": ("Hurdle (discount rate)", "基准收益率（折现率）"),
-    "payback": ("Payback", "静态回收期"),
-    "dyn_payback": ("Dynamic payback", "动态回收期"),
+    "payback": ("Payback", "静态投资回收期"),
+    "dyn_payback": ("Dynamic payback", "动态投资回收期"),
     "status": ("Status", "状态"),
     "met": ("met", "达标"),
     "not_met": ("not met", "未达标"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "none": ("none", "未定义"),
-    "min_dscr": ("Minimum DSCR", "最低偿债备付率"),
+    "min_dscr": ("Minimum DSCR", "最低偿债备付率（DSCR）"),
     "p_breach": ("Probability of lock-up breach", "触发分红锁定的概率"),
     "zcp_status": ("Zero-carbon park indicators", "零碳园区指标"),
     "zcp_met_from": ("all three met from {year}", "{year}年起三项指标全部达标"),
@@ -74,7 +74,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "u_years": ("years", "年"),
     "u_pct": ("%", "%"),
     "u_x": ("×", "倍"),
-    "u_year": ("year", "年份"),
     "u_money": ("{cur}", "{cur}"),
     "u_money_k": ("{cur} thousand", "千{cur}"),
     "u_bp": ("bp", "基点"),
@@ -98,15 +97,15 @@ TERMS: dict[str, tuple[str, str]] = {
     "contract_terms": ("Contract terms", "合同条款"),
     "cost_split": ("Cost split", "费用分摊"),
     "cost_item": ("Cost", "费用"),
-    "cs_capex": ("Capex", "建设投资"),
+    "cs_capex": ("Initial capex", "建设投资"),
     "cs_opex": ("O&M", "运维费用"),
     "cs_overrun": ("Capex overrun", "投资超支"),
     "timeline": ("Timeline", "项目时间轴"),
     "phase": ("Phase", "阶段"),
     "from": ("From", "起"),
     "to": ("To", "止"),
-    "ph_construction": ("Construction", "建设期"),
-    "ph_operation": ("Operation", "运营期"),
+    "ph_construction": ("Construction period", "建设期"),
+    "ph_operation": ("Operation period", "运营期"),
     "ph_contract": ("Contract term", "合同期"),
     "ph_loan": ("Loan {tranche} (tenor)", "贷款 {tranche}（贷款期限）"),
     "ph_grace": ("Loan {tranche} (grace, interest only)", "贷款 {tranche}（宽限期，只付息）"),
@@ -119,7 +118,7 @@ TERMS: dict[str, tuple[str, str]] = {
                           "本案例全部取值后的输入参数及其单位与来源；标 * 的行在案例文件中被覆盖。来源按数据库原文引用。"),
     "field": ("Field", "参数"),
     "source": ("Source", "来源"),
-    "overridden": ("Overridden", "已覆盖"),
+    "overridden": ("Overridden", "是否覆盖"),
     "flags": ("Plausibility flags (payback or IRR outside the technology's typical range)",
               "合理性提示（回收期或内部收益率超出该技术典型范围）"),
     "flags_none": ("No asset's stand-alone payback or IRR is outside its technology's typical range.",
@@ -158,7 +157,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "dscr": ("DSCR", "偿债备付率"),
     "equity_cf": ("Equity cash flow", "资本金现金流"),
     "chart_cf_stack": ("Owner's cash flow by line", "投资方现金流构成"),
-    "chart_party": ("Cash flow by party", "各方现金流"),
     "host_savings": ("Host savings", "用户节省占比"),
     "cumulative": ("cumulative", "累计"),
     "ind_project_irr_pre_tax": ("Project IRR before income tax", "项目投资财务内部收益率（所得税前）"),
@@ -170,7 +168,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "ind_roi": ("Return on total investment (ROI)", "总投资收益率（ROI）"),
     "ind_roe": ("Return on equity capital (ROE)", "资本金净利润率（ROE）"),
     "ind_min_icr": ("Minimum interest cover ratio (ICR)", "最低利息备付率（ICR）"),
-    "ind_min_dscr": ("Minimum DSCR", "最低偿债备付率（DSCR）"),
     "ind_avg_dscr": ("Average DSCR", "平均偿债备付率"),
     "ind_llcr": ("LLCR (at the end of construction)", "贷款期偿债覆盖率（LLCR，建设期末）"),
     "ind_plcr": ("PLCR (at the end of construction)", "项目期偿债覆盖率（PLCR，建设期末）"),
@@ -230,7 +227,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "all_met": ("All met", "全部达标"),
     "chart_intensity": ("Carbon intensity against the threshold", "单位能耗碳排放与门槛值"),
     "chart_shares": ("Clean-energy and direct green-power shares against their thresholds", "清洁能源占比、绿电直供占比与门槛值"),
-    "rule_used": ("Accounting rule", "核算规则"),
+    "rule_used": ("Carbon accounting rule", "碳核算规则"),
     "coal_eq_used": ("Electricity to standard coal", "电力折标准煤方法"),
     "carbon_intro": ("Park indicators (发改环资〔2025〕910号): unit-energy carbon intensity at most {thr} tCO2/tce, "
                      "clean-energy share at least {clean}, direct green-power share at least {direct}. CO2 only, "
@@ -373,7 +370,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "probability": ("Probability", "概率"),
     "chart_hist": ("Distribution (histogram) and S-curve", "分布直方图与累积概率曲线"),
     "chart_scurve_only": ("S-curve through the percentiles", "按分位数绘制的累积概率曲线"),
-    "chart_scurves": ("S-curves", "累积概率"),
+    "chart_scurves": ("S-curves", "累积概率曲线"),
     "chart_tornado": ("Tornado: output range when one input moves from its low to its high value",
                       "龙卷风图：单一输入由低值变为高值时结果的变化范围"),
     "chart_fan": ("Fan charts: percentiles by year over the Monte Carlo paths", "扇形图：各年结果在模拟路径上的分位数"),
@@ -392,10 +389,17 @@ TERMS: dict[str, tuple[str, str]] = {
     "warnings": ("Warnings", "警告"),
     "low": ("Low", "低值"),
     "high": ("High", "高值"),
-    "base": ("Base", "基准"),
+    "base": ("Base case", "基准情景"),
     "swing": ("Swing", "摆幅"),
     "cum_prob": ("Cumulative probability", "累积概率"),
     "frequency": ("Share of paths", "路径占比"),
+    "n_defined": ("Paths where defined", "有定义的路径数"),
+    "pctl": ("{n}th percentile", "第{n}百分位数"),
+    "pctl_range": ("{lo}th–{hi}th percentile", "第{lo}–{hi}百分位数"),
+    "median": ("median", "中位数"),
+    "pctl_note": ("The columns are percentiles over the paths: the lender's P90 (the value exceeded on 90% of the "
+                  "paths) is the 10th percentile, P50 the median.",
+                  "各列为模拟路径上的百分位数：贷款方所称P90（90%路径可达到或超过的数值）即第10百分位数，P50即中位数。"),
     # probability events
     "ev_zcp": ("Zero-carbon park: {what} {when}", "{zcp}：{when}{what}"),
     "ev_sll_met": ("SLL: {kpi} met at every test", "SLL：{kpi}每次考核均达标"),
@@ -403,7 +407,6 @@ TERMS: dict[str, tuple[str, str]] = {
     # pricing
     "pricing": ("Price solved for a target", "按目标求解的价格"),
     "dealzone": ("Deal zone", "交易区间"),
-    "chart_dealzone": ("Deal zone", "交易区间"),
     "pr_field": ("Field solved", "求解字段"),
     "pr_targets": ("Targets", "目标"),
     "pr_solved": ("Solved value", "求解结果"),
@@ -414,11 +417,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "pr_at": ("Metrics at the solved value", "求解值下的指标"),
     "pr_trace": ("Iteration trace (bracket search, then Brent's method)", "迭代过程（区间搜索后以Brent法求根）"),
     "pr_ok": ("all met", "全部满足"),
-    "pr_metric": ("Metric", "指标"),
-    "pr_mean": ("Mean", "均值"),
+    "pr_prob": ("probability that {cond}", "{cond}的概率"),
     "dz_requirements": ("Requirements", "要求"),
     "dz_cells": ("Cells meeting every requirement", "满足全部要求的格点"),
     "dz_runs": ("Paths / seed", "路径数／随机种子"),
+    "dz_axes": ("{y} (rows) × {x} (columns)", "{y}（行）× {x}（列）"),
     "chart_price_fan": ("Price fans: percentiles of the price paths by year", "价格扇形图：各年价格路径的分位数"),
     # method
     "conventions": ("Conventions", "计算约定"),
@@ -474,7 +477,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "v_price": ("Recommended price: {price}.", "建议价格：{price}。"),
     "owner": ("owner", "投资方"),
     "lenders_flow_draw": ("Loan drawdowns", "贷款提款"),
-    "lenders_flow_service": ("Debt service (interest and principal)", "还本付息"),
+    "lenders_flow_service": ("Debt service (interest and principal)", "还本付息（利息与本金）"),
     "tax_flow": ("VAT, surcharges and income tax", "增值税、附加税及企业所得税"),
     "contrib_flow": ("Cost-split contribution ({party})", "费用分摊款（{party}）"),
     "yes_mark": ("*", "*"),
@@ -494,10 +497,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "histogram": ("Histogram", "分布直方图"),
     "bin_low": ("Bin from", "区间下限"),
     "bin_high": ("Bin to", "区间上限"),
-    "input_p10": ("Input at P10", "输入P10"),
-    "input_p90": ("Input at P90", "输入P90"),
-    "metric_p10": ("Metric at P10", "P10时指标"),
-    "metric_p90": ("Metric at P90", "P90时指标"),
+    "input_p10": ("Input at its 10th percentile", "输入取第10百分位数"),
+    "input_p90": ("Input at its 90th percentile", "输入取第90百分位数"),
+    "metric_p10": ("Metric, input at its 10th percentile", "输入取第10百分位数时的指标"),
+    "metric_p90": ("Metric, input at its 90th percentile", "输入取第90百分位数时的指标"),
     "variance_share": ("Share of variance", "方差贡献"),
     "trial": ("Trial", "试算"),
     "trial_value": ("x", "取值"),
@@ -526,15 +529,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "sc_zcp_p": ('P(met in target year)', '目标年达标概率'),
     "sc_payback_flags": ('Payback flags', '回收期提示'),
     "sc_message": ('Error', '错误'),
-    "sc_source": ('Input', '输入'),
     "sc_parks": ('Parks', '园区数'),
-    "sc_met": ('Meet by target year', '目标年前达标'),
-    "sc_not_met": ('Do not', '未达标'),
     "sc_failed": ('Failed', '失败'),
     "sc_mean_p": ('Mean P(met in target year)', '目标年平均达标概率'),
-    "sc_thousand": ('thousand {cur}', '千{cur}'),
     "sc_ok": ('ok', '完成'),
-    "sc_failed_status": ('failed', '失败'),
     "sc_no_debt": ('no debt', '无债务'),
     "sc_scatter_caption": ('P50 owner equity IRR (bar: P90 to P10 percentile range) against the probability that the minimum DSCR falls below the lock-up covenant; numbers are ranks; green: every zero-carbon park indicator met by the target year (base case)', '业主权益IRR中位数（P50；竖线为P90至P10分位区间）与最低偿债备付率低于锁定条款的概率；数字为排名；绿色：基准情形下目标年前满足全部零碳园区指标'),
     "sc_map_caption": ('Parks per province or market region and how many meet every zero-carbon park indicator by the target year (base case)', '各省份或市场区域的园区数量及其中在目标年前满足全部零碳园区指标的数量（基准情形）'),
@@ -640,8 +638,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "mv_n_eff": ("Effective periods n′", "有效样本数n′"),
     "mv_limit": ("Limit", "限值"),
     "mv_result": ("Result", "结果"),
-    "mv_pass": ("pass", "通过"),
-    "mv_fail": ("fail", "未通过"),
     "mv_meets": ("Meets ASHRAE Guideline 14", "满足ASHRAE Guideline 14"),
     "mv_fsu_68": ("Savings uncertainty at 68 %, share of savings", "68%置信度节能量不确定度（占节能量比例）"),
     "mv_baseline_kwh": ("Adjusted baseline, kWh", "调整后基期能耗，千瓦时"),
@@ -684,7 +680,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "mv_use_per_day": ("kWh per day", "千瓦时/日"),
     "mv_metered": ("Metered", "实测"),
     "mv_model_line": ("Model", "模型"),
-    "mv_mwh": ("MWh", "兆瓦时"),
     "mv_method": ("Method: baseline model by CalTRACK 2.0 (daily or billing, balance points searched 30–90 °F), statistics by ASHRAE Guideline 14; avoided energy = adjusted baseline − metered use, only on days with metered energy and temperature; its uncertainty from the regression's prediction variance with AR(1) residuals (Guideline 14's autocorrelation adjustment), tested for coverage on synthetic data with known savings. Hourly data are summed to days.",
                   "方法：基期模型采用CalTRACK 2.0（按日或按账单期，平衡点在30–90°F范围内搜索），统计指标采用ASHRAE Guideline 14；节能量=调整后基期能耗−实测能耗，仅计有实测能耗与温度的日期；不确定度按回归预测方差并考虑残差一阶自相关（Guideline 14自相关修正）计算，并以已知节能量的合成数据检验覆盖率。小时数据按日汇总。"),
     "mv_sheet_note": ("Data and the regression as live formulas (LINEST); uncertainty values from finmodel (AR(1) residuals).",
@@ -721,7 +716,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_upload_button": ("Validate and add", "校验并添加"),
     "d_problems": ("{n} problem(s) in the input", "输入中有{n}处问题"),
     "d_current": ("Case", "当前案例"),
-    "d_terms_contract": ("Contract terms", "合同条款"),
     "d_terms_split": ("Cost split (the owner pays the rest)", "费用分摊（其余由投资方承担）"),
     "d_terms_financing": ("Financing terms", "融资条款"),
     "d_owner_share": ("{party} (the owner): the rest, {share}", "{party}（投资方）：其余部分，{share}"),
@@ -732,7 +726,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_computed_in": ("computed in {ms} ms", "计算用时 {ms} 毫秒"),
     "d_run_mc": ("Run P50/P90", "计算P50/P90"),
     "d_mc_paths": ("Monte Carlo paths", "蒙特卡洛路径数"),
-    "d_seed": ("Seed", "随机种子"),
     "d_running": ("Running: {done} of {total} paths", "计算中：已完成 {done}/{total} 条路径"),
     "d_running_trials": ("Running: {n} evaluation(s) done", "计算中：已完成 {n} 次试算"),
     "d_queued": ("Waiting for a worker", "排队等待计算资源"),
@@ -746,7 +739,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_p90_note": ("P90: reached or bettered on 90% of the paths (the 10th percentile for returns, the 90th for "
                    "payback).", "P90：90%的路径可达到或优于该值（收益类指标取第10百分位，回收期取第90百分位）。"),
     "d_host_savings": ("Host savings (share of its baseline energy bill)", "用能企业节省（占其基准能源费用比例）"),
-    "d_park": ("Zero-carbon park indicators", "零碳园区指标"),
     "d_first_year_met": ("First year all three are met", "三项指标首次全部达标年份"),
     "d_in_year": ("in {year}", "{year}年"),
     "d_sll_margin": ("SLL margin adjustment", "SLL利率调整"),
@@ -759,9 +751,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_level": ("Level", "置信水平"),
     "d_level_det": ("deterministic", "确定性"),
     "d_range": ("Search range (empty: the field's default range)", "搜索范围（留空：该字段默认范围）"),
-    "d_solve_button": ("Solve", "求解"),
     "d_dealzone_button": ("Map the deal zone", "绘制交易区间"),
-    "d_tornado_button": ("Tornado", "龙卷风图"),
     "d_axis_x": ("Columns (x)", "列（x）"),
     "d_axis_y": ("Rows (y)", "行（y）"),
     "d_steps": ("Steps", "格点数"),
@@ -772,7 +762,6 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_status_infeasible": ("no value in the range meets every target", "范围内没有同时满足全部目标的取值"),
     "d_best": ("Best reached", "最优可达值"),
     "d_fails": ("fails: {what}", "未满足：{what}"),
-    "d_all_hold": ("all hold", "全部满足"),
     "d_dz_legend": ("Green: every requirement holds. Each other cell names the requirements that fail there.",
                     "绿色：全部要求均满足。其余格点列出未满足的要求。"),
     "d_save": ("Save this offer as", "将当前报价保存为"),
@@ -805,18 +794,12 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_whole": ("must be a whole number", "应为整数"),
     "d_pick_field": ("choose a term to solve", "请选择求解条款"),
     "d_no_targets": ("give at least one target", "请至少给出一个目标"),
-    # the workbook's words for terms the report words differently (to be unified)
-    "xl_field": ("Field", "字段"),
-    "xl_overridden": ("Overridden", "是否覆盖"),
-    "xl_check": ("Check", "校验"),
-    "xl_checks": ("Checks", "校验汇总"),
-    "xl_contract": ("Contract", "合同类型"),
-    "xl_version": ("finmodel version", "finmodel版本"),
-    "xl_seed": ("Seed", "随机种子"),
-    "xl_metric": ("Metric", "指标"),
-    "xl_base": ("Base case", "基准情景"),
-    "xl_cum_prob": ("Cumulative probability", "累计概率"),
 }
+TERMS["ind_min_dscr"] = TERMS["min_dscr"]  # the national-method table's name for the same indicator
+# the desk's and the M&V section's names for terms the report already has
+TERMS.update(d_park=TERMS["zcp_status"], d_terms_contract=TERMS["contract_terms"], d_tornado_button=TERMS["tornado"],
+             d_solve_button=TERMS["d_solve"], mv_mwh=TERMS["en_mwh"], mv_pass=TERMS["ok"], mv_fail=TERMS["failed"],
+             d_seed=TERMS["seed"], d_all_hold=TERMS["pr_ok"])
 
 SHEETS: dict[str, tuple[str, str]] = {
     "Cover": ("Cover", "封面"), "Inputs": ("Inputs", "输入"), "Input series": ("Input series", "输入序列"),
@@ -825,7 +808,7 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Cashflow": ("Cash flow", "现金流量"), "Debt": ("Debt & reserves", "债务与准备金"),
     "Parties": ("Parties", "各方现金流"), "Economic": ("Economic analysis", "经济费用效益分析"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
-    "Pricing": ("Pricing", "定价"), "Deal zone": ("Deal zone", "可成交区间"),
+    "Pricing": ("Pricing", "定价"), "Deal zone": TERMS["dealzone"],
     "Hourly": ("Hourly dispatch", "逐时调度"),
     "M&V baseline": ("M&V baseline", "测量验证-基期"), "M&V model": ("M&V model", "测量验证-模型"),
     "M&V reporting": ("M&V reporting", "测量验证-报告期"),
@@ -850,7 +833,7 @@ SIZING = {
     "gearing": ("maximum gearing", "最高债务比例"),
     "dscr": ("sized to a target DSCR", "按目标偿债备付率测算"),
     "amount": ("given amount", "给定金额"),
-    "none": ("no debt", "无债务"),
+    "none": TERMS["sc_no_debt"],
 }
 
 REPAYMENT = {
@@ -931,13 +914,13 @@ CONVENTION_KEYS = {
     "tax_losses": ("Tax losses", "税务亏损"),
     "depreciation_first_year": ("Depreciation in the first year", "首年折旧"),
     "dscr_basis": ("DSCR basis", "偿债备付率口径"),
-    "carbon_rule": ("Carbon accounting rule", "碳核算规则"),
-    "coal_equivalent": ("Electricity to standard coal", "电力折标准煤"),
-    "periods": ("Periods", "计算期"),
+    "carbon_rule": TERMS["rule_used"],
+    "coal_equivalent": TERMS["coal_eq_used"],
+    "periods": ("Periods", "计算周期"),
     "signs": ("Signs", "符号"),
     "rates": ("Rates", "比率"),
     "irr": TERMS["irr"],
-    "payback": ("Payback", "投资回收期"),
+    "payback": TERMS["payback"],
     "npv": TERMS["npv"],
 }
 
@@ -981,6 +964,9 @@ REASONS_ZH = {
     "the condition is met in no year of the horizon": "计算期内任何年份均未满足条件",
     "not applicable to this case (no debt)": "本案例不适用（无债务）",
     "not applicable to this case": "本案例不适用",
+    "the cumulative cash flow is never negative: nothing is invested, so nothing is paid back":
+        "累计现金流从未为负：没有投入，因而不存在回收期",
+    "undefined": "无定义",
 }
 
 # groups of the assumption table: the first part of a field path
@@ -993,10 +979,13 @@ GROUPS = {
     "assets": ("Assets", "资产"),
     "contract": SHEETS["Contract"],
     "cost_split": TERMS["cost_split"],
-    "financing": ("Financing", "融资"),
-    "tax": ("Tax", "税收"),
+    "financing": TERMS["s_financing"],
+    "tax": TERMS["tax"],
     "conventions": TERMS["conventions"],
     "parties": ("Parties", "参与方"),
+    "economic": SHEETS["Economic"],
+    "energy": SHEETS["Hourly"],
+    "mv": ("Measurement and verification", "测量与验证"),
 }
 
 CURRENCIES = {"CNY": ("CNY", "元")}
@@ -1019,6 +1008,416 @@ EVENT_ANY = {"default": ("Event of default in any year", "任一年发生违约"
              "lockup": ("Distribution lock-up in any year", "任一年触发分红锁定")}
 EVENT_LEVELS = {"hurdle": ("hurdle", "基准收益率"), "lockup": ("lock-up", "分红锁定线"),
                 "default": ("default level", "违约线"), "threshold": ("threshold", "门槛值")}
+
+# units: every unit string of the libraries, the case and the model lines, as the reports show it
+# (whole strings first; otherwise each word of a compound unit such as "CNY/kW/yr" is looked up in
+# UNIT_WORDS and the rest kept: SI and GB/T 2589 symbols such as kWh, GJ, tCO2, tce read the same
+# in both languages)
+UNITS = {
+    "fraction": ("fraction", "比例"),
+    "fraction/yr": ("fraction/yr", "比例/年"),
+    "fraction of capex": ("fraction of capex", "占投资比例"),
+    "fraction of VAT payable": ("fraction of VAT payable", "占应纳增值税比例"),
+    "flag": ("yes/no", "是/否"),
+    "x": TERMS["u_x"],
+    "bp": TERMS["u_bp"],
+    "years": TERMS["u_years"],
+    "year": TERMS["year"],
+    "operation year": ("operation year", "运营年序"),
+    "period": ("period", "期序"),
+    "months": ("months", "月"),
+    "factor": ("factor", "系数"),
+    "index": ("index", "指数"),
+    "COP (kWh_th/kWh_el)": ("COP (kWh heat/kWh electricity)", "能效比（kWh热/kWh电）"),
+    "kWh_th/kWh_fuel (LHV)": ("kWh heat/kWh fuel (LHV)", "kWh热/kWh燃料（低位热值）"),
+    "TRL (IEA 1-11)": TERMS["trl"],
+    "kWh/kWh discharged": ("kWh per kWh discharged", "kWh/放电kWh"),
+    "kg per pollution equivalent": ("kg per pollution equivalent", "kg/污染当量"),
+}
+UNIT_WORDS = {
+    "CNY": CURRENCIES["CNY"], "USD": ("USD", "美元"), "IDR": ("IDR", "印尼盾"),
+    "yr": ("yr", "年"), "month": ("month", "月"), "h": ("h", "小时"), "cycles": ("cycles", "次"),
+    "kWth": ("kWth", "kW热"), "kWh_th": ("kWh heat", "kWh热"), "kWh_el": ("kWh electricity", "kWh电"),
+    "MWh_th": ("MWh heat", "MWh热"), "MWh_per_yr": ("MWh/yr", "MWh/年"), "mwh": ("MWh", "MWh"), "gj": ("GJ", "GJ"),
+    "m2": ("m²", "m²"), "m3": ("m³", "m³"), "1000m3": ("1000 m³", "千m³"),
+    "t_co2": TERMS["u_tco2"], "t_co2_per_yr": ("tCO2/yr", "tCO2/年"),
+    "pollution equivalent": ("pollution equivalent", "污染当量"),
+    "tier": ("tier", "档"),
+}
+
+# an input's name, from its field path: the part after the group (and after the asset id, the
+# tranche id or the party), as the reports and the workbook show it.  Keys qualified by their
+# group ("carbon.grid_ef") win over bare ones; an asset's component replacements are
+# "replace_<component>_every_years" / "_cost_fraction" with the component from COMPONENTS.
+FIELDS = {
+    # assets (technology values, the case's settings for the asset, the maturity rule)
+    "availability": ("availability", "可用率"),
+    "book_life_years": ("depreciation life", "折旧年限"),
+    "capacity": TERMS["capacity"],
+    "capex_input_vat_rate": ("input VAT rate on capex", "投资进项增值税税率"),
+    "capex_overrun": ("capex overrun", "投资超支率"),
+    "capex_per_unit": TERMS["capex_unit"],
+    "ccer_eligible": ("eligible for CCER", "可申请CCER"),
+    "commissioning_year": ("commissioning (operation year)", "投运时间（运营年序）"),
+    "contingency": ("contingency", "不可预见费率"),
+    "cycles_per_year": ("cycles per year", "年循环次数"),
+    "degradation_annual": ("annual degradation", "年衰减率"),
+    "degradation_first_year": ("first-year degradation", "首年衰减率"),
+    "demand_reduction_share": ("reduction of the demand charge", "需量电费削减比例"),
+    "depth_of_discharge": ("depth of discharge", "放电深度"),
+    "direct_line": ("supplied by direct line", "绿电直连供电"),
+    "displaced_efficiency": ("efficiency of the displaced equipment", "被替代设备效率"),
+    "dr_hours_per_year": ("demand-response hours per year", "年需求响应小时数"),
+    "duration_hours": ("storage duration", "储能时长"),
+    "efficiency_or_cop": ("efficiency or COP", "效率或能效比（COP）"),
+    "full_load_hours": ("full-load hours", "年满负荷小时数"),
+    "life_years": ("technical life", "技术寿命"),
+    "opex_fixed_per_unit_yr": ("fixed O&M per unit", "单位容量固定运维费"),
+    "opex_variable_per_mwh": ("variable O&M per MWh", "单位电量可变运维费"),
+    "parasitic_kwh_per_mwh_th": ("auxiliary power per MWh of heat", "单位热量厂用电"),
+    "performance_factor": ("performance realisation", "性能实现率"),
+    "performance_factor_expected": ("expected performance realisation (at signature)", "签约时预期性能实现率"),
+    "replace_every_years": ("{component}: replacement interval", "{component}更换周期"),
+    "replace_cost_fraction": ("{component}: replacement cost", "{component}更换费用"),
+    "round_trip_efficiency": ("round-trip efficiency", "往返效率"),
+    "salvage_fraction": ("salvage value", "残值率"),
+    "savings_fraction": ("energy savings", "节能率"),
+    "savings_fraction_of_park_electricity": ("savings in park electricity", "园区用电节约比例"),
+    "self_consumption_share": ("self-consumption share", "自发自用比例"),
+    "yield_hours": ("yield (full-load hours)", "年利用小时数"),
+    "utilisation_hours": ("utilisation hours", "年使用小时数"),
+    "kwh_per_kg_h2": ("electricity per kg of hydrogen", "单位制氢电耗"),
+    "capacity_factor": ("capacity factor", "容量系数"),
+    "electricity_kwh_per_t": ("electricity per t of CO2 captured", "单位捕集电耗"),
+    "heat_gj_per_t": ("heat per t of CO2 captured", "单位捕集热耗"),
+    # case
+    "construction_years": TERMS["ph_construction"],
+    "operation_years": TERMS["ph_operation"],
+    "start_year": ("first construction year", "建设起始年份"),
+    "discount_rate": ("discount rate", "折现率"),
+    "maturity_risk_premium": ("technology maturity risk premium", "技术成熟度风险溢价"),
+    # park
+    "electricity_tariff_per_kwh": ("electricity tariff", "园区电价"),
+    "ets_covered": ("covered by the national ETS", "纳入全国碳市场"),
+    "load_growth": ("load growth", "负荷增长率"),
+    # carbon
+    "carbon.cbam_ppa_qualifies": ("PPAs qualify under CBAM", "购电协议绿电符合CBAM要求"),
+    "carbon.ce_electricity_kgce_per_kwh": ("electricity to standard coal (factor used)", "采用的电力折标准煤系数"),
+    "carbon.count_grid_nonfossil_as_clean": ("grid non-fossil power counted as clean", "电网非化石电力计入清洁能源"),
+    "carbon.grid_ef": ("grid emission factor used", "采用的电网排放因子"),
+    "carbon.grid_factor_decline": ("yearly decline of the grid factor", "电网排放因子年降幅"),
+    "carbon.rule_battery": ("EU Battery Regulation rule applies", "适用欧盟电池法规规则"),
+    "carbon.rule_cbam": ("EU CBAM rule applies", "适用欧盟CBAM规则"),
+    "carbon.rule_china": ("China zero-carbon park rule applies", "适用中国零碳园区规则"),
+    "carbon.sell_export_attribute": ("green attribute of exported power sold", "出售上网电量绿色属性"),
+    "carbon.target_period": ("target year (period)", "目标年（期序）"),
+    # constants
+    "gj_per_mwh": ("GJ per MWh", "每MWh折合GJ"),
+    "mj_per_kgce": ("MJ per kgce", "每kgce折合MJ"),
+    "rounding_tolerance": ("rounding tolerance", "舍入容差"),
+    # contract
+    "term_years": ("contract term", "合同期限"),
+    "rent_per_yr": ("rent per year", "年租金"),
+    "insurance_rate": ("insurance (share of capex per year)", "年保险费率"),
+    "discount_to_grid": ("discount to the grid tariff", "相对电网电价的折扣"),
+    "subscription_per_yr": ("subscription per year", "年订阅费"),
+    "subscription_escalation": ("subscription escalation", "订阅费年增长率"),
+    "min_take_share": ("minimum take", "最低用量比例"),
+    "availability_guarantee": ("availability guarantee", "可用率保证值"),
+    "penalty_per_mwh": ("penalty per MWh short", "每MWh短缺违约金"),
+    "buyout_breakage_share": ("buy-out breakage share", "提前买断补偿比例"),
+    "guaranteed_share": ("guaranteed savings", "保证节能率"),
+    "fee_per_yr": ("service fee per year", "年服务费"),
+    "excess_share": ("provider's share of excess savings", "超额节能效益服务商分成比例"),
+    "mv_cost_share": ("M&V cost (share of savings)", "节能量审核费用比例"),
+    "tenant_tariff_discount": ("tenants' tariff discount", "入驻企业电价折扣"),
+    "platform_fee_share": ("platform fee", "平台服务费比例"),
+    "sell_gec_for_exports": ("sell certificates for exported power", "上网电量出售绿证"),
+    "terminal_value_multiple": ("terminal value multiple", "期末价值倍数"),
+    "grid_capacity_charge_per_kw_month": ("grid capacity charge", "电网容量费"),
+    "direct_line_kw": ("direct-line capacity", "直连线路容量"),
+    "system_charge_per_kwh": ("system charge", "系统运行费"),
+    "provider_share": ("provider's share of savings", "服务商节能效益分成比例"),
+    "provider_share_profile": ("provider's share of savings, by year (relative to the first)", "服务商分成比例逐年系数（相对首年）"),
+    "host_default_probability": ("host default probability per year", "用能企业年违约概率"),
+    "recovery_rate": ("recovery rate on default", "违约回收率"),
+    "qualified_emc": ("qualified EMC project", "符合条件的合同能源管理项目"),
+    "discount": ("discount on the energy bill", "能源费用折扣"),
+    "fee_escalation": ("fee escalation", "服务费年增长率"),
+    # financing
+    "max_gearing": SIZING["gearing"],
+    "target_dscr": TERMS["sculpt_dscr"],
+    "sculpt_dscr": ("DSCR of the sculpted schedule", "雕刻还款采用的偿债备付率"),
+    "debt_amount": TERMS["debt_amount"],
+    "dsra_months": ("debt service reserve (months)", "偿债准备金（月数）"),
+    "lockup_dscr": TERMS["lockup_dscr"],
+    "default_dscr": TERMS["default_dscr"],
+    "share_of_debt": ("share of the debt", "占债务比例"),
+    "base_rate": TERMS["base_rate"],
+    "fixed_rate": BASE_RATES["fixed"],
+    "margin_bp": TERMS["margin"],
+    "tenor_years": TERMS["tenor"],
+    "grace_years": TERMS["grace"],
+    "upfront_fee": ("upfront fee", "前端费率"),
+    "commitment_fee": ("commitment fee", "承诺费率"),
+    "cap_bp": TERMS["sll_cap"],
+    "verification_cost_per_yr": ("verification cost per year", "年度第三方核查费用"),
+    "step_down_bp": ("margin step-down when met", "达标时利率下调"),
+    "step_up_bp": ("margin step-up when missed", "未达标时利率上调"),
+    "target": TERMS["target"],
+    "tested": ("tested this year", "当年考核"),
+    # tax and conventions (flags)
+    "vat_on": ("VAT applies", "计征增值税"),
+    "input_vat_credit_on": ("input VAT credited", "进项税额抵扣"),
+    "surcharges_on": ("surcharges apply", "计征附加税"),
+    "income_tax_on": ("income tax applies", "计征企业所得税"),
+    "cit_rate": ("income tax rate", "企业所得税税率"),
+    "loss_carry_forward_years": ("tax loss carry-forward", "亏损结转年限"),
+    "degradation_year2": ("degradation starts in operation year 2", "衰减自运营第2年开始"),
+    "escalation_additive": ("additive escalation", "单利增长"),
+    "tax_losses_immediate": ("tax losses relieved at once", "亏损当期抵税"),
+    "depreciation_half_year": ("half-year depreciation in the first year", "首年按半年折旧"),
+    "dscr_pre_tax": ("DSCR before income tax", "按所得税前计算偿债备付率"),
+    # market (national and regional values)
+    "grid_ef_tco2_per_mwh": ("national average grid emission factor", "全国电网平均排放因子"),
+    "grid_ef_tco2_per_mwh_region": ("regional grid emission factor", "区域电网排放因子"),
+    "grid_ef_residual_tco2_per_mwh": ("grid factor excluding traded non-fossil power", "扣除市场化非化石电力的电网排放因子"),
+    "grid_ef_fossil_tco2_per_mwh": ("fossil-only grid factor", "化石电源电网排放因子"),
+    "ef_natural_gas_tco2_per_1000m3": ("emission factor of natural gas", "天然气排放因子"),
+    "ef_raw_coal_tco2_per_t": ("emission factor of raw coal", "原煤排放因子"),
+    "ef_diesel_tco2_per_t": ("emission factor of diesel", "柴油排放因子"),
+    "ef_purchased_heat_tco2_per_gj": ("emission factor of purchased heat", "外购热力排放因子"),
+    "ce_electricity_calorific_kgce_per_kwh": ("electricity to standard coal, calorific equivalent", "电力折标准煤系数（当量值）"),
+    "ce_electricity_primary_kgce_per_kwh": ("electricity to standard coal, primary equivalent", "电力折标准煤系数（等价值）"),
+    "ce_natural_gas_kgce_per_m3": ("natural gas to standard coal", "天然气折标准煤系数"),
+    "ce_raw_coal_kgce_per_kg": ("raw coal to standard coal", "原煤折标准煤系数"),
+    "ce_diesel_kgce_per_kg": ("diesel to standard coal", "柴油折标准煤系数"),
+    "ce_heat_kgce_per_mj": ("heat to standard coal", "热力折标准煤系数"),
+    "ce_biomass_kgce_per_kg": ("biomass to standard coal", "生物质折标准煤系数"),
+    "cea_price_cny_per_t": MARKET_PRICES["cea_price"],
+    "cea_long_run_cny_per_t": ("long-run CEA price", "全国碳市场配额长期价格"),
+    "cea_reversion_speed": ("CEA price reversion speed", "配额价格均值回复速度"),
+    "ccer_price": ("CCER price", "CCER价格"),
+    "gec_price_cny_per_mwh": MARKET_PRICES["gec_price"],
+    "green_power_premium_cny_per_kwh": ("green-power premium", "绿电环境溢价"),
+    "lpr_1y": BASE_RATES["lpr_1y"],
+    "lpr_5y": BASE_RATES["lpr_5y"],
+    "cerf_rate": ("carbon-reduction facility rate", "碳减排支持工具利率"),
+    "cerf_refinance_share": ("share refinanced by the carbon-reduction facility", "碳减排支持工具再贷款比例"),
+    "vat_electricity": ("VAT rate on electricity", "电力增值税税率"),
+    "vat_heat": ("VAT rate on heat", "热力增值税税率"),
+    "vat_services": ("VAT rate on services", "服务增值税税率"),
+    "vat_goods": ("VAT rate on goods", "货物增值税税率"),
+    "surcharge_rate": ("surcharges (share of VAT payable)", "附加税费率"),
+    "cit_holiday_free_years": ("income tax holiday: exempt years", "所得税免征年数"),
+    "cit_holiday_half_years": ("income tax holiday: half-rate years", "所得税减半年数"),
+    "zcp_intensity_small_tco2_per_tce": ("carbon intensity threshold (smaller parks)", "单位能耗碳排放门槛（较小园区）"),
+    "zcp_intensity_large_tco2_per_tce": ("carbon intensity threshold (large parks)", "单位能耗碳排放门槛（大型园区）"),
+    "zcp_large_park_threshold_tce": ("energy use from which a park counts as large", "大型园区能耗界限"),
+    "zcp_clean_energy_share": ("clean-energy share threshold", "清洁能源消费占比门槛"),
+    "zcp_direct_green_share": ("direct green-power share threshold", "绿电直接供应占比门槛"),
+    "inflation": ("inflation", "通货膨胀率"),
+    "tariff_ci_cny_per_kwh": ("C&I electricity tariff", "工商业电价"),
+    "tariff_peak_cny_per_kwh": ("peak tariff", "尖峰电价"),
+    "tariff_valley_cny_per_kwh": ("valley tariff", "低谷电价"),
+    "tou_spread_cny_per_kwh": MARKET_PRICES["tou_spread"],
+    "tou_spread_prior": ("peak–valley spread prior", "峰谷价差先验"),
+    "coal_benchmark_cny_per_kwh": ("coal benchmark tariff", "燃煤发电基准价"),
+    "mechanism_price_cny_per_kwh": ("mechanism price", "机制电价"),
+    "demand_charge_cny_per_kw_month": ("demand charge", "需量电价"),
+    "gas_price_cny_per_m3": ("natural gas price", "天然气价格"),
+    "coal_price_cny_per_t": ("coal price", "煤炭价格"),
+    "heat_price_cny_per_gj": ("heat price", "热力价格"),
+    "biomass_price_cny_per_t": ("biomass price", "生物质燃料价格"),
+    "pv_yield_hours": ("PV yield (full-load hours)", "光伏年利用小时数"),
+    "wind_yield_hours": ("wind yield (full-load hours)", "风电年利用小时数"),
+    "tariff_escalation": ("tariff escalation", "电价年增长率"),
+    "dr_payment_cny_per_kw_yr": ("demand-response payment", "需求响应补偿"),
+    "ev_service_fee_cny_per_kwh": ("EV charging service fee", "充电服务费"),
+    "h2_price_cny_per_kg": ("hydrogen price", "氢气价格"),
+    "land_rent_cny_per_m2_yr": ("land rent", "土地租金"),
+    "roof_rent_cny_per_m2_yr": ("roof rent", "屋顶租金"),
+    # Monte Carlo price paths (a factor, 1 in the base case)
+    "risk.cea": ("CEA price path", "碳配额价格路径"),
+    "risk.ccer": ("CCER price path", "CCER价格路径"),
+    "risk.gec": ("GEC price path", "绿证价格路径"),
+    "risk.green_premium": ("green-power premium path", "绿电环境溢价路径"),
+    "risk.tariff": ("grid tariff path", "电网电价路径"),
+    "risk.tou_spread": ("peak–valley spread path", "峰谷价差路径"),
+    "risk.host_default": ("host default (by year)", "用能企业违约（逐年）"),
+    # carbon accounting, the indicators' tiers and green-power purchases (case/resolve.py)
+    "tou": ("time-of-use periods", "分时电价时段"),
+    "zcp_intensity_paths": ("carbon intensity paths", "碳排放强度路径"),
+    "grid_factor_decline": ("grid factor decline", "电网排放因子年降幅"),
+    "zcp_small_park_threshold_tce": ("smallest park tier (energy use)", "最小园区档能耗下限"),
+    "carbon.primary_equivalent": ("electricity at its equivalent value (等价值)", "电力按等价值折标"),
+    "carbon.path_threshold": ("intensity threshold on the case's path", "案例路径的碳排放强度门槛"),
+    "carbon.own_threshold": ("threshold for a park below the tiers", "低于分档下限园区的门槛值"),
+    "carbon.path_on": ("intensity path of the case", "采用案例的碳排放强度路径"),
+    "carbon.green_power.solve_intensity": ("green power solved for the intensity", "按碳排放强度求解绿电交易量"),
+    "carbon.green_power.target": ("green-power solve target", "绿电交易求解目标"),
+    "carbon.green_power.from_period": ("green-power target met from (period)", "绿电目标起始期序"),
+    "carbon.green_power.cap_on": ("green-power purchases capped", "绿电交易量设上限"),
+    "carbon.green_power.cap_mwh": ("green-power purchase cap", "绿电交易量上限"),
+    # the economic analysis (national method, 3rd ed.) and its pollutant values
+    "social_discount_rate": ("social discount rate", "社会折现率"),
+    "shadow_exchange_rate_factor": ("shadow exchange rate factor", "影子汇率换算系数"),
+    "imported_capex_share": ("imported share of capex", "投资中进口设备比例"),
+    "carbon_value_case": ("carbon value set by the case", "案例设定碳价值"),
+    "carbon_value_per_t": ("carbon value", "碳价值"),
+    "coal_power_so2_g_per_kwh": ("coal power SO2 emission", "煤电二氧化硫排放"),
+    "coal_power_nox_g_per_kwh": ("coal power NOx emission", "煤电氮氧化物排放"),
+    "coal_power_pm_g_per_kwh": ("coal power particulate emission", "煤电颗粒物排放"),
+    "gas_boiler_nox_g_per_m3": ("gas boiler NOx emission", "燃气锅炉氮氧化物排放"),
+    "gas_boiler_so2_g_per_m3": ("gas boiler SO2 emission", "燃气锅炉二氧化硫排放"),
+    "air_pollution_tax_cny_per_equivalent": ("air pollutant tax", "大气污染物环境保护税额"),
+    "so2_kg_per_equivalent": ("SO2 pollution equivalent", "二氧化硫污染当量值"),
+    "nox_kg_per_equivalent": ("NOx pollution equivalent", "氮氧化物污染当量值"),
+    "pm_kg_per_equivalent": ("particulate pollution equivalent", "烟尘污染当量值"),
+    # storage life, set by the dispatch (energy/study.py) and the measured savings (mv/case.py)
+    "cycle_life": ("cycle life", "循环寿命"),
+    "calendar_life_years": ("calendar life", "日历寿命"),
+    "curtailed_share": TERMS["en_curtailed_share"],
+    "kappa_spread": ("saving per kWh discharged at the spread", "每放电千瓦时的价差节省系数"),
+    "kappa_valley": ("grid energy per kWh discharged at the valley price", "每放电千瓦时的谷电量系数"),
+    "kappa_pv": ("PV moved into the park per kWh discharged", "每放电千瓦时转移的光伏自用电量"),
+    "energy.spread_cny_per_kwh": ("peak–valley spread of the dispatch", "调度所用峰谷价差"),
+    "energy.pv_mwh": ("PV generation of the dispatch", "调度所用光伏发电量"),
+    "mv.model_error_kwh": ("model error of the verified savings", "核定节能量的模型误差"),
+    "mv.model_sd_kwh": ("standard deviation from the model's coefficients", "模型系数导致的标准差"),
+    "mv.noise_sd_kwh": ("standard deviation from a year's residuals", "当年残差导致的标准差"),
+    "mv.settled": ("year settled on metered savings", "按实测节能量结算的年份"),
+    "mv.verified_mwh": ("verified savings", "核定节能量"),
+    "risk.mv_noise_kwh": ("M&V: a year's residual noise", "测量与验证：当年残差波动"),
+}
+
+# the coefficients of the dispatch's response surface (energy.<quantity>.<term>, sheets/energy.py):
+# x is the change of the TOU spread, y the change of PV generation, from the dispatched ones
+SURFACE_TERMS = {"dx": ("response-surface coefficient of the spread", "响应面系数（价差一次项）"),
+                 "dy": ("response-surface coefficient of PV", "响应面系数（光伏一次项）"),
+                 "dxx": ("response-surface coefficient of the spread squared", "响应面系数（价差二次项）"),
+                 "dxy": ("response-surface coefficient of spread times PV", "响应面系数（交叉项）"),
+                 "dyy": ("response-surface coefficient of PV squared", "响应面系数（光伏二次项）")}
+
+FIELDS.update(holiday_free_years=FIELDS["cit_holiday_free_years"],  # the case's tax holiday is the market's
+              holiday_half_years=FIELDS["cit_holiday_half_years"])
+
+# replaced components of the technologies (library.component_key of their names)
+COMPONENTS = {
+    "vfd_power_electronics": ("VFD power electronics", "变频器功率电子器件"),
+    "battery_cells_modules": ("battery cells/modules", "电池电芯/模组"),
+    "cell_stacks_and_membranes": ("cell stacks and membranes", "电堆与隔膜"),
+    "central_string_inverters": ("central/string inverters", "集中式/组串式逆变器"),
+    "compressors": ("compressors", "压缩机"),
+    "compressors_incl_mechanical_vapour_recompression_stage": ("compressors (incl. MVR stage)", "压缩机（含机械蒸汽再压缩级）"),
+    "electrodes_heating_elements": ("electrodes / heating elements", "电极/加热元件"),
+    "electrolyser_stacks": ("electrolyser stacks", "电解槽电堆"),
+    "grate_and_refractory": ("grate and refractory", "炉排与耐火材料"),
+    "heat_exchanger_bundles": ("heat-exchanger bundles", "换热管束"),
+    "major_components_gearbox_generator_blade_repairs": ("major components", "主要部件（齿轮箱/发电机/叶片）"),
+    "power_modules": ("power modules", "功率模块"),
+    "software_and_edge_hardware_refresh": ("software and edge hardware", "软件与边缘硬件更新"),
+    "solvent_inventory_and_column_packing": ("solvent and column packing", "吸收剂与塔填料"),
+    "string_inverters": ("string inverters", "组串式逆变器"),
+}
+
+# the engine's fixed source phrases (case/resolve.py, risk/uncertainty.py) in Chinese; "{name}"
+# stands for any text, shown as given, except the names below, which are looked up: {party}
+# (PARTY_SHORT_NAMES), {maturity} (MATURITY), {technology} (the library's name), {basis}
+# (GRID_BASIS), {rule} (CARBON_RULES), {unit} (UNITS), {source} (a source, looked up again),
+# {method} (the dispatch method, TERMS en_method_*), {model} and {form} (the M&V model, TERMS mv_*).
+# Patterns are tried in order: one whose placeholder could swallow another phrase comes after it.
+# A source the table does not match is shown phrase by phrase ("; "), each as given when unknown
+# (the libraries' and the user's sources are quoted, never translated).
+SOURCES_ZH = {
+    "case file": "案例文件",
+    "case": "案例文件",
+    "case file: no holiday": "案例文件：不享受所得税减免",
+    "case file (first contract year; later years follow the case's steps in proportion)":
+        "案例文件（合同首年；以后各年按案例设定的阶梯同比例变化）",
+    "default: the {party} pays": "默认：由{party}承担",
+    "default: the owner sells the green attribute of exported power": "默认：投资方出售上网电量的绿色属性",
+    "solved by finmodel: DSCR the sculpted schedule is set on": "由finmodel求解：雕刻还款计划所依据的偿债备付率",
+    "solved by finmodel (debt sizing)": "由finmodel求解（债务规模测算）",
+    "solved by finmodel": "由finmodel求解",
+    "base case: no overrun (Monte Carlo draws it)": "基准情景：无超支（蒙特卡洛模拟中随机抽取）",
+    "maturity rule for {maturity} (TRL {trl})": "{maturity}技术的成熟度规则（技术成熟度{trl}级）",
+    "maturity rule for {maturity}: mean performance realisation": "{maturity}技术的成熟度规则：平均性能实现率",
+    "{source}; less {share} maturity haircut": "{source}；扣减{share}成熟度折扣",
+    "expected performance at contract signature (fixed; the guarantee is set on it)":
+        "签约时的预期性能（固定值；保证值据此设定）",
+    "EMC: depreciated over the contract term; transferred assets are treated as fully depreciated "
+    "(财税〔2010〕110号 [S3])": "合同能源管理：按合同期折旧；移交资产视为已提足折旧（财税〔2010〕110号 [S3]）",
+    "+{share} maturity risk premium for {maturity} technology {technology}":
+        "另加{share}技术成熟度风险溢价（{maturity}技术：{technology}）",
+    "{basis} grid factor: {source} (the {rule} rule uses the national average)":
+        "{basis}电网排放因子：{source}（{rule}采用全国平均值）",
+    "{basis} grid factor: {source}": "{basis}电网排放因子：{source}",
+    "period of the target year {year}": "目标年{year}年所在期序",
+    "1-year LPR as the lenders' cost of funds: {source}": "以1年期LPR作为贷款方资金成本：{source}",
+    "GB/T 2589-2020: 1 kgce = 29,307.6 kJ": "GB/T 2589-2020：1 kgce = 29,307.6 kJ",
+    "definition of the watt-hour (3.6 MJ/kWh)": "瓦时的定义（3.6 MJ/kWh）",
+    "E: 发改环资〔2025〕910号 sets no threshold for a park using less than 0.2 Mtce/yr and the case gave none: "
+    "finmodel applies the smallest tier's value ({source})":
+        "E：发改环资〔2025〕910号未对年综合能耗低于20万吨标准煤的园区设定门槛，案例亦未设定：finmodel采用最小分档的门槛值（{source}）",
+    "the case's own threshold for a park below the notice's tiers: {source}": "案例为低于通知分档的园区设定的门槛值：{source}",
+    "period of the year {year} from which the target is met": "自{year}年起达标所在期序",
+    "case file: {source}": "案例文件：{source}",
+    "not used: the carbon value is the national ETS allowance (CEA) price path (prices sheet)":
+        "未使用：碳价值取全国碳市场配额（CEA）价格路径（价格工作表）",
+    # the hourly dispatch (energy/study.py) and M&V (mv/case.py, risk/uncertainty.py)
+    "hourly dispatch (method {method})": "逐时调度（{method}）",
+    "hourly dispatch (method {method}): the spread it ran on": "逐时调度（{method}）：调度所用的峰谷价差",
+    "hourly dispatch (method {method}): the PV generation it ran on": "逐时调度（{method}）：调度所用的光伏发电量",
+    "typed override ({source}); hourly dispatch (method {method}) gives {value}":
+        "手工输入值（{source}）；逐时调度（{method}）结果为{value}",
+    "response surface: least squares on typical-day dispatches at {n} spread x {m} PV points (finmodel.sheets.energy)":
+        "响应面：对{n}个价差 × {m}个光伏发电量取值下典型日调度结果的最小二乘拟合",
+    "M&V: error of a year's verified savings from the baseline model's coefficients, common to every year; 0 in the "
+    "base case, drawn N(0, mv.model_sd_kwh) by Monte Carlo":
+        "测量与验证：基期模型系数导致的年度核定节能量误差，各年相同；基准情景取0，蒙特卡洛模拟中按N(0, 模型系数导致的标准差)抽取",
+    "{source}: standard deviation of a year's avoided energy from the model's coefficients (AR(1) residuals)":
+        "{source}：模型系数导致的年度节能量标准差（AR(1)残差）",
+    "{source}: standard deviation of a year's avoided energy from that year's residuals; Monte Carlo draws it "
+    "independently each year (risk.mv_noise_kwh)":
+        "{source}：当年残差导致的年度节能量标准差；蒙特卡洛模拟中逐年独立抽取",
+    "M&V of {file}: CalTRACK {form} {model} model (balance points {heating} / {cooling}), CV(RMSE) {cv}, n = {n}, "
+    "residual autocorrelation {rho}":
+        "{file}的测量与验证：CalTRACK方法，{model}，{form}，平衡点温度{heating} / {cooling}，CV(RMSE) {cv}，样本数{n}，"
+        "残差自相关系数{rho}",
+    "M&V: expected savings of the metered baseline ({source})": "测量与验证：计量基期的预期节能量（{source}）",
+    "M&V: savings fraction measured over the reporting data": "测量与验证：按报告期数据测得的节能率",
+    "M&V: N(0, {sd} kWh) fitted to the meter data": "测量与验证：按计量数据拟合的N(0, {sd} kWh)",
+    "relative size below which a cumulative cash flow counts as zero in the payback rows":
+        "回收期计算中累计现金流视为零的相对阈值",
+    # Monte Carlo defaults (risk/uncertainty.py)
+    "default: library capex range {low}–{high} around {central} widened x{m} ({maturity} maturity rule)":
+        "默认：数据库投资区间{low}–{high}（中值{central}）放大{m}倍（{maturity}技术的成熟度规则）",
+    "default: truncated normal N({mean}, {sd}) on [0, {high}] ({maturity} maturity rule)":
+        "默认：截断正态分布N({mean}, {sd})，取值区间[0, {high}]（{maturity}技术的成熟度规则）",
+    "default: log-OU speed {speed}/yr, volatility {volatility} (market cea_path)":
+        "默认：对数OU过程，回复速度{speed}/年，波动率{volatility}（市场数据的配额价格路径）",
+    "default: market prior {low}–{high} {unit} held for the horizon": "默认：市场先验区间{low}–{high} {unit}，计算期内保持不变",
+    "default: TOU revisions −10 %/−15 %/−20 % from operation years 2/4/6, each with probability 30 % "
+    "(E, after the −10 to −40 % policy risk)":
+        "默认：分时电价自运营第2/4/6年起分别下调10%/15%/20%，每次概率30%（E，依据价差下调10%至40%的政策风险）",
+}
+PRICING_STATUS = {"solved": TERMS["d_status_solved"], "solved_intervals": TERMS["d_status_solved_intervals"],
+                  "feasible_everywhere": ("every value in the range meets the targets", "区间内所有取值均满足目标"),
+                  "infeasible": ("no value in the range meets the targets", "区间内没有满足目标的取值")}
+GRID_BASIS = {"regional": ("regional", "区域"), "national": ("national", "全国"), "residual": ("residual", "剩余")}
+
+# the Monte Carlo run's notices (risk/notices.py codes) in Chinese; {input} and {metric} are
+# named in words, numbers keep the English text's format
+NOTICES_ZH = {
+    "input_not_read": "{input}：模型未使用该输入，其概率分布不起作用",
+    "too_few_paths_for_correlation": "不确定性相关系数：{random_paths}条随机路径不足以在{inputs}个输入之间引入相关性，已按独立抽样",
+    "sobol_unbalanced": "Sobol抽样在2^m + 1条路径时均衡；本次为{paths}条路径",
+    "central_differs": "{input}：概率分布的中心值{central:g}与案例取值{base:g}不同；第0条路径（确定性情景）采用{base:g}",
+    "fraction_above_limit": "{input}：{share:.1%}的路径抽到高于{limit:g}的比例值；请用low/high限定该分布",
+    "precision_undefined": "{metric}：所有路径均无定义，无法判断其精度",
+    "precision_not_reached": "{metric}：均值标准误为{se:.3g}，高于要求的{target:.3g}；约需{need:,}条路径才能达到",
+}
 
 
 # the terms the pricing desk offers, by the case file's field name
@@ -1052,10 +1451,10 @@ OFFER_FIELDS = {
     "system_charge_per_kwh": ("System operation charge on direct-line power", "直连电量系统运行费"),
     "max_gearing": ("Maximum gearing (debt share of the debt-funded cost)", "最高债务比例（占债务融资对应投资）"),
     "target_dscr": ("Target DSCR for debt sizing", "债务测算目标偿债备付率"),
-    "amount": ("Debt amount", "借款金额"),
+    "amount": TERMS["debt_amount"],
     "dsra_months": ("Debt service reserve, months of debt service", "偿债准备金（还本付息月数）"),
-    "lockup_dscr": ("Distribution lock-up DSCR", "分红锁定偿债备付率"),
-    "default_dscr": ("Event-of-default DSCR", "违约偿债备付率"),
+    "lockup_dscr": TERMS["lockup_dscr"],
+    "default_dscr": TERMS["default_dscr"],
     "margin_bp": ("Margin over the reference rate", "利率加点"),
     "tenor_years": ("Tenor, years", "贷款期限（年）"),
     "grace_years": ("Grace (interest only), years", "宽限期（只付息，年）"),
@@ -1066,10 +1465,10 @@ OFFER_FIELDS = {
 
 # units of the desk's inputs (a switch has none: the page shows no unit for it)
 OFFER_UNITS = {
-    "pct": ("%", "%"), "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
-    "x": TERMS["u_x"], "money": ("{cur}", "{cur}"), "money_yr": ("{cur}/yr", "{cur}/年"),
+    "pct": TERMS["u_pct"], "bp": TERMS["u_bp"], "years": TERMS["u_years"], "months": ("months", "个月"),
+    "x": TERMS["u_x"], "money": TERMS["u_money"], "money_yr": ("{cur}/yr", "{cur}/年"),
     "money_mwh": ("{cur}/MWh", "{cur}/MWh"), "money_kwh": ("{cur}/kWh", "{cur}/kWh"),
-    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": ("kW", "千瓦"),
+    "money_kw_month": ("{cur}/kW/month", "{cur}/千瓦·月"), "kw": TERMS["en_kw"],
 }
 
 PARTY_SHORT_NAMES = {

@@ -24,6 +24,7 @@ from ..errors import InputError, Problem
 from ..library import is_rate_unit
 from ..lines import Inputs, Model
 from ..lines.expr import Lag
+from .notices import Notice
 from .sampling import sample, stream
 from .uncertainty import Uncertainty, case_uncertainty, fraction_limit
 
@@ -179,12 +180,11 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int,
         raise ValueError("Monte Carlo needs the deterministic (one-path) inputs")
     u = case_uncertainty(rc)
     T = rc.n_periods
-    warnings: list[str] = []
+    warnings: list[Notice] = []
     read = _inputs_read(model)
     for name in u.dists:
         if name not in read:
-            warnings.append(f"uncertainty.inputs.{name}: the model does not read this input; its "
-                            f"distribution has no effect")
+            warnings.append(Notice("input_not_read", input=name))
     lagged = _lag_inputs(model) & set(u.dists)
     if lagged:
         raise InputError([Problem(rc.file, f"uncertainty.inputs.{n}", f"{n} sets a time shift in the model and "
@@ -197,10 +197,9 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int,
         if paths - 1 > k:
             rank = (u.correlation, u.correlation_names)
         elif paths > 1:
-            warnings.append(f"uncertainty.correlation: {paths - 1} random paths are too few to induce "
-                            f"correlation among {k} inputs; sampled independently")
+            warnings.append(Notice("too_few_paths_for_correlation", random_paths=paths - 1, inputs=k))
     if u.method == "sobol" and paths > 2 and (paths - 1) & (paths - 2):
-        warnings.append(f"sobol sampling is balanced for 2^m + 1 paths; {paths} paths were asked for")
+        warnings.append(Notice("sobol_unbalanced", paths=paths))
     # price paths: the first block of each is drawn on another core while the scalars are sampled
     series: dict[str, BlockedSeries] = {}
     for price, spec in u.paths.items():
@@ -219,16 +218,14 @@ def draw(rc, model: Model, inputs: Inputs, *, paths: int, seed: int,
         base = float(inputs.scalars[name][0, 0]) if name in inputs.scalars else rc.value(name)
         central = float(arr[0])
         if u.sources.get(name) == "case" and not math.isclose(central, base, rel_tol=1e-9, abs_tol=1e-12):
-            warnings.append(f"uncertainty.inputs.{name}: the distribution's central value {central:g} differs "
-                            f"from the case value {base:g}; path 0 (the deterministic case) uses {base:g}")
+            warnings.append(Notice("central_differs", input=name, central=central, base=base))
         arr[0] = base
         a = rc.assumptions.get(name)
         if a is not None and is_rate_unit(a.unit) and arr.size > 1:
             over = np.count_nonzero(arr[1:] > fraction_limit(name))
             if over:
-                warnings.append(f"uncertainty.inputs.{name}: {over / (arr.size - 1):.1%} of the paths drew "
-                                f"values above {fraction_limit(name):g} for this fraction; bound the "
-                                f"distribution with low/high")
+                warnings.append(Notice("fraction_above_limit", input=name, share=over / (arr.size - 1),
+                                       limit=fraction_limit(name)))
     derive_owner_shares(rc, samples)
 
     # per-path series drawn in blocks

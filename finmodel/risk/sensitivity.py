@@ -30,6 +30,7 @@ from scipy import stats
 
 from ..lines import Inputs, Model
 from ..jsondoc import finite_or_none
+from .notices import Notice
 from .sampling import stream
 
 LOW_Q, HIGH_Q = 0.10, 0.90
@@ -251,10 +252,9 @@ def convergence(values: dict[str, np.ndarray], *, checkpoints: int = 10,
             rows["reached"] = se is not None and se <= target
             if not rows["reached"]:
                 if se is None:
-                    rows["warning"] = f"{m}: undefined on every path, its precision cannot be judged"
+                    rows["warning"] = Notice("precision_undefined", metric=m)
                 else:
                     need = int(math.ceil(n * (se / target) ** 2))
-                    rows["warning"] = (f"{m}: the standard error of the mean is {se:.3g}, above the {target:.3g} "
-                                       f"asked for; about {need:,} paths would reach it")
+                    rows["warning"] = Notice("precision_not_reached", metric=m, se=se, target=target, need=need)
         out[m] = rows
     return out

@@ -113,7 +113,7 @@ def write_workbook(s: Screen, path: Path, lang: str = "zh") -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "筛选" if lang == "zh" else "Screening"
-    heads = {"rank": _w(lang, "rank"), "name": _w(lang, "park"), "source": _w(lang, "source"),
+    heads = {"rank": _w(lang, "rank"), "name": _w(lang, "park"), "source": _w(lang, "input"),
              "status": _w(lang, "status"), "region_en": _w(lang, "region"), "contract": _w(lang, "contract"),
              "equity_irr_p50": _w(lang, "irr_p50"), "equity_irr_p90": _w(lang, "irr_p90"),
              "project_npv_p50": _w(lang, "npv_p50"), "min_dscr_p90": _w(lang, "dscr_p90"),
@@ -124,8 +124,7 @@ def write_workbook(s: Screen, path: Path, lang: str = "zh") -> None:
     kinds = dict(FLAT_COLUMNS)
     for j, k in enumerate(cols, start=1):
         put_text(ws, 1, j, heads.get(k, k)).font = Font(bold=True)
-    fmt = {"pct": F.EXCEL_FORMATS["pct"], "money": F.EXCEL_FORMATS["money"], "ratio": F.EXCEL_FORMATS["ratio"],
-           "year": F.EXCEL_FORMATS["year"], "index": "0"}
+    fmt = F.EXCEL_FORMATS
     for i, r in enumerate(s.rows, start=2):
         flat = flat_row(r)
         flat["name"] = _display_name(r, lang)
@@ -230,7 +229,7 @@ def _map_svg(groups: list[dict], lang: str) -> str | None:
         parks = np.array([g["parks"] for g in groups], dtype=float)
         met = np.array([g["met"] for g in groups], dtype=float)
         failed = np.array([g["failed"] for g in groups], dtype=float)
-        ax.barh(y, met, color=charts.OK, label=_w(lang, "met"))
+        ax.barh(y, met, color=charts.OK, label=_w(lang, "zcp_by"))
         ax.barh(y, parks - met - failed, left=met, color="#c9d3db", label=_w(lang, "not_met"))
         if failed.any():
             ax.barh(y, failed, left=parks - failed, color=charts.BAD, label=_w(lang, "failed"))
@@ -264,7 +263,7 @@ def pdf_context(s: Screen, lang: str, chart_dir: Path) -> dict:
     cur_word = ("元" if cur_word == "CNY" else cur_word) if lang == "zh" else cur_word
     cols = [{"label": _w(lang, k), "unit": u, "cls": c} for k, u, c in (
         ("rank", "", "num"), ("park", "", ""), ("region", "", ""), ("contract", "", ""), ("irr_p50", "", "num"),
-        ("irr_p90", "", "num"), ("npv_p50", _w(lang, "thousand", cur=cur_word).strip(), "num"),
+        ("irr_p90", "", "num"), ("npv_p50", _w(lang, "u_money_k", cur=cur_word).strip(), "num"),
         ("dscr_p90", "", "num"), ("breach", "", "num"), ("zcp_first", "", "num"), ("zcp_by", "", "mark"),
         ("zcp_p", "", "num"), ("payback_flags", "", "num"), ("status", "", ""))]
     rows = []
@@ -284,7 +283,7 @@ def pdf_context(s: Screen, lang: str, chart_dir: Path) -> dict:
             _cell(yes_no(r["carbon"]["met_by_target_year"]) if ok else "", "mark"),
             _cell(F.pct(r["carbon"]["p_met_in_target_year"], lang) if ok else "", "num"),
             _cell(r["payback_flags"] if ok else "", "num"),
-            _cell(_w(lang, "ok" if ok else "failed_status"))]})
+            _cell(_w(lang, "ok" if ok else "failed"))]})
     league = {"cols": cols, "rows": rows, "cls": "league",
               "widths": ["3%", "19%", "9%", "10%", "6%", "6%", "7%", "6%", "6%", "6%", "6%", "6%", "5%", "5%"]}
     n_chart = 0
@@ -301,7 +300,7 @@ def pdf_context(s: Screen, lang: str, chart_dir: Path) -> dict:
     groups = _provinces(s.rows, lang)
     provinces = {"cols": [{"label": _w(lang, "region"), "unit": "", "cls": ""},
                           {"label": _w(lang, "parks"), "unit": "", "cls": "num"},
-                          {"label": _w(lang, "met"), "unit": "", "cls": "num"},
+                          {"label": _w(lang, "zcp_by"), "unit": "", "cls": "num"},
                           {"label": _w(lang, "mean_p"), "unit": "", "cls": "num"},
                           {"label": _w(lang, "failed"), "unit": "", "cls": "num"}],
                  "rows": [{"cls": "", "cells": [_cell(g["name"]), _cell(g["parks"], "num"), _cell(g["met"], "num"),
@@ -310,7 +309,7 @@ def pdf_context(s: Screen, lang: str, chart_dir: Path) -> dict:
                  "cls": "", "widths": ["40%", "15%", "15%", "15%", "15%"]}
     failed_rows = [r for r in s.rows if r["status"] != "ok"]
     failed = {"cols": [{"label": _w(lang, "park"), "unit": "", "cls": ""},
-                       {"label": _w(lang, "source"), "unit": "", "cls": ""},
+                       {"label": _w(lang, "input"), "unit": "", "cls": ""},
                        {"label": _w(lang, "message"), "unit": "", "cls": ""}],
               "rows": [{"cls": "", "cells": [_cell(_display_name(r, lang)), _cell(r["source"]), _cell(r["message"])]}
                        for r in failed_rows], "cls": "", "widths": ["25%", "25%", "50%"]} if failed_rows else None

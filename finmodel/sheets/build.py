@@ -207,7 +207,7 @@ def _standalone_assets(sh: Sheet, m: Model, rc: ResolvedCase, assets: list) -> N
         m.output(f"assets.{aid}.irr", Irr(cf.name), en=f"{aid}: stand-alone IRR", zh=f"{aid}：单项资产内部收益率",
                  unit="fraction", fmt="pct", deterministic_only=True)
         m.output(f"assets.{aid}.payback_years", Payback(cf.name), en=f"{aid}: stand-alone payback",
-                 zh=f"{aid}：单项资产投资回收期", unit="years", fmt="ratio", deterministic_only=True)
+                 zh=f"{aid}：单项资产投资回收期", unit="years", fmt="years", deterministic_only=True)
 
 
 def _ratio(num, den):

@@ -132,12 +132,12 @@ def build_carbon(sh: Sheet, assets: list, pr: dict, green_power) -> dict:
         tce = r[f"tce_{name}"]
         r[f"intensity_{name}"] = sh(f"c.intensity_{name}", Where(tce > 0, r["tco2"] / tce, Blank()),
                                     f"Carbon intensity, power at the {en} equivalent", f"单位能耗碳排放（电力按{zh}）",
-                                    unit="tCO2/tce", fmt="ratio")
+                                    unit="tCO2/tce", fmt="intensity")
         r[f"clean_share_{name}"] = sh(f"c.clean_share_{name}", Where(tce > 0, (clean_mwh * ce + bio_tce) / tce, Blank()),
                                       f"Clean-energy share, power at the {en} equivalent",
                                       f"清洁能源消费占比（电力按{zh}）", unit="fraction", fmt="pct")
     r["intensity"] = sh("c.intensity", Where(primary, r["intensity_primary"], r["intensity_calorific"]),
-                        "Carbon intensity of energy use", "单位能耗碳排放", unit="tCO2/tce", fmt="ratio")
+                        "Carbon intensity of energy use", "单位能耗碳排放", unit="tCO2/tce", fmt="intensity")
     r["clean_share"] = sh("c.clean_share", Where(primary, r["clean_share_primary"], r["clean_share_calorific"]),
                           "Clean-energy share of energy use", "清洁能源消费占比", unit="fraction", fmt="pct")
     r["direct_share"] = sh("c.direct_share", Where(r["elec_mwh"] > 0, (r["onsite_mwh"] + r["direct_mwh"]) / r["elec_mwh"],
@@ -151,7 +151,7 @@ def build_carbon(sh: Sheet, assets: list, pr: dict, green_power) -> dict:
     r["threshold"] = sh("c.threshold", Where(Scalar("carbon.path_on"), Series("carbon.path_threshold"), tiers),
                         "Intensity threshold (the park's tier, the case's own below the tiers, or the provincial path)",
                         "单位能耗碳排放门槛值（按规模档次；低于档次时为案例自定值；或省级路径）", unit="tCO2/tce",
-                        fmt="ratio")
+                        fmt="intensity")
     r["meets_intensity"] = sh.flag("c.meets_intensity", r["intensity"] <= r["threshold"],
                                    "Meets the intensity threshold", "碳排放强度达标")
     r["meets_clean"] = sh.flag("c.meets_clean", r["clean_share"] >= m("zcp_clean_energy_share"),

@@ -27,9 +27,9 @@ def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranc
     out("project.npv", Npv(rate, after_tax.name), en="Project NPV after income tax", zh="项目投资财务净现值（所得税后）",
         unit=rc.case.case.currency)
     out("project.payback_years", Payback(after_tax.name), en="Static payback (from construction start)",
-        zh="静态投资回收期", unit="years", fmt="ratio")
+        zh="静态投资回收期", unit="years", fmt="years")
     out("project.discounted_payback_years", Payback(after_tax.name, rate), en="Dynamic payback",
-        zh="动态投资回收期", unit="years", fmt="ratio")
+        zh="动态投资回收期", unit="years", fmt="years")
     n_op = S("case.operation_years")
     out("project.roi", Ratio(Ratio(Reduce("SUM", ebit.name), n_op), Reduce("SUM", invest.name)),
         en="Return on total investment (ROI)", zh="总投资收益率", unit="fraction", fmt="pct")
@@ -49,9 +49,9 @@ def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranc
         out("project.max_debt_to_ebitda", Reduce("MAX", "d.debt_to_ebitda"), en="Maximum debt / EBITDA",
             zh="最高债务/息税折旧摊销前利润", unit="x", fmt="ratio")
         out("lender.lockup_years", Reduce("SUM", "w.locked"), en="Years in distribution lock-up", zh="分红锁定年数",
-            unit="years", fmt="ratio")
+            unit="years", fmt="years")
         out("lender.default_years", Reduce("SUM", "w.default"), en="Years with an event of default", zh="违约年数",
-            unit="years", fmt="ratio")
+            unit="years", fmt="years")
         m.line("chk.debt_repaid", debt["close"] * tl["last"], en="Debt outstanding after the last period",
                zh="期末借款余额", unit=rc.case.case.currency, sheet="Checks")
         m.check("debt_repaid", "chk.debt_repaid", en="Loans repaid at maturity", zh="借款到期还清", tolerance=0.5)
@@ -65,9 +65,9 @@ def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranc
                         zh=f"{tid}：雕刻还款偿债备付率等于目标值", tolerance=1.0)
         if sll is not None:
             m.line("s.adj_in_life", Where(debt["loan_life"], sll["adj_bp"], Blank()), en="SLL adjustment while the loan is outstanding",
-                   zh="贷款存续期利率调整", unit="bp", sheet="Debt", fmt="ratio")
+                   zh="贷款存续期利率调整", unit="bp", sheet="Debt", fmt="bp")
             out("sll.avg_margin_adjustment_bp", Reduce("AVERAGE", "s.adj_in_life"), en="Average SLL margin adjustment",
-                zh="平均利率调整", unit="bp", fmt="ratio")
+                zh="平均利率调整", unit="bp", fmt="bp")
             out("sll.interest_saved", Reduce("SUM", "s.interest_saved"), en="Interest saved by the SLL ratchet",
                 zh="可持续挂钩节省利息", unit=rc.case.case.currency)
             # borrower's view: is the ratchet worth its verification cost? (NPV at the owner's rate)
@@ -84,10 +84,10 @@ def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranc
         en, zh = PARTY_NAMES[p]
         out(f"{p}.irr", Irr(line.name), en=f"{en}: IRR", zh=f"{zh}：内部收益率", unit="fraction", fmt="pct")
         out(f"{p}.npv", Npv(prate, line.name), en=f"{en}: NPV", zh=f"{zh}：净现值", unit=rc.case.case.currency)
-        out(f"{p}.payback_years", Payback(line.name), en=f"{en}: payback", zh=f"{zh}：投资回收期", unit="years",
-            fmt="ratio")
+        out(f"{p}.payback_years", Payback(line.name), en=f"{en}: payback", zh=f"{zh}：静态投资回收期", unit="years",
+            fmt="years")
         out(f"{p}.discounted_payback_years", Payback(line.name, prate), en=f"{en}: dynamic payback",
-            zh=f"{zh}：动态投资回收期", unit="years", fmt="ratio")
+            zh=f"{zh}：动态投资回收期", unit="years", fmt="years")
     if "host" in parties:
         base = m.line("pt.host_baseline_op", flows.host_baseline_cost * tl["operation"],
                       en="Host's baseline energy bill (operation)", zh="用户基准能源费用（运营期）",
@@ -103,4 +103,4 @@ def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranc
         en="First year the intensity threshold is met", zh="碳排放强度首次达标年份", unit="year", fmt="year")
     target = rc.years()[int(rc.value("carbon.target_period"))]  # the year the value is read in (clamped)
     out("carbon.intensity_target_year", At("c.intensity", Scalar("carbon.target_period")),
-        en=f"Carbon intensity in {target}", zh=f"{target}年单位能耗碳排放", unit="tCO2/tce", fmt="ratio")
+        en=f"Carbon intensity in {target}", zh=f"{target}年单位能耗碳排放", unit="tCO2/tce", fmt="intensity")

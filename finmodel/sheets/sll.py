@@ -33,12 +33,12 @@ def build_sll(sh: Sheet, sll, carbon: dict) -> dict:
         terms.append(missed * Scalar(f"{p}.step_up_bp") - met * Scalar(f"{p}.step_down_bp"))
     cap = Scalar("financing.sll.cap_bp")
     test_adj = sh("s.adj_tested", Max(-cap, Min(cap, Sum(*terms))), "Margin adjustment earned this year",
-                  "当年考核的利率调整", unit="bp", fmt="ratio")
+                  "当年考核的利率调整", unit="bp", fmt="bp")
     tested_any = sh.flag("s.tested", Max(*[Series(f"financing.sll.{k.kpi}.tested") for k in sll.kpis]),
                          "A KPI test date", "考核年份")
     # the adjustment earned at a test applies from the next period until the next test
     adj = sh.declare("s.adj_bp", "Margin adjustment applied (from the period after the last test)",
-                     "执行的利率调整（上一考核结果）", unit="bp", fmt="ratio")
+                     "执行的利率调整（上一考核结果）", unit="bp", fmt="bp")
     sh.model.define(adj, Where(Prev(tested_any), Prev(test_adj), Prev(adj)))
     r["adj_bp"] = adj
     return r

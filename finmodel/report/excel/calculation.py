@@ -15,7 +15,8 @@ from ...lines import Inputs, Model
 from ...lines.expr import Prev
 from ...lines.model import Line
 from .. import words as W
-from .cells import HEAD_FONT, number_format, put_text
+from ..names import Names
+from .cells import HEAD_FONT, number_format, put_number, put_text
 from .layout import (COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, FIRST_ROW, Layout, WorkbookMap,
                      time_header)
 
@@ -56,6 +57,7 @@ def _first_prev_init(line: Line):
 def calculation_sheets(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, years: list[int], lang: str) -> None:
     """Create the calculation sheets, place every line, then write the formulas."""
     model, T = a.model, lay.n_periods
+    names = Names.of(a, lang)
     helpers = _helper_lines(model)
     by_sheet: dict[str, list[Line]] = {}
     for line in list(model.lines.values()) + helpers:
@@ -79,10 +81,11 @@ def calculation_sheets(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, years
     ws_tl = sheets["Timeline"]
     put_text(ws_tl, lay.period_row, COL_KEY, "t.period")
     put_text(ws_tl, lay.period_row, COL_LABEL, W.text(lang, "period"))
-    ws_tl.cell(row=lay.period_row, column=COL_PRE, value=-1)
+    put_number(ws_tl, lay.period_row, COL_PRE, -1, "index")
     for c in range(T):
         ref = f"{lay.col(c)}{lay.period_row}"
         ws_tl[ref] = f"={get_column_letter(COL_T0 + c - 1)}{lay.period_row}+1"
+        ws_tl[ref].number_format = number_format("index")
         wmap.expected[(lay.titles["Timeline"], ref)] = float(c)
     for key in order:
         ws = sheets[key]
@@ -92,7 +95,7 @@ def calculation_sheets(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, years
             _, row = lay.line_pos[line.name]
             put_text(ws, row, COL_KEY, line.name)
             put_text(ws, row, COL_LABEL, line.zh if lang == "zh" else line.en)
-            put_text(ws, row, COL_UNIT, line.unit)
+            put_text(ws, row, COL_UNIT, names.unit(line.unit))
             fmt = number_format(line.fmt)
             vals = np.broadcast_to(values[line.name][:1], (1, T))[0]
             init = getattr(_first_prev_init(line), "init", None)

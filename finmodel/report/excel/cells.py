@@ -19,9 +19,23 @@ THIN = Border(bottom=Side(style="thin", color="999999"))
 
 
 def number_format(kind: str) -> str:
-    """The workbook's Excel number format for a kind of number (money when it has none)."""
-    f = F.NUMBER_FORMATS.get(kind)
-    return f.workbook if f is not None and f.workbook is not None else F.NUMBER_FORMATS["money"].workbook
+    """The Excel number format of a kind of number (:data:`finmodel.report.format.NUMBER_FORMATS`)."""
+    return F.NUMBER_FORMATS[kind].excel
+
+
+def put_number(ws, row: int, col: int, value: Any, kind: str):
+    """Write a number (or an empty cell for None) in the Excel format of its kind."""
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.number_format = number_format(kind)
+    return cell
+
+
+def format_cells(ws, kind: str, rows, cols) -> None:
+    """Give every cell of ``rows`` × ``cols`` (1-based numbers) the Excel format of ``kind``."""
+    fmt = number_format(kind)
+    for r in rows:
+        for c in cols:
+            ws.cell(row=r, column=c).number_format = fmt
 
 
 def put_text(ws, row: int, col: int, text: Any):

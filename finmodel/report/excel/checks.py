@@ -1,4 +1,4 @@
-"""The Checks sheet's status cells: each model check as OK/ERROR over its residual row.
+"""The Checks sheet's status cells: each model check as passed/FAILED (通过/未通过) over its residual row.
 
 The check lines themselves (residuals that must be zero: money conserved, debt repaid …) are
 calculation rows on the same sheet; below them, one status formula per check compares the row
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import words as W
-from .cells import head_row, mark_input, put_text
+from .cells import head_row, mark_input, put_number, put_text
 from .layout import Layout, WorkbookMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,15 +22,16 @@ def checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
     sheet = lay.titles["Checks"]
     ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
     top = ws.max_row + 2
-    head_row(ws, top, [W.text(lang, k) for k in ("key", "xl_check", "status", "tolerance")])
+    head_row(ws, top, [W.text(lang, k) for k in ("key", "check", "status", "tolerance")])
     row = top + 1
+    ok, error = W.text(lang, "ok"), W.text(lang, "failed")
     for chk in a.model.checks:
         put_text(ws, row, 1, chk.name)
         put_text(ws, row, 2, chk.zh if lang == "zh" else chk.en)
-        mark_input(ws.cell(row=row, column=4, value=chk.tolerance))
+        mark_input(put_number(ws, row, 4, chk.tolerance, "number"))
         rng = lay.row_range(chk.line)
-        cell = ws.cell(row=row, column=3, value=f'=IF(SUMPRODUCT((ABS({rng})>D{row})*1)=0,"OK","ERROR")')
+        cell = ws.cell(row=row, column=3, value=f'=IF(SUMPRODUCT((ABS({rng})>D{row})*1)=0,"{ok}","{error}")')
         vals = np.abs(np.nan_to_num(a.base.line(chk.line)[0]))
-        wmap.expected[(sheet, cell.coordinate)] = "OK" if (vals <= chk.tolerance).all() else "ERROR"
+        wmap.expected[(sheet, cell.coordinate)] = ok if (vals <= chk.tolerance).all() else error
         wmap.checks.append((sheet, cell.coordinate))
         row += 1

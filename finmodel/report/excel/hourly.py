@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from ...energy.hourly import hourly_frame
 from ...energy.tariff import PERIODS
 from .. import words as W
-from .cells import head_row, mark_input, put_text, title
+from .cells import head_row, mark_input, number_format, put_number, put_text, title
 from .layout import WorkbookMap, safe_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,6 +27,8 @@ HEAD = {"month": "en_month", "day": "en_day", "hour": "en_hour", "period": "en_p
         "pv_used_no_battery_kw": "en_pv_used_nb", "charge_kw": "en_charge", "discharge_kw": "en_discharge",
         "soc_kwh": "en_soc", "grid_kw": "en_grid", "grid_no_battery_kw": "en_grid_nb", "export_kw": "en_export",
         "curtailed_kw": "en_curtailed", "heat_pump_kw": "en_heat_pump"}
+KINDS = {"month": "index", "day": "index", "hour": "index", "price": "price", "weight": "factor"}
+"""The number kind of a column (format.NUMBER_FORMATS); the rest are kW or kWh, shown whole."""
 FIRST = 4  # first data row
 
 
@@ -44,8 +46,10 @@ def hourly_sheet(wb, a: "Appraisal", titles: dict, wmap: WorkbookMap, lang: str)
     last = FIRST + n - 1
     for j, c in enumerate(cols, start=1):
         values = frame[c].tolist()
+        fmt = number_format(KINDS.get(c, "qty"))
         for i, v in enumerate(values):
-            ws.cell(row=FIRST + i, column=j, value=v if isinstance(v, str) else float(v))
+            cell = ws.cell(row=FIRST + i, column=j, value=v if isinstance(v, str) else float(v))
+            cell.number_format = fmt
         ws.column_dimensions[get_column_letter(j)].width = 12
     col = {c: f"${get_column_letter(j)}${FIRST}:${get_column_letter(j)}${last}" for j, c in enumerate(cols, start=1)}
     q = f"'{sheet}'!"
@@ -57,13 +61,13 @@ def hourly_sheet(wb, a: "Appraisal", titles: dict, wmap: WorkbookMap, lang: str)
     cells: dict[str, str] = {}
     row = 3
 
-    def put(key: str, label: str, formula: str | None, value: float) -> str:
+    def put(key: str, label: str, formula: str | None, value: float, kind: str) -> str:
         """One derived cell (a formula, or an input value where ``formula`` is None) under ``label``
-        (a vocabulary key, or ready text)."""
+        (a vocabulary key, or ready text), in the format of its ``kind``."""
         nonlocal row
         put_text(ws, row, L, W.text(lang, label))
         ref = f"${vcol}${row}"
-        cell = ws.cell(row=row, column=V, value=formula if formula is not None else float(value))
+        cell = put_number(ws, row, V, formula if formula is not None else float(value), kind)
         if formula is None:
             mark_input(cell)
         else:
@@ -73,22 +77,22 @@ def hourly_sheet(wb, a: "Appraisal", titles: dict, wmap: WorkbookMap, lang: str)
         return ref
 
     wsum = lambda c: f"SUMPRODUCT({col['weight']},{col[c]})"  # noqa: E731
-    valley = put("valley", "en_valley_price", None, sys.tariff.valley)
-    spread = put("spread", "en_spread", None, sys.tariff.spread)
-    usable = put("usable", "en_usable", None, bal.usable_kwh)
-    power = put("power", "en_power", None, bal.power_kw)
-    pv = put("pv", "en_pv_mwh", f"={wsum('pv_kw')}/1000", bal.pv_mwh)
-    used = put("used", "en_pv_used_mwh", f"={wsum('pv_used_kw')}/1000", bal.pv_used_mwh)
-    put("self", "en_self_share", f"=IF({pv}>0,{used}/{pv},0)", bal.self_consumption_share)
-    put("curtailed", "en_curtailed_share", f"=IF({pv}>0,{wsum('curtailed_kw')}/1000/{pv},0)", bal.curtailed_share)
-    dis = put("dis", "en_discharge_mwh", f"={wsum('discharge_kw')}/1000", bal.discharge_mwh)
-    put("cycles", "en_cycles", f"=IF({usable}>0,{dis}*1000/{usable},0)", bal.equivalent_full_cycles)
+    valley = put("valley", "en_valley_price", None, sys.tariff.valley, "price")
+    spread = put("spread", "en_spread", None, sys.tariff.spread, "price")
+    usable = put("usable", "en_usable", None, bal.usable_kwh, "qty")
+    power = put("power", "en_power", None, bal.power_kw, "qty")
+    pv = put("pv", "en_pv_mwh", f"={wsum('pv_kw')}/1000", bal.pv_mwh, "qty")
+    used = put("used", "en_pv_used_mwh", f"={wsum('pv_used_kw')}/1000", bal.pv_used_mwh, "qty")
+    put("self", "en_self_share", f"=IF({pv}>0,{used}/{pv},0)", bal.self_consumption_share, "pct")
+    put("curtailed", "en_curtailed_share", f"=IF({pv}>0,{wsum('curtailed_kw')}/1000/{pv},0)", bal.curtailed_share, "pct")
+    dis = put("dis", "en_discharge_mwh", f"={wsum('discharge_kw')}/1000", bal.discharge_mwh, "qty")
+    put("cycles", "en_cycles", f"=IF({usable}>0,{dis}*1000/{usable},0)", bal.equivalent_full_cycles, "qty")
     cut = f"({col['grid_no_battery_kw']}-{col['grid_kw']})"
     put("kappa_spread", "en_k_spread",
-        f"=IF({dis}>0,SUMPRODUCT({col['weight']},({col['price']}-{valley})/{spread},{cut})/1000/{dis},0)", bal.kappa_spread)
-    put("kappa_valley", "en_k_valley", f"=IF({dis}>0,SUMPRODUCT({col['weight']},{cut})/1000/{dis},0)", bal.kappa_valley)
+        f"=IF({dis}>0,SUMPRODUCT({col['weight']},({col['price']}-{valley})/{spread},{cut})/1000/{dis},0)", bal.kappa_spread, "factor")
+    put("kappa_valley", "en_k_valley", f"=IF({dis}>0,SUMPRODUCT({col['weight']},{cut})/1000/{dis},0)", bal.kappa_valley, "factor")
     put("kappa_pv", "en_k_pv", f"=IF({dis}>0,({wsum('pv_used_kw')}-{wsum('pv_used_no_battery_kw')})/1000/{dis},0)",
-        bal.kappa_pv)
+        bal.kappa_pv, "factor")
     row += 1
     put_text(ws, row, V, W.text(lang, "en_peak_nb"))
     put_text(ws, row, V + 1, W.text(lang, "en_peak_after"))
@@ -100,17 +104,17 @@ def hourly_sheet(wb, a: "Appraisal", titles: dict, wmap: WorkbookMap, lang: str)
         for k, (c, v) in enumerate((("grid_no_battery_kw", bal.peak_no_battery_kw), ("grid_kw", bal.peak_after_kw),
                                     ("load_kw", bal.peak_before_kw))):
             letter = get_column_letter(V + k)
-            ws.cell(row=row, column=V + k, value=f"=SUMPRODUCT(MAX(({col['month']}={m})*{col[c]}))")
+            put_number(ws, row, V + k, f"=SUMPRODUCT(MAX(({col['month']}={m})*{col[c]}))", "qty")
             wmap.expected[(sheet, f"{letter}{row}")] = float(v[m - 1])
         row += 1
     nb = f"${vcol}${first_month}:${vcol}${row - 1}"
     after = f"${get_column_letter(V + 1)}${first_month}:${get_column_letter(V + 1)}${row - 1}"
-    put("demand", "en_demand_share", f"=IF({power}>0,SUMPRODUCT({nb}-{after})/(12*{power}),0)", bal.demand_reduction_share)
+    put("demand", "en_demand_share", f"=IF({power}>0,SUMPRODUCT({nb}-{after})/(12*{power}),0)", bal.demand_reduction_share, "pct")
     for p in PERIODS:
         if p in bal.grid_by_period:
             word = W.text(lang, f"en_{p}")
             put(f"grid_{p}", W.text(lang, "en_grid_mwh") + W.paren(word, lang),
-                f"=SUMPRODUCT({col['weight']},{col['grid_kw']},--({col['period']}=\"{word}\"))/1000", bal.grid_by_period[p])
+                f"=SUMPRODUCT({col['weight']},{col['grid_kw']},--({col['period']}=\"{word}\"))/1000", bal.grid_by_period[p], "qty")
     ws.column_dimensions[get_column_letter(L)].width = 44
     ws.freeze_panes = f"A{FIRST}"
     return _input_formulas(a, {k: q + v for k, v in cells.items()})

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ...lines.context import XlContext
 from .. import words as W
-from .cells import HEAD_FONT, THIN, title
+from .cells import HEAD_FONT, THIN, put_number, title
 
 FIRST_ROW = 6  # first line row on calculation sheets (rows 1-4 header, 5 blank)
 COL_KEY, COL_LABEL, COL_UNIT, COL_TOTAL, COL_PRE = 1, 2, 3, 4, 5
@@ -39,6 +39,7 @@ class Layout(XlContext):
     scalar_names: dict[str, str] = field(default_factory=dict)
     period_row: int = FIRST_ROW
     current: str | None = None  # the sheet being written: references to its own rows need no prefix
+    none_text: str = "none"  # an undefined metric, in the workbook's language
 
     def col(self, c: int) -> str:
         return get_column_letter(COL_T0 + c)
@@ -91,7 +92,7 @@ def time_header(ws, lay: Layout, years: list[int], sheet_title: str, lang: str) 
         ws.cell(row=3, column=col, value=W.text(lang, key)).font = HEAD_FONT
     ws.cell(row=3, column=COL_PRE, value=W.text(lang, "year")).font = HEAD_FONT
     for c, y in enumerate(years):
-        cell = ws.cell(row=3, column=COL_T0 + c, value=y)
+        cell = put_number(ws, 3, COL_T0 + c, y, "year")
         cell.font = HEAD_FONT
         cell.border = THIN
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=COL_T0)

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter as L
 
 from .. import words as W
-from .cells import HEAD_FONT, head_row, mark_input, put_text, title
+from .cells import HEAD_FONT, format_cells, head_row, mark_input, put_text, title
 from .layout import WorkbookMap
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -56,6 +56,14 @@ def _degree_day_formula(name: str, bp_cell: dict, r: int) -> str:
 def _model_terms(m: str, xnames: list[str], col: dict[str, int], r: int) -> str:
     """The model's use per day in row ``r``: the coefficient cells times the row's columns."""
     return "+".join([f"{m}$B$10"] + [f"{m}$B${11 + j}*{L(col[name])}{r}" for j, name in enumerate(xnames)])
+
+
+def _format_data(ws, col: dict[str, int], xnames: list[str], rows: range, days: int, energy: list[int]) -> None:
+    """Number formats of a data table: days, kWh columns, temperature and degree-days, drivers."""
+    format_cells(ws, "index", rows, [days])
+    format_cells(ws, "qty", rows, energy)
+    format_cells(ws, "temperature", rows, [5] + [col[x] for x in xnames if x in ("hdd", "cdd")])
+    format_cells(ws, "estimate", rows, [col[x] for x in xnames if x not in ("hdd", "cdd")])
 
 
 def _label(name: str, lang: str) -> str:
@@ -134,6 +142,9 @@ def mv_sheets(wb, res: "MvResult", lang: str, expected: dict) -> None:
             for name in xnames:
                 ws.cell(row=r, column=wcols[name], value=f"={L(col[name])}{r}*{L(wcols['sqrt'])}{r}")
                 expected[(data_title, f"{L(wcols[name])}{r}")] = float(x_of[name][i] * sq)
+    _format_data(ws, col, xnames, rows, 2, [3, 4, col["fitted"], col["resid_day"], col["resid_total"]])
+    format_cells(ws, "estimate", rows, wcols.values())
+    format_cells(wm, "temperature", range(3, 5), [2])
     rng = lambda c: f"{d}${L(c)}${TOP}:${L(c)}${last}"  # noqa: E731
     # model sheet: coefficients by LINEST
     head_row(wm, 9, [W.text(lang, k) for k in ("mv_coefficient", "mv_estimate", "mv_std_error", "mv_engine",
@@ -167,20 +178,23 @@ def mv_sheets(wb, res: "MvResult", lang: str, expected: dict) -> None:
         expected[(model_title, f"C{r}")] = float(b.bse[i])
         wm.cell(row=r, column=4, value=float(b.params[i]))
         wm.cell(row=r, column=5, value=float(b.pvalues[i]))
+        format_cells(wm, "estimate", [r], range(2, 5))
+        format_cells(wm, "factor", [r], [5])
     # statistics (Guideline 14)
     f = res.fit
     r0 = 12 + k
     resid_t, resid_d = rng(col["resid_total"]), rng(col["resid_day"])
     stats_rows = [
-        ("mv_n", f"=COUNT({rng(3)})", f.n),
-        ("mv_p", None, f.p),
-        ("mv_mean_use", f"=AVERAGE({rng(3)})", float(np.mean(b.y * b.days))),
-        ("mv_cv_rmse", f"=SQRT(SUMSQ({resid_t})/(B{r0}-B{r0 + 1}))/B{r0 + 2}", f.cv_rmse),
-        ("mv_nmbe", f"=SUM({resid_t})/((B{r0}-B{r0 + 1})*B{r0 + 2})", f.nmbe),
+        ("mv_n", f"=COUNT({rng(3)})", f.n, "qty"),
+        ("mv_p", None, f.p, "qty"),
+        ("mv_mean_use", f"=AVERAGE({rng(3)})", float(np.mean(b.y * b.days)), "qty"),
+        ("mv_cv_rmse", f"=SQRT(SUMSQ({resid_t})/(B{r0}-B{r0 + 1}))/B{r0 + 2}", f.cv_rmse, "pct"),
+        ("mv_nmbe", f"=SUM({resid_t})/((B{r0}-B{r0 + 1})*B{r0 + 2})", f.nmbe, "pct"),
         ("mv_r2", (f"=1-SUMPRODUCT({rng(2)},{resid_d}^2)/SUMPRODUCT({rng(2)},({rng(4)}-SUMPRODUCT({rng(2)},{rng(4)})"
-                   f"/SUM({rng(2)}))^2)") if billing else f"=1-SUMSQ({resid_d})/DEVSQ({rng(4)})", f.r2),
+                   f"/SUM({rng(2)}))^2)") if billing else f"=1-SUMSQ({resid_d})/DEVSQ({rng(4)})", f.r2, "factor"),
     ]
-    for j, (key, formula, value) in enumerate(stats_rows):
+    for j, (key, formula, value, kind) in enumerate(stats_rows):
+        format_cells(wm, kind, [r0 + j], [2, 4])
         r = r0 + j
         put_text(wm, r, 1, W.text(lang, key))
         if formula is None:
@@ -192,15 +206,16 @@ def mv_sheets(wb, res: "MvResult", lang: str, expected: dict) -> None:
     # uncertainty: values
     r = r0 + len(stats_rows) + 1
     wm.cell(row=r, column=1, value=W.text(lang, "mv_uncertainty_values")).font = HEAD_FONT
-    vals = [("mv_rho", f.rho), ("mv_n_eff", f.n_eff), ("mv_dof", f.dof),
-            ("mv_annual_baseline", res.annual_baseline_kwh), ("mv_model_sd", res.annual.model_sd),
-            ("mv_noise_sd", res.annual.noise_sd)]
+    vals = [("mv_rho", f.rho, "factor"), ("mv_n_eff", f.n_eff, "estimate"), ("mv_dof", f.dof, "estimate"),
+            ("mv_annual_baseline", res.annual_baseline_kwh, "qty"), ("mv_model_sd", res.annual.model_sd, "qty"),
+            ("mv_noise_sd", res.annual.noise_sd, "qty")]
     if res.reporting is not None:
         t = res.reporting.total
-        vals += [("mv_u68", t.uncertainty.half_width(0.68)), ("mv_u90", t.uncertainty.half_width(0.90))]
-    for j, (key, v) in enumerate(vals, start=1):
+        vals += [("mv_u68", t.uncertainty.half_width(0.68), "qty"), ("mv_u90", t.uncertainty.half_width(0.90), "qty")]
+    for j, (key, v, kind) in enumerate(vals, start=1):
         put_text(wm, r + j, 1, W.text(lang, key))
         wm.cell(row=r + j, column=2, value=float(v))
+        format_cells(wm, kind, [r + j], [2])
     wm.column_dimensions["A"].width = 58
     for c in "BCDE":
         wm.column_dimensions[c].width = 18
@@ -247,6 +262,7 @@ def _reporting_sheet(wb, res: "MvResult", lang: str, expected: dict, model_title
                                                                - r_.energy_kwh[i])
     last = TOP + idx.size - 1
     tot = last + 2
+    _format_data(ws, col, xnames, range(TOP, tot + 1), 3, [4, col["pred"], col["adj"], col["avoided"]])
     put_text(ws, tot, 1, W.text(lang, "total"))
     t = rep.total
     for key, value in (("pred", None), ("adj", None), ("avoided", t.avoided_kwh)):
@@ -269,6 +285,7 @@ def _reporting_sheet(wb, res: "MvResult", lang: str, expected: dict, model_title
         expected[(sheet, f"B{r}")] = float(v.avoided_kwh)
         ws.cell(row=r, column=3, value=v.uncertainty.half_width(0.68))
         ws.cell(row=r, column=4, value=v.uncertainty.half_width(0.90))
+    format_cells(ws, "qty", range(s0, s0 + len(rep.periods)), range(2, 5))
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 12
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import words as W
+from ..names import Names
 from .cells import head_row, number_format, put_text, title
 from .layout import Layout, WorkbookMap
 
@@ -17,6 +18,7 @@ def outputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str)
     sheet = lay.titles["Outputs"]
     ws = wb.create_sheet(sheet)
     title(ws, sheet)
+    names = Names.of(a, lang)
     head_row(ws, 3, [W.text(lang, k) for k in ("key", "label", "value", "unit")])
     row = 4
     for name, out in a.model.outputs.items():
@@ -24,9 +26,9 @@ def outputs_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str)
         put_text(ws, row, 2, out.zh if lang == "zh" else out.en)
         cell = ws.cell(row=row, column=3, value="=" + out.metric.xl(lay))
         cell.number_format = number_format(out.fmt)
-        put_text(ws, row, 4, out.unit)
+        put_text(ws, row, 4, names.unit(out.unit))
         v = float(a.base.output(name)[0])
-        wmap.expected[(sheet, cell.coordinate)] = v if np.isfinite(v) else "none"
+        wmap.expected[(sheet, cell.coordinate)] = v if np.isfinite(v) else lay.none_text
         row += 1
     for col, w in zip("ABCD", (40, 48, 18, 12)):
         ws.column_dimensions[col].width = w

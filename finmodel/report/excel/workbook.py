@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def write_workbook(a: "Appraisal", path: str | Path, lang: str = "en") -> WorkbookMap:
     """Write the workbook of an appraisal to ``path``; returns the expected value of every formula."""
     years = a.rc.years()
-    lay = Layout(a.model.n_periods, W.in_lang(W.SHEETS, lang))
+    lay = Layout(a.model.n_periods, W.in_lang(W.SHEETS, lang), none_text=W.text(lang, "none"))
     wmap = WorkbookMap()
     wb = Workbook()
     cover = wb.active

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from .. import format as F
-from ..words import GROUPS, pick
 from .context import Ctx
 from .tables import c, col, n, table
 
@@ -16,19 +15,16 @@ def _group_of(field: str) -> str:
 
 
 def build(ctx: Ctx) -> dict:
-    lang = ctx.lang
+    lang, names = ctx.lang, ctx.names
     rows, group = [], None
     for x in ctx.doc.get("assumptions") or []:
         g = _group_of(x["field"])
         if g != group:
             group = g
-            head, _, sub = g.partition(".")
-            title = pick(GROUPS, head, lang) + (f" — {sub}" if sub else "")
-            rows.append({"cells": [{"t": title, "c": "group", "span": 5}], "cls": "group"})
+            rows.append({"cells": [{"t": names.field_heading(x["field"]), "c": "group", "span": 5}], "cls": "group"})
         value = F.by_unit(x["value"], x.get("unit"), lang)
-        shown = x["field"][len(g) + 1:] if x["field"].startswith(g + ".") else x["field"]
-        rows.append([c(shown, "field"), n(value), c(x.get("unit") or "", "unit"), c(x.get("source") or "", "src"),
-                     c(ctx.t("yes_mark") if x.get("overridden") else "", "mark")])
+        rows.append([c(names.field(x["field"], group=False), "field"), n(value), c(names.unit(x.get("unit")), "unit"),
+                     c(names.source(x.get("source")), "src"), c(ctx.t("yes_mark") if x.get("overridden") else "", "mark")])
     t = table([col(ctx.t("field")), col(ctx.t("value"), "", "num"), col(ctx.t("unit")), col(ctx.t("source")),
                col("*", "", "mark")], rows, cls="assumptions", widths=["27%", "11%", "10%", "49%", "3%"])
     flags = []

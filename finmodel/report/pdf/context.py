@@ -1,9 +1,10 @@
 """What every section of the report reads: :class:`Ctx`, the document, the appraisal and the language.
 
 Sections read the result document (and, for what it does not carry — technology names, TRL,
-contract line labels — the appraisal) through one :class:`Ctx`, which also holds the words
-(:mod:`finmodel.report.words`), the number formats (:mod:`finmodel.report.format`) and the
-folder the charts are written to.
+contract line labels, the codes of the Monte Carlo warnings — the appraisal) through one
+:class:`Ctx`, which also holds the words (:mod:`finmodel.report.words`), the names of fields,
+metrics and units in words (:mod:`finmodel.report.names`), the number formats
+(:mod:`finmodel.report.format`) and the folder the charts are written to.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import format as F
+from ..names import Names
 from ..words import CURRENCIES, party_name, pick, short_party, text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +31,7 @@ class Ctx:
         self.years = list(doc["yearly"]["year"])
         self.owner = doc.get("owner") or "provider"
         self.case = a.rc.case if a is not None else None
+        self.names = Names.of(a, lang, self.cur)
         self.n_charts = 0
 
     # the document ------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def build(ctx: Ctx) -> dict:
     for key, kind, unit in nat:
         label = ctx.t(f"ind_{key}")
         if key == "npv":
-            label += f" ({ctx.t('at_rate', rate=ctx.f(ctx.value('case.discount_rate'), 'pct'))})"
+            label += paren(ctx.t("at_rate", rate=ctx.f(ctx.value("case.discount_rate"), "pct")), lang)
         rows.append([c(label), n(nt.val(proj.get(key), kind, f"deterministic.project.{key}")), c(unit)])
     out["national"] = table([col(ctx.t("metric")), col(ctx.t("value"), "", "num"), col(ctx.t("unit"))], rows,
                             notes=nt.lines(), widths=["60%", "22%", "18%"])
@@ -61,7 +61,7 @@ def build(ctx: Ctx) -> dict:
     fin = doc.get("financing") or {}
     dsra = fin.get("dsra_balance")
     if dsra:
-        rows.append([c(f"{ctx.t('dsra')} ({ctx.t('from')} {F.year(ctx.years[0])})"), n(ctx.f(max(dsra), "money")),
+        rows.append([c(ctx.t("dsra") + paren(f"{ctx.t('from')} {F.year(ctx.years[0])}", lang)), n(ctx.f(max(dsra), "money")),
                      c(ctx.money_unit)])
     out["pf"] = table([col(ctx.t("metric")), col(ctx.t("value"), "", "num"), col(ctx.t("unit"))], rows,
                       notes=nt.lines(), widths=["60%", "22%", "18%"])
@@ -122,9 +122,9 @@ def build(ctx: Ctx) -> dict:
                 continue
             aid, _, what = k.partition(".")
             if aid in asset_ids and what in REVENUE_LINES:
-                label = f"{aid}: {pick(REVENUE_LINES, what, lang)}"
+                label = f"{ctx.names.asset(aid)}{ctx.names.sep}{pick(REVENUE_LINES, what, lang)}"
             else:
-                line = ctx.a.model.lines.get(f"k.{k}")
+                line = ctx.a.model.lines.get("k.buyout" if k == "buyout_value" else f"k.{k}")
                 label = (line.zh if lang == "zh" else line.en) if line is not None else k
             inflows[_short(label)] = y[k]
         if not inflows:
@@ -138,7 +138,7 @@ def build(ctx: Ctx) -> dict:
                                    ctx.t("chart_cf_stack"))
     out["chart_party"] = ctx.chart(charts.cumulative_by_party(
         ctx.years, {ctx.party(p, short=True): parties[p]["cash_flow"] for p in plist},
-        ctx.money_k_unit + paren(ctx.t("cumulative"), lang)), ctx.t("chart_party"))
+        ctx.money_k_unit + paren(ctx.t("cumulative"), lang)), ctx.t("party_cf"))
     return out
 
 

@@ -42,8 +42,13 @@ def build(ctx: Ctx) -> dict:
                 label = getattr(chk, "zh" if lang == "zh" else "en", name) or name
         crow.append({"cells": [c(label), c(ctx.t("ok") if ok else ctx.t("failed"))], "cls": "" if ok else "bad"})
     checks_t = table([col(ctx.t("check")), col(ctx.t("status"))], crow, widths=["75%", "25%"]) if crow else None
-    nrows = [[c(k), c(reason(lang, v))] for k, v in ctx.notes.items()]
-    notes_t = table([col(ctx.t("field")), col(ctx.t("undefined_reason"))], nrows,
+    nrows = [[c(ctx.names.metric(_metric_of(k))), c(reason(lang, v))] for k, v in ctx.notes.items()]
+    notes_t = table([col(ctx.t("metric")), col(ctx.t("undefined_reason"))], nrows,
                     widths=["40%", "60%"]) if nrows else None
     return {"conventions": conv_t, "kv": [{"k": k, "v": v} for k, v in kv], "checks": checks_t, "notes": notes_t,
             "disclaimer": ctx.t("disclaimer")}
+
+
+def _metric_of(note_key: str) -> str:
+    """The metric a note of the document is about: ``deterministic.parties.host.irr`` → ``host.irr``."""
+    return note_key.removeprefix("deterministic.").removeprefix("parties.")

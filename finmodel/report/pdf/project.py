@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import format as F
-from ..words import BASELINE, CONTRACTS, MATURITY, pick
+from ..words import BASELINE, CONTRACTS, MATURITY, paren, pick
 from .context import Ctx
 from .tables import c, col, n, table
 
@@ -97,12 +97,16 @@ def build(ctx: Ctx) -> dict:
     ov = ctx.value("case.operation_years")
     oy = int(len(ctx.years) - cy if ov is None else ov)
     start = int(ctx.years[0])
+    market = doc.get("market") or ""
+    if a is not None:  # the region by name, and the market file it comes from
+        region = a.rc.market.region
+        market = f"{region.name_zh if lang == 'zh' else region.name_en}{paren(market, lang)}"
     kv = [(ctx.t("case"), ctx.case_name),
           (ctx.t("park"), case.park.name if case is not None else ""),
           (ctx.t("contract"), pick(CONTRACTS, doc.get("contract", ""), lang)),
           (ctx.t("horizon"), ctx.t("horizon_value", start=start, end=int(ctx.years[-1]), c=cy, o=oy)),
-          (ctx.t("market"), doc.get("market") or ""),
-          (ctx.t("currency"), ctx.cur)]
+          (ctx.t("market"), market),
+          (ctx.t("currency"), ctx.cur_word if ctx.cur_word == ctx.cur else f"{ctx.cur_word}{paren(ctx.cur, lang)}")]
     out["kv"] = [{"k": k, "v": v} for k, v in kv]
     if case is not None and case.case.notes:
         out["case_notes"] = case.case.notes
@@ -115,11 +119,11 @@ def build(ctx: Ctx) -> dict:
             capex = ctx.A.get(f"assets.{asset.id}.capex_per_unit") or {}
             first_op = start + cy + asset.commissioning_year - 1
             rows.append([c(asset.id), c(tech.name_zh if lang == "zh" else tech.name_en),
-                         n(f"{F.qty(ctx.value(f'assets.{asset.id}.capacity'))} {cap_unit}"), n(F.year(first_op)),
+                         n(f"{F.qty(ctx.value(f'assets.{asset.id}.capacity'))} {ctx.names.unit(cap_unit)}"), n(F.year(first_op)),
                          n(F.number(tech.trl.value)), c(pick(MATURITY, tech.maturity_class, lang)),
-                         n(f"{F.number(capex.get('value'))} {capex.get('unit', '')}".strip())])
+                         n(f"{F.number(capex.get('value'))} {ctx.names.unit(capex.get('unit'))}".strip())])
         out["assets"] = table([col(ctx.t("asset_id")), col(ctx.t("technology")), col(ctx.t("capacity"), "", "num"),
-                               col(ctx.t("commissioning"), ctx.t("u_year"), "num"), col(ctx.t("trl"), "", "num"),
+                               col(ctx.t("commissioning"), ctx.t("year"), "num"), col(ctx.t("trl"), "", "num"),
                                col(ctx.t("maturity")), col(ctx.t("capex_unit"), "", "num")], rows,
                               widths=["11%", "30%", "13%", "9%", "8%", "14%", "15%"])
         base = case.park.baseline.model_dump()
@@ -149,14 +153,14 @@ def build(ctx: Ctx) -> dict:
                           n(F.year(start + cy + tr.tenor_years - 1))])
         for asset in case.assets:
             if asset.commissioning_year > 1:
-                trows.append([c(f"{ctx.t('commissioning')}: {asset.id}"),
+                trows.append([c(f"{ctx.t('commissioning')}{paren(ctx.names.asset(asset.id), lang)}"),
                               n(F.year(start + cy + asset.commissioning_year - 1)), n("")])
-        out["timeline"] = table([col(ctx.t("phase")), col(ctx.t("from"), ctx.t("u_year"), "num"),
-                                 col(ctx.t("to"), ctx.t("u_year"), "num")], trows, widths=["60%", "20%", "20%"])
+        out["timeline"] = table([col(ctx.t("phase")), col(ctx.t("from"), ctx.t("year"), "num"),
+                                 col(ctx.t("to"), ctx.t("year"), "num")], trows, widths=["60%", "20%", "20%"])
     terms = [x for x in doc.get("assumptions") or [] if x["field"].startswith("contract.")]
     if terms:
         out["terms"] = table([col(ctx.t("field")), col(ctx.t("value"), "", "num"), col(ctx.t("unit"))],
-                             [[c(x["field"].removeprefix("contract.")), n(F.by_unit(x["value"], x["unit"], lang)),
-                               c(x["unit"])] for x in terms], widths=["50%", "25%", "25%"])
+                             [[c(ctx.names.field(x["field"], group=False)), n(F.by_unit(x["value"], x["unit"], lang)),
+                               c(ctx.names.unit(x["unit"]))] for x in terms], widths=["50%", "25%", "25%"])
     out["flows"] = _who_pays_whom(ctx)
     return out

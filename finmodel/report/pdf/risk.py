@@ -1,14 +1,13 @@
 """8 Risk: the Monte Carlo distributions, probabilities, tornado, sensitivity, fans and convergence."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import charts
 from .. import format as F
-from ..words import EVENT_ANY, EVENT_LEVELS, EVENT_WHAT, EVENT_WHEN, KPIS, MARKET_PRICES, paren, pick
+from ..words import MARKET_PRICES, paren, pick
 from .context import Ctx
 from .metrics import metric_kind, metric_label
 from .tables import c, col, n, table
@@ -18,6 +17,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 PCTS = ("p5", "p10", "p50", "p90", "p95")
+"""The percentiles a summary holds (``p10`` is the 10th percentile: the lender's P90)."""
+
+
+def chart_labels(ctx: Ctx) -> dict[str, str]:
+    """The words the Monte Carlo charts write on their own (legends and percentile marks)."""
+    return {"frequency": ctx.t("frequency"), "cum_prob": ctx.t("cum_prob"), "pctl": ctx.t("pctl", n="{n}"),
+            "pctl_range": ctx.t("pctl_range", lo="{lo}", hi="{hi}"), "median": ctx.t("median"),
+            "mean": ctx.t("mean")}
 
 
 UNIT_KINDS = {"fraction": "pct", "x": "ratio", "years": "years", "year": "year", "tco2/tce": "intensity",
@@ -43,7 +50,7 @@ def kind_of(ctx: Ctx, name: str, unit: str | None = None) -> str:
 def _unit_word(ctx: Ctx, kind: str, unit: str = "") -> str:
     return {"pct": ctx.t("u_pct"), "money": ctx.money_k_unit, "money_k": ctx.money_k_unit, "ratio": ctx.t("u_x"),
             "intensity": ctx.t("u_intensity"), "years": ctx.t("u_years"),
-            "bp": ctx.t("u_bp")}.get(kind, unit.replace("currency", ctx.cur_word))
+            "bp": ctx.t("u_bp")}.get(kind) or ctx.names.unit(unit)
 
 
 def _mc_samples(a: "Appraisal | None", name: str):
@@ -56,34 +63,6 @@ def _mc_samples(a: "Appraisal | None", name: str):
     arr = np.asarray(mc.metric(name), dtype=float).ravel()
     arr = arr[np.isfinite(arr)]
     return arr if arr.size > 1 else None
-
-
-def _event_label(ctx: Ctx, key: str) -> str:
-    """Words for a probability key: ``lender.min_dscr<lockup``, ``carbon.meets_all@target_year`` …"""
-    lang = ctx.lang
-    m = re.match(r"^(carbon\.meets_(\w+?))(:ever|@target_year)$", key)
-    if m:
-        return ctx.t("ev_zcp", what=pick(EVENT_WHAT, m.group(2), lang), when=pick(EVENT_WHEN, m.group(3), lang),
-                     zcp=ctx.t("zcp_status"))
-    m = re.match(r"^sll\.(\w+)\.met_every_test$", key)
-    if m:
-        return ctx.t("ev_sll_met", kpi=pick(KPIS, m.group(1), lang))
-    m = re.match(r"^([A-Za-z0-9_.]+):undefined$", key)
-    if m:
-        return ctx.t("ev_undefined", metric=metric_label(ctx, m.group(1)))
-    m = re.match(r"^lender\.(default|lockup)_any$", key)
-    if m:
-        return pick(EVENT_ANY, m.group(1), lang)
-    m = re.match(r"^\s*([A-Za-z0-9_.]+)\s*(<=|>=|<|>|==)\s*(.+?)\s*$", key)
-    if not m:
-        return key
-    metric, op, rhs = m.groups()
-    rhs_txt = pick(EVENT_LEVELS, rhs, lang)
-    try:
-        rhs_txt = ctx.f(float(rhs), metric_kind(metric))
-    except ValueError:
-        pass
-    return f"{metric_label(ctx, metric)} {op.replace('<=', '≤').replace('>=', '≥')} {rhs_txt}"
 
 
 def _mc_rows(metrics: dict, owner: str, parties: list[str]) -> list[str]:
@@ -151,15 +130,15 @@ def build(ctx: Ctx) -> dict | None:
         rows.append([c(label), n(ctx.f(m.get("base"), kind))] + [n(ctx.f(m.get(k), kind)) for k in ("mean", *PCTS)]
                     + [n(ctx.f(m.get("std"), kind)), n(ctx.f(und, "pct") if und else "")])
     out["metrics"] = table([col(ctx.t("metric")), col(ctx.t("base"), "", "num"), col(ctx.t("mean"), "", "num")]
-                           + [col(k, "", "num") for k in PCTS]
+                           + [col(ctx.names.percentile(k), "", "num") for k in PCTS]
                            + [col(ctx.t("std"), "", "num"), col(ctx.t("undefined_share"), ctx.t("u_pct"), "num")], rows,
-                           notes=[ctx.t("p90_note")], cls="mc",
+                           notes=[ctx.t("pctl_note")], cls="mc",
                            widths=["23%"] + ["8%"] * 8 + ["13%"])
     probs = {k: v for k, v in (mc.get("probabilities") or {}).items()
              if v is not None and not (k.endswith(":undefined") and v in (0.0, 1.0))}
     if probs:
         out["probabilities"] = table([col(ctx.t("event")), col(ctx.t("probability"), ctx.t("u_pct"), "num")],
-                                     [[c(_event_label(ctx, k)), n(ctx.f(v, "pct"))] for k, v in probs.items()],
+                                     [[c(ctx.names.event(k)), n(ctx.f(v, "pct"))] for k, v in probs.items()],
                                      widths=["78%", "22%"])
     # distributions of the decision metrics: the owner's equity IRR as histogram and S-curve,
     # NPV and minimum DSCR as S-curves side by side
@@ -168,7 +147,7 @@ def build(ctx: Ctx) -> dict | None:
     fin = ctx.doc.get("financing") or {}
     lock = th.get("lockup_dscr", (fin.get("covenants") or {}).get("lockup_dscr"))
     hurdle = th.get("hurdle", ctx.party_rate(owner))
-    labels = {"frequency": ctx.t("frequency"), "cum_prob": ctx.t("cum_prob")}
+    labels = chart_labels(ctx)
     specs = []
     for names, ref, ref_label in ((("project.equity_irr", f"{owner}.irr"), hurdle, ctx.t("hurdle")),
                                   (("project.npv", f"{owner}.npv"), 0.0, None),
@@ -180,7 +159,7 @@ def build(ctx: Ctx) -> dict | None:
         label = metric_label(ctx, name)
         specs.append({"name": name, "label": label, "samples": _mc_samples(ctx.a, name),
                       "quantiles": {k: m.get(k) for k in PCTS}, "kind": kind,
-                      "xlabel": f"{label} ({_unit_word(ctx, kind)})", "hurdle": ref,
+                      "xlabel": label + paren(_unit_word(ctx, kind), lang), "hurdle": ref,
                       "hurdle_label": "" if ref is None else (f"{ref_label} {ctx.f(ref, kind)}" if ref_label
                                                               else f"{ctx.t('npv')} = 0")})
     if specs and specs[0]["name"] in ("project.equity_irr", f"{owner}.irr"):
@@ -188,21 +167,21 @@ def build(ctx: Ctx) -> dict | None:
         svg = charts.distribution(first["samples"], first["quantiles"], first["kind"], first["xlabel"], labels,
                                   hurdle=first["hurdle"], hurdle_label=first["hurdle_label"])
         have = first["samples"] is not None
-        dists.append(ctx.chart(svg, f"{first['label']}: " + ctx.t("chart_hist" if have else "chart_scurve_only"),
+        dists.append(ctx.chart(svg, first["label"] + ctx.names.sep + ctx.t("chart_hist" if have else "chart_scurve_only"),
                                cls="" if have else "narrow"))
     if specs:
         dists.append(ctx.chart(charts.scurves(specs, labels),
                                ("；".join if lang == "zh" else "; ".join)(sp["label"] for sp in specs)
-                               + ("：" if lang == "zh" else ": ") + ctx.t("chart_scurves"),
+                               + ctx.names.sep + ctx.t("chart_scurves"),
                                cls="" if len(specs) > 1 else "narrow"))
     out["distributions"] = dists
     # tornado of the first metric the run swung (the owner's equity IRR)
     tcharts = []
     for metric, (items, base) in list(_tornado_items(mc.get("tornado")).items())[:1]:
         kind = kind_of(ctx, metric, (metrics.get(metric) or {}).get("unit"))
-        items = sorted(items, key=lambda r: -abs(r[2] - r[1]))[:12]
+        items = [(ctx.names.field(name), lo, hi) for name, lo, hi in sorted(items, key=lambda r: -abs(r[2] - r[1]))[:12]]
         tcharts.append(ctx.chart(charts.tornado(items, base, kind,
-                                                f"{metric_label(ctx, metric)} ({_unit_word(ctx, kind)})",
+                                                metric_label(ctx, metric) + paren(_unit_word(ctx, kind), lang),
                                                 {"low": ctx.t("low"), "high": ctx.t("high")}),
                                  f"{ctx.t('chart_tornado')} — {metric_label(ctx, metric)}"))
     out["tornado"] = tcharts
@@ -211,7 +190,8 @@ def build(ctx: Ctx) -> dict | None:
     for metric, ranking in sens.items():
         if not isinstance(ranking, list) or not ranking:
             continue
-        srows = [[c(r.get("input", "")), n(ctx.f(r.get("spearman"), "ratio")), n(ctx.f(r.get("contribution"), "pct"))]
+        srows = [[c(ctx.names.field(r.get("input", ""))), n(ctx.f(r.get("spearman"), "ratio")),
+                  n(ctx.f(r.get("contribution"), "pct"))]
                  for r in ranking[:10] if isinstance(r, dict)]
         out["sensitivity"] = table([col(ctx.t("input")), col(ctx.t("rank_corr"), "", "num"),
                                     col(ctx.t("contribution"), ctx.t("u_pct"), "num")], srows,
@@ -249,10 +229,11 @@ def build(ctx: Ctx) -> dict | None:
         if kind == "intensity" and carbon.get("threshold_tco2_per_tce"):
             hline = carbon["threshold_tco2_per_tce"][-1]
             hlabel = f"{ctx.t('threshold')} {ctx.f(hline, 'intensity')}"
-        panels.append({"label": f"{fan_label(name, fd)} ({_unit_word(ctx, kind)})", "years": yrs, "bands": bands,
+        unit = _unit_word(ctx, kind, fd.get("unit") or "")
+        panels.append({"label": fan_label(name, fd) + paren(unit, lang), "years": yrs, "bands": bands,
                        "kind": kind, "hline": hline, "hline_label": hlabel})
     if panels:
-        fans.append(ctx.chart(charts.fan_grid(panels), ctx.t("chart_fan")))
+        fans.append(ctx.chart(charts.fan_grid(panels, labels), ctx.t("chart_fan")))
     panels = []
     for name in PRICE_FANS:
         fd = all_fans.get(name)
@@ -260,10 +241,10 @@ def build(ctx: Ctx) -> dict | None:
             continue
         yrs, bands = fan_bands(fd)
         if bands:
-            unit = str(fd.get("unit") or "").replace("currency", ctx.cur_word)
-            panels.append({"label": f"{fan_label(name, fd)} ({unit})", "years": yrs, "bands": bands})
+            panels.append({"label": fan_label(name, fd) + paren(ctx.names.unit(fd.get("unit")), lang), "years": yrs,
+                           "bands": bands})
     if panels:
-        fans.append(ctx.chart(charts.fan_grid(panels), ctx.t("chart_price_fan")))
+        fans.append(ctx.chart(charts.fan_grid(panels, labels), ctx.t("chart_price_fan")))
     out["fans"] = fans
     # convergence: the running statistics as the number of paths grows
     conv = mc.get("convergence")
@@ -278,13 +259,14 @@ def build(ctx: Ctx) -> dict | None:
             crow = [[n(F.qty(p))] + [n(ctx.f(cd[k][i], kind)) for k in keys] for i, p in enumerate(cd["paths"])]
             note = []
             if cd.get("target_se") is not None:
-                note.append(f"{ctx.t('target_se')}: {ctx.f(cd['target_se'], kind)}; "
-                            f"{ctx.t('reached')}: {ctx.t('yes') if cd.get('reached') else ctx.t('no')}")
+                note.append(ctx.names.join([f"{ctx.t('target_se')}{ctx.names.sep}{ctx.f(cd['target_se'], kind)}",
+                                            f"{ctx.t('reached')}{ctx.names.sep}"
+                                            f"{ctx.t('yes') if cd.get('reached') else ctx.t('no')}"]))
             if cd.get("warning"):
-                note.append(str(cd["warning"]))
-            ctables.append(table([col(ctx.t("paths"), "", "num")] + [col(ctx.t(k) if k in ("mean", "se") else k,
+                note.append(ctx.names.notice(cd["warning"]))
+            ctables.append(table([col(ctx.t("paths"), "", "num")] + [col(ctx.t(k) if k in ("mean", "se") else ctx.names.percentile(k),
                                                                          _unit_word(ctx, kind), "num") for k in keys],
                                  crow, caption=metric_label(ctx, metric), notes=note, cls="yearly"))
     out["convergence"] = ctables or None
-    out["warnings"] = [str(w) for w in mc.get("warnings") or []]
+    out["warnings"] = [ctx.names.notice(w) for w in mc.get("warnings") or []]
     return out

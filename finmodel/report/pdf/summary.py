@@ -54,7 +54,7 @@ def build(ctx: Ctx) -> dict:
             row += [n(ctx.f(m.get("p50") if m else None, "pct")), n(ctx.f(m.get("p10") if m else None, "pct")),
                     n(ctx.f(v.get("p50") if v else None, "money")), n(ctx.f(v.get("p10") if v else None, "money"))]
         rows.append(row)
-    party_table = table(cols, rows, notes=nt.lines(), cls="summary")
+    party_table = table(cols, rows, notes=nt.lines() + ([ctx.t("p90_note")] if mc else []), cls="summary")
 
     # key indicators (label, value)
     nt = Notes(lang, ctx.notes)
@@ -63,13 +63,13 @@ def build(ctx: Ctx) -> dict:
     kv.append((ctx.t("ind_equity_irr"), nt.val(proj.get("equity_irr"), "pct", "deterministic.project.equity_irr")))
     kv.append((ctx.t("ind_project_irr_after_tax"),
                nt.val(proj.get("project_irr_after_tax"), "pct", "deterministic.project.project_irr_after_tax")))
-    kv.append((f"{ctx.t('ind_npv')} ({ctx.t('at_rate', rate=ctx.f(ctx.value('case.discount_rate'), 'pct'))})",
+    kv.append((ctx.t("ind_npv") + paren(ctx.t("at_rate", rate=ctx.f(ctx.value("case.discount_rate"), "pct")), lang),
                f"{nt.val(proj.get('npv'), 'money', 'deterministic.project.npv')} {ctx.money_unit}"))
     dyear = _min_dscr_year(ctx)
     if proj.get("min_dscr") is not None:
         s = f"{ctx.f(proj['min_dscr'], 'ratio')}×"
         if dyear is not None:
-            s += f" ({ctx.f(dyear, 'year')})"
+            s += paren(ctx.f(dyear, "year"), lang)
         kv.append((ctx.t("min_dscr"), s))
     else:
         kv.append((ctx.t("min_dscr"), nt.val(None, "ratio", "deterministic.project.min_dscr")))
@@ -84,8 +84,8 @@ def build(ctx: Ctx) -> dict:
         last = carbon["intensity_tco2_per_tce"][-1]
         thr = (carbon.get("threshold_tco2_per_tce") or [None])[-1]
         kv.append((f"{ctx.t('intensity')} {ctx.f(carbon['year'][-1], 'year')}",
-                   f"{ctx.f(last, 'intensity')} {ctx.t('u_intensity')} "
-                   f"({ctx.t('threshold').lower()} {ctx.f(thr, 'intensity')})"))
+                   f"{ctx.f(last, 'intensity')} {ctx.t('u_intensity')}"
+                   + paren(f"{ctx.t('threshold').lower()} {ctx.f(thr, 'intensity')}", lang)))
     if carbon.get("avoided_tco2"):  # what a government reviewer reads first, with the basis it rests on
         i = min(ctx.construction_years, len(carbon["avoided_tco2"]) - 1)
         basis = (carbon.get("grid_factor") or {}).get("basis", "")
@@ -94,8 +94,8 @@ def build(ctx: Ctx) -> dict:
                          total=F.qty(carbon["avoided_tco2_total"]), basis=pick(GRID_BASES_SHORT, basis, lang))))
     eco = doc.get("economic") or {}
     if eco:
-        kv.append((ctx.t("e_eirr"), f"{nt.val(eco.get('eirr'), 'pct', 'economic.eirr')} "
-                                    f"({ctx.t('e_sdr')} {F.pct(eco['social_discount_rate'], decimals=0)})"))
+        kv.append((ctx.t("e_eirr"), nt.val(eco.get("eirr"), "pct", "economic.eirr")
+                   + paren(f"{ctx.t('e_sdr')} {F.pct(eco['social_discount_rate'], decimals=0)}", lang)))
     price = recommended_price(ctx)
     if price:
         kv.append((ctx.t("recommended_price"), price))

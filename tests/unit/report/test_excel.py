@@ -78,8 +78,11 @@ def test_risk_sheets_are_written_when_monte_carlo_ran(recalculated):
     (name, a, _, _, calc), = [r for r in recalculated if r[0] == "ies_sll"]
     wb = openpyxl.load_workbook(calc, data_only=True)
     titles = W.in_lang(W.SHEETS, "zh" if "封面" in wb.sheetnames else "en")
-    mc = wb["蒙特卡洛" if "封面" in wb.sheetnames else "Monte Carlo"]
-    keys = {mc.cell(row=r, column=1).value: mc.cell(row=r, column=9).value for r in range(6, mc.max_row + 1)}
+    lang = "zh" if "封面" in wb.sheetnames else "en"
+    mc = wb[titles["Monte Carlo"]]
+    heads = [c.value for c in mc[5]]
+    p50 = heads.index(W.text(lang, "pctl", n="50")) + 1  # the column headed "50th percentile"
+    keys = {mc.cell(row=r, column=1).value: mc.cell(row=r, column=p50).value for r in range(6, mc.max_row + 1)}
     assert keys["project.equity_irr"] == pytest.approx(a.monte_carlo.to_dict()["metrics"]["project.equity_irr"]["p50"])
     assert titles["Outputs"] in wb.sheetnames
 
@@ -94,7 +97,8 @@ def test_no_error_values_and_all_checks_ok(recalculated):
                     assert not (isinstance(v, str) and v.startswith(ERRORS)), f"{name}: {ws.title}!{cell.coordinate} = {v}"
         assert wmap.checks
         for sheet, coord in wmap.checks:
-            assert wb[sheet][coord].value == "OK", f"{name}: check at {sheet}!{coord} is {wb[sheet][coord].value}"
+            ok = W.text("zh" if "封面" in wb.sheetnames else "en", "ok")
+            assert wb[sheet][coord].value == ok, f"{name}: check at {sheet}!{coord} is {wb[sheet][coord].value}"
 
 
 @pytest.mark.parametrize("field, factor", [("park.electricity_tariff_per_kwh", 1.2),
@@ -121,3 +125,36 @@ def test_changing_an_input_cell_moves_outputs_like_the_engine(tmp_path, field, f
         new = float(moved.output(key)[0])
         assert by_key[key] == pytest.approx(new, rel=1e-9)
         assert new != pytest.approx(float(a.base.output(key)[0]), rel=1e-6), f"{key} did not move"
+
+
+def test_every_number_cell_has_the_format_of_its_kind(recalculated):
+    """No number is left in Excel's default format: each shows the digits format.py gives its kind
+    (the same as the PDF's text), except the general inputs (General, by design)."""
+    from finmodel.report import format as F
+
+    formats = set(F.EXCEL_FORMATS.values())
+    general = F.EXCEL_FORMATS["number"]
+    for name, a, _, orig, _ in recalculated:
+        wb = openpyxl.load_workbook(orig)
+        titles = W.in_lang(W.SHEETS, "zh" if "封面" in wb.sheetnames else "en")
+        general_ok = {titles["Inputs"], titles["Input series"], titles["Checks"], titles["Cover"]}  # text formulas
+        bad = []
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    number = isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+                    if not (number or (isinstance(c.value, str) and c.value.startswith("=") and c.row > 3)):
+                        continue
+                    key = ws.cell(row=c.row, column=1).value  # an input's row: General for a plain number
+                    plain = key in a.rc.assumptions and F.unit_kind(a.rc.assumptions[key].unit) == "number"
+                    ok = c.number_format in formats and (c.number_format != general or ws.title in general_ok or plain)
+                    if not ok:
+                        bad.append((ws.title, c.coordinate, c.number_format))
+        assert not bad, f"{name}: {len(bad)} number cells without their format, e.g. {bad[:5]}"
+        outputs = wb[titles["Outputs"]]
+        kinds = {outputs.cell(row=r, column=1).value: outputs.cell(row=r, column=3).number_format
+                 for r in range(4, outputs.max_row + 1)}
+        for key, kind in (("project.min_dscr", "ratio"), ("project.payback_years", "years"),
+                          ("project.equity_irr", "pct"), ("project.npv", "money")):
+            if key in kinds:
+                assert kinds[key] == F.EXCEL_FORMATS[kind], (name, key, kinds[key])

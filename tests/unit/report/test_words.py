@@ -11,7 +11,7 @@ REPORT = Path(W.__file__).parent
 
 def test_every_entry_is_english_then_chinese():
     tables = {name: t for name, t in vars(W).items() if name.isupper() and isinstance(t, dict)
-              and name not in ("CONVENTION_TEXT_ZH", "REASONS_ZH")}
+              and not name.endswith("_ZH")}  # *_ZH: Chinese for the engine's English, keyed by it
     assert "TERMS" in tables and "SHEETS" in tables and "CONTRACTS" in tables
     for name, table in tables.items():
         for key, entry in table.items():
@@ -35,3 +35,42 @@ def test_lookups_fall_back_to_the_key():
     assert W.pick(W.CONTRACTS, "ies", "zh") == "综合能源服务" and W.pick(W.CONTRACTS, "other", "zh") == "other"
     assert W.party_name("provider", "zh", "ESCO") == "节能服务公司/综合能源服务商（ESCO）"
     assert W.party_name("provider", "en", "ESCO") == "Provider (ESCO / service company) (ESCO)"
+
+
+def test_every_reason_the_engine_gives_has_chinese():
+    from finmodel.lines.metrics import REASONS
+    from finmodel.report import result
+
+    reasons = {r for r in REASONS.values() if r} | {result.NOT_APPLICABLE, result.NOT_APPLICABLE_NO_DEBT,
+                                                     result.UNKNOWN_REASON}
+    assert len(reasons) >= 14
+    missing = sorted(r for r in reasons if r not in W.REASONS_ZH)
+    assert not missing, missing
+    assert not set(W.REASONS_ZH) - reasons  # no entry for a sentence the engine no longer writes
+    for r in reasons:
+        assert W.reason("zh", r) != r and W.reason("en", r) == r
+
+
+def test_no_term_is_written_twice():
+    """Each (English, Chinese) pair is written once in words.py (another table that needs it refers
+    to that entry), and two terms share a Chinese word only where that is meant."""
+    import ast
+    from collections import defaultdict
+
+    written = defaultdict(list)
+    for node in ast.walk(ast.parse((REPORT / "words.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Tuple) and len(node.elts) >= 2 and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts[:2]):
+            written[(node.elts[0].value, node.elts[1].value)].append(node.lineno)
+    assert len(written) > 500
+    assert {k: v for k, v in written.items() if len(v) > 1} == {}
+
+    meant = {frozenset({"target", "pr_targets"}),  # one target (SLL KPI), the targets of a price
+             frozenset({"probability", "probabilities"}),  # a column and a section heading
+             frozenset({"case", "d_cases"}),  # a case and the desk's page of cases
+             frozenset({"avoided_year", "d_in_year"})}  # a column headed by its year and "in <year>"
+    by_zh = defaultdict(list)
+    for key, entry in W.TERMS.items():
+        if not any(entry is W.TERMS[k] for k in by_zh[entry[1]]):  # an alias of an entry is that entry
+            by_zh[entry[1]].append(key)
+    assert {zh: keys for zh, keys in by_zh.items() if len(keys) > 1 and frozenset(keys) not in meant} == {}
