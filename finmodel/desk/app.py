@@ -126,7 +126,7 @@ class Desk:
         session: Session = request.state.session
         lang = session.lang
         html = self.env.get_template(template).render(
-            t=lambda key, **kw: views.text(lang, key, **kw), lang=lang, csrf=self.guard.token(request.state.sid),
+            t=lambda key, **kw: views.text(lang, key, **kw), names=views.names(lang), lang=lang, csrf=self.guard.token(request.state.sid),
             csrf_field=CSRF_FIELD, version=__version__, path=request.url.path, session=session, **ctx)
         return HTMLResponse(html, status_code=status)
 

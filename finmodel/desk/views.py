@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..report import format as F
+from ..report.names import Names
 from ..report.words import party_name, text
 
 RETURNS = (("irr", "pct"), ("npv", "money"), ("payback_years", "years"))
@@ -20,6 +21,11 @@ LOWER_IS_BETTER = ("payback_years", "discounted_payback_years", "lockup_years", 
 FORMAT = {"pct": F.pct, "money": F.money, "years": F.years, "ratio": F.ratio, "year": F.year, "bp": F.bp,
           "number": F.number}
 HEADINGS = {"irr": "irr", "npv": "npv", "payback_years": "payback"}
+
+
+def names(lang: str) -> Names:
+    """Field paths, metrics and targets in words (the keys stay in the pages' attributes)."""
+    return Names.of(None, lang)
 
 
 def cell(value: Any, kind: str, lang: str) -> dict:
@@ -136,14 +142,17 @@ def solve(res: dict, lang: str) -> dict:
 
 def dealzone(res: dict, lang: str) -> dict:
     """The deal zone as a heat map: rows of y (highest first), columns of x; each cell says which
-    requirements fail there (the requirement texts as the user typed them, shown as text)."""
+    requirements fail there: ``(requirement as typed, in words)``."""
     xs, ys = res["x"]["values"], res["y"]["values"]
+    said = names(lang)
     rows = []
     for j in reversed(range(len(ys))):
         cells = []
         for i in range(len(xs)):
-            fails = [r["requirement"] for r in res["requirements"] if not r["holds"][j][i]]
-            cells.append({"ok": not fails, "fails": fails, "met": len(res["requirements"]) - len(fails)})
+            fails = [(r["requirement"], said.target(r["requirement"])) for r in res["requirements"]
+                     if not r["holds"][j][i]]
+            cells.append({"ok": not fails, "fails": fails, "met": len(res["requirements"]) - len(fails),
+                          "why": said.join(words for _, words in fails)})
         rows.append({"y": F.number(ys[j], lang), "cells": cells})
     return {"x_field": res["x"]["field"], "y_field": res["y"]["field"], "xs": [F.number(v, lang) for v in xs],
             "rows": rows, "feasible": res["feasible_cells"], "cells": res["cells"],

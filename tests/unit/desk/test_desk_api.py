@@ -184,12 +184,14 @@ def test_the_deal_zone_names_the_failing_requirement_in_each_cell(desk):
     expected = [("ok" if ref["feasible"][j][i] else "fail") for j in reversed(range(3)) for i in range(4)]
     assert cells == expected
     fails_irr = sum(not h for row in ref["requirements"][0]["holds"] for h in row)
-    assert r.text.count("✗ provider.irr&gt;=0.08") == fails_irr
+    assert r.text.count('data-requirement="provider.irr&gt;=0.08"') == fails_irr
+    assert "✗ Provider IRR ≥ 8.00%" in r.text or "✗ 服务商内部收益率 ≥ 8.00%" in r.text  # in words, not the key
 
 
 def test_tornado_lists_the_uncertain_inputs(desk):
     r = desk.wait(desk.post("/solve/tornado", {"paths": "200", "seed": "3"}))
-    assert "assets.pv.capex_overrun" in r.text and "<svg" in r.text
+    assert 'data-input="assets.pv.capex_overrun"' in r.text and "<svg" in r.text
+    assert ">assets.pv.capex_overrun<" not in r.text  # the bar is labelled in words
 
 
 def test_a_run_can_be_cancelled_and_is_stopped_at_its_time_limit(tmp_path):
@@ -220,7 +222,8 @@ def test_scenarios_are_saved_compared_and_deleted(desk):
     desk.post("/offer/evaluate", {"case": EAAS, "contract.discount_to_grid": "20"})
     desk.post("/scenarios/save", {"name": "twenty"})
     page = desk.get("/scenarios").text
-    assert "ten" in page and "twenty" in page and "contract.discount_to_grid = 10%" in page
+    assert "ten" in page and "twenty" in page and '<span class="change" title="contract.discount_to_grid">' in page
+    assert "相对电网电价的折扣 = 10%" in page  # the changed term in words, its field path in the title
     table = re.search(r'<table class="nums" id="compare">.*?</table>', page, re.S).group(0)
     row = re.search(r"<tr><th>[^<]*内部收益率</th>(.*?)</tr>", table).group(1)
     a, b = (float(v) for v in re.findall(r'data-value="([^"]+)"', row)[:2])
