@@ -12,6 +12,7 @@ import numpy as np
 from .about import DEFAULT_SEED
 from .case.loader import load_case
 from .case.resolve import ResolvedCase
+from .finance.national_sensitivity import national_sensitivity
 from .finance.sizing import Sizing, size_debt
 from .lines import Inputs, Model, Values
 from .sheets.prices import RISK_FACTORS
@@ -49,6 +50,7 @@ class Appraisal:
     sizing: Sizing
     seed: int
     paths: int
+    sensitivity: dict | None = None  # the national method's sensitivity table (finance.national_sensitivity)
     monte_carlo: object | None = None  # risk.montecarlo.MonteCarlo
     pricing: dict | None = None  # finmodel price result, when the appraisal is at a solved value
     dealzone: dict | None = None  # finmodel dealzone result
@@ -112,7 +114,7 @@ def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEF
     model, inputs, sizing = prepare(rc)
     rc = record_solved(rc, inputs)
     base = model.evaluate(inputs)
-    result = Appraisal(rc, model, inputs, base, sizing, seed, paths)
+    result = Appraisal(rc, model, inputs, base, sizing, seed, paths, national_sensitivity(rc, model, inputs))
     settled = _settled(inputs)
     if settled is not None:  # what the verified savings change: the same case at expected savings
         expected = Inputs(dict(inputs.scalars), dict(inputs.series))

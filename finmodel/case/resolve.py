@@ -54,6 +54,9 @@ class ResolvedCase:
     owner: str = "provider"
     energy: object | None = None  # energy.study.EnergyStudy when the case has an `energy:` block
     mv: "CaseMv | None" = None  # what the case's mv block measured (finmodel.mv.case)
+    # what resolving found questionable but not wrong (a tax holiday claimed without a rule that
+    # grants it, a book life below the tax minimum): the result's flags, in its format
+    flags: list[dict] = field(default_factory=list)
 
     @property
     def n_construction(self) -> int:
@@ -96,6 +99,12 @@ class _Table:
         self.doc = doc
         self.items: dict[str, Assumption] = {}
         self.problems: list[Problem] = []
+        self.flags: list[dict] = []
+
+    def flag(self, asset: str, metric: str, message: str, value: float | None = None,
+             low: float | None = None) -> None:
+        self.flags.append(dict(asset=asset, metric=metric, value=value, typical_low=low, typical_high=None,
+                               message=message))
 
     def add(self, name: str, value: float, unit: str, source: str, overridden: bool = False) -> None:
         self.items[name] = Assumption(name, float(value), unit, source, overridden)
@@ -173,6 +182,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
         if mv is not None and a.id == mv.asset:
             _measured(t, mv, a, i, techs[a.id], err)
         _asset_after_overrides(t, case, a, i, err)
+        _tax_life(t, case, a, techs[a.id])
     if case.case.maturity_risk_premium:
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
@@ -180,16 +190,20 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     series.update(carbon_series)
     if mv is not None:
         series.update(_mv_series(case, mv))
+    series.update(_construction(t, case))
     owner = "host" if isinstance(case.contract, GuaranteedSavings) else "provider"
     _cost_split(t, case, owner)
     _financing(t, case, cur)
-    _tax(t, case)
+    _tax(t, case, market, err)
+    _holidays(t, case, techs, owner)
+    _working_capital(t, case)
+    _national(t, case)
     _conventions(t, case)
     _parties(t, case)
     problems += t.problems
     if problems:
         raise InputError(problems)
-    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv)
+    return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv, flags=t.flags)
 
 
 def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:
@@ -240,6 +254,21 @@ def _asset_after_overrides(t: _Table, case: Case, a, i: int, err) -> None:
             t.add(f"{p}.book_life_years", term, "years",
                   "EMC: depreciated over the contract term; transferred assets are treated as fully "
                   "depreciated (财税〔2010〕110号 [S3])", True)
+
+
+def _tax_life(t: _Table, case: Case, a, tech) -> None:
+    """Flag a book life below the minimum tax life of the asset's class (企业所得税法实施条例 第60条
+    [N21]) unless a sourced rule set it (an EMC project depreciates over the sharing period,
+    公告2013年第77号 [N25])."""
+    life = t.items[f"assets.{a.id}.book_life_years"]
+    cls = tech.depreciation.tax_class
+    minimum = library.MIN_TAX_LIFE_YEARS[cls]
+    emc_rule = isinstance(case.contract, SharedSavings) and life.source.startswith("EMC:")
+    if life.value < minimum and not emc_rule:
+        t.flag(a.id, "book_life_years",
+               f"{a.id}: book life {life.value:g} years is below the minimum tax life of {minimum} years for "
+               f"{cls} (企业所得税法实施条例 第60条) and no rule allows it: depreciation for tax is too fast",
+               life.value, minimum)
 
 
 def _maturity_premium(t: _Table, case: Case, techs: dict) -> None:
@@ -359,6 +388,15 @@ def _sll_series(case: Case) -> dict[str, list[float]]:
         out[f"{p}.target"] = [float(k.targets.get(y, 0.0)) for y in years]
         out[f"{p}.tested"] = [1.0 if y in k.targets else 0.0 for y in years]
     return out
+
+
+def _construction(t: _Table, case: Case) -> dict[str, list[float]]:
+    """The share of the initial capex spent in each period (zero in operation), and how it is funded."""
+    c = case.construction
+    n_c = case.case.construction_years
+    shares = c.capex_schedule or [1.0 / n_c] * n_c
+    t.add("construction.equity_first", float(c.funding == "equity_first"), "flag", CASE_SOURCE)
+    return {"construction.capex_share": [float(x) for x in shares] + [0.0] * case.case.operation_years}
 
 
 def _market(t: _Table, m) -> None:
@@ -507,7 +545,7 @@ def _financing(t: _Table, case: Case, cur: str) -> None:
             t.add(f"financing.sll.{k.kpi}.step_up_bp", k.step_up_bp, "bp", CASE_SOURCE)
 
 
-def _tax(t: _Table, case: Case) -> None:
+def _tax(t: _Table, case: Case, market, err) -> None:
     tx = case.tax
     for flag in ("vat", "input_vat_credit", "surcharges", "income_tax"):
         t.add(f"tax.{flag}_on", float(getattr(tx, flag)), "flag", CASE_SOURCE)
@@ -516,15 +554,145 @@ def _tax(t: _Table, case: Case) -> None:
     else:
         a = t.items["market.cit_rate"]
         t.add("tax.cit_rate", a.value, a.unit, a.source)
-    holiday = tx.holiday == "three_free_three_half"
-    if isinstance(case.contract, SharedSavings) and case.contract.qualified_emc and "holiday" not in tx.model_fields_set:
-        holiday = True  # 财税〔2010〕110号: qualified shared-savings EMC projects get 三免三减半
+    _cit_preference(t, tx, market, err)
     for k in ("cit_holiday_free_years", "cit_holiday_half_years"):
         a = t.items[f"market.{k}"]
-        t.add(f"tax.{k.removeprefix('cit_')}", a.value if holiday else 0.0, "years",
-              a.source if holiday else CASE_SOURCE + ": no holiday")
+        t.add(f"tax.{k.removeprefix('cit_')}", a.value, "years", a.source)
     a = t.items["market.loss_carry_forward_years"]
-    t.add("tax.loss_carry_forward_years", a.value, "years", a.source)
+    t.add("tax.loss_carry_forward_years", a.value, a.unit, a.source)
+    _land_use(t, tx, market, err)
+    for what in ("loan", "purchase"):
+        a = t.items[f"market.stamp_duty_{what}_rate"]
+        t.add(f"tax.stamp_duty_{what}_rate", a.value if tx.stamp_duty else 0.0, "fraction",
+              a.source if tx.stamp_duty else CASE_SOURCE + ": no stamp duty")
+
+
+def _cit_preference(t: _Table, tx, market, err) -> None:
+    """The preferential CIT rate and the calendar years it applies (the standard rate outside them)."""
+    pref = tx.cit_preference
+    if pref is None:
+        std = t.items["tax.cit_rate"]
+        t.add("tax.cit_preferential_rate", std.value, "fraction", "no preferential rate: the standard rate")
+        t.add("tax.cit_preference_from_year", 0, "year", "no preferential rate")
+        t.add("tax.cit_preference_to_year", 0, "year", "no preferential rate")
+    elif isinstance(pref, str):
+        known = market.national.cit_preferences
+        if pref not in known:
+            err("tax.cit_preference", f"unknown preferential rate {pref!r} in market {market.id}; "
+                                      f"known: {', '.join(sorted(known)) or 'none'}")
+            return
+        p = known[pref]
+        t.add("tax.cit_preferential_rate", p.rate.value, "fraction", f"{p.name_en} ({p.name_zh}): {p.rate.source}")
+        t.add("tax.cit_preference_from_year", p.from_year.value, "year", p.from_year.source)
+        t.add("tax.cit_preference_to_year", p.to_year.value, "year", p.to_year.source)
+    else:
+        t.add("tax.cit_preferential_rate", pref.rate, "fraction", pref.source, True)
+        t.add("tax.cit_preference_from_year", pref.from_year, "year", pref.source, True)
+        t.add("tax.cit_preference_to_year", pref.to_year, "year", pref.source, True)
+
+
+def _land_use(t: _Table, tx, market, err) -> None:
+    """Land-use tax: the area and a rate inside its city class's range (城镇土地使用税暂行条例 第4、5条)."""
+    lu = tx.land_use
+    if lu is None:
+        t.add("tax.land_area_m2", 0.0, "m2", CASE_SOURCE + ": no land-use tax")
+        t.add("tax.land_use_tax_per_m2_yr", 0.0, f"{market.currency}/m2/yr", CASE_SOURCE + ": no land-use tax")
+        return
+    table = market.national.land_use_tax_cny_per_m2_yr
+    rng = table.get(lu.city_class)
+    if rng is None:
+        err("tax.land_use.city_class", f"unknown city class {lu.city_class!r} in market {market.id}; "
+                                       f"known: {', '.join(sorted(table)) or 'none (no land-use tax there)'}")
+        return
+    cut = t.items["market.land_use_tax_poor_area_reduction"].value if lu.poor_area else 0.0
+    low = rng.low * (1 - cut)
+    if not low - 1e-12 <= lu.rate_per_m2_yr <= rng.high + 1e-12:
+        err("tax.land_use.rate_per_m2_yr", f"{lu.rate_per_m2_yr:g} is outside the {lu.city_class} range "
+                                           f"{low:g}-{rng.high:g} {rng.unit} ({rng.source})")
+        return
+    t.add("tax.land_area_m2", lu.area_m2, "m2", lu.source, True)
+    t.add("tax.land_use_tax_per_m2_yr", lu.rate_per_m2_yr, rng.unit,
+          f"{lu.source}; {lu.city_class} range {low:g}-{rng.high:g}: {rng.source}", True)
+
+
+def _holidays(t: _Table, case: Case, techs: dict, owner: str) -> None:
+    """Which assets get the CIT holiday (三免三减半): those the case claims it for that a rule grants
+    it to — a qualified EMC shared-savings project (财税〔2010〕110号, the ESCO funding at least 70 %
+    of the investment), or a technology whose projects qualify (企业所得税法实施条例 第87条 public
+    infrastructure, except 内部自建自用; 第88条 energy saving).  A claim no rule grants is flagged
+    and not applied."""
+    tx = case.tax
+    emc = isinstance(case.contract, SharedSavings) and case.contract.qualified_emc
+    # 财税〔2010〕110号: a qualified shared-savings EMC project claims it unless the case says otherwise
+    claim = tx.holiday == "three_free_three_half" or (emc and "holiday" not in tx.model_fields_set)
+    funded = t.items["cost_split.capex.provider"].value
+    for a in case.assets:
+        claimed = claim and (tx.holiday_assets is None or a.id in tx.holiday_assets)
+        rule, why_not = None, "no rule grants a holiday to this technology"
+        if emc and funded >= 0.7 - 1e-12:
+            rule = "qualified EMC shared-savings project (财税〔2010〕110号 [N25])"
+        elif emc:
+            why_not = (f"the ESCO funds {funded:.0%} of the investment, below the 70% a qualified EMC project "
+                       f"needs (财税〔2010〕110号)")
+        holiday = techs[a.id].cit_holiday
+        if rule is None and holiday is not None:
+            if holiday.rule == "public_infrastructure" and owner == "host":
+                why_not = "public-infrastructure projects built for the owner's own use (内部自建自用) are excluded (第87条)"
+            else:
+                rule = holiday.source
+        granted = claimed and rule is not None
+        t.add(f"tax.holiday.{a.id}", float(granted), "flag",
+              rule if granted else (CASE_SOURCE + ": not claimed" if not claimed else f"claimed, not granted: {why_not}"))
+        if claimed and rule is None:
+            t.flag(a.id, "cit_holiday", f"{a.id}: the CIT holiday (三免三减半) is claimed but not applied: {why_not}")
+
+
+def _working_capital(t: _Table, case: Case) -> None:
+    wc = case.working_capital
+    t.add("working_capital.share", wc.share or 0.0, "fraction", CASE_SOURCE)
+    for k in ("receivable_days", "inventory_days", "cash_days", "payable_days"):
+        t.add(f"working_capital.{k}", getattr(wc, k), "days", CASE_SOURCE)
+    if wc.own_share is not None:
+        t.add("working_capital.own_share", wc.own_share, "fraction", CASE_SOURCE, True)
+    else:
+        a = t.items["market.working_capital_own_share"]
+        t.add("working_capital.own_share", a.value, a.unit, a.source)
+    t.add("working_capital.loan_margin_bp", wc.loan_margin_bp, "bp", CASE_SOURCE)
+
+
+def _national(t: _Table, case: Case) -> None:
+    """The national method's benchmarks and choices (建设项目经济评价方法与参数, 3rd ed.)."""
+    n = case.national
+    if n.benchmark_irr is not None:
+        t.add("national.benchmark_irr", n.benchmark_irr, "fraction", CASE_SOURCE, True)
+    else:
+        a = t.items["case.discount_rate"]
+        t.add("national.benchmark_irr", a.value, a.unit, f"the case's discount rate: {a.source}")
+    for k in ("dscr_benchmark", "icr_benchmark"):
+        v = getattr(n, k)
+        a = t.items[f"market.{k}"]
+        if v is not None:
+            t.add(f"national.{k}", v, "x", CASE_SOURCE, True)
+        else:
+            t.add(f"national.{k}", a.value, a.unit, a.source)
+    for k in ("statutory_reserve_rate", "statutory_reserve_cap"):
+        a = t.items[f"market.{k}"]
+        t.add(f"national.{k}", a.value, a.unit, a.source)
+    t.add("national.dscr_deducts_maintenance", float(n.dscr_deducts_maintenance), "flag",
+          CASE_SOURCE if "dscr_deducts_maintenance" in n.model_fields_set else
+          "default: 维持运营投资 is deducted from the funds available for debt service (the method's rule as "
+          "exam texts quote it [N10b])")
+    t.add("national.adjusted_tax_holiday", float(n.adjusted_tax_holiday), "flag", CASE_SOURCE)
+    normal = case.case.construction_years + max(a.commissioning_year for a in case.assets) - 1
+    t.add("national.normal_period", normal, "period",
+          "the first operation year in which every asset operates (达产年), for the break-even point")
+    for k in ("investment", "price", "output", "opex"):
+        t.add(f"sensitivity.{k}", 1.0, "factor", "the national method's sensitivity analysis: 1 in the appraisal; "
+                                                 "its table moves it by ±10 % and ±20 % [N14]")
+    given = n.registered_capital is not None
+    t.add("national.registered_capital_given", float(given), "flag", CASE_SOURCE)
+    t.add("national.registered_capital", n.registered_capital or 0.0, case.case.currency,
+          CASE_SOURCE if given else "default: registered capital = the 资本金 paid in")
 
 
 def _conventions(t: _Table, case: Case) -> None:
@@ -534,6 +702,7 @@ def _conventions(t: _Table, case: Case) -> None:
     t.add("conventions.tax_losses_immediate", float(c.tax_losses == "immediate"), "flag", CASE_SOURCE)
     t.add("conventions.depreciation_half_year", float(c.depreciation_first_year == "half"), "flag", CASE_SOURCE)
     t.add("conventions.dscr_pre_tax", float(c.dscr_basis == "pre_tax"), "flag", CASE_SOURCE)
+    t.add("conventions.drawdown_mid_year", float(c.drawdown == "mid_year"), "flag", CASE_SOURCE)
 
 
 def _parties(t: _Table, case: Case) -> None:

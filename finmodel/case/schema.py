@@ -88,6 +88,17 @@ class Baseline(Strict):
     process_co2_t: float = Field(0.0, ge=0, le=1e10, description="Industrial-process CO2 inside the boundary, t/yr")
 
 
+class Construction(Strict):
+    """How the initial investment is spent and funded over the construction years (建设期)."""
+
+    capex_schedule: list[Rate] | None = Field(
+        None, description="Share of the initial capex spent in each construction year, one per year "
+                          "(case.construction_years of them), adding up to 1; default: spread evenly")
+    funding: Literal["pro_rata", "equity_first"] = Field(
+        "pro_rata", description="How debt is drawn against each year's spend: pro rata with the capex "
+                                "(the national method's 资金筹措 by year), or equity first and debt after it")
+
+
 class Park(Strict):
     name: str = Field("park", max_length=200, description="Park or host name (plain text)")
     baseline: Baseline
@@ -233,8 +244,9 @@ class Tranche(Strict):
     margin_bp: float = Field(0.0, ge=-500, le=2000, description="Margin over the reference rate, basis points")
     tenor_years: int = Field(15, ge=1, le=40, description="Repayment years after the construction period, incl. grace")
     grace_years: int = Field(0, ge=0, le=10, description="Interest-only years at the start of the tenor")
-    repayment: Literal["annuity", "equal_principal", "sculpted"] = Field(
-        "equal_principal", description="Repayment profile")
+    repayment: Literal["annuity", "equal_principal", "sculpted", "max_capacity"] = Field(
+        "equal_principal", description="Repayment profile; max_capacity repays from all cash available "
+                                       "after interest (最大能力还款), whatever remains in the last tenor year")
     upfront_fee: Rate = Field(0.0, description="Upfront fee at close, fraction of the commitment")
     commitment_fee: Rate = Field(0.0, description="Commitment fee on undrawn amounts during construction, fraction/yr")
 
@@ -283,6 +295,9 @@ class Financing(Strict):
     def _tranche_shares(self):
         if self.tranches:
             _check_shares({k: t.share_of_debt for k, t in self.tranches.items()}, "tranche share_of_debt")
+        if self.sizing.method == "dscr" and any(t.repayment == "max_capacity" for t in self.tranches.values()):
+            raise ValueError("sizing method 'dscr' cannot size a max_capacity tranche (it repays from whatever "
+                             "cash there is); use gearing or amount")
         if self.sizing.method == "amount" and self.sizing.amount is None:
             raise ValueError("sizing method 'amount' needs sizing.amount")
         if self.default_dscr > self.lockup_dscr:
@@ -297,14 +312,83 @@ class Financing(Strict):
 # ------------------------------------------------------------------------------------------------
 # tax, conventions, carbon, parties, uncertainty
 # ------------------------------------------------------------------------------------------------
+class CitPreference(Strict):
+    """A preferential CIT rate the case states itself (instead of naming one of the market's)."""
+
+    rate: Rate = Field(description="Preferential CIT rate (fraction)")
+    from_year: int = Field(2000, ge=1990, le=2100, description="First calendar year it applies")
+    to_year: int = Field(ge=1990, le=2100, description="Last calendar year it applies (inclusive)")
+    source: str = Field(min_length=1, max_length=500, description="The rule that grants it")
+
+
+class LandUse(Strict):
+    """Land the owner occupies, for the land-use tax (城镇土地使用税)."""
+
+    area_m2: float = Field(gt=0, le=1e9, description="Taxable land area, m²")
+    city_class: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$",
+                            description="City class of the market's land-use tax table (China: large_city, "
+                                        "medium_city, small_city, county_town)")
+    rate_per_m2_yr: float = Field(ge=0, le=1000, description="Rate within the class's range, currency/m²/yr")
+    poor_area: bool = Field(False, description="A poorer area allowed to go below the class's minimum (by at "
+                                               "most the market's reduction)")
+    source: str = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
+
+
 class Tax(Strict):
     vat: bool = Field(True, description="Charge VAT on sales (prices in the case include VAT)")
     input_vat_credit: bool = Field(True, description="Credit input VAT on capex against output VAT, carried forward")
     surcharges: bool = Field(True, description="Surcharges on VAT payable (城建税, 教育费附加, 地方教育附加)")
     income_tax: bool = Field(True, description="Corporate income tax")
     holiday: Literal["none", "three_free_three_half"] = Field(
-        "none", description="CIT holiday from the first operation year (三免三减半)")
-    cit_rate: Rate | None = Field(None, description="CIT rate; default: the market's standard rate")
+        "none", description="Claim the CIT holiday (三免三减半) for the assets a rule grants it to, counted from "
+                            "each asset's first operating revenue")
+    holiday_assets: list[Identifier] | None = Field(
+        None, description="The assets the holiday is claimed for (default: every asset); an asset no rule "
+                          "grants it to is flagged and taxed in full")
+    cit_rate: Rate | None = Field(None, description="Standard CIT rate; default: the market's")
+    cit_preference: Identifier | CitPreference | None = Field(
+        None, description="A preferential CIT rate until a year: the name of one in the market library "
+                          "(china: western_development, hnte) or {rate, from_year, to_year, source}")
+    land_use: LandUse | None = Field(None, description="Land-use tax on the land the owner occupies")
+    stamp_duty: bool = Field(True, description="Stamp duty on the loan and purchase contracts (印花税)")
+
+
+class WorkingCapital(Strict):
+    """Working capital (流动资金), by the national method's 扩大指标 or 分项详细 estimate."""
+
+    method: Literal["none", "revenue_share", "opex_share", "days"] = Field(
+        "none", description="none; a share of revenue excl. VAT or of operating cost (扩大指标估算法); or "
+                            "days of receivables, inventory, cash and payables (分项详细估算法)")
+    share: Rate | None = Field(None, description="Share of the year's revenue or operating cost (for the share methods)")
+    receivable_days: float = Field(0.0, ge=0, le=360, description="Days of operating cost in receivables (应收账款)")
+    inventory_days: float = Field(0.0, ge=0, le=360, description="Days of operating cost in spares and stocks (存货)")
+    cash_days: float = Field(0.0, ge=0, le=360, description="Days of operating cost other than fuel and power held as cash (现金)")
+    payable_days: float = Field(0.0, ge=0, le=360, description="Days of purchases (fuel, power, O&M) in payables (应付账款)")
+    own_share: Rate | None = Field(None, description="Share funded by the owner (铺底流动资金); default: the market's")
+    loan_margin_bp: float = Field(0.0, ge=-500, le=2000, description="Working-capital loan margin over the 1-year LPR, bp")
+
+    @model_validator(mode="after")
+    def _share_given(self):
+        if self.method in ("revenue_share", "opex_share") and self.share is None:
+            raise ValueError(f"method {self.method} needs share")
+        return self
+
+
+class National(Strict):
+    """Settings of the national appraisal method (建设项目经济评价方法与参数, 3rd ed.)."""
+
+    benchmark_irr: Rate | None = Field(None, description="Benchmark rate i_c for FNPV, the sensitivity's switching "
+                                                         "values and the verdict; default: case.discount_rate")
+    dscr_benchmark: float | None = Field(None, gt=0, le=10, description="偿债备付率 floor, x; default: the market's")
+    icr_benchmark: float | None = Field(None, gt=0, le=20, description="利息备付率 floor, x; default: the market's")
+    dscr_deducts_maintenance: bool = Field(
+        True, description="Deduct 维持运营投资 (replacements) from the funds available for debt service")
+    adjusted_tax_holiday: bool = Field(
+        True, description="Apply the rate schedule's holidays to 调整所得税 in the project cash flow statement")
+    registered_capital: float | None = Field(
+        None, ge=0, le=1e13, description="Registered capital for the statutory reserve cap; default: the 资本金 paid in")
+    sensitivity_basis: Literal["pre_tax", "after_tax"] = Field(
+        "pre_tax", description="Project IRR the sensitivity table shows: before income tax or after 调整所得税")
 
 
 class Conventions(Strict):
@@ -316,6 +400,10 @@ class Conventions(Strict):
         "carry_forward", description="Losses carried forward (China: 5 years) or an immediate tax benefit")
     depreciation_first_year: Literal["full", "half"] = Field("full", description="Depreciation in the first year")
     dscr_basis: Literal["post_tax", "pre_tax"] = Field("post_tax", description="CFADS after or before income tax")
+    drawdown: Literal["mid_year", "end_of_year"] = Field(
+        "mid_year", description="Interest during construction: on the opening balance plus half the year's "
+                                "drawdown (mid_year, the national method) or on the opening balance only "
+                                "(end_of_year, drawdowns at year end as in other tools)")
 
 
 class GreenPowerSolve(Strict):
@@ -526,12 +614,15 @@ PRICE_PATHS = ("cea", "ccer", "gec", "green_premium", "tou_spread", "tariff")
 
 class Case(Strict):
     case: CaseInfo
+    construction: Construction = Field(default_factory=Construction)
     park: Park
     assets: list[Asset] = Field(min_length=1, max_length=50)
     contract: Contract
     cost_split: CostSplit = Field(default_factory=CostSplit)
     financing: Financing = Field(default_factory=Financing)
     tax: Tax = Field(default_factory=Tax)
+    working_capital: WorkingCapital = Field(default_factory=WorkingCapital)
+    national: National = Field(default_factory=National)
     conventions: Conventions = Field(default_factory=Conventions)
     carbon: Carbon = Field(default_factory=Carbon)
     economic: Economic = Field(default_factory=Economic)
@@ -561,10 +652,19 @@ class Case(Strict):
         if dup:
             raise ValueError(f"asset ids must be unique: {', '.join(dup)}")
         n_op = self.case.operation_years
+        schedule = self.construction.capex_schedule
+        if schedule is not None:
+            if len(schedule) != self.case.construction_years:
+                raise ValueError(f"construction.capex_schedule has {len(schedule)} shares; give one per "
+                                 f"construction year ({self.case.construction_years})")
+            _check_shares(dict(enumerate(schedule)), "construction.capex_schedule")
         for a in self.assets:
             if a.commissioning_year > n_op:
                 raise ValueError(f"asset {a.id}: commissioning_year {a.commissioning_year} is after the "
                                  f"last operation year ({n_op})")
+        unknown = sorted(set(self.tax.holiday_assets or ()) - set(ids))
+        if unknown:
+            raise ValueError(f"tax.holiday_assets names unknown assets: {', '.join(unknown)}")
         if self.contract.term_years > n_op:
             raise ValueError(f"contract.term_years ({self.contract.term_years}) is longer than "
                              f"case.operation_years ({n_op})")

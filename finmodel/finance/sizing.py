@@ -2,9 +2,14 @@
 
 The binding one of three constraints sets the debt (reported as ``sizing_constraint``):
 
-* **gearing**: debt ≤ max gearing × debt-funded cost (initial capex in the construction
-  periods, net of other parties' contributions) — also the hard bound that keeps sculpted debt
-  from ever exceeding the cost it funds (a known failure of other tools);
+* **gearing**: the debt at the end of construction, drawn amount D plus the interest during
+  construction I capitalised on it, is at most max gearing g × (debt-funded cost C + I): the
+  loan funds its share of the 建设投资 and of the 建设期利息 (the national method's 总投资 counts
+  both, 资金筹措 splits each between 资本金 and 债务), the equity the rest.  I is proportional to
+  D for a given drawdown schedule, I = k·D, so D = g·C / (1 + (1 − g)·k), re-evaluated until it
+  settles (equity-first drawdowns move k a little with D).  Without IDC this is D = g·C, also the
+  hard bound that keeps sculpted debt from ever exceeding the cost it funds (a known failure of
+  other tools);
 * **dscr**: the largest debt whose DSCR meets the target in every repayment year.  For sculpted
   repayment the balance at the end of construction is the present value, at each tranche's
   rate, of share × CFADS_t / DSCR over its repayment years, discounted from the start of
@@ -12,7 +17,7 @@ The binding one of three constraints sets the debt (reported as ``sizing_constra
   interest alone would exceed share × CFADS_t / DSCR (principal is never negative), so the DSCR
   is never below the target; for annuity and equal principal the debt is scaled until the
   minimum DSCR equals the target;
-* **amount**: a given amount (still bounded by the cost).
+* **amount**: a given amount drawn (still bounded by the cost); the IDC is capitalised on top.
 
 The sculpted principal is found year by year from the tranche's balance (principal_t =
 share × CFADS_t / DSCR − rate_t × balance_{t−1}), so one evaluation gives the exact schedule
@@ -47,7 +52,7 @@ class Sizing:
 
 def _read(rc: ResolvedCase) -> list[str]:
     """The lines sizing reads (the evaluation computes only these and what they need, no metric)."""
-    out = ["t.construction", "f.capex_init", "f.contrib_init", "f.cfads_dscr", "d.close", "w.dscr"]
+    out = ["t.construction", "f.capex_init", "f.contrib_init", "f.cfads_dscr", "d.close", "d.idc", "w.dscr"]
     for tid in rc.case.financing.tranches:
         out += [f"d.{tid}.{n}" for n in ("close", "rate", "repaying", "interest_paid")]
     return out
@@ -57,6 +62,16 @@ def _funded_cost(values) -> float:
     cons = values.line("t.construction")[0]
     spend = values.line("f.capex_init")[0] - values.line("f.contrib_init")[0]
     return float((spend * cons).sum())
+
+
+def _gearing_cap(gearing: float, cost: float, amount: float, values) -> float:
+    """The largest drawn amount D with D + I ≤ gearing × (cost + I), I the interest during
+    construction capitalised on D, taken proportional to D at the schedule ``values`` were
+    evaluated with (``amount`` drawn): D = g·C / (1 + (1 − g)·I/D)."""
+    idc = float(values.line("d.idc")[0].sum())
+    if amount <= 0 or idc <= 0:
+        return gearing * cost
+    return gearing * cost / (1 + (1 - gearing) * idc / amount)
 
 
 def _same(a: float | None, b: float) -> bool:
@@ -167,6 +182,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
             sched = new_sched
         values = evaluate()
         evaluated_at = amount
+        cap = _gearing_cap(gearing, cost, amount, values)
         balance_cod = float(values.line("d.close")[0][cod])
         if method == "dscr":
             if len(sculpted) == len(fin.tranches):
@@ -188,7 +204,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
             new_amount = min(dscr_amount, cap)
             constraint = "dscr" if dscr_amount < cap else "gearing"
         else:
-            new_amount = amount
+            new_amount = cap if method == "gearing" else amount
         new_dscr = _sculpt_dscr(rc, values, sculpted, target) if sculpted else dscr
         converged = (abs(new_amount - amount) <= TOL * max(1.0, amount) and abs(new_dscr - dscr) <= TOL * dscr
                      and moved <= TOL * max(1.0, amount))

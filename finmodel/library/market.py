@@ -80,6 +80,24 @@ class CeaPath(LibraryModel):
         return self.volatility * math.sqrt((1.0 - math.exp(-2.0 * k * (t + 1.0))) / (2.0 * k))
 
 
+class CitPreference(LibraryModel):
+    """A preferential income-tax rate for qualifying enterprises until a year (西部大开发 15 % …)."""
+
+    name_en: str = Field(min_length=1)
+    name_zh: str = Field(min_length=1)
+    rate: SourcedRate = Field(description="the preferential rate")
+    to_year: Annotated[Sourced, Field(description="last calendar year it applies (inclusive)")]
+    from_year: Annotated[Sourced, Field(description="first calendar year it applies")]
+
+    @model_validator(mode="after")
+    def _years(self) -> "CitPreference":
+        for y in (self.from_year, self.to_year):
+            if y.unit != "year" or not float(y.value).is_integer() or not 1990 <= y.value <= 2100:
+                raise ValueError(f"a calendar year with unit 'year' between 1990 and 2100 (got {y.value:g} {y.unit})")
+        if self.from_year.value > self.to_year.value:
+            raise ValueError("from_year is after to_year")
+        return self
+
 class ThresholdStep(LibraryModel):
     """One step of a provincial intensity path: the threshold from ``year`` on."""
 
@@ -155,6 +173,23 @@ class NationalMarket(LibraryModel):
     cit_holiday_free_years: WholeYears
     cit_holiday_half_years: WholeYears
     loss_carry_forward_years: WholeYears
+    cit_preferences: dict[Annotated[str, Field(pattern=ID_PATTERN)], CitPreference] = Field(
+        default_factory=dict, description="preferential CIT rates a case may claim by name (tax.cit_preference)")
+    land_use_tax_cny_per_m2_yr: dict[Annotated[str, Field(pattern=ID_PATTERN)], NonNegRange] = Field(
+        default_factory=dict, description="land-use tax per m² and year by city class (城镇土地使用税); empty "
+                                          "where the market has no such tax")
+    land_use_tax_poor_area_reduction: SourcedRate = Field(
+        description="how far below a class's minimum rate a poorer area may go, fraction of the minimum")
+    stamp_duty_loan_rate: SourcedRate = Field(description="stamp duty on loan contracts, fraction of the amount")
+    stamp_duty_purchase_rate: SourcedRate = Field(description="stamp duty on purchase and construction "
+                                                  "contracts, fraction of the price excl. VAT")
+    statutory_reserve_rate: SourcedRate = Field(description="share of the year's profit after prior losses "
+                                                "set aside as statutory reserve")
+    statutory_reserve_cap: SourcedRate = Field(description="the reserve stops at this share of registered capital")
+    working_capital_own_share: SourcedRate = Field(description="share of working capital the owner funds "
+                                                   "(铺底流动资金), the rest borrowed")
+    dscr_benchmark: PositiveSourced = Field(description="the appraisal method's floor for its DSCR, x")
+    icr_benchmark: PositiveSourced = Field(description="the appraisal method's floor for its interest cover, x")
     zcp_intensity_small_tco2_per_tce: PositiveSourced
     zcp_intensity_large_tco2_per_tce: PositiveSourced
     zcp_large_park_threshold_tce: PositiveSourced

@@ -131,6 +131,15 @@ class CarbonCredit(LibraryModel):
         return self
 
 
+class CitHoliday(LibraryModel):
+    """The rule under which a project of this technology may claim the income-tax holiday
+    (三免三减半): public infrastructure (企业所得税法实施条例 第87条) or environmental protection and
+    energy and water saving (第88条)."""
+
+    rule: Literal["public_infrastructure", "energy_saving"]
+    source: SourceText = Field(description="the article and the catalogue entry; never empty")
+
+
 class Technology(LibraryModel):
     """One technology of the library (costs in CNY per ``capacity_unit``)."""
 
@@ -160,6 +169,9 @@ class Technology(LibraryModel):
     capex_input_vat_rate: SourcedRate = Field(description="VAT on the capex, creditable, 0–1")
     depreciation: Depreciation
     carbon_credit: CarbonCredit
+    cit_holiday: CitHoliday | None = Field(
+        default=None, description="the rule that grants projects of this technology the CIT holiday; "
+                                  "none when no rule does (a case may still get it as a qualified EMC project)")
 
     @field_validator("capacity_unit")
     @classmethod

@@ -63,18 +63,26 @@ class Irr(MetricExpr):
 
 @dataclass(eq=False)
 class Npv(MetricExpr):
-    """NPV at ``rate``; period 0 undiscounted (Excel: first cell + NPV over the rest)."""
+    """NPV at ``rate``; period 0 undiscounted (Excel: first cell + NPV over the rest).
+
+    ``from_start``: discounted to the start of period 0 instead, flows at period ends, t = 1..n
+    (the national method's FNPV = Σ NCF_t (1 + i)^−t [N3]; Excel: NPV over the whole row)."""
 
     rate: Expr
     line: str
+    from_start: bool = False
 
     def lines(self):
         return [self.line]
 
     def np(self, ctx):
-        return _ok(returns.npv(_scalar(self.rate, ctx), _row(ctx, self.line)))
+        rate = _scalar(self.rate, ctx)
+        v = returns.npv(rate, _row(ctx, self.line))
+        return _ok(v / (1 + rate) if self.from_start else v)
 
     def xl(self, ctx):
+        if self.from_start:
+            return f"NPV({self.rate.xl(ctx, 0)},{ctx.row_range(self.line)})"
         first, rest = ctx.row_split(self.line)
         return f"{first}+NPV({self.rate.xl(ctx, 0)},{rest})"
 

@@ -468,6 +468,28 @@ def heatmap(x: Sequence[float], y: Sequence[float], z: Sequence[Sequence], xlabe
     return render(build)
 
 
+def spider(changes: Sequence[float], lines: dict[str, Sequence], benchmark: float | None, benchmark_label: str,
+           xlabel: str, ylabel: str) -> str:
+    """The sensitivity analysis' spider chart: the project FIRR (y) against the change of each
+    factor (x, its label above the plot's right corner), one line per factor, with the benchmark."""
+    def build():
+        fig, (ax,) = _fig(2.6, width=WIDTH * 0.7)
+        x = _arr(changes)
+        for (label, ys), color in zip(lines.items(), PALETTE):
+            ax.plot(x, _arr(ys), color=color, linewidth=1.4, label=label)
+        if benchmark is not None:
+            ax.axhline(benchmark, color=BAD, linestyle="--", linewidth=1.0, label=benchmark_label)
+        ax.axvline(0, color="#111111", linewidth=0.6)
+        ax.grid(True, axis="x")
+        ax.xaxis.set_major_formatter(_fmt("pct"))
+        ax.yaxis.set_major_formatter(_fmt("pct", pct_decimals=1))
+        _unit(ax, ylabel)
+        _unit(ax, xlabel, right=True)
+        _legend(ax, ncol=5)
+        return fig
+    return render(build)
+
+
 # ------------------------------------------------------------------------------------------------
 # measurement and verification
 # ------------------------------------------------------------------------------------------------

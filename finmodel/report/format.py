@@ -7,6 +7,8 @@ kind            example                     rule
 ==============  ==========================  ===========================================
 ``money``       ``2,872,029``               whole currency units, thousands separators
 ``money_k``     ``2,872``                   thousands of currency units (tables)
+``statement``   ``287.20`` / ``2,872``       the statements' amounts: 万 (10,000) with 2 decimals in
+                                            Chinese, as the method's tables are kept; thousands in English
 ``pct``         ``16.39%``                  fraction shown as a percentage, 2 decimals
 ``ratio``       ``1.16``                    cover ratios (DSCR, LLCR, ICR …), 2 decimals
 ``intensity``   ``2.051``                   tCO2/tce, 3 decimals (thresholds are 0.2/0.3)
@@ -75,6 +77,11 @@ def money(v: Any, lang: str = "en") -> str:
 def money_k(v: Any, lang: str = "en") -> str:
     """Thousands of currency units, no decimals: ``2,872`` for 2,872,029."""
     return _dec(v, lang, 0, div=1000.0)
+
+
+def statement(v: Any, lang: str = "en") -> str:
+    """The statements' amounts: ``287.20`` (万) for 2,872,029 in Chinese, ``2,872`` (thousands) in English."""
+    return _dec(v, lang, 2, div=1e4) if lang == "zh" else money_k(v, lang)
 
 
 def pct(v: Any, lang: str = "en", decimals: int = 2) -> str:
@@ -152,6 +159,8 @@ class NumberFormat:
 NUMBER_FORMATS: dict[str, NumberFormat] = {
     "money": NumberFormat(money, "#,##0;[Red]-#,##0"),
     "money_k": NumberFormat(money_k, "#,##0,;[Red]-#,##0,"),
+    # the statements' text in the report; the workbook's statement sheets keep currency units
+    "statement": NumberFormat(statement, "#,##0;[Red]-#,##0"),
     "pct": NumberFormat(pct, "0.00%"),
     "ratio": NumberFormat(ratio, "0.00"),
     "intensity": NumberFormat(intensity, "0.000"),

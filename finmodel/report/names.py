@@ -71,6 +71,7 @@ def _source_patterns() -> list[tuple[re.Pattern, str]]:
         parts = re.split(r"\{(\w+)\}", en)
         rx = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
         out.append((re.compile(f"^{rx}$", re.S), zh))
+    out.sort(key=lambda p: "(?P<" in p[0].pattern)  # a whole phrase before a pattern that would also match it
     return out
 
 
@@ -167,6 +168,8 @@ class Names:
             return heading, f"{item}{paren(pick(PARTY_SHORT_NAMES, rest[1], self.lang), self.lang)}", False
         if head == "parties" and len(rest) == 2:
             return heading, f"{pick(PARTY_SHORT_NAMES, rest[0], self.lang)}{sep}{self._term(rest[1:], head)}", True
+        if head == "tax" and rest[:1] == ["holiday"] and len(rest) == 2:  # tax.holiday.<asset>
+            return heading, f"{self.asset(rest[1])}{sep}{self._w(FIELDS['tax.holiday'])}", True
         if head == "park" and rest[:1] == ["baseline"] and len(rest) == 2:
             return heading, self._low(pick(BASELINE, rest[1], self.lang)) if rest[1] in BASELINE else rest[1], False
         return heading, self._term(rest, head), head in ("case", "risk")
@@ -195,6 +198,8 @@ class Names:
             return text(self.lang, {"equity_cash_flow": "equity_cf"}.get(tail, tail))
         if head == "project" and f"ind_{tail}" in TERMS:
             return text(self.lang, f"ind_{tail}")
+        if head == "national" and f"nat_{tail}" in TERMS:  # the national method's indicators (pdf/national.py)
+            return text(self.lang, f"nat_{tail}")
         if tail in PARTY_METRICS and head in PARTY_SHORT_NAMES:
             sep = "" if self.lang == "zh" else " "
             return f"{pick(PARTY_SHORT_NAMES, head, self.lang)}{sep}{text(self.lang, PARTY_METRICS[tail])}"

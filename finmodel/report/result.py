@@ -110,8 +110,57 @@ def yearly_frame(a: "Appraisal") -> "pd.DataFrame":
     return pd.DataFrame(yearly_columns(a))
 
 
+NATIONAL_METRICS = ("dscr_min", "icr_min", "debt_to_asset_max", "loan_repayment_years", "roi", "roe", "payback_years",
+                    "discounted_payback_years", "break_even_utilisation", "break_even_price_ratio", "firr_pre_tax",
+                    "firr_after_tax", "fnpv_pre_tax", "fnpv_after_tax", "equity_firr", "payback_years_pre_tax",
+                    "min_cumulative_surplus")
+FIXED_SCHEDULES = ("the loans repay on fixed schedules: the 借款偿还期 applies to loans repaid from the funds "
+                   "available (最大能力还款法); the interest and debt service cover ratios judge these")
+SURVIVAL_TOLERANCE = 0.5
+"""A cumulative surplus above −0.5 currency units counts as never negative (rounding)."""
+
+
+def statements(a: "Appraisal") -> dict:
+    """The national method's statements: per statement ``year`` and one list per row, in the
+    statement's order (the rows are the lines of the statement's sheet)."""
+    from ..sheets.statements import STATEMENTS
+
+    out = {}
+    for st in STATEMENTS:
+        rows = {"year": _row(a, "t.year")}
+        for name, line in a.model.lines.items():
+            if line.sheet == st.sheet:
+                rows[name.removeprefix(st.prefix + ".")] = _row(a, name)
+        out[st.key] = rows
+    return out
+
+
+def national(a: "Appraisal", notes: dict) -> dict:
+    """``deterministic.national``: the national method's indicators, their benchmarks and the
+    sensitivity table."""
+    rc = a.rc
+    out = {m: metric_value(a, f"national.{m}", notes, f"deterministic.national.{m}") for m in NATIONAL_METRICS}
+    if "national.loan_repayment_years" not in a.base.outputs:
+        notes["deterministic.national.loan_repayment_years"] = FIXED_SCHEDULES
+    surplus = out["min_cumulative_surplus"]
+    out["financially_viable"] = surplus is not None and surplus >= -SURVIVAL_TOLERANCE
+    out["benchmarks"] = {"irr": rc.value("national.benchmark_irr"), "dscr": rc.value("national.dscr_benchmark"),
+                         "icr": rc.value("national.icr_benchmark")}
+    dscr, icr = out["dscr_min"], out["icr_min"]
+    out["dscr_meets_benchmark"] = None if dscr is None else dscr >= out["benchmarks"]["dscr"]
+    out["icr_meets_benchmark"] = None if icr is None else icr >= out["benchmarks"]["icr"]
+    out["normal_year"] = int(rc.years()[int(rc.value("national.normal_period"))])
+    out["dscr_deducts_maintenance"] = bool(rc.value("national.dscr_deducts_maintenance"))
+    sens = a.sensitivity
+    if sens is not None:
+        out["sensitivity"] = {k: v for k, v in sens.items() if k != "notes"}
+        for k, why in sens["notes"].items():
+            notes[f"deterministic.national.sensitivity.{k}"] = why
+    return out
+
+
 def _flags(a: "Appraisal") -> list[dict]:
-    flags = []
+    flags = list(a.rc.flags)
     for asset in a.rc.case.assets:
         tech = a.rc.technologies[asset.id]
         checks = (("payback_years", tech.typical_payback_years, "payback {v:.1f} years vs typical {lo:g}–{hi:g}"),
@@ -280,6 +329,7 @@ def _financing(a: "Appraisal") -> dict:
     fin = a.rc.case.financing
     s = a.sizing
     out: dict[str, Any] = {"sizing_constraint": s.constraint, "debt_amount": s.debt_amount,
+                           "idc": float(sum(_row(a, "d.idc"))),
                            "sizing_converged": s.converged, "sizing_iterations": s.iterations,
                            "debt_funded_cost": s.debt_funded_cost, "sculpt_dscr": s.sculpt_dscr,
                            "gearing": s.debt_amount / s.debt_funded_cost if s.debt_funded_cost else None,
@@ -380,6 +430,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     if timestamp:
         audit["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     yearly = yearly_columns(a)
+    nat = national(a, notes)
     doc = {
         "case": rc.case.case.name,
         "contract": rc.case.contract.type,
@@ -387,11 +438,12 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "market": rc.market.ref,
         "owner": rc.owner,
         "audit": audit,
-        "deterministic": {"project": project, "parties": parties},
+        "deterministic": {"project": project, "parties": parties, "national": nat},
         "notes": notes,
         "yearly": yearly,
         "carbon": _carbon(a, notes),
         "financing": _financing(a),
+        "statements": statements(a),
         "economic": _economic(a, notes),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,

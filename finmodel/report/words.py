@@ -19,6 +19,7 @@ to that entry), which ``tests/unit/report/test_words.py`` checks.
 from __future__ import annotations
 
 from ..sheets.parties import PARTY_NAMES as MODEL_PARTY_NAMES
+from ..sheets.statements import rows as statement_rows
 
 TERMS: dict[str, tuple[str, str]] = {
     # document
@@ -30,11 +31,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "s_project": ("Project and park", "项目与园区概况"),
     "s_assumptions": ("Assumptions", "基础数据与假设"),
     "s_financial": ("Financial results by party", "各方财务分析"),
+    "s_national": ("Financial appraisal by the national method", "财务评价（《建设项目经济评价方法与参数》口径）"),
     "s_financing": ("Financing", "融资方案"),
     "s_carbon": ("Park carbon and zero-carbon park indicators", "园区碳排放与零碳园区指标"),
     "s_risk": ("Risk (Monte Carlo)", "风险分析（蒙特卡洛模拟）"),
     "s_pricing": ("Pricing and deal zone", "定价与交易区间"),
     "s_method": ("Method, conventions and audit trail", "方法、约定与审计信息"),
+    "s_statements": ("Appendix: financial statements (national method)", "附录：财务评价报表"),
     # cover
     "case": ("Case", "案例"),
     "park": ("Park / host", "园区/用能单位"),
@@ -61,7 +64,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "none": ("none", "未定义"),
-    "min_dscr": ("Minimum DSCR", "最低偿债备付率（DSCR）"),
+    "min_dscr": ("Minimum DSCR (lenders', CFADS / debt service)", "最低偿债覆盖率（贷款人口径，DSCR）"),
     "p_breach": ("Probability of lock-up breach", "触发分红锁定的概率"),
     "zcp_status": ("Zero-carbon park indicators", "零碳园区指标"),
     "zcp_met_from": ("all three met from {year}", "{year}年起三项指标全部达标"),
@@ -132,11 +135,17 @@ TERMS: dict[str, tuple[str, str]] = {
                               "{asset}：计算期内未能回收投资，典型回收期 {lo}–{hi} 年"),
     "flag_hint_high": ("returns look high: check the tariff and yield", "收益偏高：请核实电价和发电量"),
     "flag_hint_low": ("returns look low: check the tariff and capex", "收益偏低：请核实电价和投资"),
+    "flag_cit_holiday": ("Income tax holiday", "所得税三免三减半"),
+    "flag_msg_cit_holiday": ("{asset}: the case claims the income tax holiday (三免三减半), but no rule grants it to this "
+                             "asset: not applied (the reason is the source of its holiday in the assumptions)",
+                             "{asset}：案例申请了所得税三免三减半，但无规定对该资产给予减免，未予适用（原因见基础数据中该项的来源）"),
+    "flag_book_life": ("Depreciation life", "折旧年限"),
+    "flag_msg_book_life": ("{asset}: depreciation life {value} years, below the minimum tax life of {lo} years "
+                           "(企业所得税法实施条例 第60条): depreciation for tax is too fast",
+                           "{asset}：折旧年限{value}年，低于税法规定的最低折旧年限{lo}年（企业所得税法实施条例第60条），税前折旧过快"),
     # financial
     "party_returns": ("Returns by party", "各方收益"),
     "role": ("Role", "角色"),
-    "national_method": ("Financial indicators (national method, 建设项目经济评价方法与参数 3rd ed.)",
-                        "财务评价指标（《建设项目经济评价方法与参数》第三版）"),
     "pf_indicators": ("Project-finance indicators", "项目融资指标"),
     "yearly_cf": ("Yearly cash flow", "逐年现金流量"),
     "yearly_cf_note": ("Amounts in {unit}; year 0 is the first construction year. Flows are nominal and at period "
@@ -144,7 +153,7 @@ TERMS: dict[str, tuple[str, str]] = {
                        "金额单位：{unit}；第0年为建设期第一年。现金流为名义值，按期末计。"),
     "yearly_condensed": ("Years after the tenth operation year are grouped (sums; DSCR shows the minimum of the "
                          "group).",
-                         "运营期第10年以后按组合并（金额为合计，偿债备付率为组内最小值）。"),
+                         "运营期第10年以后按组合并（金额为合计，偿债覆盖率为组内最小值）。"),
     "party_cf": ("Cash flow by party", "各方现金流"),
     "year": ("Year", "年份"),
     "total": ("Total", "合计"),
@@ -154,31 +163,113 @@ TERMS: dict[str, tuple[str, str]] = {
     "tax": ("Taxes", "税费"),
     "cfads": ("CFADS", "可用于偿债的现金流"),
     "debt_service": ("Debt service", "还本付息"),
-    "dscr": ("DSCR", "偿债备付率"),
+    "dscr": ("DSCR (lenders')", "偿债覆盖率（贷款人口径）"),
     "equity_cf": ("Equity cash flow", "资本金现金流"),
     "chart_cf_stack": ("Owner's cash flow by line", "投资方现金流构成"),
     "host_savings": ("Host savings", "用户节省占比"),
     "cumulative": ("cumulative", "累计"),
-    "ind_project_irr_pre_tax": ("Project IRR before income tax", "项目投资财务内部收益率（所得税前）"),
-    "ind_project_irr_after_tax": ("Project IRR after income tax", "项目投资财务内部收益率（所得税后）"),
-    "ind_equity_irr": ("Equity IRR", "资本金财务内部收益率"),
-    "ind_npv": ("Project NPV after income tax", "项目投资财务净现值（所得税后）"),
+    "ind_project_irr_pre_tax": ("Project IRR before income tax", "项目内部收益率（所得税前）"),
+    "ind_project_irr_after_tax": ("Project IRR after the income tax paid", "项目内部收益率（按实际缴纳所得税）"),
+    "ind_equity_irr": ("Equity IRR (cash distributed under the loan's waterfall)", "股东内部收益率（按贷款协议现金流分配）"),
+    "ind_npv": ("Project NPV after the income tax paid", "项目净现值（按实际缴纳所得税）"),
     "ind_payback_years": ("Static payback (from construction start)", "静态投资回收期（自建设期开始）"),
     "ind_discounted_payback_years": ("Dynamic payback (from construction start)", "动态投资回收期（自建设期开始）"),
     "ind_roi": ("Return on total investment (ROI)", "总投资收益率（ROI）"),
-    "ind_roe": ("Return on equity capital (ROE)", "资本金净利润率（ROE）"),
+    "ind_roe": ("Return on equity capital (ROE)", "项目资本金净利润率（ROE）"),
     "ind_min_icr": ("Minimum interest cover ratio (ICR)", "最低利息备付率（ICR）"),
-    "ind_avg_dscr": ("Average DSCR", "平均偿债备付率"),
+    "ind_avg_dscr": ("Average DSCR (lenders')", "平均偿债覆盖率（贷款人口径）"),
     "ind_llcr": ("LLCR (at the end of construction)", "贷款期偿债覆盖率（LLCR，建设期末）"),
     "ind_plcr": ("PLCR (at the end of construction)", "项目期偿债覆盖率（PLCR，建设期末）"),
     "at_rate": ("at {rate}", "折现率 {rate}"),
+    "returns": ("Returns (project finance: income tax as paid, equity on the lenders' waterfall)",
+                "收益指标（项目融资口径：实际所得税，资本金按贷款人现金流分配）"),
+    # the national method (section and summary)
+    "nat_intro": ("Indicators by the definitions of 建设项目经济评价方法与参数 (3rd ed.), read off the statements in "
+                  "the appendix: benchmark rate i_c {ic}; flows at year ends, discounted to the start of the first "
+                  "construction year; the break-even point in {year}, the first year every asset operates.  They "
+                  "differ from the lenders' ratios on CFADS in the financial section, which stay as they are.",
+                  "以下指标按《建设项目经济评价方法与参数》（第三版）的定义计算，取自附录各报表：基准收益率为{ic}；现金流按年末计，"
+                  "折现至建设期第一年年初；盈亏平衡点取{year}年（各项资产全部投运的第一年）。这些指标与前文贷款人口径的偿债覆盖率"
+                  "（以可用于偿债的现金流计）定义不同，二者并列。"),
+    "nat_indicators": ("Indicators against their benchmarks", "评价指标与基准对照"),
+    "benchmark": ("Benchmark", "基准"),
+    "judgement": ("Verdict", "判断"),
+    "definition": ("Definition", "定义"),
+    "nat_firr_pre_tax": ("Project FIRR before income tax", "项目投资财务内部收益率（所得税前）"),
+    "nat_firr_after_tax": ("Project FIRR after adjusted income tax", "项目投资财务内部收益率（所得税后）"),
+    "nat_fnpv_pre_tax": ("Project FNPV before income tax", "项目投资财务净现值（所得税前）"),
+    "nat_fnpv_after_tax": ("Project FNPV after adjusted income tax", "项目投资财务净现值（所得税后）"),
+    "nat_equity_firr": ("Equity capital FIRR", "项目资本金财务内部收益率"),
+    "nat_payback_years": ("Static payback after income tax", "静态投资回收期（所得税后）"),
+    "nat_discounted_payback_years": ("Dynamic payback after income tax", "动态投资回收期（所得税后）"),
+    "nat_icr_min": ("Interest cover ratio, lowest year", "利息备付率（最低年份）"),
+    "nat_dscr_min": ("Debt service cover ratio, lowest year", "偿债备付率（最低年份）"),
+    "nat_debt_to_asset_max": ("Debt-to-asset ratio, highest year", "资产负债率（最高年份）"),
+    "nat_loan_repayment_years": ("Loan repayment period", "借款偿还期"),
+    "nat_break_even_utilisation": ("Break-even point, capacity utilisation", "盈亏平衡点（生产能力利用率）"),
+    "nat_break_even_price_ratio": ("Break-even point, price (share of the price)", "盈亏平衡点（价格，占预测价格比例）"),
+    "nat_survival": ("Financial survival (cumulative surplus never negative)", "财务生存能力（各年累计盈余资金不小于零）"),
+    "def_firr_pre_tax": ("Σ NCF_t (1 + FIRR)^−t = 0, project cash flow before income tax", "项目投资现金流量表所得税前净现金流量"),
+    "def_firr_after_tax": ("the same after 调整所得税 = EBIT × rate", "所得税后，调整所得税＝息税前利润×税率"),
+    "def_fnpv": ("Σ NCF_t (1 + i_c)^−t, t = 1 … n", "计算期各年净现金流量按基准收益率折现至建设期初的现值之和"),
+    "def_equity_firr": ("equity capital cash flow statement; against the owner's hurdle", "项目资本金现金流量表；与投资方基准收益率比较"),
+    "def_payback": ("from the start of construction, interpolated", "自建设期开始计算，年内插值"),
+    "def_roi": ("operating years' average EBIT / total investment", "运营期平均息税前利润/总投资"),
+    "def_roe": ("operating years' average net profit / equity capital", "运营期平均净利润/项目资本金"),
+    "def_icr": ("EBIT / interest charged to cost", "息税前利润/当期应付利息"),
+    "def_dscr": ("(EBITDA − income tax − maintenance investment) / (term-loan principal due + all interest)",
+                 "（息税折旧摊销前利润－所得税－维持运营投资）/当期应还本付息金额"),
+    "def_dscr_plain": ("(EBITDA − income tax) / (term-loan principal due + all interest)",
+                       "（息税折旧摊销前利润－所得税）/当期应还本付息金额"),
+    "def_debt_to_asset": ("total liabilities / total assets; no fixed benchmark", "负债合计/资产合计；无统一基准"),
+    "def_repayment": ("for loans repaid from the funds available (最大能力还款法)", "适用于按最大能力还款的借款"),
+    "def_bep_utilisation": ("fixed costs / (revenue − variable costs − taxes on sales), {year}",
+                            "年固定成本/（年营业收入－年可变成本－年营业税金及附加），{year}年"),
+    "def_bep_price": ("(fixed + variable costs + taxes) / revenue, {year}", "（固定成本＋可变成本＋税金及附加）/营业收入，{year}年"),
+    "def_survival": ("lowest cumulative surplus of the financial plan cash flow statement",
+                     "财务计划现金流量表累计盈余资金最低值"),
+    "lowest_in": ("{value} ({year})", "{value}（{year}年）"),
+    "sensitivity_table": ("Sensitivity analysis: project FIRR {basis}", "敏感性分析：项目投资财务内部收益率（{basis}）"),
+    "basis_pre_tax": ("before income tax", "所得税前"),
+    "basis_after_tax": ("after adjusted income tax", "所得税后"),
+    "factor": ("Factor", "因素"),
+    "saf": ("Sensitivity coefficient at ±10%", "敏感度系数（±10%）"),
+    "switching": ("Switching value (FIRR = i_c)", "临界点（内部收益率＝基准收益率）"),
+    "sensitivity_note": ("Sensitivity coefficient SAF = (ΔFIRR / FIRR) / (ΔF / F). The switching value is the change "
+                         "that brings the FIRR to the benchmark, solved (not interpolated); a rise for the costs, a fall "
+                         "for price and output.",
+                         "敏感度系数＝内部收益率的变化率/因素的变化率。临界点为使内部收益率等于基准收益率的因素变化率，由求根得出而非插值；"
+                         "成本类因素为上升幅度，收益类因素为下降幅度。"),
+    "chart_spider": ("Sensitivity: project FIRR against the change of each factor", "敏感性分析图：各因素变化对项目投资财务内部收益率的影响"),
+    "change": ("Change", "变化率"),
+    "benchmark_rate": ("Benchmark i_c", "基准收益率"),
+    "statements_intro": ("The national method's statements by year (附表 1–8); amounts in {unit}, ratios as stated. Each "
+                         "is also a sheet of live formulas in the workbook.",
+                         "按《建设项目经济评价方法与参数》格式编制的财务评价报表（附表1–8），按年列示；金额单位：{unit}，比率按行注明。"
+                         "各表在Excel工作簿中均为可追溯的公式。"),
+    "u_money_statement": ("{cur} thousand", "万{cur}"),
+    "v_national": ("By the national method: lowest 偿债备付率 {dscr} ({year}) {cmp} the {bench} benchmark; lowest "
+                   "利息备付率 {icr} against {ibench}; project FIRR before income tax {firr} against i_c {ic}; {survival}",
+                   "按《建设项目经济评价方法与参数》口径：最低偿债备付率{dscr}（{year}年），{cmp}{bench}的基准；最低利息备付率{icr}"
+                   "（基准{ibench}）；项目投资财务内部收益率（所得税前）{firr}（基准收益率{ic}）；{survival}"),
+    "v_meets": ("meets", "达到"),
+    "v_below": ("falls below", "低于"),
+    "v_viable": ("the cumulative surplus is never negative (financially viable).",
+                 "各年累计盈余资金均不为负，具备财务生存能力。"),
+    "v_not_viable": ("the cumulative surplus turns negative in {year}: not financially viable without more funding.",
+                     "{year}年累计盈余资金为负，需追加资金，不具备财务生存能力。"),
+    "kv_national_dscr": ("Lowest 偿债备付率 (national method)", "最低偿债备付率（国家方法）"),
+    "kv_survival": ("Financial survival (national method)", "财务生存能力（国家方法）"),
+    "kv_national_dscr_value": ("{value}× ({year}) — benchmark {bench}×: {verdict}", "{value}×（{year}年），基准{bench}×：{verdict}"),
+    "viable": ("yes", "满足"),
+    "not_viable": ("no", "不满足"),
     # financing
     "sizing": ("Debt sizing", "债务规模测算"),
     "sizing_constraint": ("Binding constraint", "约束条件"),
     "debt_amount": ("Debt amount", "借款金额"),
     "debt_funded_cost": ("Debt-funded cost", "债务融资对应投资"),
     "gearing": ("Gearing", "债务比例"),
-    "sculpt_dscr": ("DSCR target used in sizing", "测算采用的目标偿债备付率"),
+    "sculpt_dscr": ("DSCR target used in sizing", "测算采用的目标偿债覆盖率"),
     "tranches": ("Tranches", "贷款分笔"),
     "tranche": ("Tranche", "贷款"),
     "amount": ("Amount", "金额"),
@@ -198,13 +289,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "covenants": ("Covenants and headroom", "贷款约束条款及余量"),
     "covenant": ("Covenant", "条款"),
     "level": ("Level", "门槛"),
-    "headroom": ("Headroom at the minimum DSCR", "最低偿债备付率时的余量"),
+    "headroom": ("Headroom at the minimum DSCR", "最低偿债覆盖率时的余量"),
     "years_breached": ("Years below", "低于门槛的年数"),
-    "lockup_dscr": ("Distribution lock-up DSCR", "分红锁定偿债备付率"),
-    "default_dscr": ("Event-of-default DSCR", "违约偿债备付率"),
-    "chart_dscr": ("CFADS, debt service and DSCR", "可用于偿债的现金流、还本付息与偿债备付率"),
+    "lockup_dscr": ("Distribution lock-up DSCR", "分红锁定偿债覆盖率"),
+    "default_dscr": ("Event-of-default DSCR", "违约偿债覆盖率"),
+    "chart_dscr": ("CFADS, debt service and DSCR", "可用于偿债的现金流、还本付息与偿债覆盖率"),
     "no_debt": ("The case has no debt: DSCR, LLCR, PLCR and the debt schedule do not apply.",
-                "本案例无债务融资：偿债备付率、LLCR、PLCR及还本付息计划不适用。"),
+                "本案例无债务融资：偿债覆盖率、LLCR、PLCR及还本付息计划不适用。"),
     "sll": ("Sustainability-linked loan (SLL)", "可持续发展挂钩贷款（SLL）"),
     "kpi": ("KPI", "关键绩效指标"),
     "target": ("Target", "目标"),
@@ -457,12 +548,12 @@ TERMS: dict[str, tuple[str, str]] = {
     "v_party_npv_neg": ("{party} loses: NPV {npv} {cur} at {rate}{share}.",
                         "{party}受损：按 {rate} 折现的净现值为 {npv} {cur}{share}。"),
     "v_share": (", savings of {share} of its baseline energy bill", "，节省其基准能源费用的 {share}"),
-    "v_dscr_ok": ("Minimum DSCR {dscr}× ({year}) is above the {lockup}× lock-up (headroom {headroom}×).",
-                  "最低偿债备付率 {dscr} 倍（{year}年），高于 {lockup} 倍的分红锁定线（余量 {headroom} 倍）。"),
-    "v_dscr_lock": ("Minimum DSCR {dscr}× ({year}) is below the {lockup}× lock-up in {n} year(s).",
-                    "最低偿债备付率 {dscr} 倍（{year}年），有 {n} 年低于 {lockup} 倍的分红锁定线。"),
-    "v_dscr_default": ("Minimum DSCR {dscr}× ({year}) is below the {default}× default level.",
-                       "最低偿债备付率 {dscr} 倍（{year}年），低于 {default} 倍的违约线。"),
+    "v_dscr_ok": ("Minimum lenders' DSCR {dscr}× ({year}) is above the {lockup}× lock-up (headroom {headroom}×).",
+                  "最低偿债覆盖率（贷款人口径） {dscr} 倍（{year}年），高于 {lockup} 倍的分红锁定线（余量 {headroom} 倍）。"),
+    "v_dscr_lock": ("Minimum lenders' DSCR {dscr}× ({year}) is below the {lockup}× lock-up in {n} year(s).",
+                    "最低偿债覆盖率（贷款人口径） {dscr} 倍（{year}年），有 {n} 年低于 {lockup} 倍的分红锁定线。"),
+    "v_dscr_default": ("Minimum lenders' DSCR {dscr}× ({year}) is below the {default}× default level.",
+                       "最低偿债覆盖率（贷款人口径） {dscr} 倍（{year}年），低于 {default} 倍的违约线。"),
     "v_no_debt": ("The project is financed without debt.", "本项目无债务融资。"),
     "v_mc": ("Across {paths} paths: {metric} {p50} at P50 and {p90} at P90 (exceeded on 90% of paths).",
              "在 {paths} 条模拟路径中，{metric} 的P50为 {p50}，P90（90%路径可达到）为 {p90}。"),
@@ -534,7 +625,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "sc_mean_p": ('Mean P(met in target year)', '目标年平均达标概率'),
     "sc_ok": ('ok', '完成'),
     "sc_no_debt": ('no debt', '无债务'),
-    "sc_scatter_caption": ('P50 owner equity IRR (bar: P90 to P10 percentile range) against the probability that the minimum DSCR falls below the lock-up covenant; numbers are ranks; green: every zero-carbon park indicator met by the target year (base case)', '业主权益IRR中位数（P50；竖线为P90至P10分位区间）与最低偿债备付率低于锁定条款的概率；数字为排名；绿色：基准情形下目标年前满足全部零碳园区指标'),
+    "sc_scatter_caption": ('P50 owner equity IRR (bar: P90 to P10 percentile range) against the probability that the minimum DSCR falls below the lock-up covenant; numbers are ranks; green: every zero-carbon park indicator met by the target year (base case)', '业主权益IRR中位数（P50；竖线为P90至P10分位区间）与最低偿债覆盖率低于锁定条款的概率；数字为排名；绿色：基准情形下目标年前满足全部零碳园区指标'),
     "sc_map_caption": ('Parks per province or market region and how many meet every zero-carbon park indicator by the target year (base case)', '各省份或市场区域的园区数量及其中在目标年前满足全部零碳园区指标的数量（基准情形）'),
     "sc_x_breach": ('Probability of covenant breach', '违反锁定条款的概率'),
     "sc_y_irr": ('Owner equity IRR, P50', '业主权益IRR（P50）'),
@@ -795,7 +886,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "d_pick_field": ("choose a term to solve", "请选择求解条款"),
     "d_no_targets": ("give at least one target", "请至少给出一个目标"),
 }
-TERMS["ind_min_dscr"] = TERMS["min_dscr"]  # the national-method table's name for the same indicator
+TERMS["ind_min_dscr"] = TERMS["min_dscr"]  # the indicator table's name for the same (lenders') indicator
+# ROI and ROE are on the national method's bases in both tables (sheets/outputs.py)
+TERMS["nat_roi"], TERMS["nat_roe"] = TERMS["ind_roi"], TERMS["ind_roe"]
+TERMS["item"] = TERMS["label"]  # the statements' first column
 # the desk's and the M&V section's names for terms the report already has
 TERMS.update(d_park=TERMS["zcp_status"], d_terms_contract=TERMS["contract_terms"], d_tornado_button=TERMS["tornado"],
              d_solve_button=TERMS["d_solve"], mv_mwh=TERMS["en_mwh"], mv_pass=TERMS["ok"], mv_fail=TERMS["failed"],
@@ -809,9 +903,29 @@ SHEETS: dict[str, tuple[str, str]] = {
     "Parties": ("Parties", "各方现金流"), "Economic": ("Economic analysis", "经济费用效益分析"), "Metrics": ("Metric workings", "指标计算"), "Outputs": ("Outputs", "输出"),
     "Checks": ("Checks", "校验"), "Monte Carlo": ("Monte Carlo", "蒙特卡洛"), "Sensitivity": ("Sensitivity", "敏感性"),
     "Pricing": ("Pricing", "定价"), "Deal zone": TERMS["dealzone"],
+    "Working capital": ("Working capital", "流动资金"),
+    # the national method's statements: 附表 n
+    **{st.sheet: (f"T{st.number} {st.sheet_en}", f"附表{st.number} {st.zh}") for st in statement_rows.STATEMENTS},
     "Hourly": ("Hourly dispatch", "逐时调度"),
     "M&V baseline": ("M&V baseline", "测量验证-基期"), "M&V model": ("M&V model", "测量验证-模型"),
     "M&V reporting": ("M&V reporting", "测量验证-报告期"),
+}
+
+STATEMENTS = {st.key: (f"Table {st.number}: {st.en}", f"附表{st.number} {st.zh}") for st in statement_rows.STATEMENTS}
+"""The statements' titles in the report, by their JSON name (statements.<key>)."""
+
+STATEMENT_ROWS = {f"{st}.{r.key}": (r.en, r.zh) for st, rows in statement_rows.ROWS.items() for r in rows}
+"""Every statement row's words by ``<statement>.<row key>`` (the JSON's statements.<key>.<row>);
+a loan's rows on the debt schedule are ``<loan>_<row>``, the loan's name with the words of
+:data:`LOAN_ROW_WORDS` (:func:`statement_row`)."""
+
+LOAN_ROW_WORDS = {key: (en, zh) for key, _, en, zh in statement_rows.LOAN_ROWS}
+
+SENSITIVITY_FACTORS = {
+    "investment": ("Construction investment", "建设投资"),
+    "price": ("Price", "产品价格"),
+    "output": ("Output", "产量"),
+    "opex": ("Operating cost", "经营成本"),
 }
 
 CONTRACTS = {
@@ -831,7 +945,7 @@ MATURITY = {
 
 SIZING = {
     "gearing": ("maximum gearing", "最高债务比例"),
-    "dscr": ("sized to a target DSCR", "按目标偿债备付率测算"),
+    "dscr": ("sized to a target DSCR", "按目标偿债覆盖率测算"),
     "amount": ("given amount", "给定金额"),
     "none": TERMS["sc_no_debt"],
 }
@@ -839,7 +953,7 @@ SIZING = {
 REPAYMENT = {
     "annuity": ("annuity", "等额本息"),
     "equal_principal": ("equal principal", "等额本金"),
-    "sculpted": ("sculpted to a target DSCR", "按目标偿债备付率雕刻"),
+    "sculpted": ("sculpted to a target DSCR", "按目标偿债覆盖率雕刻"),
 }
 
 BASE_RATES = {
@@ -913,7 +1027,8 @@ CONVENTION_KEYS = {
     "escalation": ("Escalation", "价格上涨方式"),
     "tax_losses": ("Tax losses", "税务亏损"),
     "depreciation_first_year": ("Depreciation in the first year", "首年折旧"),
-    "dscr_basis": ("DSCR basis", "偿债备付率口径"),
+    "dscr_basis": ("DSCR basis (lenders')", "偿债覆盖率口径（贷款人）"),
+    "drawdown": ("Interest during construction", "建设期利息计算"),
     "carbon_rule": TERMS["rule_used"],
     "coal_equivalent": TERMS["coal_eq_used"],
     "periods": ("Periods", "计算周期"),
@@ -935,6 +1050,8 @@ CONVENTION_VALUES = {
     "half": ("half year", "半年"),
     "post_tax": ("CFADS after income tax", "所得税后可用于偿债的现金流"),
     "pre_tax": ("CFADS before income tax", "所得税前可用于偿债的现金流"),
+    "mid_year": ("on the opening balance and half the year's drawdown", "按年初借款余额加当年借款额的一半计息"),
+    "end_of_year": ("on the opening balance (drawdowns at year end)", "按年初借款余额计息（年末提款）"),
 }
 
 # Chinese text of the engine's fixed convention sentences (used only when the document carries
@@ -963,6 +1080,12 @@ REASONS_ZH = {
     "the denominator is zero": "分母为零",
     "the condition is met in no year of the horizon": "计算期内任何年份均未满足条件",
     "not applicable to this case (no debt)": "本案例不适用（无债务）",
+    "the loans repay on fixed schedules: the 借款偿还期 applies to loans repaid from the funds available (最大能力还款法); "
+    "the interest and debt service cover ratios judge these":
+        "借款按固定计划还本：借款偿还期适用于按最大能力还款的借款，本项目以利息备付率和偿债备付率判断偿债能力",
+    "no rise of the factor up to +100,000% brings the FIRR to the benchmark": "该因素上升至+100000%仍不能使内部收益率降至基准收益率",
+    "no fall of the factor, down to −100%, brings the FIRR to the benchmark": "该因素下降至−100%仍不能使内部收益率达到基准收益率",
+    "the project FIRR is undefined or zero, so no relative change of it exists": "项目财务内部收益率无定义或为零，无法计算敏感度系数",
     "not applicable to this case": "本案例不适用",
     "the cumulative cash flow is never negative: nothing is invested, so nothing is paid back":
         "累计现金流从未为负：没有投入，因而不存在回收期",
@@ -986,6 +1109,10 @@ GROUPS = {
     "economic": SHEETS["Economic"],
     "energy": SHEETS["Hourly"],
     "mv": ("Measurement and verification", "测量与验证"),
+    "construction": ("Construction", "建设期"),
+    "working_capital": SHEETS["Working capital"],
+    "national": ("National appraisal method", "国家评价方法"),
+    "sensitivity": ("Sensitivity factors", "敏感性因素"),
 }
 
 CURRENCIES = {"CNY": ("CNY", "元")}
@@ -1007,7 +1134,8 @@ EVENT_WHEN = {":ever": ("in at least one year", "至少一年"), "@target_year":
 EVENT_ANY = {"default": ("Event of default in any year", "任一年发生违约"),
              "lockup": ("Distribution lock-up in any year", "任一年触发分红锁定")}
 EVENT_LEVELS = {"hurdle": ("hurdle", "基准收益率"), "lockup": ("lock-up", "分红锁定线"),
-                "default": ("default level", "违约线"), "threshold": ("threshold", "门槛值")}
+                "default": ("default level", "违约线"), "threshold": ("threshold", "门槛值"),
+                "benchmark": ("the method's benchmark", "评价方法基准值")}
 
 # units: every unit string of the libraries, the case and the model lines, as the reports show it
 # (whole strings first; otherwise each word of a compound unit such as "CNY/kW/yr" is looked up in
@@ -1026,6 +1154,7 @@ UNITS = {
     "operation year": ("operation year", "运营年序"),
     "period": ("period", "期序"),
     "months": ("months", "月"),
+    "days": ("days", "天"),
     "factor": ("factor", "系数"),
     "index": ("index", "指数"),
     "COP (kWh_th/kWh_el)": ("COP (kWh heat/kWh electricity)", "能效比（kWh热/kWh电）"),
@@ -1178,6 +1307,43 @@ FIELDS = {
     "tax_losses_immediate": ("tax losses relieved at once", "亏损当期抵税"),
     "depreciation_half_year": ("half-year depreciation in the first year", "首年按半年折旧"),
     "dscr_pre_tax": ("DSCR before income tax", "按所得税前计算偿债备付率"),
+    # the national method: tax by year and what qualifies, construction, working capital, settings
+    "cit_preferential_rate": ("preferential income tax rate", "企业所得税优惠税率"),
+    "cit_preference_from_year": ("preferential rate from", "优惠税率起始年份"),
+    "cit_preference_to_year": ("preferential rate until", "优惠税率截止年份"),
+    "tax.holiday": ("income tax holiday (三免三减半) granted", "享受所得税三免三减半"),
+    "land_area_m2": ("land area", "占地面积"),
+    "land_use_tax_per_m2_yr": ("land-use tax rate", "城镇土地使用税税额"),
+    "stamp_duty_loan_rate": ("stamp duty on loan contracts", "借款合同印花税税率"),
+    "stamp_duty_purchase_rate": ("stamp duty on purchase contracts", "买卖合同印花税税率"),
+    "capex_share": ("share of the capex in this year", "当年建设投资比例"),
+    "equity_first": ("equity spent before the debt is drawn", "资本金先于借款投入"),
+    "drawdown_mid_year": ("interest during construction on half the year's drawdown", "建设期当年借款按半年计息"),
+    "working_capital.share": ("working capital, share of the base", "流动资金占计算基数比例"),
+    "receivable_days": ("days of receivables", "应收账款周转天数"),
+    "inventory_days": ("days of stocks", "存货周转天数"),
+    "cash_days": ("days of cash", "现金周转天数"),
+    "payable_days": ("days of payables", "应付账款周转天数"),
+    "own_share": ("share from the owner's capital (铺底流动资金)", "铺底流动资金比例"),
+    "loan_margin_bp": ("working-capital loan margin over the 1-year LPR", "流动资金借款利率加点（1年期LPR之上）"),
+    "adjusted_tax_holiday": ("调整所得税 applies the holiday", "调整所得税计入税收减免"),
+    "benchmark_irr": ("benchmark rate of return", "财务基准收益率"),
+    "dscr_benchmark": ("偿债备付率 benchmark", "偿债备付率基准值"),
+    "icr_benchmark": ("利息备付率 benchmark", "利息备付率基准值"),
+    "dscr_deducts_maintenance": ("偿债备付率 deducts 维持运营投资", "偿债备付率扣减维持运营投资"),
+    "normal_period": ("normal year for the break-even point", "盈亏平衡分析的正常年份（达产年）"),
+    "registered_capital": ("registered capital", "注册资本"),
+    "registered_capital_given": ("registered capital given by the case", "案例给定注册资本"),
+    "statutory_reserve_rate": ("statutory surplus reserve rate", "法定盈余公积金提取比例"),
+    "statutory_reserve_cap": ("statutory reserve cap (share of registered capital)", "法定盈余公积金累计上限（占注册资本）"),
+    "sensitivity.investment": ("construction investment", "建设投资"),
+    "sensitivity.price": ("product price", "产品价格"),
+    "sensitivity.output": ("output", "产量"),
+    "sensitivity.opex": ("operating cost", "经营成本"),
+    "market.cit_preferences": ("preferential income tax rates", "企业所得税优惠政策"),
+    "land_use_tax_cny_per_m2_yr": ("land-use tax rates by city class", "城镇土地使用税税额（按城市等级）"),
+    "land_use_tax_poor_area_reduction": ("land-use tax: reduction allowed in poorer areas", "城镇土地使用税：经济落后地区可降低比例"),
+    "working_capital_own_share": ("铺底流动资金 share", "铺底流动资金比例"),
     # market (national and regional values)
     "grid_ef_tco2_per_mwh": ("national average grid emission factor", "全国电网平均排放因子"),
     "grid_ef_tco2_per_mwh_region": ("regional grid emission factor", "区域电网排放因子"),
@@ -1388,6 +1554,25 @@ SOURCES_ZH = {
     "M&V: expected savings of the metered baseline ({source})": "测量与验证：计量基期的预期节能量（{source}）",
     "M&V: savings fraction measured over the reporting data": "测量与验证：按报告期数据测得的节能率",
     "M&V: N(0, {sd} kWh) fitted to the meter data": "测量与验证：按计量数据拟合的N(0, {sd} kWh)",
+    # the national method's settings (case/resolve.py)
+    "case file: no land-use tax": "案例文件：不缴纳城镇土地使用税",
+    "case file: not claimed": "案例文件：未申请",
+    "claimed, not granted: no rule grants a holiday to this technology": "已申请，未获准：无规定对该技术给予所得税减免",
+    "claimed, not granted: public-infrastructure projects built for the owner's own use (内部自建自用) are excluded "
+    "(第87条)": "已申请，未获准：内部自建自用的公共基础设施项目不享受（第87条）",
+    "claimed, not granted: the ESCO funds {share} of the investment, below the 70% a qualified EMC project needs "
+    "(财税〔2010〕110号)": "已申请，未获准：节能服务公司出资占投资的{share}，低于合格合同能源管理项目所需的70%（财税〔2010〕110号）",
+    "qualified EMC shared-savings project (财税〔2010〕110号 [N25])": "合格的节能效益分享型合同能源管理项目（财税〔2010〕110号 [N25]）",
+    "no preferential rate: the standard rate": "无优惠税率：适用法定税率",
+    "no preferential rate": "无优惠税率",
+    "default: registered capital = the 资本金 paid in": "默认：注册资本＝实缴项目资本金",
+    "default: 维持运营投资 is deducted from the funds available for debt service (the method's rule as exam texts "
+    "quote it [N10b])": "默认：维持运营投资从可用于还本付息的资金中扣减（考试用书引述的方法规定 [N10b]）",
+    "the case's discount rate: {source}": "案例的折现率：{source}",
+    "the first operation year in which every asset operates (达产年), for the break-even point":
+        "各项资产全部投运的第一个运营年（达产年），用于盈亏平衡分析",
+    "the national method's sensitivity analysis: 1 in the appraisal; its table moves it by ±10 % and ±20 % [N14]":
+        "敏感性分析因素：评价中取1，敏感性分析表按±10%和±20%变动 [N14]",
     "relative size below which a cumulative cash flow counts as zero in the payback rows":
         "回收期计算中累计现金流视为零的相对阈值",
     # Monte Carlo defaults (risk/uncertainty.py)
@@ -1480,6 +1665,20 @@ PARTY_SHORT_NAMES = {
 # the model's parties (named where the workbook's party lines are built) and the others a report shows
 PARTY_FULL_NAMES = {**MODEL_PARTY_NAMES, "project": ("Project (all capital)", "项目（全部投资）"),
                     **{p: PARTY_SHORT_NAMES[p] for p in ("market", "insurer", "mv")}}
+
+
+def statement_row(statement: str, key: str, lang: str) -> str:
+    """The words of row ``key`` of a statement (its JSON key), in ``lang``; a loan's row on the debt
+    schedule is the loan's name (a tranche id, or the working-capital loan) and the row's words."""
+    if f"{statement}.{key}" in STATEMENT_ROWS:
+        return pick(STATEMENT_ROWS, f"{statement}.{key}", lang)
+    for row in LOAN_ROW_WORDS:
+        if key.endswith(f"_{row}"):
+            loan = key.removesuffix(f"_{row}")
+            wc = statement_rows.WORKING_CAPITAL_LOAN
+            name = (wc[2] if lang == "zh" else wc[1]) if loan == wc[0] else loan
+            return f"{name}{'：' if lang == 'zh' else ': '}{pick(LOAN_ROW_WORDS, row, lang)}"
+    return key
 
 
 def pick(table: dict, key: str, lang: str, **kw) -> str:

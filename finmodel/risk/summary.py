@@ -6,7 +6,8 @@ holds the mean, standard deviation, standard error of the mean and P5/P10/P50/P9
 paths where a value is defined, and how many those are (with the reasons where it is not).
 
 Probabilities (:func:`probabilities`): equity IRR below the owner's hurdle, minimum DSCR below
-the lock-up and default covenants, any event of default or lock-up, zero-carbon indicators met
+the lock-up and default covenants, the national method's minimum 偿债备付率 below its benchmark
+(1.3 [N10]), any event of default or lock-up, zero-carbon indicators met
 in the target year or ever, IRRs undefined.  They read the per-path outputs and, for the
 indicators in the target year, the yearly counts of the flag lines (:func:`flag_lines`: carbon
 indicators, SLL tests, default and lock-up, each 1 in a year where it holds).
@@ -115,6 +116,7 @@ def thresholds(rc) -> dict:
     zero-carbon target period and year."""
     fin = rc.case.financing
     return {"hurdle": rc.value(f"parties.{rc.owner}.discount_rate"),
+            "dscr_benchmark": rc.value("national.dscr_benchmark"),
             "lockup_dscr": fin.lockup_dscr if fin.tranches else None,
             "default_dscr": fin.default_dscr if fin.tranches else None,
             "target_period": rc.value("carbon.target_period"),
@@ -154,6 +156,9 @@ def probabilities(rc, paths: int, values: dict, reasons: dict, samples: dict, th
         ok = reasons["project.min_dscr"] == 0
         out["lender.min_dscr<lockup"] = share(ok & (dscr < th["lockup_dscr"]))
         out["lender.min_dscr<default"] = share(ok & (dscr < th["default_dscr"]))
+    if "national.dscr_min" in values:
+        dscr = values["national.dscr_min"]
+        out["national.dscr_min<benchmark"] = share((reasons["national.dscr_min"] == 0) & (dscr < th["dscr_benchmark"]))
     if "lender.default_years" in values:
         out["lender.default_any"] = share(values["lender.default_years"] > 0)
     if "lender.lockup_years" in values:

@@ -32,6 +32,11 @@ from ..library import component_key
 from .sheet import Sheet
 
 KWH_PER_MWH = 1000.0  # unit conversion, not an assumption
+INVESTMENT = Scalar("sensitivity.investment")
+"""The national method's sensitivity factors on the construction investment and on output (1 in
+the appraisal; the sensitivity table moves them by ±10 % and ±20 %)."""
+OUTPUT = Scalar("sensitivity.output")
+OPEX = Scalar("sensitivity.opex")
 
 
 def fuel_units_per_mwh_heat(displaces: str) -> tuple[Expr, str]:
@@ -81,13 +86,13 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
     degr = sh(f"{pre}.degradation", (1 - s("degradation_first_year")) ** Min(e, 1)
               * (1 - s("degradation_annual")) ** Max(e - 1, 0),
               f"{name}: output after degradation", f"{zh}：衰减系数", unit="fraction", fmt="factor")
-    perf = s("availability") * s("performance_factor") * degr * on
+    perf = s("availability") * s("performance_factor") * degr * on * OUTPUT
 
-    # --- capex: phase-1 assets spread over construction, later ones in the year before they start
-    total_capex = cap * s("capex_per_unit") * (1 + s("contingency"))
-    nc = Scalar("case.construction_years")
+    # --- capex: phase-1 assets over construction by the case's schedule, later ones in the year
+    # before they start
+    total_capex = cap * s("capex_per_unit") * (1 + s("contingency")) * INVESTMENT
     timing = sh(f"{pre}.capex_timing",
-                Eq(s("commissioning_year"), 1) * tl["construction"] / nc
+                Eq(s("commissioning_year"), 1) * Series("construction.capex_share")
                 + (s("commissioning_year") > 1) * Eq(tl["op_year"], s("commissioning_year") - 1),
                 f"{name}: share of capex spent", f"{zh}：投资进度", unit="fraction", fmt="factor")
     out["capex_base"] = sh.flow(f"{pre}.capex", total_capex * timing,
@@ -159,7 +164,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                                    f"{name}: peak-valley arbitrage net of losses", f"{zh}：峰谷套利收益"))
         # not clipped: a dispatch may raise the peak (a rule charging in the valley at full power)
         value_terms.append(sh.flow(f"{pre}.demand_value", cap / s("duration_hours") * dispatched_value("demand_reduction_share")
-                                   * price["demand"] * 12 * s("availability") * on,
+                                   * price["demand"] * 12 * s("availability") * on * OUTPUT,
                                    f"{name}: demand-charge savings", f"{zh}：需量电费节省"))
     elif kind in ("heat", "waste_heat"):
         heat = sh(f"{pre}.mwh", cap * s("full_load_hours") / KWH_PER_MWH * perf,
@@ -188,7 +193,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         base = (cap if kind == "efficiency"
                 else Ref("c.baseline_grid_mwh"))
         frac = s("savings_fraction") if kind == "efficiency" else s("savings_fraction_of_park_electricity")
-        expected = base * frac * s("performance_factor") * degr * on
+        expected = base * frac * s("performance_factor") * degr * on * OUTPUT
         if measured:
             settled = Series("mv.settled")
             expected = settled * Series("mv.verified_mwh") + (1 - settled) * expected
@@ -200,10 +205,10 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         out.update(output_mwh=saved, d_grid_mwh=-saved)
         value_terms.append(saved * KWH_PER_MWH * price["tariff"])
         if kind == "platform":
-            market_terms.append(sh.flow(f"{pre}.dr_rev", cap * price["dr"] * s("availability") * on,
+            market_terms.append(sh.flow(f"{pre}.dr_rev", cap * price["dr"] * s("availability") * on * OUTPUT,
                                         f"{name}: demand response / VPP payments", f"{zh}：需求响应/虚拟电厂收入"))
     elif kind == "ev_charging":
-        sold = sh(f"{pre}.mwh", cap * s("utilisation_hours") / KWH_PER_MWH * s("availability") * on,
+        sold = sh(f"{pre}.mwh", cap * s("utilisation_hours") / KWH_PER_MWH * s("availability") * on * OUTPUT,
                   f"{name}: energy charged", f"{zh}：充电量", unit="MWh", fmt="qty", total=True)
         out.update(output_mwh=sold, d_grid_mwh=sold)
         market_terms.append(sh.flow(f"{pre}.fee_rev", sold * KWH_PER_MWH * price["ev_fee"],
@@ -215,10 +220,11 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                 f"{zh}：产氢量", unit="kg", fmt="qty", total=True)
         out.update(output_mwh=elec, d_grid_mwh=elec)
         market_terms.append(sh.flow(f"{pre}.h2_rev", kg * price["h2"], f"{name}: hydrogen sales", f"{zh}：氢气销售收入"))
-        out["energy_cost"] = sh.flow(f"{pre}.energy_cost", elec * KWH_PER_MWH * price["tariff"],
+        out["energy_cost"] = sh.flow(f"{pre}.energy_cost", elec * KWH_PER_MWH * price["tariff"] * OPEX,
                                      f"{name}: electricity bought", f"{zh}：购电成本")
     elif kind == "ccus":
-        t_co2 = sh(f"{pre}.captured_t", cap * s("capacity_factor") * s("availability") * s("performance_factor") * on,
+        t_co2 = sh(f"{pre}.captured_t", cap * s("capacity_factor") * s("availability") * s("performance_factor") * on
+                   * OUTPUT,
                    f"{name}: CO2 captured", f"{zh}：捕集CO2量", unit="tCO2", fmt="qty", total=True)
         elec = sh(f"{pre}.elec_mwh", t_co2 * s("electricity_kwh_per_t") / KWH_PER_MWH,
                   f"{name}: electricity used", f"{zh}：耗电量", unit="MWh", fmt="qty", total=True)
@@ -229,9 +235,11 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
     else:  # pragma: no cover - the library validates kinds
         raise ValueError(f"unknown technology kind {kind!r}")
 
-    out["opex"] = sh.flow(f"{pre}.opex", (cap * s("opex_fixed_per_unit_yr") * on
-                                          + out["output_mwh"] * s("opex_variable_per_mwh")) * tl["inflation"],
-                          f"{name}: O&M", f"{zh}：运维费用")
+    out["opex_fixed"] = sh.flow(f"{pre}.opex_fixed", cap * s("opex_fixed_per_unit_yr") * on * tl["inflation"] * OPEX,
+                                f"{name}: fixed O&M", f"{zh}：固定运维费用")
+    out["opex_variable"] = sh.flow(f"{pre}.opex_variable", out["output_mwh"] * s("opex_variable_per_mwh")
+                                   * tl["inflation"] * OPEX, f"{name}: variable O&M", f"{zh}：可变运维费用")
+    out["opex"] = sh.flow(f"{pre}.opex", out["opex_fixed"] + out["opex_variable"], f"{name}: O&M", f"{zh}：运维费用")
     out["host_value"] = sh.flow(f"{pre}.value", Sum(*value_terms),
                                 f"{name}: energy cost avoided at the host's prices", f"{zh}：为用户节省的能源费用")
     if market_terms:

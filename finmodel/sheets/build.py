@@ -1,32 +1,40 @@
 """Assemble the whole model of a case: timeline, prices, assets, carbon, contract, cost split,
-owner's accounts and tax, debt and waterfall, parties, outputs and checks.
+owner's cash flow, taxes, fixed assets, working capital, accounts, debt and waterfall, parties,
+the national method's statements and indicators, outputs and checks.
 
 The model depends only on the case's *structure* (which assets, which contract, which tranches,
 how many periods); every number is a named input, so pricing, sizing and Monte Carlo re-evaluate
-the same model with other inputs.
+the same model with other inputs.  This module only wires the blocks together; each block is
+its own module.
 """
 from __future__ import annotations
 
-from .carbon import build_carbon
-from .reductions import build_reductions
 from ..case.resolve import ResolvedCase
 from ..case.schema import PARTIES
-from .debt import build_debt_totals, build_tranche, build_waterfall
-from .depreciation import depreciation_lines
-from .energy import build_energy
-from .economic import build_economic
-from .sll import build_sll, sll_interest_effect
-from .tax import build_cit, build_vat, vat_share
-from ..lines import Blank, Max, Model, Ref, Scalar, Sum, Where
+from ..lines import Blank, Model, Ref, Scalar, Sum, Where
+from .accounts import build_operating_accounts, build_profit
 from .assets import build_asset
+from .carbon import build_carbon
+from .cashflow import build_cash_flows, build_contributions, build_spend
 from .contracts import Flow, build_contract, output_vat
+from .debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
+from .economic import build_economic
+from .energy import build_energy
+from .fixed_assets import build_fixed_assets
+from .local_taxes import build_local_taxes
 from .outputs import build_outputs
-from .parties import PARTY_NAMES, build_parties
+from .parties import build_parties
 from .prices import build_prices
+from .reductions import build_reductions
 from .sheet import Sheet
+from .sll import build_sll, sll_interest_effect
+from .statements import build_statements
+from .tax import build_cit_rate, build_vat
 from .timeline import build_timeline
+from .working_capital import build_working_capital
 
-SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Economic"]
+SHEETS = ["Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Working capital", "Debt",
+          "Parties", "Economic"]
 
 
 def build_model(rc: ResolvedCase) -> Model:
@@ -46,128 +54,95 @@ def build_model(rc: ResolvedCase) -> Model:
     flows = build_contract(sh["Contract"], case, rc.technologies, assets, tl, pr, car)
     owner = flows.owner
     phase = flows.owner_phase
-    cf = sh["Cashflow"]
+    cf, tsh, dsh = sh["Cashflow"], sh["Tax"], sh["Debt"]
     S = Scalar
 
-    # --- capex and opex the owner pays, and other parties' contributions (cost split) -----------
-    capex_init = cf.flow("f.capex_init", Sum(*[a["capex_base"] + a["overrun"] for _, a in assets]),
-                         "Initial capex incl. overrun (incl. VAT)", "建设投资（含税）")
-    replacement = cf.flow("f.replacement", Sum(*[a.get0("replacement") for _, a in assets]) * phase,
-                          "Replacements while the owner operates (incl. VAT)", "运营期设备更新（含税）")
-    asset_opex = cf.flow("f.asset_opex", Sum(*[a["opex"] + a.get0("energy_cost") for _, a in assets]) * phase,
-                         "Asset O&M and input energy while the owner operates", "资产运维及能源投入")
+    # --- what the owner spends, and the other parties' contributions (cost split) ----------------
     others = [p for p in PARTIES if p != owner]
-    contrib = {}
-    for p in others:
-        sp = lambda what: S(f"cost_split.{what}.{p}")  # noqa: E731
-        contrib[p] = cf.flow(
-            f"f.contrib.{p}",
-            sp("capex") * Sum(*[a["capex_base"] for _, a in assets]) + sp("overrun") * Sum(*[a["overrun"] for _, a in assets])
-            + sp("capex") * replacement + sp("opex") * asset_opex,
-            f"Cost-split contribution from the {PARTY_NAMES[p][0].lower()}", f"{PARTY_NAMES[p][1]}分摊的投资及运维费用")
-    contrib_init = cf.flow("f.contrib_init", Sum(*[
-        S(f"cost_split.capex.{p}") * Sum(*[a["capex_base"] for _, a in assets])
-        + S(f"cost_split.overrun.{p}") * Sum(*[a["overrun"] for _, a in assets]) for p in others]),
-        "Contributions to the initial capex", "其他方分摊的建设投资")
-    contributions = cf.flow("f.contributions", Sum(*contrib.values()), "Cost-split contributions received",
-                            "收到的分摊款")
+    spend = build_spend(cf, assets, phase)
+    contrib = build_contributions(cf, assets, others, spend)
 
     # --- SLL (its margin feeds the tranche rates; its verification cost is an owner cost) -------
-    dsh = sh["Debt"]
     fin = case.financing
     sll = build_sll(dsh, fin.sll, car) if fin.sll is not None and fin.tranches else None
     costs = list(flows.costs)
 
-    # --- depreciation of the owner-funded assets ----------------------------------------------
-    tsh = sh["Tax"]
-    deps, nbvs = [], []
-    credit = S("tax.vat_on") * S("tax.input_vat_credit_on")
-    for aid, a in assets:
-        sa = lambda n: S(f"assets.{aid}.{n}")  # noqa: E731
-        net = 1 - credit * sa("capex_input_vat_rate") / (1 + sa("capex_input_vat_rate"))
-        base = (a["capex_base"] * S(f"cost_split.capex.{owner}") + a["overrun"] * S(f"cost_split.overrun.{owner}")
-                + a.get0("replacement") * phase * S(f"cost_split.capex.{owner}")) * net
-        dep, nbv = depreciation_lines(tsh, f"x.{aid}", base, sa("book_life_years"), sa("salvage_fraction"),
-                                      rc.technologies[aid].name_en, rc.technologies[aid].name_zh)
-        deps.append(dep)
-        nbvs.append(nbv)
-    # the owner stops depreciating when the assets pass to the host
-    depreciation = tsh.flow("x.depreciation", Sum(*deps) * phase, "Depreciation", "折旧")
-    nbv = tsh("x.nbv", Sum(*nbvs), "Net book value of the owner's assets", "固定资产净值")
-    end = tl["last"] if flows.residual_to_owner else tl["contract_end"]
-    residual = cf.flow("f.residual", nbv * tl["last"] if flows.residual_to_owner else 0.0 * nbv,
-                       "Residual book value recovered (回收固定资产余值)", "回收固定资产余值")
-    write_off = tsh.flow("x.write_off", 0.0 * nbv if flows.residual_to_owner else nbv * end,
-                         "Book value written off at the free transfer (treated as fully depreciated)",
-                         "无偿移交资产账面净值核销")
-
-    # --- VAT and P&L -------------------------------------------------------------------------------
-    capex_vat = [(a["capex_base"] + a["overrun"] + a.get0("replacement") * phase, S(f"assets.{aid}.capex_input_vat_rate"))
-                 for aid, a in assets]
-    vat = build_vat(tsh, [(f.line, f.vat_rate) for f in flows.revenues],
-                    capex_vat + [(asset_opex, S("market.vat_services"))] + [(f.line, f.vat_rate) for f in costs],
-                    offset_outside=owner == "host")
-    debt = {}
-    tranches = {}
+    # --- term debt ------------------------------------------------------------------------------
+    debt, tranches = {}, {}
     if fin.tranches:
         # in the case's tranche order, not a set's: the workbook's formulas must not depend on
         # the interpreter's string hashing
         named = set(fin.sll.tranches or fin.tranches) if sll else set()
         applies = [tid for tid in fin.tranches if tid in named]
         cfads_ref = Ref("f.cfads_dscr")  # sculpting targets the DSCR on its own basis
+        drawdown = build_drawdown(dsh, tl, spend["capex_init"] - contrib["init"])
         for tid, t in fin.tranches.items():
-            tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, cfads_ref)
+            # a max-capacity loan repays from the CFADS after tax itself (with the DSCR basis's
+            # maintenance-reserve draw it would wait on next year's debt service: a loop in time)
+            funds = Ref("f.cfads") if t.repayment == "max_capacity" else cfads_ref
+            tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, funds,
+                                          drawdown)
         debt = build_debt_totals(dsh, tranches, tl)
         if sll:
             eff = sll_interest_effect(dsh, sll["adj_bp"], [tranches[t]["open"] for t in applies], debt["loan_life"])
             costs.append(Flow(eff["verification"], S("market.vat_services"), "market"))
     zero = 0.0 * tl["operation"]
-    interest = debt.get("interest_paid", zero)
-    fees = debt.get("fees", zero)
 
-    rev_gross = cf.flow("f.revenue", Sum(*[f.line for f in flows.revenues]), "Owner's revenue (incl. VAT)", "营业收入（含税）")
+    # --- VAT, revenue and operating cost ------------------------------------------------------------
+    revenue = cf.flow("f.revenue", Sum(*[f.line for f in flows.revenues]), "Owner's revenue (incl. VAT)",
+                      "营业收入（含税）")
     other_costs = cf.flow("f.other_costs", Sum(*[f.line for f in costs]), "Contract and other costs (incl. VAT)",
                           "合同及其他费用（含税）")
-    opex_vat = (asset_opex * vat_share(S("market.vat_services")) + Sum(*[f.line * vat_share(f.vat_rate) for f in costs])) \
-        * S("tax.vat_on") * S("tax.input_vat_credit_on")
-    opex_contrib = Sum(*[S(f"cost_split.opex.{p}") for p in others]) * asset_opex
-    pl_rev = tsh.flow("x.revenue_net", rev_gross - vat["output"], "Revenue excl. VAT", "营业收入（不含税）")
-    pl_opex = tsh.flow("x.opex_net", asset_opex + other_costs - opex_vat - opex_contrib,
-                       "Operating costs borne by the owner, excl. VAT", "经营成本（不含税）")
-    ebitda = tsh.flow("x.ebitda", pl_rev - pl_opex - vat["surcharges"], "EBITDA", "息税折旧摊销前利润")
-    ebit = tsh.flow("x.ebit", ebitda - depreciation - write_off, "EBIT", "息税前利润")
-    cit = build_cit(tsh, ebit - interest - fees, tl["holiday_factor"])
-    net_profit = tsh.flow("x.net_profit", ebit - interest - fees - cit["cit"], "Net profit", "净利润")
+    investment = [(a["capex_base"] + a["overrun"] + a.get0("replacement") * phase, S(f"assets.{aid}.capex_input_vat_rate"))
+                  for aid, a in assets]
+    vat = build_vat(tsh, [(f.line, f.vat_rate) for f in flows.revenues], investment,
+                    [(spend["opex"], S("market.vat_services"))] + [(f.line, f.vat_rate) for f in costs],
+                    offset_outside=owner == "host")
+    ops = build_operating_accounts(tsh, owner, revenue, vat, spend, costs)
 
-    # --- cash flow before financing, CFADS ---------------------------------------------------------
-    pre_tax = cf.flow("f.pre_tax", rev_gross + contributions - asset_opex - other_costs - capex_init - replacement
-                      - vat["payable"] - vat["surcharges"] + residual,
-                      "Project cash flow before income tax (项目投资所得税前净现金流量)", "所得税前净现金流量")
-    after_tax = cf.flow("f.after_tax", pre_tax - cit["cit"], "Project cash flow after income tax", "所得税后净现金流量")
-    cfads = cf.flow("f.cfads", tl["operation"] * (after_tax + capex_init - contrib_init),
-                    "Cash flow available for debt service (CFADS)", "可用于偿债的现金流")
+    # --- working capital, land-use tax and stamp duty, fixed assets ----------------------------
+    wc = build_working_capital(sh["Working capital"], tl, case.working_capital.method, ops["revenue"], ops["opex"],
+                               ops["fuel_power"], ops["om"])
+    local = build_local_taxes(tsh, tl, phase, investment, wc["loan_draw"])
+    fa = build_fixed_assets(tsh, tl, rc, assets, owner, phase,
+                            debt.get("idc", zero) + debt.get("fees", zero) + local["total"], flows.residual_to_owner)
+    residual = cf.flow("f.residual", fa["nbv"] * tl["last"] if flows.residual_to_owner else 0.0 * fa["nbv"],
+                       "Residual book value recovered (回收固定资产余值)", "回收固定资产余值")
+
+    # --- profit and income tax ----------------------------------------------------------------------
+    cit_rate = build_cit_rate(tsh, tl, [(aid, a["host_value"] + a.get0("market_revenue"), Ref(f"a.{aid}.age"))
+                                        for aid, a in assets])
+    profit = build_profit(tsh, tl, ops, vat, local, fa["depreciation"],
+                          debt.get("interest_paid", zero) + wc["loan_interest"], cit_rate["rate"])
+    cit = profit["cit"]
+
+    # --- cash flow before financing, CFADS, the waterfall ------------------------------------------
+    cash = build_cash_flows(cf, tl, revenue, other_costs, spend, contrib, vat, local, wc, residual, cit["cit"])
+    after_tax = cash["after_tax"]
     mra = bool(debt) and fin.maintenance_reserve
-    cfads_dscr = cf.flow("f.cfads_dscr", cfads + S("conventions.dscr_pre_tax") * cit["cit"]
-                         + (Ref("w.mra_use") if mra else 0.0), "CFADS on the DSCR basis (convention)",
-                         "偿债备付率口径现金流")
+    cf.flow("f.cfads_dscr", cash["cfads"] + S("conventions.dscr_pre_tax") * cit["cit"]
+            + (Ref("w.mra_use") if mra else 0.0), "CFADS on the DSCR basis (convention)", "偿债覆盖率口径现金流")
     if debt:
-        wf = build_waterfall(dsh, tl, cfads, cfads_dscr, debt, after_tax, replacement if mra else None)
+        wf = build_waterfall(dsh, tl, cash["cfads"], Ref("f.cfads_dscr"), debt, after_tax,
+                             spend["replacement"] if mra else None, wc["financing"])
+        dsh("d.debt_to_ebitda", _ratio(debt["close"], profit["ebitda"]), "Debt / EBITDA", "债务/息税折旧摊销前利润",
+            unit="x", fmt="ratio")
     else:
-        wf = {"equity": cf.flow("w.equity_cf", after_tax * 1, "Equity cash flow (no debt)", "资本金现金流"),
-              "lender": None}
-    icr = tsh("x.icr", _ratio(ebit, interest), "Interest cover (利息备付率)", "利息备付率", unit="x", fmt="ratio")
-    if debt:
-        dsh("d.debt_to_ebitda", _ratio(debt["close"], ebitda), "Debt / EBITDA", "债务/息税折旧摊销前利润", unit="x",
-            fmt="ratio")
-    invest = cf.flow("f.total_investment", capex_init + debt.get("idc", zero), "Total investment (incl. IDC)",
-                     "项目总投资（含建设期利息）")
-    injection = cf.flow("f.equity_injection", Max(0, -wf["equity"]), "Equity injected", "资本金投入")
+        wf = {"equity": cf.flow("w.equity_cf", after_tax + wc["financing"], "Equity cash flow (no term debt)",
+                                "资本金现金流"), "lender": None}
+        if case.working_capital.method != "none":
+            wf["lender"] = cf.flow("w.lender_cf", -wc["financing"], "Lender cash flow (working-capital loan)",
+                                   "贷款人现金流（流动资金借款）")
 
     _standalone_assets(sh["Assets"], m, rc, assets)
-    parties = build_parties(sh["Parties"], m, flows, owner, wf, vat, cit, contrib, others,
-                            capex_init, replacement, asset_opex, costs, residual)
-    build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
-                  invest, injection, sll)
+    parties = build_parties(sh["Parties"], m, flows, owner, wf, vat, cit, contrib["by_party"], others,
+                            spend["capex_init"], spend["replacement"], spend["opex"], costs, residual, local["total"],
+                            wc)
+    statements = build_statements(m, rc, tl, dict(spend=spend, contrib=contrib, vat=vat, ops=ops, wc=wc, local=local,
+                                                  fa=fa, cit_rate=cit_rate, profit=profit, cash=cash, debt=debt,
+                                                  tranches=tranches, wf=wf, residual=residual, owner=owner,
+                                                  phase=phase, assets=assets))
+    build_outputs(m, rc, tl, flows, parties, cash["pre_tax"], after_tax, wf, debt, tranches, statements, sll)
     build_economic(sh["Economic"], assets, rc.technologies, tl, pr, car, m.lines, residual)
     return m
 

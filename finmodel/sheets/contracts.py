@@ -37,13 +37,26 @@ from .assets import KWH_PER_MWH
 from .sheet import Sheet
 
 
+PRICE = Scalar("sensitivity.price")
+"""The national method's sensitivity factor on the price of what the owner sells (1 in the
+appraisal; the sensitivity table moves it by ±10 % and ±20 %)."""
+OPEX = Scalar("sensitivity.opex")
+"""The sensitivity factor on the owner's operating costs (1 in the appraisal)."""
+
+
 @dataclass
 class Flow:
-    """A money line (gross, incl. VAT) between the owner and a counterparty."""
+    """A money line (gross, incl. VAT) between the owner and a counterparty.
+
+    Costs say which row of the 总成本费用估算表 they belong to (``category``: purchased fuel and
+    power, or other costs) and whether they move with output or sales (``variable``, for the
+    break-even point)."""
 
     line: Ref
     vat_rate: Expr | float
     counterparty: str  # "market", "self" (value to the owner itself) or a party name
+    category: str = "other"  # "fuel_power" (外购燃料及动力费) or "other" (其他费用)
+    variable: bool = False
 
 
 @dataclass
@@ -127,7 +140,7 @@ def _market_revenue(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) -> 
     terms = [a["market_revenue"] for _, a in assets if "market_revenue" in a]
     if not terms:
         return
-    total = sh.flow("k.market_rev", Sum(*terms) * flows.owner_phase, "Sales to the market (owner)", "对外销售收入")
+    total = sh.flow("k.market_rev", Sum(*terms) * flows.owner_phase * PRICE, "Sales to the market (owner)", "对外销售收入")
     flows.revenues.append(Flow(total, Scalar("market.vat_electricity"), "market"))
     if flows.owner != "host":
         after = sh.flow("k.market_rev_host", Sum(*terms) * tl["after_contract"],
@@ -140,11 +153,11 @@ def _common_costs(sh: Sheet, flows: ContractFlows, tl: dict, assets: list) -> No
     whose roof or land the provider uses; under ies, and when the host itself owns the assets
     (guaranteed savings), the park platform company that leases the site."""
     c = Scalar
-    rent = sh.flow("k.rent", c("contract.rent_per_yr") * tl["inflation"] * flows.owner_phase,
+    rent = sh.flow("k.rent", c("contract.rent_per_yr") * tl["inflation"] * flows.owner_phase * OPEX,
                    "Roof / land rent", "屋顶/场地租金")
     flows.costs.append(Flow(rent, 0.0, flows.landlord))
     capex = Sum(*[c(f"assets.{i}.capacity") * c(f"assets.{i}.capex_per_unit") for i, _ in assets])
-    ins = sh.flow("k.insurance", c("contract.insurance_rate") * capex * flows.owner_phase,
+    ins = sh.flow("k.insurance", c("contract.insurance_rate") * capex * flows.owner_phase * OPEX,
                   "Insurance", "保险费")
     flows.costs.append(Flow(ins, c("market.vat_services"), "market"))
 
@@ -167,10 +180,10 @@ def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
         # minimum take: the host pays for at least a share of the output at design performance
         pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid"))
                       * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
-                      * tl["contract"], f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
+                      * tl["contract"] * PRICE, f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
         f.revenues.append(Flow(pay, output_vat(techs[aid].output_vat_class), "host"))
     sub = sh.flow("k.subscription", k("subscription_per_yr") * (1 + k("subscription_escalation")) ** Max(tl["op_year"] - 1, 0)
-                  * tl["contract"], "Subscription fee", "固定订阅费")
+                  * tl["contract"] * PRICE, "Subscription fee", "固定订阅费")
     f.revenues.append(Flow(sub, Scalar("market.vat_services"), "host"))
     value = sh.flow("k.host_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
                     "Energy cost avoided during the term (host)", "合同期内节能效益（用户）")
@@ -179,7 +192,7 @@ def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
                  * k("penalty_per_mwh") for i, a in assets]
     pen = sh.flow("k.penalty", Sum(*penalties) * tl["contract"], "Availability penalty paid to the host",
                   "可用率违约金")
-    f.costs.append(Flow(pen, 0.0, "host"))
+    f.costs.append(Flow(pen, 0.0, "host", variable=True))
     _market_revenue(sh, f, assets, tl)
     _host_after_term(sh, f, assets, tl)
     _buyout(sh, tl)
@@ -245,11 +258,12 @@ def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     loss = sh.flow("k.default_loss", due * k("host_default_probability") * Series("risk.host_default")
                    * (1 - k("recovery_rate")), "Host payment defaults, net of recovery", "用户违约损失（扣除回收）")
     vat = Scalar("market.vat_services") * (1 - k("qualified_emc"))  # qualified EMC income is VAT-exempt [S3]
-    f.revenues.append(Flow(sh.flow("k.share_received", due - loss, "Provider's share received", "节能服务公司分享收益"),
+    f.revenues.append(Flow(sh.flow("k.share_received", (due - loss) * PRICE, "Provider's share received",
+                                   "节能服务公司分享收益"),
                            vat, "host"))
     f.values.append((savings, "host"))
-    mv = sh.flow("k.mv_cost", verified * k("mv_cost_share"), "Measurement & verification", "节能量测量与验证费用")
-    f.costs.append(Flow(mv, Scalar("market.vat_services"), "market"))
+    mv = sh.flow("k.mv_cost", verified * k("mv_cost_share") * OPEX, "Measurement & verification", "节能量测量与验证费用")
+    f.costs.append(Flow(mv, Scalar("market.vat_services"), "market", variable=True))
     _market_revenue(sh, f, assets, tl)
     _host_after_term(sh, f, assets, tl)
     return f
@@ -258,7 +272,7 @@ def _shared_savings(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
 def _guaranteed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("host", owner_phase=tl["operation"], residual_to_owner=True, landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
-    savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["operation"],
+    savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["operation"] * PRICE,
                       *(("Savings", "节能效益") if case.mv is not None else ("Verified savings", "经核证的节能效益")))
     f.revenues.append(Flow(savings, 0.0, "self"))
     verified = _verified(sh, case, savings, pr, tl["contract"])
@@ -270,11 +284,11 @@ def _guaranteed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     shortfall = sh.flow("k.shortfall", Max(0, guaranteed - verified * tl["contract"]),
                         "Shortfall paid by the provider", "节能服务公司补偿的差额")
     f.revenues.append(Flow(shortfall, 0.0, "provider"))
-    fee = sh.flow("k.fee", k("fee_per_yr") * tl["contract"], "Provider's fee", "节能服务费")
-    excess = sh.flow("k.excess_share", k("excess_share") * Max(0, verified * tl["contract"] - guaranteed),
+    fee = sh.flow("k.fee", k("fee_per_yr") * tl["contract"] * OPEX, "Provider's fee", "节能服务费")
+    excess = sh.flow("k.excess_share", k("excess_share") * Max(0, verified * tl["contract"] - guaranteed) * OPEX,
                      "Provider's share of savings above the guarantee", "超额节能效益分享")
     f.costs.append(Flow(fee, Scalar("market.vat_services"), "provider"))
-    f.costs.append(Flow(excess, Scalar("market.vat_services"), "provider"))
+    f.costs.append(Flow(excess, Scalar("market.vat_services"), "provider", variable=True))
     mv = sh.flow("k.mv_cost", verified * k("mv_cost_share") * tl["contract"], "Measurement & verification (provider)",
                  "节能量测量与验证费用（节能服务公司）")
     f.party_costs.append((mv, "provider"))
@@ -288,17 +302,17 @@ def _trusteeship(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     base_now = baseline_cost(sh, pr, car, "current")
     base_contract = baseline_cost(sh, pr, car, "contract")
     fee = sh.flow("k.fee", (1 - k("discount")) * base_contract * (1 + k("fee_escalation")) ** Max(tl["op_year"] - 1, 0)
-                  * tl["contract"], "Trusteeship fee paid by the host", "能源费用托管费")
+                  * tl["contract"] * PRICE, "Trusteeship fee paid by the host", "能源费用托管费")
     f.revenues.append(Flow(fee, Scalar("market.vat_services"), "host"))
     f.values.append((sh.flow("k.host_value", base_now * tl["contract"], "Energy bill the host no longer pays",
                              "用户不再支付的能源费用"), "host"))
-    elec = sh.flow("k.bill_elec", car["grid_mwh"] * KWH_PER_MWH * pr["tariff"] * tl["contract"],
+    elec = sh.flow("k.bill_elec", car["grid_mwh"] * KWH_PER_MWH * pr["tariff"] * tl["contract"] * OPEX,
                    "Electricity bill paid by the provider", "托管方支付的电费")
     fuels = sh.flow("k.bill_fuels", (car["gas_m3"] * pr["gas"] + car["coal_t"] * pr["coal"] + car["heat_gj"] * pr["heat"]
-                                     + car["biomass_t"] * pr["biomass"]) * tl["contract"],
+                                     + car["biomass_t"] * pr["biomass"]) * tl["contract"] * OPEX,
                     "Fuel and heat bills paid by the provider", "托管方支付的燃料及热力费")
-    f.costs.append(Flow(elec, Scalar("market.vat_electricity"), "market"))
-    f.costs.append(Flow(fuels, Scalar("market.vat_heat"), "market"))
+    f.costs.append(Flow(elec, Scalar("market.vat_electricity"), "market", "fuel_power", True))
+    f.costs.append(Flow(fuels, Scalar("market.vat_heat"), "market", "fuel_power", True))
     f.host_baseline_cost = base_now
     _market_revenue(sh, f, assets, tl)
     _host_after_term(sh, f, assets, tl)
@@ -310,7 +324,7 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     sales = []
     for aid, a in assets:
-        sale = sh.flow(f"k.{aid}.tenant_sales", (1 - k("tenant_tariff_discount")) * a["host_value"] * tl["contract"],
+        sale = sh.flow(f"k.{aid}.tenant_sales", (1 - k("tenant_tariff_discount")) * a["host_value"] * tl["contract"] * PRICE,
                        f"Energy sold to tenants: {techs[aid].name_en}", f"向园区企业售能：{techs[aid].name_zh}")
         f.revenues.append(Flow(sale, output_vat(techs[aid].output_vat_class), "tenants"))
         sales.append(sale)
@@ -319,15 +333,15 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f.values.append((value, "tenants"))
     _market_revenue(sh, f, assets, tl)
     base = Sum(*sales) + (Ref("k.market_rev") if any("market_revenue" in a for _, a in assets) else 0.0)
-    fee = sh.flow("k.platform_fee", k("platform_fee_share") * base, "Platform service fee", "园区平台服务费")
-    f.costs.append(Flow(fee, Scalar("market.vat_services"), "platform"))
+    fee = sh.flow("k.platform_fee", k("platform_fee_share") * base * OPEX, "Platform service fee", "园区平台服务费")
+    f.costs.append(Flow(fee, Scalar("market.vat_services"), "platform", variable=True))
     # only the provider's own direct-line supply pays the system charge, not green power the park
     # already receives by direct line from others (baseline direct_green_mwh)
     own_direct = Sum(*[a["green_used_mwh"] * Scalar(f"assets.{i}.direct_line") for i, a in assets if "green_used_mwh" in a])
     grid = sh.flow("k.grid_charges", (k("grid_capacity_charge_per_kw_month") * 12 * k("direct_line_kw")
-                                      + k("system_charge_per_kwh") * KWH_PER_MWH * own_direct) * tl["contract"],
+                                      + k("system_charge_per_kwh") * KWH_PER_MWH * own_direct) * tl["contract"] * OPEX,
                    "Grid charges for near-site supply", "就近供电输配及系统运行费")
-    f.costs.append(Flow(grid, Scalar("market.vat_electricity"), "market"))
+    f.costs.append(Flow(grid, Scalar("market.vat_electricity"), "market", "fuel_power", True))
     margin = base - fee - Sum(*[a["opex"] for _, a in assets])
     tv = sh.flow("k.terminal_value", k("terminal_value_multiple") * margin * tl["last"] * tl["contract"],
                  "Terminal value (multiple of the last year's operating margin)", "期末残值（末年经营利润倍数）")

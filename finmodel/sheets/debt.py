@@ -2,21 +2,29 @@
 
 Tranche mechanics (period-end flows; operation year k = 1, 2 …; tenor n incl. grace g):
 
-* drawdown: the tranche's amount spread evenly over the construction periods;
-* interest_t = opening balance × rate_t; during construction it is capitalised (IDC,
-  建设期利息) and added to the balance; rate_t = reference rate + margin + SLL adjustment;
+* drawdown (:func:`build_drawdown`): the debt drawn in each construction period, pro rata with
+  the debt-funded spend of the period (D × spend_t / Σ spend) or equity first (the equity's part
+  E = Σ spend − D is spent first: draw_t = max(0, cum_t − E) − max(0, cum_{t−1} − E)); each
+  tranche draws its share of it;
+* interest_t = (opening balance + ½ × the period's drawdown) × rate_t with the mid-year convention
+  (建设期利息 q_t = (年初借款本息累计 + 本年借款额/2) × i, the national method [N7]: 5,000 drawn in
+  each of two years at 6 % gives 150 + 459 = 609), or opening balance × rate_t with drawdowns at
+  period end (``conventions.drawdown: end_of_year``, other tools' profile); during construction it
+  is capitalised (IDC) and added to the balance; rate_t = reference rate + margin + SLL adjustment;
 * repayment in years g < k ≤ n (the last repays whatever remains):
   - annuity:          PMT(rate_t, n − k + 1, opening) − interest_t (re-levelled if the rate moves)
   - equal principal:  opening / (n − k + 1)
   - sculpted:         a schedule fixed at financial close, principal_t = share × CFADS_t / target
     DSCR − interest_t on the base case, never negative (Bodmer; [S10]); solved by
     :mod:`finmodel.finance.sizing`;
+  - max_capacity:     all the cash available after interest, share × CFADS_t − interest_t, never
+    negative (最大能力还款法, the repayment the 借款偿还期 indicator assumes [N17]);
 * fees: upfront on the commitment at close; commitment fee on the undrawn amount.
 
-Cover ratios (project-finance practice [S10]; national method 偿债备付率 and 利息备付率):
+Cover ratios (project-finance practice [S10]; the national method's 偿债备付率 and 利息备付率, defined
+differently, are on the debt schedule, :mod:`finmodel.sheets.statements.debt_schedule`):
 
 * DSCR_t = CFADS_t / debt service_t; CFADS after income tax (or before, a convention);
-* ICR_t = EBIT_t / interest_t;
 * LLCR = Σ_{loan life} CFADS_t · DF_t / debt at the end of construction; PLCR the same over
   the operation period; DF at each period's average debt rate.
 
@@ -31,15 +39,33 @@ cover.
 """
 from __future__ import annotations
 
-from ..lines import Blank, Eq, Max, Min, Next, Period, Pmt, Prev, Ref, Scalar, Series, Sum, Where
+from ..lines import Blank, Eq, Expr, Max, Min, Next, Period, Pmt, Prev, Ref, RowTotal, Scalar, Series, Sum, Where
 from .sheet import Sheet
 
 BP = 10_000.0  # basis points per unit
 
 
+def build_drawdown(sh: Sheet, tl: dict, funded: Expr) -> Ref:
+    """The debt drawn in each period (all tranches together) against the debt-funded spend
+    ``funded`` of the construction periods: pro rata, or after the equity's part (``construction.
+    equity_first``)."""
+    debt = Scalar("financing.debt_amount")
+    spend = sh("d.funded_spend", funded * tl["construction"], "Debt-funded spend of the construction year",
+               "建设投资中的债务融资对象", fmt="money")
+    total = RowTotal(spend)
+    cum = sh.declare("d.funded_spend_cum", "Debt-funded spend to date", "累计建设投资（融资对象）")
+    sh.model.define(cum, Prev(cum) + spend)
+    equity = Max(0, total - debt)
+    after_equity = Max(0, cum - equity) - Max(0, Prev(cum) - equity)
+    pro_rata = Where(total > 0, debt * spend / total, 0)
+    return sh.flow("d.drawdown", Where(Scalar("construction.equity_first"), after_equity, pro_rata),
+                   "Debt drawn (all tranches)", "借款提款（合计）")
+
+
 def build_tranche(sh: Sheet, tid: str, repayment: str, tl: dict, sll_adj_bp: Ref | None,
-                  cfads: Ref | None) -> dict:
-    """Lines of one tranche; ``cfads`` is needed for the sculpting check line."""
+                  cfads: Ref | None, drawdown: Expr) -> dict:
+    """Lines of one tranche; it draws its share of ``drawdown`` (see :func:`build_drawdown`);
+    ``cfads`` is needed for the sculpting check line and the max_capacity repayment."""
     s = lambda n: Scalar(f"financing.{tid}.{n}")  # noqa: E731
     p = f"d.{tid}"
     k = tl["op_year"]
@@ -51,11 +77,11 @@ def build_tranche(sh: Sheet, tid: str, repayment: str, tl: dict, sll_adj_bp: Ref
     r["rate"] = sh(f"{p}.rate", rate, f"{tid}: interest rate", f"{tid}：利率", unit="fraction", fmt="pct")
     r["repay_flag"] = sh.flag(f"{p}.repaying", (k > s("grace_years")) * (k <= s("tenor_years")),
                               f"{tid}: repayment period", f"{tid}：还本期")
-    r["draw"] = sh.flow(f"{p}.draw", amount * tl["construction"] / Scalar("case.construction_years"),
-                        f"{tid}: drawdown", f"{tid}：提款")
+    r["draw"] = sh.flow(f"{p}.draw", s("share_of_debt") * drawdown, f"{tid}: drawdown", f"{tid}：提款")
     close = sh.declare(f"{p}.close", f"{tid}: closing balance", f"{tid}：期末余额")
     r["open"] = sh(f"{p}.open", Prev(close), f"{tid}: opening balance", f"{tid}：期初余额")
-    r["interest"] = sh.flow(f"{p}.interest", r["open"] * r["rate"], f"{tid}: interest accrued", f"{tid}：应计利息")
+    r["interest"] = sh.flow(f"{p}.interest", (r["open"] + 0.5 * Scalar("conventions.drawdown_mid_year") * r["draw"])
+                            * r["rate"], f"{tid}: interest accrued", f"{tid}：应计利息")
     r["idc"] = sh.flow(f"{p}.idc", r["interest"] * tl["construction"], f"{tid}: interest during construction (capitalised)",
                        f"{tid}：建设期利息（资本化）")
     r["interest_paid"] = sh.flow(f"{p}.interest_paid", r["interest"] * tl["operation"], f"{tid}: interest paid",
@@ -65,6 +91,8 @@ def build_tranche(sh: Sheet, tid: str, repayment: str, tl: dict, sll_adj_bp: Ref
         profile = Pmt(r["rate"], remaining, r["open"]) - r["interest"]
     elif repayment == "equal_principal":
         profile = r["open"] / remaining
+    elif repayment == "max_capacity":
+        profile = s("share_of_debt") * cfads - r["interest_paid"]
     else:
         profile = Series(f"financing.{tid}.sculpted_principal")
     r["principal"] = sh.flow(f"{p}.principal", Where(r["repay_flag"], Where(Eq(k, s("tenor_years")), r["open"],
@@ -113,9 +141,10 @@ def build_debt_totals(sh: Sheet, tranches: dict[str, dict], tl: dict) -> dict:
 
 
 def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict, pre_fin: Ref,
-                    replacement: Ref | None = None) -> dict:
+                    replacement: Ref | None = None, other_loans: Expr | float = 0.0) -> dict:
     """DSRA, maintenance reserve (when ``replacement`` is given), cover ratios, lock-up, default
-    flag and the equity cash flow."""
+    flag and the equity cash flow; ``other_loans`` is what loans outside the tranches (the
+    working-capital loan) bring in net of their interest and principal, each period."""
     r = {}
     ds = debt["service"]
     mra_use = 0.0 * ds
@@ -125,7 +154,7 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
         mra_open = sh("w.mra_open", Prev(mra_close), "Maintenance reserve, opening", "维修准备金期初余额")
         mra_use = sh.flow("w.mra_use", Min(mra_open, replacement), "Maintenance reserve used for replacements",
                           "动用维修准备金")
-    r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / ds, Blank()), "DSCR", "偿债备付率",
+    r["dscr"] = sh("w.dscr", Where(ds > 0, cfads_dscr / ds, Blank()), "DSCR (lenders': CFADS / debt service)", "偿债覆盖率（贷款人口径）",
                    unit="x", fmt="ratio")
     months = Scalar("financing.dsra_months")
     target = sh("w.dsra_target", months / 12 * Next(ds), "DSRA target (months of next debt service)",
@@ -171,8 +200,8 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
                            "Event of default (DSCR below default, DSRA exhausted)", "违约事件")
     r["retained"] = sh.flow("w.retained", fund - use - release + mra_fund - mra_use - mra_release + trap - lock_release,
                             "Cash retained in reserve and lock-up accounts", "留存于准备金及锁定账户的现金")
-    r["equity"] = sh.flow("w.equity_cf", pre_fin + debt["draw"] - debt["fees"] - ds + use - fund + release
+    r["equity"] = sh.flow("w.equity_cf", pre_fin + other_loans + debt["draw"] - debt["fees"] - ds + use - fund + release
                           + mra_use - mra_fund + mra_release - trap + lock_release, "Equity cash flow", "资本金现金流")
-    r["lender"] = sh.flow("w.lender_cf", -debt["draw"] + debt["interest_paid"] + debt["principal"] + debt["fees"],
-                          "Lender cash flow", "贷款人现金流")
+    r["lender"] = sh.flow("w.lender_cf", -debt["draw"] + debt["interest_paid"] + debt["principal"] + debt["fees"]
+                          - other_loans, "Lender cash flow", "贷款人现金流")
     return r

@@ -23,9 +23,12 @@ Transfers removed [N20]: taxes (VAT in every price, surcharges and income tax ne
 domestic loan interest and fees (the flows are before financing); payments between the parties
 (tariffs, shares, fees, rent, contributions: they cancel); ETS allowances saved and the green-power
 premium or certificates bought (attribute payments: the CO2 is valued once, at the carbon value,
-and only what the assets themselves avoid).  Prices are constant start-year prices: every nominal
-flow is divided by the inflation index (the method allows no price escalation [N20]), and
-discounted at the social discount rate (8 %, not below 6 % [N19]).
+and only what the assets themselves avoid).  Working capital (流动资金) is left out: the method
+keeps only its inventories [N20], which the 扩大指标 estimates do not separate from the rest (an
+approximation; the 分项详细 estimate's stocks are small beside the investment).  Prices are
+constant start-year prices: every nominal flow is divided by the inflation index (the method
+allows no price escalation [N20]), and discounted at the social discount rate (8 %, not below
+6 % [N19]).
 
 The carbon value is the national ETS allowance (CEA) price path (``p.cea``: its log-OU median,
 uncertain in Monte Carlo) — a lower bound, as the method sets no shadow price of carbon — unless

@@ -1,45 +1,47 @@
 """The model's scalar outputs (the JSON result's metrics) and its checks.
 
-National method (建设项目经济评价方法与参数, 3rd ed.): project IRR before/after income tax on the
-project cash flow before financing, equity IRR, static/dynamic payback, ROI (总投资收益率 =
-average EBIT / total investment incl. IDC), ROE (资本金净利润率 = average net profit / equity
-capital), ICR (利息备付率 = EBIT / interest), DSCR (偿债备付率).  Project-finance practice: min
-and average DSCR, LLCR and PLCR at the end of construction [S10].
+``project.*``: project IRR before/after the income tax actually paid on the project cash flow
+before financing, equity IRR on the lenders' waterfall, static/dynamic payback, ROI and ROE and
+the interest cover on the national method's bases (:mod:`.national`, which adds the method's own
+indicators under ``national.*``), and project-finance practice: min and average DSCR on CFADS,
+LLCR and PLCR at the end of construction [S10].
 """
 from __future__ import annotations
 
 from ..lines import Blank, Min, Ref, Scalar, Where
 from .parties import PARTY_NAMES
 from ..lines.metrics import At, FirstWhere, Irr, Npv, Payback, Ratio, Reduce, SumProduct
+from .national import build_national_outputs
 
 
-def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, icr, ebit, net_profit,
-                  invest, injection, sll) -> None:
+def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranches, statements, sll) -> None:
     S = Scalar
     rate = S("case.discount_rate")
     out = m.output
     out("project.project_irr_pre_tax", Irr(pre_tax.name), en="Project IRR before income tax",
-        zh="项目投资财务内部收益率（所得税前）", unit="fraction", fmt="pct")
-    out("project.project_irr_after_tax", Irr(after_tax.name), en="Project IRR after income tax",
-        zh="项目投资财务内部收益率（所得税后）", unit="fraction", fmt="pct")
-    out("project.equity_irr", Irr(wf["equity"].name), en="Equity IRR", zh="资本金财务内部收益率",
+        zh="项目内部收益率（所得税前）", unit="fraction", fmt="pct")
+    out("project.project_irr_after_tax", Irr(after_tax.name), en="Project IRR after the income tax paid",
+        zh="项目内部收益率（按实际缴纳所得税）", unit="fraction", fmt="pct")
+    out("project.equity_irr", Irr(wf["equity"].name), en="Equity IRR (the loan's waterfall)", zh="股东内部收益率（按贷款协议现金流分配）",
         unit="fraction", fmt="pct")
-    out("project.npv", Npv(rate, after_tax.name), en="Project NPV after income tax", zh="项目投资财务净现值（所得税后）",
+    out("project.npv", Npv(rate, after_tax.name), en="Project NPV after the income tax paid", zh="项目净现值（按实际缴纳所得税）",
         unit=rc.case.case.currency)
     out("project.payback_years", Payback(after_tax.name), en="Static payback (from construction start)",
         zh="静态投资回收期", unit="years", fmt="years")
     out("project.discounted_payback_years", Payback(after_tax.name, rate), en="Dynamic payback",
         zh="动态投资回收期", unit="years", fmt="years")
+    # ROI, ROE and the interest cover on the national method's bases (sheets/national.py)
     n_op = S("case.operation_years")
-    out("project.roi", Ratio(Ratio(Reduce("SUM", ebit.name), n_op), Reduce("SUM", invest.name)),
+    out("project.roi", Ratio(Ratio(Reduce("SUM", "x.ebit"), n_op), Reduce("SUM", "inv.total_investment")),
         en="Return on total investment (ROI)", zh="总投资收益率", unit="fraction", fmt="pct")
-    out("project.roe", Ratio(Ratio(Reduce("SUM", net_profit.name), n_op), Reduce("SUM", injection.name)),
+    out("project.roe", Ratio(Ratio(Reduce("SUM", "x.net_profit"), n_op), Reduce("SUM", "inv.equity")),
         en="Return on equity capital (ROE)", zh="资本金净利润率", unit="fraction", fmt="pct")
-    out("project.min_icr", Reduce("MIN", icr.name), en="Minimum interest cover", zh="最低利息备付率", unit="x",
-        fmt="ratio")
+    out("project.min_icr", Reduce("MIN", "ds.interest_cover"), en="Minimum interest cover", zh="最低利息备付率",
+        unit="x", fmt="ratio")
+    build_national_outputs(m, rc)
     if debt:
-        out("project.min_dscr", Reduce("MIN", "w.dscr"), en="Minimum DSCR", zh="最低偿债备付率", unit="x", fmt="ratio")
-        out("project.avg_dscr", Reduce("AVERAGE", "w.dscr"), en="Average DSCR", zh="平均偿债备付率", unit="x",
+        out("project.min_dscr", Reduce("MIN", "w.dscr"), en="Minimum DSCR (lenders', CFADS / debt service)", zh="最低偿债覆盖率（贷款人口径）", unit="x", fmt="ratio")
+        out("project.avg_dscr", Reduce("AVERAGE", "w.dscr"), en="Average DSCR (lenders')", zh="平均偿债覆盖率（贷款人口径）", unit="x",
             fmt="ratio")
         cod = S("case.construction_years") - 1
         out("project.llcr", Ratio(SumProduct(("f.cfads_dscr", "d.df", "d.loan_life")), At("d.close", cod)),
@@ -62,7 +64,7 @@ def build_outputs(m, rc, tl, flows, parties, pre_tax, after_tax, wf, debt, tranc
         for tid, t in tranches.items():
             if "sculpt_gap" in t:
                 m.check(f"sculpted_{tid}", t["sculpt_gap"].name, en=f"{tid}: sculpted DSCR equals its target",
-                        zh=f"{tid}：雕刻还款偿债备付率等于目标值", tolerance=1.0)
+                        zh=f"{tid}：雕刻还款偿债覆盖率等于目标值", tolerance=1.0)
         if sll is not None:
             m.line("s.adj_in_life", Where(debt["loan_life"], sll["adj_bp"], Blank()), en="SLL adjustment while the loan is outstanding",
                    zh="贷款存续期利率调整", unit="bp", sheet="Debt", fmt="bp")

@@ -2,8 +2,8 @@
 
 For every path and period: owner's equity + lender + tax authority + every other party =
 the system's cash flow, computed independently from the external lines only (value created at
-the host/tenants, sales to the market, the residual book value the owner recovers at the end,
-less capex, O&M and bills paid to outsiders).  Transfers
+the host/tenants, sales to the market, the residual book value and the working capital the owner
+recovers at the end, less capex, working capital, O&M and bills paid to outsiders).  Transfers
 between parties (tariffs, shares, fees, contributions, rent) cancel in that sum.
 """
 from __future__ import annotations
@@ -22,7 +22,9 @@ PARTY_NAMES = {"provider": ("Provider (ESCO / service company)", "节能服务�
 
 def build_parties(sh: Sheet, m: Model, flows: ContractFlows, owner: str, wf: dict, vat: dict, cit: dict,
                   contrib: dict, others: list[str], capex_init: Ref, replacement: Ref, asset_opex: Ref,
-                  costs: list, residual: Ref | None = None) -> dict[str, Ref]:
+                  costs: list, residual: Ref, local_taxes: Ref, wc: dict) -> dict[str, Ref]:
+    """Each party's cash flow and the conservation check; the working capital invested and
+    recovered (``wc``) is money the system ties up and gets back, like capex."""
     out: dict[str, Ref] = {owner: wf["equity"]}
     for p in others:
         plus = [v for v, q in flows.values if q == p] + [f.line for f in costs if f.counterparty == p]
@@ -33,12 +35,12 @@ def build_parties(sh: Sheet, m: Model, flows: ContractFlows, owner: str, wf: dic
     if wf.get("lender") is not None:
         out["lender"] = wf["lender"]
     retained = [wf["retained"]] if "retained" in wf else []
-    out["tax"] = sh.flow("pt.tax", vat["payable"] + vat["surcharges"] + cit["cit"], "Tax authority: taxes received",
-                         "税务机关：税收")
+    out["tax"] = sh.flow("pt.tax", vat["payable"] + vat["surcharges"] + cit["cit"] + local_taxes,
+                         "Tax authority: taxes received", "税务机关：税收")
     external = ([f.line for f in flows.revenues if f.counterparty in ("market", "self")]
-                + [v for v, _ in flows.values] + ([residual] if residual is not None else []))
+                + [v for v, _ in flows.values] + [residual, wc["recovery"]])
     external_costs = ([f.line for f in costs if f.counterparty == "market"] + [c for c, _ in flows.party_costs]
-                      + [capex_init, replacement, asset_opex])
+                      + [capex_init, replacement, asset_opex, wc["investment"]])
     system = sh.flow("pt.system", Sum(*external) - Sum(*external_costs),
                      "System cash flow (value created less external costs)", "项目整体现金流（创造价值减外部成本）")
     gap = sh("chk.conservation", Sum(*out.values()) + Sum(*retained) - system,

@@ -10,6 +10,7 @@ capped at ±``cap_bp`` and applies from the *following* period until the next te
 from __future__ import annotations
 
 from ..lines import Max, Min, Prev, Ref, Scalar, Series, Sum, Where
+from .contracts import OPEX
 from .sheet import Sheet
 
 KPI_LINES = {"intensity_tco2_per_tce": ("intensity", "below"),
@@ -49,6 +50,6 @@ def sll_interest_effect(sh: Sheet, adj_bp: Ref, balances: list[Ref], loan_life: 
     r = {}
     r["interest_saved"] = sh.flow("s.interest_saved", -adj_bp / 10_000 * Sum(*balances),
                                   "Interest saved by the SLL ratchet", "可持续挂钩节省利息")
-    r["verification"] = sh.flow("s.verification", Scalar("financing.sll.verification_cost_per_yr") * loan_life,
+    r["verification"] = sh.flow("s.verification", Scalar("financing.sll.verification_cost_per_yr") * loan_life * OPEX,
                                 "SLL external verification cost", "可持续挂钩外部核查费用")
     return r

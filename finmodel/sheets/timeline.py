@@ -38,13 +38,6 @@ def build_timeline(sh: Sheet) -> dict:
                                 "Last contract year", "合同期末年")
     r["after_contract"] = sh.flag("t.after_contract", r["operation"] - r["contract"],
                                   "After the contract term (assets with the host)", "合同期后")
-    free = Scalar("tax.holiday_free_years")
-    half = Scalar("tax.holiday_half_years")
-    r["holiday_factor"] = sh(
-        "t.cit_factor",
-        1 - (r["op_year"] >= 1) * (r["op_year"] <= free)
-        - 0.5 * (r["op_year"] > free) * (r["op_year"] <= free + half),
-        "Share of the CIT rate payable (tax holiday)", "所得税减免系数", unit="fraction", fmt="factor")
     r["inflation"] = escalation_index(sh, "t.inflation_index", "market.inflation",
                                       "Inflation index (O&M, fees)", "通胀指数")
     r["tariff_index"] = escalation_index(sh, "t.tariff_index", "market.tariff_escalation",

@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from ...lines import Inputs, Model
 from ...lines.expr import Prev
 from ...lines.model import Line
+from ...sheets.statements import STATEMENTS
 from .. import words as W
 from ..names import Names
 from .cells import HEAD_FONT, number_format, put_number, put_text
@@ -23,8 +24,8 @@ from .layout import (COL_KEY, COL_LABEL, COL_PRE, COL_T0, COL_TOTAL, COL_UNIT, F
 if TYPE_CHECKING:  # pragma: no cover
     from ...engine import Appraisal
 
-SHEET_ORDER = ("Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Debt", "Parties", "Economic",
-               "Metrics", "Checks")
+SHEET_ORDER = ("Timeline", "Prices", "Assets", "Carbon", "Contract", "Tax", "Cashflow", "Working capital", "Debt",
+               "Parties", "Economic", *(st.sheet for st in STATEMENTS), "Metrics", "Checks")
 
 
 def _helper_lines(model: Model) -> list[Line]:

@@ -1,8 +1,10 @@
-"""The Checks sheet's status cells: each model check as passed/FAILED (通过/未通过) over its residual row.
+"""The Checks sheet's status cells: each model check as passed/FAILED (通过/未通过) over its residual
+row, and the national method's survival test (财务生存能力: the cash plan's cumulative surplus never
+negative).
 
-The check lines themselves (residuals that must be zero: money conserved, debt repaid …) are
-calculation rows on the same sheet; below them, one status formula per check compares the row
-with its tolerance, an input the reader can change.
+The check lines themselves (residuals that must be zero: money conserved, debt repaid, the
+balance sheet balanced …) are calculation rows on the same sheet; below them, one status formula
+per check compares the row with its tolerance, an input the reader can change.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import words as W
+from ..result import SURVIVAL_TOLERANCE
 from .cells import head_row, mark_input, put_number, put_text
 from .layout import Layout, WorkbookMap
 
@@ -35,3 +38,14 @@ def checks_sheet(wb, a: "Appraisal", lay: Layout, wmap: WorkbookMap, lang: str) 
         wmap.expected[(sheet, cell.coordinate)] = ok if (vals <= chk.tolerance).all() else error
         wmap.checks.append((sheet, cell.coordinate))
         row += 1
+    # 财务生存能力 tests the project, not the model: it may fail for a real case, so it is shown
+    # below the model's checks with its own words
+    row += 1
+    met, not_met = W.text(lang, "viable"), W.text(lang, "not_viable")
+    put_text(ws, row, 1, "national.financial_survival")
+    put_text(ws, row, 2, W.text(lang, "nat_survival"))
+    mark_input(put_number(ws, row, 4, SURVIVAL_TOLERANCE, "number"))
+    cell = ws.cell(row=row, column=3, value=f'=IF(MIN({lay.row_range("cp.cumulative_surplus")})>=-D{row},'
+                                            f'"{met}","{not_met}")')
+    surplus = float(np.min(a.base.line("cp.cumulative_surplus")[0]))
+    wmap.expected[(sheet, cell.coordinate)] = met if surplus >= -SURVIVAL_TOLERANCE else not_met

@@ -29,6 +29,9 @@ def build(ctx: Ctx) -> dict:
                col("*", "", "mark")], rows, cls="assumptions", widths=["27%", "11%", "10%", "49%", "3%"])
     flags = []
     for fl in ctx.doc.get("flags") or []:
+        if fl["metric"] in TAX_FLAGS:
+            flags.append(_tax_flag(ctx, fl))
+            continue
         kind = "pct" if fl["metric"] == "irr" else "years"
         lo, hi = ctx.f(fl.get("typical_low"), kind), ctx.f(fl.get("typical_high"), kind)
         if fl.get("value") is None:
@@ -45,3 +48,19 @@ def build(ctx: Ctx) -> dict:
                 col(ctx.t("typical_range"), "", "num"), col(ctx.t("note"))], flags,
                widths=["9%", "13%", "10%", "14%", "54%"]) if flags else None
     return {"table": t, "flags": ft}
+
+
+TAX_FLAGS = ("cit_holiday", "book_life_years")
+"""The resolver's tax flags (case/resolve.py): a holiday claimed that no rule grants, a book life
+below the minimum tax life."""
+
+
+def _tax_flag(ctx: Ctx, fl: dict) -> list:
+    """A tax flag's row: what is questioned, the case's value and the statutory floor."""
+    if fl["metric"] == "cit_holiday":
+        return [c(fl["asset"]), c(ctx.t("flag_cit_holiday")), n(""), n(""),
+                c(ctx.t("flag_msg_cit_holiday", asset=fl["asset"]))]
+    life, floor = ctx.f(fl.get("value"), "years"), ctx.f(fl.get("typical_low"), "years")
+    return [c(fl["asset"]), c(ctx.t("flag_book_life")), n(life), n(f"≥ {floor}"),
+            c(ctx.t("flag_msg_book_life", asset=fl["asset"], value=life, lo=floor))]
+

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..words import CONTRACTS, pick
-from . import assumptions, carbon, economic, energy, financial, financing, method, mv, pricing, project, risk, summary
+from . import (assumptions, carbon, economic, energy, financial, financing, method, mv, national, pricing, project,
+               risk, statements, summary)
 from .context import Ctx
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,6 +24,7 @@ SECTIONS = (("summary", "s_summary", summary.build),
             ("project", "s_project", project.build),
             ("assumptions", "s_assumptions", assumptions.build),
             ("financial", "s_financial", financial.build),
+            ("national", "s_national", national.build),
             ("financing", "s_financing", financing.build),
             ("carbon", "s_carbon", carbon.build),
             ("energy", "s_energy", energy.build),
@@ -30,7 +32,8 @@ SECTIONS = (("summary", "s_summary", summary.build),
             ("risk", "s_risk", risk.build),
             ("pricing", "s_pricing", pricing.build),
             ("mv", "s_mv", mv.build),
-            ("method", "s_method", method.build))
+            ("method", "s_method", method.build),
+            ("statements", "s_statements", statements.build))
 
 
 def build_context(a: "Appraisal", doc: dict, lang: str, chart_dir: Path) -> dict:
@@ -49,7 +52,8 @@ def build_context(a: "Appraisal", doc: dict, lang: str, chart_dir: Path) -> dict
         "html_lang": "zh-CN" if lang == "zh" else "en",
         "t": {k: ctx.t(k) for k in ("title", "subtitle", "contents", "decision_numbers", "verdict", "assets", "baseline",
                                     "contract_structure", "contract_terms", "cost_split", "timeline",
-                                    "assumptions_intro", "flags", "flags_none", "party_returns", "national_method",
+                                    "assumptions_intro", "flags", "flags_none", "party_returns", "returns",
+                                    "nat_indicators",
                                     "pf_indicators", "yearly_cf", "party_cf", "sizing", "tranches", "schedule",
                                     "covenants", "sll", "sll_margin_path", "carbon_indicators", "energy_by_carrier",
                                     "basis_title", "tier_title", "avoided_title", "coal_eq_title", "green_title", "e_flows",

@@ -1,4 +1,5 @@
-"""4 Financial results by party: returns, national-method and project-finance indicators, yearly cash flows."""
+"""4 Financial results by party: returns, project-finance indicators, yearly cash flows (the national
+method's indicators have their own section, :mod:`.national`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -40,20 +41,19 @@ def build(ctx: Ctx) -> dict:
          col(ctx.t("host_savings"), u_pct, "num")],
         rows, notes=nt.lines(), widths=["22%", "8%", "10%", "10%", "16%", "10%", "12%", "12%"])
 
-    # national method indicators
+    # returns on the project-finance bases (the national method's indicators have their section)
     nt = Notes(lang, ctx.notes)
-    nat = [("project_irr_pre_tax", "pct", u_pct), ("project_irr_after_tax", "pct", u_pct), ("equity_irr", "pct", u_pct),
-           ("npv", "money", ctx.money_unit), ("payback_years", "years", ctx.t("u_years")),
-           ("discounted_payback_years", "years", ctx.t("u_years")), ("roi", "pct", u_pct), ("roe", "pct", u_pct),
-           ("min_icr", "ratio", ctx.t("u_x")), ("min_dscr", "ratio", ctx.t("u_x"))]
+    returns = [("project_irr_pre_tax", "pct", u_pct), ("project_irr_after_tax", "pct", u_pct),
+               ("equity_irr", "pct", u_pct), ("npv", "money", ctx.money_unit), ("payback_years", "years", ctx.t("u_years")),
+               ("discounted_payback_years", "years", ctx.t("u_years"))]
     rows = []
-    for key, kind, unit in nat:
+    for key, kind, unit in returns:
         label = ctx.t(f"ind_{key}")
         if key == "npv":
             label += paren(ctx.t("at_rate", rate=ctx.f(ctx.value("case.discount_rate"), "pct")), lang)
         rows.append([c(label), n(nt.val(proj.get(key), kind, f"deterministic.project.{key}")), c(unit)])
-    out["national"] = table([col(ctx.t("metric")), col(ctx.t("value"), "", "num"), col(ctx.t("unit"))], rows,
-                            notes=nt.lines(), widths=["60%", "22%", "18%"])
+    out["returns"] = table([col(ctx.t("metric")), col(ctx.t("value"), "", "num"), col(ctx.t("unit"))], rows,
+                           notes=nt.lines(), widths=["60%", "22%", "18%"])
     nt = Notes(lang, ctx.notes)
     pf = [("min_dscr", "ratio"), ("avg_dscr", "ratio"), ("llcr", "ratio"), ("plcr", "ratio")]
     rows = [[c(ctx.t(f"ind_{k}")), n(nt.val(proj.get(k), kind, f"deterministic.project.{k}")), c(ctx.t("u_x"))]

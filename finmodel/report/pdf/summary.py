@@ -5,6 +5,7 @@ from .. import format as F
 from ..words import GRID_BASES_SHORT, paren, pick, reason
 from .context import Ctx
 from .metrics import metric_label
+from .national import lowest
 from .pricing import recommended_price
 from .tables import Notes, c, col, n, table
 
@@ -12,6 +13,12 @@ from .tables import Notes, c, col, n, table
 def _min_dscr_year(ctx: Ctx) -> int | None:
     """The year of the lowest DSCR (``financing.covenants.min_dscr_year``); None without debt."""
     return ((ctx.doc.get("financing") or {}).get("covenants") or {}).get("min_dscr_year")
+
+
+def _national_dscr(ctx: Ctx) -> tuple[float | None, int | None]:
+    """The national method's lowest 偿债备付率 and its year (the debt schedule's row)."""
+    row = (((ctx.doc.get("statements") or {}).get("debt_schedule") or {}).get("debt_service_cover")) or []
+    return lowest(row, ctx.years)
 
 
 def _breach_probability(ctx: Ctx) -> tuple[str, float] | None:
@@ -76,6 +83,15 @@ def build(ctx: Ctx) -> dict:
     br = _breach_probability(ctx)
     if br is not None:
         kv.append((ctx.t("p_breach"), ctx.f(br[1], "pct")))
+    nat = det.get("national")
+    if nat:
+        dscr, year = _national_dscr(ctx)
+        if dscr is not None:
+            kv.append((ctx.t("kv_national_dscr"), ctx.t(
+                "kv_national_dscr_value", value=ctx.f(dscr, "ratio"), year=ctx.f(year, "year"),
+                bench=ctx.f(nat["benchmarks"]["dscr"], "ratio"),
+                verdict=ctx.t("met") if nat["dscr_meets_benchmark"] else ctx.t("not_met"))))
+        kv.append((ctx.t("kv_survival"), ctx.t("viable") if nat.get("financially_viable") else ctx.t("not_viable")))
     carbon = doc.get("carbon") or {}
     fy = carbon.get("first_year_met")
     kv.append((ctx.t("zcp_status"), ctx.t("zcp_met_from", year=ctx.f(fy, "year")) if fy is not None
@@ -150,6 +166,19 @@ def verdict(ctx: Ctx) -> list[str]:
                              headroom=ctx.f(dm - lock, "ratio")))
     elif not fin.get("tranches"):
         out.append(ctx.t("v_no_debt"))
+    nat = det.get("national")
+    if nat and nat.get("dscr_min") is not None:
+        dscr, year = _national_dscr(ctx)
+        bench = nat["benchmarks"]
+        surplus = ((doc.get("statements") or {}).get("cash_plan") or {}).get("cumulative_surplus") or []
+        short = next((y for v, y in zip(surplus, ctx.years) if v is not None and v < -0.5), None)
+        survival = ctx.t("v_viable") if nat.get("financially_viable") else \
+            ctx.t("v_not_viable", year=ctx.f(short, "year"))
+        out.append(ctx.t("v_national", dscr=ctx.f(dscr, "ratio"), year=ctx.f(year, "year"),
+                         cmp=ctx.t("v_meets" if nat["dscr_meets_benchmark"] else "v_below"),
+                         bench=ctx.f(bench["dscr"], "ratio"), icr=ctx.f(nat.get("icr_min"), "ratio"),
+                         ibench=ctx.f(bench["icr"], "ratio"), firr=ctx.f(nat.get("firr_pre_tax"), "pct"),
+                         ic=ctx.f(bench["irr"], "pct"), survival=survival))
     mc = ctx.mc
     if mc:
         mname, m = ctx.mc_metric("project.equity_irr", f"{owner}.irr")

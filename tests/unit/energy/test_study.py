@@ -103,7 +103,9 @@ def test_without_an_energy_block_nothing_changes(tmp_path):
     (lambda d: d["energy"]["load"].update(pattern=None, csv="../../etc/passwd"), "energy.load.csv", "case file's folder"),
     (lambda d: d["energy"]["pv"].update(weather="/etc/hostname"), "energy.pv.weather", "case file's folder"),
     (lambda d: d["energy"].pop("pv"), "energy.pv", "PV site"),
-    (lambda d: d["case"].__setitem__("market", "indonesia-2025/central_java"), "energy", "time-of-use"),
+    # a market without time-of-use prices (the flagship's Chinese tax preference and land class go with it)
+    (lambda d: (d["case"].__setitem__("market", "indonesia-2025/central_java"), d["tax"].pop("cit_preference"),
+                d["tax"].pop("land_use")), "energy", "time-of-use"),
     (lambda d: d["park"].__setitem__("electricity_tariff_cny_per_kwh", 0.69), "park.electricity_tariff_cny_per_kwh",
      "time-weighted tariff"),
 ])

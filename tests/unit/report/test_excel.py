@@ -1,21 +1,28 @@
 """The workbook's formulas recompute (LibreOffice headless) to the engine's numbers.
 
-For every shipped example: every formula cell equals the engine's value within 1e-9 relative to
-the size of its row, no cell holds an error value, every check shows OK, and changing an input
-cell moves the outputs exactly as the engine moves them for the same change.
+For every shipped example and the national method's textbook case (a loss carried forward, the
+statutory reserve, two loans and the working-capital loan: every statement row non-trivial): every
+formula cell equals the engine's value within 1e-9 relative to the size of its row, every statement
+sheet (附表) is among the cells compared, no cell holds an error value, every check shows OK, and
+changing an input cell moves the outputs exactly as the engine moves them for the same change.
 """
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 import openpyxl
 import pytest
 
+from finmodel.case.resolve import resolve
+from finmodel.case.schema import Case
 from finmodel.engine import appraise
 from finmodel.report import words as W
 from finmodel.report.excel.workbook import write_workbook
 
+from finmodel.sheets.statements.rows import STATEMENTS
 from tests.conftest import EXAMPLES, recalc
+from tests.unit.sheets.test_statements_textbook import CASE as TEXTBOOK
 
 pytestmark = pytest.mark.slow
 ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#N/A", "Err:")
@@ -23,14 +30,15 @@ ERRORS = ("#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#N/A", "Err:")
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
-    """Write every example's workbook (and two edited copies of the first), recalculate at once."""
+    """Write every example's workbook and the textbook case's, recalculate at once."""
     d = tmp_path_factory.mktemp("xl")
     items = []
-    for case in EXAMPLES:
+    textbook = resolve(Case.model_validate(copy.deepcopy(TEXTBOOK)), "<textbook>")
+    for name, case in [(c.stem, c) for c in EXAMPLES] + [("textbook", textbook)]:
         # the flagship also carries a Monte Carlo run, so its risk sheets go through LibreOffice too
-        a = appraise(case, paths=200 if case.stem == "ies_sll" else 1)
-        path = d / f"{case.stem}.xlsx"
-        items.append((case.stem, a, write_workbook(a, path, lang="zh" if len(items) % 2 else "en"), path))
+        a = appraise(case, paths=200 if name == "ies_sll" else 1)
+        path = d / f"{name}.xlsx"
+        items.append((name, a, write_workbook(a, path, lang="zh" if len(items) % 2 else "en"), path))
     out = recalc([p for *_, p in items], d / "calc")
     return [(name, a, wmap, orig, calc) for (name, a, wmap, orig), calc in zip(items, out)]
 
@@ -43,7 +51,8 @@ def _scales(expected):
     """Scale of each row for the relative comparison: its largest magnitude; for residual rows
     (checks, the NPV of a loan at its own rate: values ~1e-9 left after cancelling sums of
     ~1e7) the largest magnitude on the sheet, because the residual's error is relative to the
-    terms that cancelled, not to the residual."""
+    terms that cancelled, not to the residual — and on a sheet of residuals only (the Checks
+    sheet: the terms that cancel are on the statement sheets) the largest in the workbook."""
     rows = defaultdict(float)
     sheets = defaultdict(float)
     for (sheet, coord), v in expected.items():
@@ -51,7 +60,9 @@ def _scales(expected):
             key = (sheet, _row_of(coord))
             rows[key] = max(rows[key], abs(v))
             sheets[sheet] = max(sheets[sheet], abs(v))
-    return {k: (v if v > 1e-6 * sheets[k[0]] else sheets[k[0]]) for k, v in rows.items()}
+    book = max(sheets.values(), default=0.0)
+    scale = {k: (v if v > 1e-6 * book else book) for k, v in sheets.items()}
+    return {k: (v if v > 1e-6 * scale[k[0]] else scale[k[0]]) for k, v in rows.items()}
 
 
 def test_every_formula_cell_equals_the_engine(recalculated):
@@ -72,6 +83,21 @@ def test_every_formula_cell_equals_the_engine(recalculated):
                 bad.append((sheet, coord, exp, got))
         assert not bad, f"{name}: {len(bad)} of {len(wmap.expected)} cells differ, e.g. {bad[:5]}"
         assert len(wmap.expected) > 1000
+
+
+def test_every_statement_sheet_is_compared(recalculated):
+    """The comparison above covers the statement pack: every 附表 sheet, with a formula cell for
+    every row of its statement in the JSON (rows that repeat a line are references, still formulas)."""
+    for name, a, wmap, _, calc in recalculated:
+        lang = "zh" if "封面" in openpyxl.load_workbook(calc, read_only=True).sheetnames else "en"
+        statements = a.to_dict()["statements"]
+        compared = defaultdict(set)
+        for sheet, coord in wmap.expected:
+            compared[sheet].add(_row_of(coord))
+        for st in STATEMENTS:
+            title = W.pick(W.SHEETS, st.sheet, lang)
+            rows = len(statements[st.key]) - 1  # its rows, "year" aside
+            assert len(compared[title]) >= rows, f"{name}: {title} has {len(compared[title])} rows compared, {rows} in the JSON"
 
 
 def test_risk_sheets_are_written_when_monte_carlo_ran(recalculated):

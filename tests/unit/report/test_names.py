@@ -47,8 +47,9 @@ def test_names_pinned(ies):
     assert zh.field("tax.holiday_free_years") == "税费：所得税免征年数"
     assert zh.field("risk.cea") == "碳配额价格路径"
     assert zh.metric("provider.irr") == "服务商内部收益率" and en.metric("provider.irr") == "Provider IRR"
-    assert zh.metric("project.min_dscr") == "最低偿债备付率（DSCR）"
-    assert zh.event("lender.min_dscr<lockup") == "贷款银行最低偿债备付率（DSCR） < 分红锁定线"
+    # the lenders' DSCR on CFADS is 偿债覆盖率 (贷款人口径), apart from the national method's 偿债备付率
+    assert zh.metric("project.min_dscr") == "最低偿债覆盖率（贷款人口径，DSCR）"
+    assert zh.event("lender.min_dscr<lockup") == "贷款银行最低偿债覆盖率（贷款人口径，DSCR） < 分红锁定线"
     assert zh.target("provider.irr>=0.08@P90") == "服务商内部收益率 ≥ 8.00%（P90）"
     assert en.target("prob(provider.irr<0.06)<=0.1") == "probability that Provider IRR < 6.00% ≤ 10.00%"
     assert zh.unit("CNY/kW/yr") == "元/kW/年" and en.unit("CNY/kW/yr") == "CNY/kW/yr"
@@ -167,7 +168,7 @@ def test_a_notice_is_its_english_sentence_and_says_it_in_chinese(ies):
     again = pickle.loads(pickle.dumps(n))  # the screen runs cases in other processes
     assert again == n and again.code == n.code and again.params == n.params
     zh = Names.of(ies, "zh").notice(n)
-    assert zh == "资本金财务内部收益率：均值标准误为0.0023，高于要求的0.001；约需5,290条路径才能达到"
+    assert zh == "股东内部收益率（按贷款协议现金流分配）：均值标准误为0.0023，高于要求的0.001；约需5,290条路径才能达到"
     assert Names.of(ies, "zh").notice("a sentence without a code") == "a sentence without a code"
     m = Notice("fraction_above_limit", input="assets.pv.capex_overrun", share=0.125, limit=1.0)
     assert Names.of(ies, "zh").notice(m) == "地面光伏电站：投资超支率：12.5%的路径抽到高于1的比例值；请用low/high限定该分布"

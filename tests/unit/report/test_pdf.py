@@ -95,7 +95,7 @@ def check_pdf(pdf: Path, doc: dict, tmp: Path, lang: str) -> str:
         m = rx.search(text)
         assert m is None, f"placeholder {m.group(0)!r} in the PDF: …{text[max(0, m.start() - 80):m.end() + 80]}…"
     n = page_count(pdf)
-    assert 8 <= n <= 45, n
+    assert 8 <= n <= 60, n  # the national method's 附表 appendix adds about 13 pages to the flagship's
     assert rasterise(pdf, tmp) == n
     return text
 
@@ -211,6 +211,19 @@ def test_examples_render_in_chinese(case, tmp_path):
     assert "执行摘要" in text and "目录" in text and "零碳园区" in text
     assert "减排量" in text and "经济费用效益分析" in text
     assert "风险分析" not in text  # no Monte Carlo in the document, no risk section
+    # the national method: its section, its indicators beside their benchmarks, the statement pack
+    nat = doc["deterministic"]["national"]
+    assert "财务评价（《建设项目经济评价方法与参数》口径）" in text and "敏感性分析" in text
+    for title in ("附表1 项目总投资使用计划与资金筹措表", "附表2 总成本费用估算表", "附表3 利润与利润分配表",
+                  "附表4 项目投资现金流量表", "附表5 项目资本金现金流量表", "附表6 财务计划现金流量表", "附表7 资产负债表",
+                  "附表8 借款还本付息计划表"):
+        assert title in text, title
+    assert F.pct(nat["firr_pre_tax"]) in text
+    if nat["dscr_min"] is not None:
+        assert F.ratio(nat["dscr_min"]) in text and "偿债备付率" in text
+    for english in ("Total investment", "Balance sheet", "Sensitivity analysis", "Switching value", "Benchmark",
+                    "Working capital", "Debt service cover"):
+        assert english not in text, english
     assert not list(tmp_path.glob(".*.part"))
 
 
@@ -230,7 +243,9 @@ def test_english_report_with_monte_carlo_pricing_and_deal_zone(tmp_path):
     P.write_pdf(a, doc, out, lang="en")
     text = check_pdf(out, doc, tmp_path, "en")
     for heading in ("Executive summary", "Contents", "Assumptions", "Financing", "Risk (Monte Carlo)",
-                    "Pricing and deal zone", "Method, conventions and audit trail"):
+                    "Pricing and deal zone", "Method, conventions and audit trail",
+                    "Financial appraisal by the national method", "Table 7: Balance sheet",
+                    "Table 8: Loan repayment and interest schedule"):
         assert heading in text
     mc = doc["monte_carlo"]
     assert F.pct(mc["metrics"]["project.equity_irr"]["p50"]) in text  # P50 in the summary and risk table

@@ -37,12 +37,32 @@ def test_lookups_fall_back_to_the_key():
     assert W.party_name("provider", "en", "ESCO") == "Provider (ESCO / service company) (ESCO)"
 
 
+def test_every_statement_row_has_its_words_in_both_languages():
+    """The JSON's statements.<statement>.<row> keys all have words in the vocabulary (the loans'
+    rows on the debt schedule through the loan's name)."""
+    from finmodel.engine import appraise
+    from tests.conftest import EXAMPLES
+
+    doc = appraise(next(p for p in EXAMPLES if p.stem == "ies_sll")).to_dict()
+    for statement, rows in doc["statements"].items():
+        assert statement in W.STATEMENTS
+        for key in rows:
+            if key == "year":
+                continue
+            en, zh = W.statement_row(statement, key, "en"), W.statement_row(statement, key, "zh")
+            assert en != key and zh != key and en != zh, (statement, key)
+    assert W.statement_row("debt_schedule", "senior_principal", "zh") == "senior：其中：还本"
+    assert W.statement_row("debt_schedule", "working_capital_loan_interest", "zh") == "流动资金借款：当期应计利息"
+
+
 def test_every_reason_the_engine_gives_has_chinese():
+    from finmodel.finance import national_sensitivity
     from finmodel.lines.metrics import REASONS
     from finmodel.report import result
 
     reasons = {r for r in REASONS.values() if r} | {result.NOT_APPLICABLE, result.NOT_APPLICABLE_NO_DEBT,
-                                                     result.UNKNOWN_REASON}
+                                                     result.UNKNOWN_REASON, result.FIXED_SCHEDULES,
+                                                     *national_sensitivity.REASONS}
     assert len(reasons) >= 14
     missing = sorted(r for r in reasons if r not in W.REASONS_ZH)
     assert not missing, missing

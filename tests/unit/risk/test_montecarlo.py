@@ -76,6 +76,8 @@ def test_zero_uncertainty_every_percentile_is_the_deterministic_value():
     det_dscr = float(a.base.output("project.min_dscr")[0])
     assert p["lender.min_dscr<lockup"] == float(det_dscr < 1.10)
     assert p["project.equity_irr<hurdle"] == 0.0
+    # the national method's 偿债备付率 below its 1.3 benchmark: all paths or none, as the base case
+    assert p["national.dscr_min<benchmark"] == float(float(a.base.output("national.dscr_min")[0]) < 1.3)
 
 
 def test_same_seed_gives_byte_identical_documents(basic):
@@ -156,6 +158,9 @@ def test_equity_irr_below_hurdle_counts_paths_by_hand(basic):
     assert mc.probabilities["project.equity_irr<hurdle"] == np.count_nonzero(below) / 599
     dscr = mc.values["project.min_dscr"][1:]
     assert mc.probabilities["lender.min_dscr<lockup"] == np.count_nonzero(dscr < 1.10) / 599
+    national = mc.values["national.dscr_min"][1:]
+    assert 0 < np.count_nonzero(national < 1.3) < 599  # the benchmark cuts through the distribution
+    assert mc.probabilities["national.dscr_min<benchmark"] == np.count_nonzero(national < 1.3) / 599
 
 
 # -------------------------------------------------------------------------------------------

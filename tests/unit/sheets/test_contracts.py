@@ -67,7 +67,9 @@ def test_eaas_hand_worked_with_loan_and_income_tax():
          "financing": {"tranches": {"senior": {"base_rate": "fixed", "fixed_rate": 0.05, "tenor_years": 3,
                                                "repayment": "equal_principal"}},
                        "sizing": {"method": "gearing", "max_gearing": 0.5}, "dsra_months": 0},
-         "tax": {"vat": False, "surcharges": False, "income_tax": True, "cit_rate": 0.25},
+         "tax": {"vat": False, "surcharges": False, "income_tax": True, "cit_rate": 0.25, "stamp_duty": False},
+         # the loan is drawn at the end of the construction year: no interest during construction
+         "conventions": {"drawdown": "end_of_year"},
          "market_overrides": {**FLAT, "gec_price_cny_per_mwh": 0, "mechanism_price_cny_per_kwh": 0.30}}
     a = run(d)
     assert_rows(a, {
@@ -97,11 +99,16 @@ def test_eaas_hand_worked_with_loan_and_income_tax():
     assert a.base.output("project.min_dscr")[0] == pytest.approx(666_875 / 287_500)
 
 
+STAMP = 0.0003 * 1_000_000 / 1.13  # stamp duty on a 1,000,000 purchase incl. 13 % VAT (印花税法: 0.3‰ excl. VAT)
+
+
 def test_shared_savings_hand_worked_stepped_share_and_transfer():
     # Retrofit of systems using 10,000 MWh/yr, 20 % saved: 2,000 MWh x 500 CNY/MWh = 1,000,000 a year.
     # Capex 100 CNY per MWh/yr = 1,000,000; O&M 5 per MWh/yr = 50,000.  Term 2 of 3 operation years,
     # provider share 90 % then 70 %, M&V 2 % of savings.  Default tax: a qualified EMC project pays
-    # no VAT on its share (财税〔2010〕110号) and no CIT in years 1-3 (三免三减半), so every tax is 0.
+    # no VAT on its share (财税〔2010〕110号) and no CIT in years 1-3 (三免三减半); the one tax is the
+    # stamp duty on the purchase contract, 0.3‰ of the price excl. VAT: 0.0003 × 1,000,000 / 1.13
+    # = 265.49 in the construction year, capitalised with the investment.
     eff = {"capex_per_unit": 100, "contingency": 0, "savings_fraction": 0.2, "performance_factor": 1,
            "degradation_first_year": 0, "degradation_annual": 0, "opex_fixed_per_unit_yr": 5}
     d = {"case": header(),
@@ -115,16 +122,18 @@ def test_shared_savings_hand_worked_stepped_share_and_transfer():
         "k.savings": [0, 1_000_000, 1_000_000, 0],
         "k.share_received": [0, 900_000, 700_000, 0],
         "k.mv_cost": [0, 20_000, 20_000, 0],
-        # provider: -1,000,000; 900,000 - 50,000 - 20,000; 700,000 - 50,000 - 20,000; nothing after the term
-        "w.equity_cf": [-1_000_000, 830_000, 630_000, 0],
+        # provider: -1,000,000 - stamp duty; 900,000 - 50,000 - 20,000; 700,000 - 50,000 - 20,000;
+        # nothing after the term
+        "w.equity_cf": [-1_000_000 - STAMP, 830_000, 630_000, 0],
         # host: 100,000; 300,000; then all savings less the O&M it now pays: 1,000,000 - 50,000
         "pt.host": [0, 100_000, 300_000, 950_000],
-        "pt.tax": [0, 0, 0, 0],
+        "pt.tax": [STAMP, 0, 0, 0],
         "chk.conservation": [0, 0, 0, 0],
     })
     # the depreciation runs over the term (transferred assets count as fully depreciated):
-    # capex net of 13 % input VAT, 1,000,000 / 1.13, over 2 years
-    np.testing.assert_allclose(row(a, "x.depreciation"), [0, 1_000_000 / 1.13 / 2, 1_000_000 / 1.13 / 2, 0])
+    # capex net of 13 % input VAT, 1,000,000 / 1.13, and the capitalised stamp duty, over 2 years
+    cost = 1_000_000 / 1.13 + STAMP
+    np.testing.assert_allclose(row(a, "x.depreciation"), [0, cost / 2, cost / 2, 0])
     # host's savings over its baseline bill: (100,000 + 300,000 + 950,000) / (3 x 10,000,000)
     assert a.base.output("host.savings_share")[0] == pytest.approx(1_350_000 / 30_000_000)
 
@@ -141,7 +150,7 @@ GUARANTEED = {
                               "book_life_years": 3, "salvage_fraction": 0}}],
     "contract": {"type": "emc.guaranteed_savings", "term_years": 3, "guaranteed_share": 0.9, "fee_per_yr": 100000,
                  "excess_share": 0.5, "mv_cost_share": 0.02},
-    "tax": {"vat": False, "surcharges": False, "income_tax": False},
+    "tax": {"vat": False, "surcharges": False, "income_tax": False, "stamp_duty": False},
     "market_overrides": {**FLAT, "heat_price_cny_per_gj": 50},
 }
 
@@ -211,7 +220,7 @@ def test_trusteeship_hand_worked_fee_escalation_and_handover():
          "assets": [{"id": "eff", "technology": "efficiency_retrofit", "capacity": 5000, "overrides": eff}],
          "contract": {"type": "emc.energy_cost_trusteeship", "term_years": 2, "discount": 0.02,
                       "fee_escalation": 0.02},
-         "tax": {"vat": False, "surcharges": False, "income_tax": False},
+         "tax": {"vat": False, "surcharges": False, "income_tax": False, "stamp_duty": False},
          "market_overrides": {**FLAT, "gas_price_cny_per_m3": 3.0}}
     a = run(d)
     assert_rows(a, {
@@ -250,7 +259,7 @@ def test_ies_hand_worked_tenants_platform_grid_charges_terminal_value():
                     {"id": "ems", "technology": "vpp_platform", "capacity": 2000, "overrides": ems}],
          "contract": {"type": "ies", "term_years": 3, "tenant_tariff_discount": 0.1, "platform_fee_share": 0.05,
                       "system_charge_per_kwh": 0.02, "terminal_value_multiple": 2, "rent_per_yr": 10000},
-         "tax": {"vat": False, "surcharges": False, "income_tax": False},
+         "tax": {"vat": False, "surcharges": False, "income_tax": False, "stamp_duty": False},
          "market_overrides": {**FLAT, "gec_price_cny_per_mwh": 5, "mechanism_price_cny_per_kwh": 0.30,
                               "dr_payment_cny_per_kw_yr": 10}}
     a = run(d)
@@ -405,7 +414,7 @@ def test_trusteeship_with_zero_savings_loses_the_discount_on_the_baseline_bill()
                   "electricity_tariff_cny_per_kwh": 0.6},
          "assets": [{"id": "eff", "technology": "efficiency_retrofit", "capacity": 1000, "overrides": zero}],
          "contract": {"type": "emc.energy_cost_trusteeship", "term_years": 5, "discount": 0.05},
-         "tax": {"vat": False, "surcharges": False, "income_tax": False},
+         "tax": {"vat": False, "surcharges": False, "income_tax": False, "stamp_duty": False},
          "market_overrides": {**FLAT, "gas_price_cny_per_m3": 3.2, "heat_price_cny_per_gj": 70}}
     a = run(d)
     np.testing.assert_allclose(row(a, "w.equity_cf"), [0] + [-0.05 * bill] * 5, rtol=1e-12)

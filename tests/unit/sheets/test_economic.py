@@ -31,7 +31,9 @@ def reconcile(a) -> tuple[np.ndarray, np.ndarray]:
       replacements, O&M and energy bought, insurance, M&V, grid charges) — a transfer;
     * allowances saved (ETS) and green power bought — attribute payments, a transfer;
     * the SLL's external verification — a financing cost (the economic flows are before financing);
-    * the imported share of the capex at the shadow exchange rate (none in these cases).
+    * the imported share of the capex at the shadow exchange rate (none in these cases);
+    * the working capital invested and recovered (流动资金): the economic flows leave it out (the
+      method keeps only its inventories [N20], which the share estimates do not separate).
     """
     rc = a.rc
     v = lambda name: rc.value(name)  # noqa: E731
@@ -54,7 +56,8 @@ def reconcile(a) -> tuple[np.ndarray, np.ndarray]:
     transfers = line(a, "c.ets_value") - line(a, "c.green_cost_trade") - line(a, "c.green_cost_gec")
     if "s.verification" in a.base.lines:
         transfers = transfers - line(a, "s.verification")
-    financial = line(a, "pt.system") - vat - transfers
+    working_capital = line(a, "wc.recovery") - line(a, "wc.investment")
+    financial = line(a, "pt.system") - vat - transfers - working_capital
     deflator = line(a, "e.deflator")
     economic = (line(a, "e.net") - line(a, "e.co2_benefit") - line(a, "e.air_benefit")) / deflator
     return economic, financial

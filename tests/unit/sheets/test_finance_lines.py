@@ -23,10 +23,10 @@ from finmodel.case.loader import load_case
 from finmodel.case.resolve import resolve
 from finmodel.case.schema import Case
 from finmodel.engine import appraise
-from finmodel.sheets.debt import build_debt_totals, build_tranche, build_waterfall
+from finmodel.sheets.debt import build_debt_totals, build_drawdown, build_tranche, build_waterfall
 from finmodel.sheets.depreciation import depreciation_lines
 from finmodel.sheets.sll import build_sll, sll_interest_effect
-from finmodel.sheets.tax import build_cit, build_vat
+from finmodel.sheets.tax import build_cit, build_cit_rate, build_vat
 from finmodel.finance.sizing import size_debt
 from finmodel.lines import Inputs, Model, Ref, Series
 from finmodel.lines.metrics import Payback
@@ -53,8 +53,17 @@ class Tiny:
         self.set({"case.construction_years": n_con, "case.start_year": 2026, "case.operation_years": n_op,
                   "contract.term_years": n_op, "tax.holiday_free_years": 0, "tax.holiday_half_years": 0,
                   "market.inflation": 0.0, "market.tariff_escalation": 0.0,
-                  "conventions.escalation_additive": 0.0})
+                  "conventions.escalation_additive": 0.0, "conventions.drawdown_mid_year": 0.0,
+                  "construction.equity_first": 0.0, "sensitivity.opex": 1.0})
         self.set(named)
+        self._drawdown = None
+
+    def drawdown(self, funded=None) -> Ref:
+        """The debt drawn per period, pro rata with ``funded`` (default: the same spend in every
+        construction year); built once."""
+        if self._drawdown is None:
+            self._drawdown = build_drawdown(self.sh, self.tl, self.tl["construction"] * 1.0 if funded is None else funded)
+        return self._drawdown
 
     def set(self, scalars: dict) -> "Tiny":
         for k, v in scalars.items():
@@ -83,7 +92,7 @@ def loan(n_con: int, n_op: int, repayment: str, amount: float, **kw) -> tuple[Ti
     t.set(tranche_inputs("L", **kw))
     if repayment == "sculpted":
         t.inputs.set_series("financing.L.sculpted_principal", np.zeros(n_con + n_op))
-    return t, build_tranche(t.sh, "L", repayment, t.tl, None, None)
+    return t, build_tranche(t.sh, "L", repayment, t.tl, None, None, t.drawdown())
 
 
 def row(values, name):
@@ -222,8 +231,8 @@ def test_multi_tranche_schedule():
     t = Tiny(1, 5, **{"financing.debt_amount": 10_000.0})
     t.set(tranche_inputs("a", rate=0.08, tenor=5, share=0.6))
     t.set(tranche_inputs("b", rate=0.10, tenor=3, grace=1, share=0.4))
-    tr = {"a": build_tranche(t.sh, "a", "annuity", t.tl, None, None),
-          "b": build_tranche(t.sh, "b", "equal_principal", t.tl, None, None)}
+    tr = {"a": build_tranche(t.sh, "a", "annuity", t.tl, None, None, t.drawdown()),
+          "b": build_tranche(t.sh, "b", "equal_principal", t.tl, None, None, t.drawdown())}
     build_debt_totals(t.sh, tr, t.tl)
     v = t.run()
     np.testing.assert_allclose(row(v, "d.a.principal"), [0, 1022.7387, 1104.5578, 1192.9225, 1288.3562, 1391.4247],
@@ -349,7 +358,7 @@ def test_sll_margin_path_met_missed_capped_and_applied_next_year():
         carbon[line] = t.series(f"kpi.{line}", value)
     sll = SimpleNamespace(kpis=[SimpleNamespace(kpi=k) for k in kpis])
     s = build_sll(t.sh, sll, carbon)
-    tr = build_tranche(t.sh, "L", "equal_principal", t.tl, s["adj_bp"], None)
+    tr = build_tranche(t.sh, "L", "equal_principal", t.tl, s["adj_bp"], None, t.drawdown())
     t.set({"financing.sll.verification_cost_per_yr": 20.0})
     debt = build_debt_totals(t.sh, {"L": tr}, t.tl)
     sll_interest_effect(t.sh, s["adj_bp"], [tr["open"]], debt["loan_life"])
@@ -375,7 +384,7 @@ def vat_case(offset_outside: bool, credit_on: float = 1.0):
     sales = t.series("sales", [0, 339, 339, 339, 339, 339])
     capex = t.series("capex", [1130, 0, 0, 0, 0, 0])
     opex = t.series("opex", [0, 106, 106, 106, 106, 106])
-    build_vat(t.sh, [(sales, 0.13)], [(capex, 0.13), (opex, 0.06)], offset_outside)
+    build_vat(t.sh, [(sales, 0.13)], [(capex, 0.13)], [(opex, 0.06)], offset_outside)
     return t.run()
 
 
@@ -391,6 +400,8 @@ def test_vat_input_credit_carried_forward_and_surcharges():
     #   5    39       6        6                             33         0         3.96
     v = vat_case(offset_outside=False)
     np.testing.assert_allclose(row(v, "x.vat_output"), [0, 39, 39, 39, 39, 39])
+    np.testing.assert_allclose(row(v, "x.vat_input_capex"), [130, 0, 0, 0, 0, 0])
+    np.testing.assert_allclose(row(v, "x.vat_input_opex"), [0, 6, 6, 6, 6, 6])
     np.testing.assert_allclose(row(v, "x.vat_input"), [130, 6, 6, 6, 6, 6])
     np.testing.assert_allclose(row(v, "x.vat_credit"), [130, 97, 64, 31, 0, 0], atol=1e-9)
     np.testing.assert_allclose(row(v, "x.vat_payable"), [0, 0, 0, 0, 2, 33], atol=1e-9)
@@ -420,7 +431,12 @@ def cit_case(immediate: float = 0.0):
                        "conventions.tax_losses_immediate": immediate, "tax.holiday_free_years": 3,
                        "tax.holiday_half_years": 3})
     profit = t.series("profit", PROFIT)
-    build_cit(t.sh, profit, t.tl["holiday_factor"])
+    # one asset, commissioned in operation year 1 and granted the holiday: its age is the
+    # operation year, and it creates all the value
+    t.set({"tax.holiday.a": 1.0, "tax.cit_preference_from_year": 0, "tax.cit_preference_to_year": 0,
+           "tax.cit_preferential_rate": 0.25})
+    rate = build_cit_rate(t.sh, t.tl, [("a", t.tl["operation"] * 1.0, t.tl["op_year"])])
+    build_cit(t.sh, profit, rate["rate"])
     return t.run()
 
 
@@ -443,7 +459,7 @@ def test_loss_carry_forward_expiry_and_tax_holiday():
     #                then 20 (yr-9 loss)                                   the yr-9 loss used
     #  14    40       –                      0         40    25 %   10
     v = cit_case()
-    np.testing.assert_allclose(row(v, "t.cit_factor"), [1, 0, 0, 0, .5, .5, .5, 1, 1, 1, 1, 1, 1, 1, 1])
+    np.testing.assert_allclose(row(v, "x.cit_rate"), 0.25 * np.array([1, 0, 0, 0, .5, .5, .5, 1, 1, 1, 1, 1, 1, 1, 1]))
     np.testing.assert_allclose(row(v, "x.loss_used"), [0, 0, 40, 0, 0, 0, 0, 0, 30, 0, 0, 0, 0, 20, 0])
     np.testing.assert_allclose(row(v, "x.loss_expired"), [0] * 13 + [70, 0])
     np.testing.assert_allclose(row(v, "x.loss_pool"), [0, 40, 0, 0, 0, 0, 0, 100, 70, 90, 90, 90, 90, 0, 0])
@@ -590,7 +606,7 @@ def mini_case(cfads, capex, *, rate, tenor, target, gearing, method, repayment, 
         values[f"financing.{tid}.share_of_debt"] = share
         if rep == "sculpted":
             t.inputs.set_series(f"financing.{tid}.sculpted_principal", np.zeros(n))
-        tr[tid] = build_tranche(t.sh, tid, rep, t.tl, None, Ref("f.cfads_dscr"))
+        tr[tid] = build_tranche(t.sh, tid, rep, t.tl, None, Ref("f.cfads_dscr"), t.drawdown(capex_line))
     debt = build_debt_totals(t.sh, tr, t.tl)
     build_waterfall(t.sh, t.tl, cf, Ref("f.cfads_dscr"), debt, pre_fin)
     return MiniCase({k: v[0] for k, v in tranches.items()}, method, values, n_con, n, t)
@@ -794,12 +810,17 @@ def test_example_case_binding_constraint(repayment, sizing, binds):
     a = appraise(example_with(mod))
     s = a.sizing
     assert s.constraint == binds
-    cap = s.debt_funded_cost * float(str(sizing.get("max_gearing", "100%")).rstrip("%")) / 100
+    gearing = float(str(sizing.get("max_gearing", "100%")).rstrip("%")) / 100
+    # the gearing rule: the debt at the end of construction (drawn + capitalised IDC) is at most
+    # gearing × (debt-funded cost + IDC); the mid-year convention charges IDC on the drawdown
+    idc = float(a.base.line("d.idc")[0].sum())
+    assert idc > 0
+    cap = gearing * (s.debt_funded_cost + idc) - idc
     min_dscr = float(a.base.output("project.min_dscr")[0])
     if binds == "dscr":
         assert s.debt_amount < cap and min_dscr == pytest.approx(sizing["target_dscr"], rel=1e-8)
     elif binds == "gearing":
-        assert s.debt_amount == pytest.approx(cap) and min_dscr > sizing["target_dscr"]
+        assert s.debt_amount == pytest.approx(cap, rel=1e-9) and min_dscr > sizing["target_dscr"]
     else:
         assert s.debt_amount == sizing["amount"]
 
