@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .about import DEFAULT_SEED
+from .budget import check_work
 from .case.loader import load_case
 from .case.resolve import ResolvedCase
 from .finance.national_sensitivity import national_sensitivity
@@ -111,6 +112,7 @@ def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEF
     (an exception it raises stops the run).
     """
     rc = load_case(case) if isinstance(case, (str, Path)) else case
+    check_work("--paths", paths=paths, periods=rc.n_periods)
     model, inputs, sizing = prepare(rc)
     rc = record_solved(rc, inputs)
     base = model.evaluate(inputs)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .safetext import for_terminal
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -19,11 +21,13 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.file
+        """One line: file, line, field path and message, each with its control characters
+        shown as escapes and cut to a bounded length (:func:`~finmodel.safetext.for_terminal`)."""
+        where = for_terminal(self.file)
         if self.line is not None:
             where += f":{self.line}"
-        field_part = f" {self.path}:" if self.path else ""
-        return f"{where}:{field_part} {self.message}"
+        field_part = f" {for_terminal(self.path, 200)}:" if self.path else ""
+        return f"{where}:{field_part} {for_terminal(self.message, 600)}"
 
 
 @dataclass

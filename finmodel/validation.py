@@ -69,6 +69,9 @@ def _message(err: dict[str, Any]) -> str:
     return msg
 
 
+UNION_SHAPE_ERRORS = ("model_type", "dict_type", "model_attributes_type")
+
+
 def problems_from_validation_error(exc: ValidationError, doc: YamlDoc,
                                    prefix: str = "") -> list[Problem]:
     """Convert a pydantic ``ValidationError`` raised on ``doc`` (or on the part of it at
@@ -76,9 +79,15 @@ def problems_from_validation_error(exc: ValidationError, doc: YamlDoc,
     data = _node_at(doc.data, prefix) if prefix else doc.data
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
-        path, is_key = loc_to_path(tuple(err.get("loc", ())), data, prefix,
-                                   absent_field=err.get("type") in ("missing", "extra_forbidden"))
+    located = [(err, loc_to_path(tuple(err.get("loc", ())), data, prefix,
+                                 absent_field=err.get("type") in ("missing", "extra_forbidden")))
+               for err in exc.errors(include_url=False)]
+    # a value that fails every member of a union (a number or a sourced mapping) gets one error per
+    # member; "should be a mapping" says nothing when the number's own error is there
+    said = {path for err, (path, _) in located if err.get("type") not in UNION_SHAPE_ERRORS}
+    for err, (path, is_key) in located:
+        if err.get("type") in UNION_SHAPE_ERRORS and path in said:
+            continue
         message = _message(err)
         if is_key:
             message = f"invalid name: {message}"

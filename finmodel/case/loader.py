@@ -82,11 +82,13 @@ def validate_case(doc: YamlDoc) -> Case:
         raise InputError(problems) from None
 
 
-def load_doc(doc: YamlDoc, library: str | Path | None = None, energy_method: str | None = None) -> ResolvedCase:
+def load_doc(doc: YamlDoc, library: str | Path | None = None, energy_method: str | None = None,
+             confined: bool = False) -> ResolvedCase:
     """Validate and resolve a parsed case (schema, the M&V block's meter data, libraries, then the
     uncertainty section), and dispatch its hours when it has an ``energy:`` block (by
     ``energy_method``, default the case's); problems are named in ``doc.file``.  ``library`` is a
-    folder with a user's own copy of the libraries (default: the shipped ones)."""
+    folder with a user's own copy of the libraries (default: the shipped ones); ``confined``: the
+    meter files the case names must lie in its folder (energy files always must)."""
     from ..risk.uncertainty import validate_uncertainty
 
     library_dir = library_root(library)
@@ -95,7 +97,8 @@ def load_doc(doc: YamlDoc, library: str | Path | None = None, energy_method: str
     if case.mv is not None:  # reads and fits the meter data the block names
         from ..mv.case import case_mv
 
-        mv = case_mv(case.mv, doc.file, case.case.start_year + case.case.construction_years, doc.line_of("mv"))
+        mv = case_mv(case.mv, doc.file, case.case.start_year + case.case.construction_years, doc.line_of("mv"),
+                     confined)
     rc = resolve(case, doc.file, doc, library_dir, mv)
     validate_uncertainty(rc, doc)
     if case.energy is not None:
@@ -115,10 +118,11 @@ def load_case_text(text: str, name: str, library: str | Path | None = None,
     """Parse, validate and resolve the text of a case file named ``name`` (problems name it), as
     :func:`load_case` does a file; ``changes`` (field path -> value) are written into the document
     first (:func:`~finmodel.case.changes.with_changes`) and problems in them keep the line of the
-    field in the text."""
+    field in the text.  The meter files a case given as text names must lie in its folder (it may
+    come from the pricing desk's upload)."""
     doc = parse_yaml_text(text, name)
     if changes:
         from .changes import with_changes
 
         doc = YamlDoc(doc.file, with_changes(doc.data, changes, name), doc.lines)
-    return load_doc(doc, library)
+    return load_doc(doc, library, confined=True)

@@ -13,25 +13,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import library
+from .. import bounds, library
 from ..errors import InputError, Problem
 from ..resources import ASSUMPTIONS_DIR
 from ..yamlio import YamlDoc
-from .schema import (PARTIES, Case, GuaranteedSavings, Ies, SharedSavings, SourcedOverride)
+from ..library.technology import DELIVERED_KINDS
+from .schema import (DISCOUNT_PRICING, PARTIES, Case, EmcMixed, GuaranteedSavings, Ies, SharedSavings,
+                     SourcedOverride)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..mv.case import CaseMv
 
 CASE_SOURCE = "case file"
-SIGNED = ("escalation", "growth", "decline", "margin_bp")
-"""Assumptions that may be negative; every other override must be >= 0."""
-POSITIVE = ("life_years", "every_years", "book_life_years", "efficiency_or_cop", "round_trip_efficiency",
-            "duration_hours", "kwh_per_kg_h2", "displaced_efficiency")
-"""Assumptions that must be > 0 (they divide)."""
-WHOLE = ("life_years", "every_years", "commissioning_year")
-"""Assumptions counted in whole periods (the model shifts lines by them)."""
-
-
 @dataclass(frozen=True)
 class Assumption:
     field: str
@@ -80,6 +73,9 @@ class ResolvedCase:
         out = replace(self, assumptions=dict(self.assumptions))
         for k, v in values.items():
             a = out.assumptions[k]
+            problem = bounds.problem(k, float(v), a.unit, self.case.case.operation_years)
+            if problem:  # pricing keeps its trials inside the bounds; this is the guarantee
+                raise InputError.single("command line", k, problem)
             out.assumptions[k] = replace(a, value=float(v), overridden=True)
         for what in {k.split(".")[1] for k in values if k.startswith("cost_split.")}:
             others = sum(out.value(f"cost_split.{what}.{p}") for p in PARTIES if p != self.owner)
@@ -94,9 +90,10 @@ class ResolvedCase:
 class _Table:
     """Collects assumptions and applies a case's overrides to library values."""
 
-    def __init__(self, file: str, doc: YamlDoc | None):
+    def __init__(self, file: str, doc: YamlDoc | None, operation_years: int):
         self.file = file
         self.doc = doc
+        self.operation_years = operation_years
         self.items: dict[str, Assumption] = {}
         self.problems: list[Problem] = []
         self.flags: list[dict] = []
@@ -122,17 +119,7 @@ class _Table:
                 continue
             a = self.items[name]
             value, source = (ov.value, ov.source) if isinstance(ov, SourcedOverride) else (ov, CASE_SOURCE)
-            problem = None
-            if a.unit == "fraction" and not key.endswith(SIGNED) and not 0 <= value <= 1:
-                problem = f"{value} is not a fraction between 0 and 1 (write 0.08 or \"8%\")"
-            elif key.endswith(POSITIVE) and value <= 0:
-                problem = f"must be greater than 0 (got {value:g})"
-            elif key.endswith(WHOLE) and not float(value).is_integer():
-                problem = f"must be a whole number of years (got {value:g})"
-            elif value < 0 and not key.endswith(SIGNED):
-                problem = f"must not be negative (got {value:g})"
-            elif abs(value) > 1e12:
-                problem = f"{value:g} is implausibly large for {a.unit}"
+            problem = bounds.problem(name, value, a.unit, self.operation_years)
             if problem:
                 self.problems.append(Problem(self.file, path, problem, self.doc.line_of(path) if self.doc else None))
                 continue
@@ -168,7 +155,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     if problems:
         raise InputError(problems)
 
-    t = _Table(file, doc)
+    t = _Table(file, doc, case.case.operation_years)
     fx = 1.0 / market.fx_cny_per_unit.value  # library money is CNY; the case's currency may differ
     cur = case.case.currency
     _market(t, market)
@@ -186,6 +173,7 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     if case.case.maturity_risk_premium:
         _maturity_premium(t, case, techs)
     series = _contract(t, case, cur)
+    _contract_price(t, case, techs, cur, err)
     series.update(_sll_series(case))
     series.update(carbon_series)
     if mv is not None:
@@ -201,9 +189,28 @@ def resolve(case: Case, file: str, doc: YamlDoc | None = None, library_dir: Path
     _conventions(t, case)
     _parties(t, case)
     problems += t.problems
+    problems += _out_of_bounds(t, case)
     if problems:
         raise InputError(problems)
     return ResolvedCase(case, file, market, techs, t.items, series, owner, mv=mv, flags=t.flags)
+
+
+def _out_of_bounds(t: _Table, case: Case) -> list[Problem]:
+    """Every assumption not overridden (overrides were checked as they were applied) against the
+    bounds table: case fields, and library values a user's own library may have set."""
+    field = {f"assets.{a.id}.": f"assets[{i}]." for i, a in enumerate(case.assets)}
+    field.update({f"financing.{k}.": f"financing.tranches.{k}." for k in case.financing.tranches})
+    out = []
+    for name, a in t.items.items():
+        if a.overridden:
+            continue
+        problem = bounds.problem(name, a.value, a.unit, t.operation_years)
+        if problem:
+            prefix = next((p for p in field if name.startswith(p)), None)
+            path = field[prefix] + name[len(prefix):] if prefix else name
+            where = "" if a.source == CASE_SOURCE else f" (value from {a.source[:120]})"
+            out.append(Problem(t.file, path, problem + where, t.doc.line_of(path) if t.doc else None))
+    return out
 
 
 def _measured(t: _Table, mv: "CaseMv", a, i: int, tech, err) -> None:
@@ -475,13 +482,17 @@ def _asset(t: _Table, a, tech, fx: float, cur: str) -> None:
 def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
     c = case.contract
     series: dict[str, list[float]] = {}
-    units = {"term_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
+    units = {"term_years": "years", "sharing_years": "years", "subscription_per_yr": f"{cur}/yr", "penalty_per_mwh": f"{cur}/MWh",
              "fee_per_yr": f"{cur}/yr", "terminal_value_multiple": "x", "rent_per_yr": f"{cur}/yr",
              "grid_capacity_charge_per_kw_month": f"{cur}/kW/month", "direct_line_kw": "kW",
              "system_charge_per_kwh": f"{cur}/kWh"}
+    # a priced contract (contract.price) has no discount-to-grid terms: they would show unused
+    skip = {"type", "price"} | (set(DISCOUNT_PRICING) if getattr(c, "price", None) is not None else set())
+    if isinstance(c, EmcMixed):  # the terms of the phase that does not follow the sharing years
+        skip |= {"fee_per_yr", "guaranteed_share"} if c.then == "lease" else {"lease_rate"}
     for name in type(c).model_fields:
         v = getattr(c, name)
-        if name == "type":
+        if name in skip or name == "then":  # structure, not a number
             continue
         if isinstance(v, list):
             # stepped shares, one per contract year: the first year's share is the level (a scalar
@@ -497,6 +508,29 @@ def _contract(t: _Table, case: Case, cur: str) -> dict[str, list[float]]:
         unit = units.get(name, "flag" if isinstance(v, bool) else "fraction")
         t.add(f"contract.{name}", float(v), unit, CASE_SOURCE)
     return series
+
+
+def _contract_price(t: _Table, case: Case, techs: dict, cur: str, err) -> None:
+    """The price schedule's inputs (``contract.price.*``); every asset must deliver something a
+    price per kWh can be paid on (:data:`library.technology.DELIVERED_KINDS`)."""
+    price = getattr(case.contract, "price", None)
+    if price is None:
+        return
+    for i, a in enumerate(case.assets):
+        if techs[a.id].kind not in DELIVERED_KINDS:
+            err(f"assets[{i}]", f"contract.price pays per kWh delivered, and {a.id} ({techs[a.id].kind}) delivers "
+                f"no metered kWh; priced kinds: {', '.join(DELIVERED_KINDS)}")
+    p = "contract.price"
+    t.add(f"{p}.per_kwh", price.per_kwh, f"{cur}/kWh", CASE_SOURCE)
+    base = price.base_year if price.base_year is not None else case.case.start_year + case.case.construction_years
+    t.add(f"{p}.base_year", base, "year", CASE_SOURCE if price.base_year is not None else
+          "default: the first operation year")
+    if price.escalation == "fixed":
+        t.add(f"{p}.escalation_rate", price.escalation_rate, "fraction", CASE_SOURCE)
+    for name in ("floor_per_kwh", "cap_per_kwh"):
+        if getattr(price, name) is not None:
+            t.add(f"{p}.{name}", getattr(price, name), f"{cur}/kWh", CASE_SOURCE)
+    t.add(f"{p}.take_or_pay_mwh", price.take_or_pay_mwh, "MWh/yr", CASE_SOURCE)
 
 
 def _cost_split(t: _Table, case: Case, owner: str) -> None:
@@ -537,12 +571,28 @@ def _financing(t: _Table, case: Case, cur: str) -> None:
         t.add(f"{p}.grace_years", tr.grace_years, "years", CASE_SOURCE)
         t.add(f"{p}.upfront_fee", tr.upfront_fee, "fraction", CASE_SOURCE)
         t.add(f"{p}.commitment_fee", tr.commitment_fee, "fraction", CASE_SOURCE)
+    if f.lease is not None:
+        _lease(t, f.lease, cur)
     if f.sll is not None:
         t.add("financing.sll.cap_bp", f.sll.cap_bp, "bp", CASE_SOURCE)
         t.add("financing.sll.verification_cost_per_yr", f.sll.verification_cost_per_yr, f"{cur}/yr", CASE_SOURCE)
         for k in f.sll.kpis:
             t.add(f"financing.sll.{k.kpi}.step_down_bp", k.step_down_bp, "bp", CASE_SOURCE)
             t.add(f"financing.sll.{k.kpi}.step_up_bp", k.step_up_bp, "bp", CASE_SOURCE)
+
+
+def _lease(t: _Table, lease, cur: str) -> None:
+    """The finance lease's terms (``financing.lease.*``) and the lessor's discount rate."""
+    p = "financing.lease"
+    t.add(f"{p}.share_of_capex", lease.share_of_capex, "fraction", CASE_SOURCE)
+    t.add(f"{p}.rate", lease.rate, "fraction", CASE_SOURCE)
+    t.add(f"{p}.term_years", lease.term_years, "years", CASE_SOURCE)
+    t.add(f"{p}.deposit_share", lease.deposit_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.handling_fee_share", lease.handling_fee_share, "fraction", CASE_SOURCE)
+    t.add(f"{p}.purchase_option", lease.purchase_option, cur, CASE_SOURCE)
+    given = lease.lessor_discount_rate is not None
+    t.add("parties.lessor.discount_rate", lease.lessor_discount_rate if given else lease.rate, "fraction",
+          CASE_SOURCE if given else "default: the lease rate")
 
 
 def _tax(t: _Table, case: Case, market, err) -> None:

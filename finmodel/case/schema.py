@@ -17,11 +17,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator,
                       model_validator)
 
 from ..energy.profiles import PATTERNS
 from ..rates import parse_rate
+from ..safetext import CONTROL
 from ..risk.distributions import Distribution
 from ..risk.paths import PathSpec
 
@@ -43,6 +44,25 @@ Rate = Annotated[float, BeforeValidator(_rate), Field(json_schema_extra={"unit":
 SignedRate = Annotated[float, BeforeValidator(_signed_rate), Field(json_schema_extra={"unit": "fraction"})]
 """A rate that may be negative (escalation, growth): ``-0.02`` or ``"-2%"``."""
 
+def _one_line(v: str) -> str:
+    if CONTROL.search(v):
+        raise ValueError("control characters (newlines, escape sequences, bidirectional overrides) are not "
+                         "allowed in a name or file name; write plain text on one line")
+    return v
+
+
+def _free_text(v: str) -> str:
+    if CONTROL.search(v.replace("\n", "").replace("\t", "")):
+        raise ValueError("control characters (escape sequences, bidirectional overrides) are not allowed in text")
+    return v
+
+
+Name = Annotated[str, AfterValidator(_one_line)]
+"""A name, label or file name: plain text on one line (shown on the terminal, workbook, PDF)."""
+
+FreeText = Annotated[str, AfterValidator(_free_text)]
+"""Free text: plain text, newlines and tabs allowed."""
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$",
                                   description="lower-case id: letters, digits, underscores")]
 
@@ -51,15 +71,15 @@ Party = Literal["provider", "host", "platform", "tenants"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 # ------------------------------------------------------------------------------------------------
 # case header and park
 # ------------------------------------------------------------------------------------------------
 class CaseInfo(Strict):
-    name: str = Field(min_length=1, max_length=200, description="Case name shown in reports (plain text)")
-    name_zh: str | None = Field(None, max_length=200, description="Chinese case name for zh reports")
+    name: Name = Field(min_length=1, max_length=200, description="Case name shown in reports (plain text)")
+    name_zh: Name | None = Field(None, max_length=200, description="Chinese case name for zh reports")
     currency: str = Field("CNY", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of every money field")
     start_year: int = Field(2026, ge=2000, le=2100, description="Calendar year of period 0 (construction/financial close)")
     construction_years: int = Field(1, ge=1, le=5, description="Construction periods before operation, years")
@@ -69,7 +89,7 @@ class CaseInfo(Strict):
     maturity_risk_premium: bool = Field(
         False, description="Add the least mature asset's risk premium (technology maturity rule) to the "
                            "project and provider discount rates")
-    notes: str | None = Field(None, max_length=5000, description="Free text, printed as text")
+    notes: FreeText | None = Field(None, max_length=5000, description="Free text, printed as text")
 
 
 class Baseline(Strict):
@@ -100,7 +120,7 @@ class Construction(Strict):
 
 
 class Park(Strict):
-    name: str = Field("park", max_length=200, description="Park or host name (plain text)")
+    name: Name = Field("park", max_length=200, description="Park or host name (plain text)")
     baseline: Baseline
     load_growth: SignedRate = Field(0.0, description="Annual growth of the baseline energy use (fraction)")
     ets_covered: bool = Field(False, description="Park enterprises are in the national ETS: lower direct CO2 saves allowances")
@@ -123,7 +143,7 @@ Number = Annotated[float, BeforeValidator(_number_or_percent)]
 
 class SourcedOverride(Strict):
     value: Number = Field(description="Overriding value in the field's unit")
-    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+    source: Name = Field(min_length=1, max_length=500, description="Where the value comes from")
 
 
 Override = Union[Number, SourcedOverride]
@@ -159,8 +179,54 @@ class ContractBase(Strict):
     insurance_rate: Rate = Field(0.0, description="Insurance per year, fraction of the initial capex")
 
 
+class ContractPrice(Strict):
+    """A price per kWh delivered (electricity, or heat/cooling in thermal kWh, or kWh saved), in
+    place of a discount to the host's grid tariff: the fixed-price PPA / EaaS tariff.
+
+    price(year) = per_kwh × (1 + g)^(year − base_year), then held between floor and cap; g is
+    ``escalation_rate`` (fixed), the market's inflation, or the grid tariff's escalation (then the
+    realised tariff path: the Monte Carlo tariff factor moves the price with it)."""
+
+    per_kwh: float = Field(gt=0, le=100, description="Price in the base year, currency/kWh delivered (incl. VAT)")
+    base_year: int | None = Field(None, ge=1990, le=2200, description="Calendar year the price is given for; "
+                                  "default: the first operation year")
+    escalation: Literal["fixed", "inflation", "tariff"] = Field(
+        "fixed", description="fixed: escalation_rate per year; inflation: the market's inflation; tariff: indexed "
+                             "to the host's grid tariff (its escalation and its Monte Carlo path)")
+    escalation_rate: SignedRate = Field(0.0, description="Annual escalation with escalation 'fixed' (fraction)")
+    floor_per_kwh: float | None = Field(None, ge=0, le=100, description="Lowest price after escalation, currency/kWh")
+    cap_per_kwh: float | None = Field(None, gt=0, le=100, description="Highest price after escalation, currency/kWh")
+    take_or_pay_mwh: float = Field(0.0, ge=0, le=1e9, description="Take-or-pay: MWh a contract year paid for at "
+                                   "the contract price even if less is delivered")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.escalation != "fixed" and "escalation_rate" in self.model_fields_set:
+            raise ValueError(f"escalation_rate goes with escalation 'fixed'; with {self.escalation!r} the "
+                             f"market's rate applies")
+        if self.floor_per_kwh is not None and self.cap_per_kwh is not None and self.floor_per_kwh > self.cap_per_kwh:
+            raise ValueError(f"floor_per_kwh ({self.floor_per_kwh:g}) is above cap_per_kwh ({self.cap_per_kwh:g})")
+        return self
+
+
+DISCOUNT_PRICING = ("discount_to_grid", "min_take_share", "tenant_tariff_discount")
+"""The contracts' discount-to-grid pricing terms, which ``price`` replaces."""
+
+
+def _one_pricing(contract, discount_fields: tuple[str, ...]):
+    """A contract is priced per kWh (``price``) or at a discount to the grid tariff, not both."""
+    if contract.price is not None:
+        given = [f for f in discount_fields if f in contract.model_fields_set]
+        if given:
+            raise ValueError(f"price sets the price per kWh; {', '.join(given)} belongs to the discount-to-grid "
+                             f"pricing: give one or the other")
+    return contract
+
+
 class Eaas(ContractBase):
     type: Literal["eaas"]
+    price: ContractPrice | None = Field(None, description="Fixed price schedule per kWh (instead of discount_to_grid "
+                                        "and min_take_share)")
     discount_to_grid: Rate = Field(0.15, description="Tariff discount to the host's avoided grid tariff (fraction)")
     subscription_per_yr: float = Field(0.0, ge=0, le=1e10, description="Fixed subscription fee, currency/yr (excl. escalation)")
     subscription_escalation: SignedRate = Field(0.0, description="Annual escalation of the subscription (fraction)")
@@ -168,6 +234,10 @@ class Eaas(ContractBase):
     availability_guarantee: Rate = Field(0.0, description="Guaranteed availability; below it the provider pays a penalty")
     penalty_per_mwh: float = Field(0.0, ge=0, le=1e5, description="Penalty per MWh of shortfall below the guarantee, currency/MWh")
     buyout_breakage_share: Rate = Field(0.05, description="Breakage added to the buy-out value, fraction of it")
+
+    @model_validator(mode="after")
+    def _pricing(self):
+        return _one_pricing(self, ("discount_to_grid", "min_take_share"))
 
 
 class SharedSavings(ContractBase):
@@ -197,6 +267,8 @@ class Trusteeship(ContractBase):
 class Ies(ContractBase):
     type: Literal["ies"]
     tenant_tariff_discount: Rate = Field(0.1, description="Discount to the grid tariff for power sold to tenants")
+    price: ContractPrice | None = Field(None, description="Fixed price schedule per kWh sold to tenants (instead of "
+                                        "tenant_tariff_discount)")
     platform_fee_share: Rate = Field(0.03, description="Platform company's service fee, share of energy sales")
     sell_gec_for_exports: bool = Field(True, description="Sell the green attribute of exported power (GECs, or the green-power premium, as carbon.export_green_attribute says); false: not sold, and still never claimed by the park")
     terminal_value_multiple: float = Field(0.0, ge=0, le=20, description="Terminal value as a multiple of the last year's operating margin")
@@ -204,8 +276,50 @@ class Ies(ContractBase):
     direct_line_kw: float = Field(0.0, ge=0, le=1e8, description="Contracted capacity of the direct line, kW")
     system_charge_per_kwh: float = Field(0.0, ge=0, le=10, description="System operation charge on direct-line power, currency/kWh")
 
+    @model_validator(mode="after")
+    def _pricing(self):
+        return _one_pricing(self, ("tenant_tariff_discount",))
 
-Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies],
+
+class EmcFinanceLease(ContractBase):
+    """融资租赁型 EMC (GB/T 24915-2020 [S1][S2]): the provider (or a lessor it brings) owns the
+    equipment, the host pays level rentals that repay its capex at the lease rate over the term,
+    the provider guarantees the savings and does the M&V; ownership passes to the host at the end."""
+
+    type: Literal["emc.finance_lease"]
+    lease_rate: Rate = Field(description="Rate the host's rentals repay the capex at (fraction/yr)")
+    guaranteed_share: Rate = Field(0.9, description="Guaranteed savings as a share of the expected savings")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+
+class EmcMixed(ContractBase):
+    """混合型 EMC (GB/T 24915-2020 [S1][S2]): savings shared for the first ``sharing_years``, then
+    for the rest of the term either a lease (the host's rentals repay the capex at the lease rate
+    over those years) or a guarantee (the host pays a fee, the provider pays any shortfall); the
+    provider owns the equipment for the term, the host after it."""
+
+    type: Literal["emc.mixed"]
+    sharing_years: int = Field(ge=1, le=59, description="Contract years of shared savings, from the first")
+    provider_share: Rate = Field(0.8, description="Provider's share of verified savings in the sharing years")
+    then: Literal["lease", "guarantee"] = Field(description="What follows the sharing years until the end of the term")
+    lease_rate: Rate = Field(0.0, description="With then 'lease': the rate the rentals repay the capex at (fraction/yr)")
+    fee_per_yr: float = Field(0.0, ge=0, le=1e10, description="With then 'guarantee': the host's fee, currency/yr")
+    guaranteed_share: Rate = Field(0.9, description="With then 'guarantee': guaranteed savings, share of expected")
+    mv_cost_share: Rate = Field(0.02, description="M&V cost as a share of verified savings, paid by the provider")
+
+    @model_validator(mode="after")
+    def _phases(self):
+        if self.sharing_years >= self.term_years:
+            raise ValueError(f"sharing_years ({self.sharing_years}) must be shorter than term_years "
+                             f"({self.term_years}): the {self.then} follows them within the term")
+        other = ("fee_per_yr", "guaranteed_share") if self.then == "lease" else ("lease_rate",)
+        given = [f for f in other if f in self.model_fields_set]
+        if given:
+            raise ValueError(f"{', '.join(given)} does not go with then {self.then!r}")
+        return self
+
+
+Contract = Annotated[Union[Eaas, SharedSavings, GuaranteedSavings, Trusteeship, Ies, EmcFinanceLease, EmcMixed],
                      Field(discriminator="type")]
 
 
@@ -270,9 +384,21 @@ class Sizing(Strict):
 class SllKpi(Strict):
     kpi: Literal["intensity_tco2_per_tce", "clean_energy_share", "green_direct_share"] = Field(
         description="KPI from the park carbon account")
-    targets: dict[int, float] = Field(description="Sustainability performance target by calendar year")
+    targets: dict[int, Number] = Field(description="Sustainability performance target by calendar year: tCO2/tce "
+                                               "for the intensity, a share (0.55 or \"55%\") for the others")
     step_down_bp: float = Field(5.0, ge=0, le=100, description="Margin reduction when the target is met, bp")
     step_up_bp: float = Field(5.0, ge=0, le=100, description="Margin increase when the target is missed, bp")
+
+    @model_validator(mode="after")
+    def _targets_in_range(self) -> "SllKpi":
+        share = self.kpi != "intensity_tco2_per_tce"
+        hi = 1.0 if share else 10.0
+        for year, v in self.targets.items():
+            if not 0 <= v <= hi:
+                what = "a share must lie in [0, 1]: write 0.55 or \"55%\", not 55" if share else \
+                    "an intensity must lie in [0, 10] tCO2/tce"
+                raise ValueError(f"target {v:g} for {year}: {what}")
+        return self
 
 
 class Sll(Strict):
@@ -282,8 +408,32 @@ class Sll(Strict):
     tranches: list[str] | None = Field(None, description="Tranches the ratchet applies to (default: all)")
 
 
+class Lease(Strict):
+    """A finance lease of a share of the construction capex (融资租赁), beside or instead of the
+    tranches; the lessor is a party with its own IRR and NPV (``finmodel.sheets.lease``)."""
+
+    type: Literal["direct", "sale_leaseback"] = Field(
+        description="direct (直租: the lessor buys the equipment; 13 % VAT on the full rental) or sale_leaseback "
+                    "(售后回租: the owner sells it to the lessor and leases it back; 6 % VAT on the interest part)")
+    share_of_capex: Rate = Field(description="Share of the owner's construction capex (net of other parties' shares) "
+                                             "the lease finances")
+    rate: Rate = Field(description="Lease rate per year (fraction)")
+    term_years: int = Field(ge=1, le=40, description="Number of annual rentals")
+    timing: Literal["arrears", "advance"] = Field("arrears", description="Rentals at the end (arrears) or the start "
+                                                  "(advance, the first at inception) of each lease year")
+    repayment: Literal["annuity", "equal_principal"] = Field("annuity", description="Level rentals or equal principal")
+    deposit_share: Rate = Field(0.0, description="Deposit (保证金), share of the amount; withheld at inception and "
+                                                 "offset against the last rental")
+    handling_fee_share: Rate = Field(0.0, description="Handling fee (手续费), share of the amount, at inception")
+    purchase_option: float = Field(0.0, ge=0, le=1e12, description="Purchase option (留购价) paid with the last "
+                                   "rental, currency; the rentals amortise the amount down to it")
+    lessor_discount_rate: Rate | None = Field(None, description="The lessor's discount rate for its NPV; default: "
+                                              "the lease rate")
+
+
 class Financing(Strict):
     tranches: dict[Identifier, Tranche] = Field(default_factory=dict, description="Debt tranches by id")
+    lease: Lease | None = Field(None, description="A finance lease (直租 or 售后回租), beside or instead of the tranches")
     sizing: Sizing = Field(default_factory=Sizing)
     dsra_months: float = Field(6.0, ge=0, le=24, description="Debt service reserve: months of next scheduled debt service")
     maintenance_reserve: bool = Field(False, description="Maintenance reserve that pre-funds the next year's replacements")
@@ -298,6 +448,11 @@ class Financing(Strict):
         if self.sizing.method == "dscr" and any(t.repayment == "max_capacity" for t in self.tranches.values()):
             raise ValueError("sizing method 'dscr' cannot size a max_capacity tranche (it repays from whatever "
                              "cash there is); use gearing or amount")
+        if "lease" in self.tranches:
+            raise ValueError("'lease' names the finance lease (financing.lease); give the tranche another id")
+        if self.lease is not None and any(t.repayment in ("sculpted", "max_capacity") for t in self.tranches.values()):
+            raise ValueError("a sculpted or max_capacity tranche repays from the cash flow as if it were the only "
+                             "debt; beside financing.lease use annuity or equal_principal tranches")
         if self.sizing.method == "amount" and self.sizing.amount is None:
             raise ValueError("sizing method 'amount' needs sizing.amount")
         if self.default_dscr > self.lockup_dscr:
@@ -318,7 +473,7 @@ class CitPreference(Strict):
     rate: Rate = Field(description="Preferential CIT rate (fraction)")
     from_year: int = Field(2000, ge=1990, le=2100, description="First calendar year it applies")
     to_year: int = Field(ge=1990, le=2100, description="Last calendar year it applies (inclusive)")
-    source: str = Field(min_length=1, max_length=500, description="The rule that grants it")
+    source: Name = Field(min_length=1, max_length=500, description="The rule that grants it")
 
 
 class LandUse(Strict):
@@ -331,7 +486,7 @@ class LandUse(Strict):
     rate_per_m2_yr: float = Field(ge=0, le=1000, description="Rate within the class's range, currency/m²/yr")
     poor_area: bool = Field(False, description="A poorer area allowed to go below the class's minimum (by at "
                                                "most the market's reduction)")
-    source: str = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
+    source: Name = Field("case file", min_length=1, max_length=500, description="Where the rate comes from")
 
 
 class Tax(Strict):
@@ -450,7 +605,7 @@ class Carbon(Strict):
     cbam_ppa_qualifies: bool = Field(False, description="EU CBAM: green-power trades meet the PPA conditions")
     export_green_attribute: Literal["gec", "green_power_trade", "none"] = Field(
         "gec", description="How the green attribute of exported power is sold (never also claimed by the park)")
-    indicator_path: str | None = Field(
+    indicator_path: Name | None = Field(
         None, pattern=r"^[a-z][a-z0-9_]*$",
         description="A provincial variant of the intensity indicator from the market library (e.g. hunan); "
                     "default: the national notice's size tiers")
@@ -500,7 +655,7 @@ class Economic(Strict):
 
 
 class PartyInfo(Strict):
-    name: str | None = Field(None, max_length=200, description="Display name (plain text)")
+    name: Name | None = Field(None, max_length=200, description="Display name (plain text)")
     discount_rate: Rate = Field(0.08, description="Party's discount rate / hurdle for NPV (fraction)")
 
 
@@ -529,8 +684,8 @@ class EnergyLoad(Strict):
 
     pattern: LoadPattern | None = Field(
         None, description="Load pattern from the library (see finmodel.energy.profiles)")
-    csv: str | None = Field(None, max_length=500, description="Meter CSV (8,760 hourly or 35,040 quarter-hour kW values), relative to the case file")
-    column: str | None = Field(None, max_length=100, description="Column of the CSV to read (default: its only numeric column)")
+    csv: Name | None = Field(None, max_length=500, description="Meter CSV (8,760 hourly or 35,040 quarter-hour kW values), relative to the case file")
+    column: Name | None = Field(None, max_length=100, description="Column of the CSV to read (default: its only numeric column)")
 
     @model_validator(mode="after")
     def _one_source(self):
@@ -548,7 +703,7 @@ class EnergyPv(Strict):
     tilt: float = Field(ge=0, le=90, description="Array tilt from horizontal, degrees")
     azimuth: float = Field(180.0, ge=0, le=360, description="Array azimuth clockwise from north, degrees (180 = south)")
     utc_offset_hours: float = Field(8.0, ge=-12, le=14, description="Local standard time of the profiles, hours from UTC")
-    weather: str | None = Field(None, max_length=500, description="TMY3 (.csv) or EPW (.epw) weather file, relative to the case file; without one a clear-sky year scaled to the asset's yield hours gives the shape")
+    weather: Name | None = Field(None, max_length=500, description="TMY3 (.csv) or EPW (.epw) weather file, relative to the case file; without one a clear-sky year scaled to the asset's yield hours gives the shape")
 
 
 class Energy(Strict):
@@ -570,26 +725,26 @@ class Energy(Strict):
 
 class SourcedRate(Strict):
     value: Rate = Field(description="A share, 0.3 or \"30%\"")
-    source: str = Field(min_length=1, max_length=500, description="Where the value comes from")
+    source: Name = Field(min_length=1, max_length=500, description="Where the value comes from")
 
 
 class MvAdjustment(Strict):
     start: date = Field(description="First day the adjustment applies (YYYY-MM-DD)")
     end: date = Field(description="Last day it applies")
     kwh_per_day: float = Field(ge=-1e9, le=1e9, description="kWh per day added to the baseline (negative: removed)")
-    reason: str = Field("", max_length=500, description="Why (a non-routine change), printed as text")
+    reason: FreeText = Field("", max_length=500, description="Why (a non-routine change), printed as text")
 
 
 class Mv(Strict):
     """Measurement and verification: the savings of one efficiency asset from meter data."""
 
     asset: Identifier = Field(description="The efficiency asset whose savings the meter data verify")
-    baseline: str | None = Field(None, max_length=1000, description="Baseline meter data (CSV/Excel), relative to "
+    baseline: Name | None = Field(None, max_length=1000, description="Baseline meter data (CSV/Excel), relative to "
                                  "the case file")
-    weather: str | None = Field(None, max_length=1000, description="Weather file (time, temperature °C)")
-    reporting: str | None = Field(None, max_length=1000, description="Reporting-period meter data (after signing): "
+    weather: Name | None = Field(None, max_length=1000, description="Weather file (time, temperature °C)")
+    reporting: Name | None = Field(None, max_length=1000, description="Reporting-period meter data (after signing): "
                                   "settles the contract years it covers")
-    result: str | None = Field(None, max_length=1000, description="A stored finmodel mv --json document instead of "
+    result: Name | None = Field(None, max_length=1000, description="A stored finmodel mv --json document instead of "
                                "the meter data")
     columns: dict[Identifier, str] = Field(default_factory=dict, description="Which column is which: time, energy, "
                                            "temperature, end, or a driver name (e.g. occupancy)")
@@ -668,6 +823,16 @@ class Case(Strict):
         if self.contract.term_years > n_op:
             raise ValueError(f"contract.term_years ({self.contract.term_years}) is longer than "
                              f"case.operation_years ({n_op})")
+        price = getattr(self.contract, "price", None)
+        if price is not None and price.base_year is not None:
+            first = self.case.start_year
+            last = first + self.case.construction_years + n_op - 1
+            if not first <= price.base_year <= last:
+                raise ValueError(f"contract.price.base_year {price.base_year} is outside the horizon {first}-{last}")
+        lease = self.financing.lease
+        if lease is not None and lease.term_years > n_op:
+            raise ValueError(f"financing.lease.term_years ({lease.term_years}) is longer than the operation period "
+                             f"({n_op})")
         for tid, t in self.financing.tranches.items():
             if t.tenor_years > n_op:
                 raise ValueError(f"financing.tranches.{tid}.tenor_years ({t.tenor_years}) is longer than "

@@ -17,7 +17,8 @@ import finmodel
 
 from ..files import output_stem
 from ..resources import ASSUMPTIONS_DIR
-from ..yamlio import decode_text
+from ..inputfile import read_bytes
+from ..yamlio import MAX_FILE_BYTES, decode_text
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ class Library:
 
     @staticmethod
     def text(case: CaseFile) -> str:
-        return case.path.read_text(encoding="utf-8")
+        return decode_text(read_bytes(case.path, expected="a YAML file", kind="case files", max_bytes=MAX_FILE_BYTES),
+                           case.id)
 
     def add_upload(self, filename: str, data: bytes) -> CaseFile:
         """Validate an uploaded case file and add it to the user's folder (raises

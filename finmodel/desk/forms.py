@@ -31,6 +31,7 @@ FINANCING_FIELDS = (("sizing", "max_gearing"), ("sizing", "target_dscr"), ("sizi
                     (None, "dsra_months"), (None, "lockup_dscr"), (None, "default_dscr"))
 TRANCHE_FIELDS = ("margin_bp", "tenor_years", "grace_years", "upfront_fee", "commitment_fee", "fixed_rate")
 UNIT_BY_SUFFIX = (("_per_kw_month", "money_kw_month"), ("_per_kwh", "money_kwh"), ("_per_mwh", "money_mwh"),
+                  ("_mwh", "mwh_yr"),
                   ("_per_yr", "money_yr"), ("_bp", "bp"), ("_years", "years"), ("_months", "months"),
                   ("_kw", "kw"), ("_dscr", "x"), ("_multiple", "x"), ("amount", "money"))
 
@@ -129,8 +130,13 @@ def offer_fields(rc: ResolvedCase) -> list[Field]:
     contract_type = type(case.contract)
     out: list[Field | None] = []
     for name in contract_type.model_fields:
-        if name != "type" and not isinstance(getattr(case.contract, name), list):
+        if name not in ("type", "price") and not isinstance(getattr(case.contract, name), list):
             out.append(_field(contract_type, name, f"contract.{name}", f"contract.{name}", "contract", rc))
+    if getattr(case.contract, "price", None) is not None:  # the price schedule's terms (not its base year)
+        for name in S.ContractPrice.model_fields:
+            if name not in ("base_year", "escalation"):
+                path = f"contract.price.{name}"
+                out.append(_field(S.ContractPrice, name, path, path, "contract", rc))
     for item in SPLIT_ITEMS:
         for party in S.PARTIES:
             if party != rc.owner:

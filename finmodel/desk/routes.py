@@ -43,7 +43,7 @@ LEVELS = ("det", "P50", "P90", "P95", "mean")
 OPS = (">=", "<=", ">", "<")
 MAX_TARGETS = 3
 MAX_STEPS = 15
-PRICE_TERMS = ("contract.discount_to_grid", "contract.provider_share", "contract.discount",
+PRICE_TERMS = ("contract.price.per_kwh", "contract.discount_to_grid", "contract.provider_share", "contract.discount",
                "contract.tenant_tariff_discount", "contract.fee_per_yr")
 """The term the Solve page proposes first: the contract's price, whichever the contract has."""
 MEDIA = {"json": "application/json", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -258,7 +258,8 @@ def _assumption(path: str) -> str:
     return path
 
 
-def _targets(form) -> list[str]:
+def _targets(form, lang: str) -> list[str]:
+    """The form's targets as `finmodel price` reads them; at least one."""
     out = []
     for i in range(MAX_TARGETS):
         metric = (form.get(f"metric{i}") or "").strip()
@@ -268,7 +269,15 @@ def _targets(form) -> list[str]:
         if op not in OPS or level not in LEVELS:
             raise InputError.single("form", f"target {i + 1}", "unknown operator or level")
         out.append(f"{metric}{op}{value}" + ("" if level == "det" else f"@{level}"))
+    if not out:
+        raise InputError.single("form", "target", views.text(lang, "d_no_targets"))
     return out
+
+
+def _runs(desk, form, targets: list[str]) -> tuple[int, int]:
+    """Paths and seed of a solve: one path when no target names a Monte Carlo level."""
+    paths, seed = _paths(desk, form.get("paths")), _seed(desk, form.get("seed"))
+    return (paths if any("@" in t for t in targets) else 1), seed
 
 
 @router.post("/solve/price", dependencies=PROTECTED)
@@ -280,11 +289,8 @@ async def solve_price(request: Request):
     field = form.get("field") or ""
     if not field:
         raise InputError.single("form", "field", views.text(lang, "d_pick_field"))
-    targets = _targets(form)
-    if not targets:
-        raise InputError.single("form", "target", views.text(lang, "d_no_targets"))
-    paths, seed = _paths(desk, form.get("paths")), _seed(desk, form.get("seed"))
-    needs = any("@" in t for t in targets)
+    targets = _targets(form, lang)
+    paths, seed = _runs(desk, form, targets)
     low, high = (form.get("low") or "").strip(), (form.get("high") or "").strip()
     try:
         value_range = (float(low), float(high)) if low and high else None
@@ -293,7 +299,7 @@ async def solve_price(request: Request):
 
     def work(job):
         return finmodel.price(desk.resolved(case_id, changes), _assumption(field), targets,
-                              paths=paths if needs else 1, seed=seed, value_range=value_range, progress=job.progress)
+                              paths=paths, seed=seed, value_range=value_range, progress=job.progress)
 
     return _start(request, "price", work)
 
@@ -303,9 +309,7 @@ async def solve_dealzone(request: Request):
     desk = _desk(request)
     form = await request.form()
     case_id, changes = _current(request)
-    targets = _targets(form)
-    if not targets:
-        raise InputError.single("form", "target", views.text(_session(request).lang, "d_no_targets"))
+    targets = _targets(form, _session(request).lang)
     axes = []
     for a in ("x", "y"):
         try:
@@ -316,12 +320,11 @@ async def solve_dealzone(request: Request):
             raise InputError.single("form", f"{a}_steps", f"must be from 2 to {MAX_STEPS}")
         axes.append(f"{_assumption(form.get(f'{a}_field') or '')}:{form.get(f'{a}_low')}:{form.get(f'{a}_high')}:"
                     f"{steps}")
-    paths, seed = _paths(desk, form.get("paths")), _seed(desk, form.get("seed"))
-    needs = any("@" in t for t in targets)
+    paths, seed = _runs(desk, form, targets)
 
     def work(job):
         return finmodel.dealzone(desk.resolved(case_id, changes), axes[0], axes[1], targets,
-                                 paths=paths if needs else 1, seed=seed, progress=job.progress)
+                                 paths=paths, seed=seed, progress=job.progress)
 
     return _start(request, "dealzone", work)
 

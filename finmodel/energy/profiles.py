@@ -33,15 +33,18 @@ values (averaged to hours), average kW over each interval, non-negative, optiona
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError
-from ..yamlio import check_input_file
+from ..inputfile import read_bytes
 from .clock import HOURS, clock
 
 PATTERNS = ("continuous", "two_shift", "one_shift", "data_centre", "offices")
+LOAD_KW_MAX = 1e9
+"""Largest hourly load accepted, kW (a terawatt: more than any country's peak)."""
 MAX_CSV_BYTES = 20 * 1024 * 1024
 """An hourly or quarter-hour year with a time stamp column is well under 5 MB."""
 
@@ -88,11 +91,11 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
         raise InputError.single(case_file, field, f"{path.name}: {problem}", line)
 
     try:
-        check_input_file(path, "a CSV file", "profile files", MAX_CSV_BYTES)
+        raw = read_bytes(path, expected="a CSV file", kind="profile files", max_bytes=MAX_CSV_BYTES)
     except InputError as exc:
         fail(exc.problems[0].message)
     try:
-        frame = pd.read_csv(path, encoding="utf-8")
+        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8")
     except UnicodeDecodeError:
         fail("not valid UTF-8 text")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -105,7 +108,7 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
     elif len(numeric) == 1:
         values = frame[numeric[0]]
     elif frame.shape[1] == 1:  # no header: the first value was read as the column name
-        frame = pd.read_csv(path, header=None)
+        frame = pd.read_csv(io.BytesIO(raw), header=None)
         values = pd.to_numeric(frame[0], errors="coerce")
     else:
         fail(f"{len(numeric)} numeric columns; name the one to use with 'column'")
@@ -114,6 +117,9 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
         fail(f"{len(arr)} rows; expected {HOURS} hourly or {4 * HOURS} quarter-hour values")
     if not np.all(np.isfinite(arr)):
         fail(f"row {int(np.argmin(np.isfinite(arr))) + 2}: not a number")
+    if np.any(arr > LOAD_KW_MAX):
+        fail(f"row {int(np.argmax(arr > LOAD_KW_MAX)) + 2}: {arr[arr > LOAD_KW_MAX][0]:g} kW is above {LOAD_KW_MAX:g} kW "
+             "(a terawatt: check the unit)")
     if np.any(arr < 0):
         fail(f"row {int(np.argmax(arr < 0)) + 2}: negative load {arr[arr < 0][0]:g}")
     return arr.reshape(HOURS, -1).mean(axis=1)

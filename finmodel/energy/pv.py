@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..inputfile import check_file
 from .clock import HOURS, clock
 
 GAMMA_PDC = -0.004       # 1/°C, PVWatts v5 default for standard modules (Dobos 2014, NREL/TP-6A20-62641)
@@ -42,10 +43,15 @@ class Site:
     utc_offset_hours: float = 8.0
 
 
+MAX_WEATHER_BYTES = 20 * 1024 * 1024
+"""A year of hourly TMY3 or EPW weather is 1.5-2 MB."""
+
+
 def weather_from_file(path: Path) -> tuple[pd.DataFrame, dict]:
     """(weather with ghi, dni, dhi, temp_air, wind_speed; metadata) from a TMY3 or EPW file."""
     from pvlib import iotools
 
+    check_file(path, expected="a TMY3 or EPW weather file", kind="weather files", max_bytes=MAX_WEATHER_BYTES)
     if path.suffix.lower() == ".epw":
         data, meta = iotools.read_epw(path)
     else:

@@ -53,7 +53,7 @@ class EnergyStudy:
         """The ``energy`` section of the result document (DESIGN "Interfaces")."""
         b = self.balance
         rep = list(self.replacement_years.values())
-        return {
+        doc = {
             "method": b.method,
             "self_consumption_share": b.self_consumption_share,
             "export_mwh": b.export_mwh,
@@ -80,6 +80,16 @@ class EnergyStudy:
                       "export_limit_kw": (None if self.system.export_limit_kw == float("inf")
                                           else self.system.export_limit_kw)},
         }  # no solve time: the document is reproducible
+        notes = {}
+        if doc["battery"]["replacement_year"] is None:
+            notes["battery.replacement_year"] = "no battery is replaced within the project (none, or it outlasts it)"
+        if doc["basis"]["export_limit_kw"] is None:
+            notes["basis.export_limit_kw"] = "no export limit: surplus PV may feed the grid without a cap"
+        for period, price in doc["basis"]["tariff"].items():
+            if price is None:
+                notes[f"basis.tariff.{period}"] = f"the region's time-of-use tariff has no {period} period"
+        doc["notes"] = notes
+        return doc
 
 
 PV_QUANTITIES = ("self_consumption_share", "curtailed_share")

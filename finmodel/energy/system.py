@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..inputfile import regular_file
 from .dispatch import Battery, HeatPumps, System
 from .profiles import pattern_shape, read_profile_csv, scaled
 from .pv import Site, pv_shape
@@ -62,8 +63,10 @@ def case_file_path(rc, case_dir: Path, name: str, field: str) -> Path:
     path = (base / name).resolve()
     if not path.is_relative_to(base):
         _fail(rc, field, f"{name}: files named in a case must lie in the case file's folder or below it")
-    if not path.is_file():
-        _fail(rc, field, f"{name}: no such file")
+    try:
+        regular_file(path, "a CSV or weather file")
+    except InputError as exc:
+        _fail(rc, field, f"{name}: {exc.problems[0].message}")
     return path
 
 
@@ -97,8 +100,10 @@ def build_system(rc, case_dir: Path) -> tuple[System, SystemInfo]:
         weather = case_file_path(rc, case_dir, en.pv.weather, "energy.pv.weather") if en.pv.weather else None
         try:
             per_kwp, full_load, info.pv_basis = pv_shape(site, weather)
-        except (ValueError, KeyError, IndexError, UnicodeDecodeError) as exc:
-            _fail(rc, "energy.pv.weather", f"{en.pv.weather}: not a readable TMY3 or EPW file ({exc})")
+        except InputError as exc:
+            _fail(rc, "energy.pv.weather", f"{en.pv.weather}: {exc.problems[0].message}")
+        except (ValueError, KeyError, IndexError, UnicodeDecodeError, TypeError, OSError) as exc:
+            _fail(rc, "energy.pv.weather", f"{en.pv.weather}: not a readable TMY3 or EPW file ({str(exc)[:200]})")
         if full_load <= 0:
             _fail(rc, "energy.pv", "the PV shape at this site is zero all year (check latitude and tilt)")
         info.pv_model_yield_hours = full_load

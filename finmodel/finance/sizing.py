@@ -58,10 +58,13 @@ def _read(rc: ResolvedCase) -> list[str]:
     return out
 
 
-def _funded_cost(values) -> float:
+def _funded_cost(rc: ResolvedCase, values) -> float:
+    """The construction spend the tranches finance: the owner's, net of other parties' shares and
+    of the share a finance lease finances."""
     cons = values.line("t.construction")[0]
     spend = values.line("f.capex_init")[0] - values.line("f.contrib_init")[0]
-    return float((spend * cons).sum())
+    leased = rc.value("financing.lease.share_of_capex") if rc.case.financing.lease is not None else 0.0
+    return float((spend * cons).sum()) * (1 - leased)
 
 
 def _gearing_cap(gearing: float, cost: float, amount: float, values) -> float:
@@ -152,7 +155,7 @@ def size_debt(rc: ResolvedCase, model: Model, inputs: Inputs) -> Sizing:
         return model.evaluate(inputs, outputs=(), lines=_read(rc))
 
     values = evaluate()
-    cost = _funded_cost(values)
+    cost = _funded_cost(rc, values)
     cap = gearing * cost
     method = fin.sizing.method
     amount = min(rc.value("financing.debt_amount"), cost) if method == "amount" else cap

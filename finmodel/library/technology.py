@@ -58,6 +58,12 @@ PERFORMANCE_KEYS: dict[str, tuple[str, ...]] = {
 }
 """Performance keys required for each kind (others may be added)."""
 
+DELIVERED_KINDS = {"generation": "electricity used in the park", "heat": "heat supplied",
+                   "waste_heat": "heat recovered", "efficiency": "electricity saved",
+                   "platform": "electricity saved"}
+"""Kinds whose output a contract can price per kWh (``contract.price``), and what is priced; the
+others (storage, charging, hydrogen, CCUS) create value that is not a metered kWh to the host."""
+
 FRACTION_PERFORMANCE_KEYS = frozenset({
     "round_trip_efficiency", "depth_of_discharge", "savings_fraction",
     "savings_fraction_of_park_electricity", "capacity_factor",

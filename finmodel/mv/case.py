@@ -25,18 +25,22 @@ case file and the block's field.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..inputfile import read_bytes
 from .meter import Columns
 from .result import mv_section
 from .run import MvResult, measure
 from .settlement import Adjustment
 from .sufficiency import BASELINE_DAYS, MAX_MISSING_DAYS
 
+MAX_RESULT_BYTES = 50 * 1024 * 1024
+"""A stored ``finmodel mv --json`` document with its daily series is a few MB."""
 SETTLED_MIN_DAYS = BASELINE_DAYS - MAX_MISSING_DAYS  # 328
 
 
@@ -57,12 +61,19 @@ class CaseMv:
     year_days: dict[int, int] = field(default_factory=dict)  # operation year -> reporting days with data
 
 
-def _path(case_file: str, value: str) -> Path:
+def _path(case_file: str, value: str, field: str, confined: bool, line: int | None = None) -> Path:
+    """A file the block names, relative to the case file's folder; ``confined`` (a case given as text,
+    e.g. uploaded to the pricing desk) refuses a path leaving that folder, so such a case cannot read
+    the server's other files."""
     p = Path(value)
-    if p.is_absolute():
-        return p
     base = Path(case_file).parent if Path(case_file).exists() else Path.cwd()
-    return base / p
+    if not confined:
+        return p if p.is_absolute() else base / p
+    path = (base.resolve() / p).resolve()
+    if not path.is_relative_to(base.resolve()):
+        raise InputError.single(case_file, f"mv.{field}", f"{value}: a case given as text may only name files in "
+                                "its own folder or below it", line)
+    return path
 
 
 def _where(exc: InputError, case_file: str, field_path: str) -> InputError:
@@ -80,18 +91,18 @@ def _expected(block) -> tuple[float | None, str]:
     return float(e), "case file"
 
 
-def case_mv(block, case_file: str, first_operation_year: int, line=None) -> CaseMv:
+def case_mv(block, case_file: str, first_operation_year: int, line=None, confined: bool = False) -> CaseMv:
     """Run (or read) the case's M&V block; ``first_operation_year`` is the calendar year of the
-    first operation period (contract year 1)."""
+    first operation period (contract year 1); ``confined``: the files must lie in the case's folder."""
     expected, exp_source = _expected(block)
     if block.result is not None:
-        return _stored(block, case_file, expected, exp_source, line)
+        return _stored(block, case_file, expected, exp_source, line, confined)
     cols = Columns(**{k: v for k, v in block.columns.items() if k in ("time", "end", "energy", "temperature")},
                    drivers=tuple((k, v) for k, v in block.columns.items() if k not in ("time", "end", "energy",
                                                                                         "temperature")))
     adjustments = tuple(Adjustment(np.datetime64(a.start, "D"), np.datetime64(a.end, "D"), a.kwh_per_day, a.reason)
                         for a in block.adjustments)
-    paths = {k: _path(case_file, getattr(block, k)) for k in ("baseline", "weather", "reporting")
+    paths = {k: _path(case_file, getattr(block, k), k, confined, line) for k in ("baseline", "weather", "reporting")
              if getattr(block, k) is not None}
     try:
         res = measure(paths["baseline"], paths.get("reporting"), paths.get("weather"), cols, adjustments,
@@ -126,23 +137,27 @@ def _describe(doc: dict, name: str) -> str:
             f"residual autocorrelation {doc['residual_autocorrelation']:.2f}")
 
 
-def _stored(block, case_file: str, expected, exp_source: str, line) -> CaseMv:
-    path = _path(case_file, block.result)
+def _stored(block, case_file: str, expected, exp_source: str, line, confined: bool) -> CaseMv:
+    path = _path(case_file, block.result, "result", confined, line)
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(read_bytes(path, expected="a JSON file", kind="stored M&V results",
+                                    max_bytes=MAX_RESULT_BYTES).decode("utf-8"))
         doc = raw["mv"]
         a = doc["annual"]
         baseline_kwh, model_sd, noise_sd = (float(a["baseline_kwh"]), float(a["model_sd_kwh"]),
                                             float(a["noise_sd_kwh"]))
         measured = doc.get("savings_fraction")
         stored_expected = a.get("expected_savings_fraction")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except InputError as exc:
+        raise InputError.single(case_file, "mv.result", exc.problems[0].message, line) from None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise InputError.single(case_file, "mv.result", f"cannot read the stored M&V result {path}: {exc!s}; give the "
                                 "JSON that finmodel mv --json writes", line) from None
     if expected is None:
         expected, exp_source = (measured, "measured in the stored M&V result") if measured is not None else \
             (stored_expected, "expected savings in the stored M&V result")
-    if expected is None or not (0 < expected <= 1 and baseline_kwh > 0 and model_sd >= 0 and noise_sd >= 0):
+    finite = all(math.isfinite(v) for v in (baseline_kwh, model_sd, noise_sd))
+    if expected is None or not (finite and 0 < expected <= 1 and baseline_kwh > 0 and model_sd >= 0 and noise_sd >= 0):
         raise InputError.single(case_file, "mv.result", f"{path}: the stored result has no savings fraction between 0 "
                                 "and 1, or no positive baseline; give mv.expected_savings", line)
     return CaseMv(block.asset, baseline_kwh / 1000.0, float(expected), f"M&V: {exp_source}", model_sd, noise_sd,

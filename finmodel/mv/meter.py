@@ -53,7 +53,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, Problem
+from ..bounds import READING_KWH_MAX, READING_WHY
+from ..errors import InputError
 from ..sheetio import ExcelError, Formula, cell_is_set, read_table
 
 MAX_ROWS = 400_000  # 11 years of 15-minute readings
@@ -367,12 +368,21 @@ def read_meter(path: Path, columns: Columns | None = None) -> Readings:
         listed = ", ".join(f"row {rows[i]} ({energy[i]:g} kWh)" for i in neg[:3])
         raise InputError.single(file, f"row {rows[neg[0]]}", f"negative readings: {listed}{' …' if neg.size > 3 else ''}; "
                                 "unreported net metering or a meter reset (CalTRACK 2.3.5)")
+    big = np.flatnonzero(energy > READING_KWH_MAX)
+    if big.size:
+        raise InputError.single(file, f"row {rows[big[0]]}", f"{energy[big[0]]:g} kWh in one reading is above "
+                                f"{READING_KWH_MAX:g} kWh ({READING_WHY}); check the unit of the column")
     notes = []
     zeros = int(np.count_nonzero(energy == 0))
     if zeros:
         notes.append(f"{zeros} readings of 0 kWh treated as missing (CalTRACK 2.2.1.4)")
     energy[energy == 0] = np.nan
     drv = {name: np.array([_number(cell(r, j), file, n, header[j]) for n, r in body]) for name, j in jdrivers.items()}
+    for name, v in drv.items():
+        known = v[np.isfinite(v)]
+        if known.size and known.min() == known.max():  # its coefficient would be undetermined
+            raise InputError.single(file, header[jdrivers[name]], f"the driver {name} has the same value in every "
+                                    "row, so it cannot explain any change in use; leave it out")
     temp = _temperature_column(body, jtemp, header[jtemp], rows, file) if jtemp is not None else None
     row_arr = np.array(rows)
     if jend is not None:

@@ -15,6 +15,17 @@ from .run import MvResult, settlement_rows
 from .statistics import acceptance
 
 NO_REPORTING = "no reporting-period data were given (finmodel mv --reporting FILE)"
+OTHER_NULLS = {
+    "heating_balance_c": "the selected model has no heating term (use does not rise in the cold)",
+    "cooling_balance_c": "the selected model has no cooling term (use does not rise in the heat)",
+    "r2": "undefined: the baseline use does not vary, so there is no variance to explain",
+    "r2_adj": "undefined: the baseline use does not vary, so there is no variance to explain",
+    "reporting_data": NO_REPORTING,
+    "terms": "no payment terms were given (finmodel mv --price with --share or --guarantee)",
+    "settle_by": "no payment terms were given, so nothing is settled",
+    "annual.expected_savings_fraction": "no expected savings were given (--expected-savings)",
+}
+"""Why other fields of the section may be null (each null has its reason under ``notes``)."""
 
 
 def mv_section(res: MvResult, expected_savings: float | None = None) -> dict:
@@ -81,4 +92,10 @@ def mv_section(res: MvResult, expected_savings: float | None = None) -> dict:
     for k in ("fsu_68", "fsu_90", "fsu_guideline14_68", "fsu_guideline14_90"):
         if doc[k] is None:
             doc["notes"][f"mv.{k}"] = "no savings to compare with: give reporting data or the expected savings"
-    return clean(doc)
+    doc = clean(doc)
+    for k, why in OTHER_NULLS.items():
+        parent, _, key = k.rpartition(".")
+        holder = doc[parent] if parent else doc
+        if isinstance(holder, dict) and holder.get(key, 0) is None:
+            doc["notes"].setdefault(f"mv.{k}", why)
+    return doc

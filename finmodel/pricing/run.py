@@ -25,6 +25,8 @@ from ..sheets.build import build_model
 from ..risk.run import Run, default_workers, plan_run
 from ..risk.summary import summarise
 from ..risk.uncertainty import build_uncertainty
+from ..bounds import bound_of
+from ..budget import PRICE_TRIALS, check_work
 from ..jsondoc import finite_or_none
 from .solve import solve
 from .targets import Target, parse_target
@@ -32,6 +34,10 @@ from .targets import Target, parse_target
 KEY_METRICS = ("project.equity_irr", "project.npv", "project.min_dscr", "host.npv", "host.savings_share")
 STRUCTURAL = ("case.", "const.", "carbon.target_period", "conventions.", "carbon.rule_")
 FIELD_ALIASES = (("financing.tranches.", "financing."),)
+MAX_WHOLE_TRIALS = 200
+"""Most whole values ``price`` tries for a field counted in years (it evaluates each one)."""
+UNDEFINED_LEVEL = ("null where the metric is undefined (e.g. an IRR or DSCR of a cash flow that never turns "
+                   "positive or has no debt service) on the paths the level is taken over")
 
 
 def _bad(path: str, message: str) -> InputError:
@@ -75,15 +81,42 @@ def parse_targets(rc: ResolvedCase, model: Model, texts: list[str], option: str 
 
 
 def default_range(rc: ResolvedCase, name: str) -> tuple[float, float, bool]:
-    """(low, high, whole numbers) a field may take when the user gives no --range."""
+    """(low, high, whole numbers) a field may take when the user gives no --range, inside the
+    field's bounds (:mod:`finmodel.bounds`)."""
     a = rc.assumptions[name]
     if a.unit == "fraction":
-        return 0.0, 1.0, False
-    if a.unit == "bp":
-        return -200.0, 1000.0, False
-    if a.unit == "years":
-        return 1.0, float(rc.case.case.operation_years), True
-    return 0.0, max(4.0 * abs(a.value), 1.0), False
+        low, high, whole = 0.0, 1.0, False
+    elif a.unit == "bp":
+        low, high, whole = -200.0, 1000.0, False
+    elif a.unit == "years":
+        low, high, whole = 1.0, float(rc.case.case.operation_years), True
+    else:
+        low, high, whole = 0.0, max(4.0 * abs(a.value), 1.0), False
+    return (*_within_bounds(rc, name, low, high), whole)
+
+
+def _within_bounds(rc: ResolvedCase, name: str, low: float, high: float) -> tuple[float, float]:
+    """[low, high] cut to the field's bounds; an open lower bound (a capacity > 0) is nudged in."""
+    a = rc.assumptions[name]
+    b = bound_of(name, a.unit)
+    if b is None:
+        return low, high
+    lo, hi = b.low, b.high_value(rc.case.case.operation_years)
+    if b.low_open:
+        lo = lo + max(1e-9 * (hi - lo), 1e-12)
+    return max(low, lo), min(high, hi)
+
+
+def check_range(rc: ResolvedCase, name: str, low: float, high: float, option: str) -> None:
+    """Refuse a search range or grid axis that leaves the field's bounds: a solved value outside
+    them would be one the case loader refuses."""
+    lo, hi = _within_bounds(rc, name, low, high)
+    if (lo, hi) != (low, high):
+        b = bound_of(name, rc.assumptions[name].unit)
+        top = b.high_value(rc.case.case.operation_years)
+        side = "(" if b.low_open else "["
+        raise _bad(option, f"{low:g}:{high:g} leaves the bounds of {name}, {side}{b.low:g}, {top:g}] "
+                           f"{rc.assumptions[name].unit} ({b.why})")
 
 
 @dataclass
@@ -135,9 +168,15 @@ def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int =
         low, high = value_range
         if not high > low:
             raise _bad("--range", f"LOW must be below HIGH (got {low}:{high})")
+        check_range(rc, name, low, high, "--range")
+    if whole and high - low > MAX_WHOLE_TRIALS:
+        raise _bad("--range", f"{name} takes whole values: {int(high - low) + 1:,} trials in {low:g}:{high:g}; "
+                              f"at most {MAX_WHOLE_TRIALS} (narrow the range)")
     if name in _uncertain(rc):
         raise _bad("--solve", f"{name} has a distribution in the case's uncertainty section; a term being "
                               "priced must be fixed")
+    trials = int(high - low) + 1 if whole else PRICE_TRIALS
+    check_work("--paths", paths=paths, periods=rc.n_periods, evaluations=trials, what=f"~{trials} trial values")
     ev = Evaluator(rc, model, paths, seed, progress)
     metrics = sorted({t.metric for t in targets} | {m for m in KEY_METRICS if m in model.outputs})
     trials: dict[float, dict[str, np.ndarray]] = {}  # the per-path outputs of every trial value
@@ -150,11 +189,15 @@ def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int =
     doc = {"field": name, "unit": rc.assumptions[name].unit, "base_value": rc.value(name),
            "targets": [t.text for t in targets], "paths": paths, "seed": seed, **res.to_dict(),
            "evaluations": len(res.trace), "warnings": ev.warnings}
+    notes = {f"best.{k}": UNDEFINED_LEVEL for k, v in doc["best"].items() if v is None}
     if res.solved_value is not None:
         # the solved value is one of the trials (the root finder returns a point it evaluated)
         at = trials.get(res.solved_value) or ev.outputs([ev.base_for({name: res.solved_value})], metrics)[0]
         doc["at_solution"] = _stats(at, paths)
         doc["at_solution_deterministic"] = {m: finite_or_none(v[0]) for m, v in at.items()}
+        notes.update({f"at_solution_deterministic.{m}": "the metric is undefined in the base case at the solved "
+                      "value" for m, v in doc["at_solution_deterministic"].items() if v is None})
+    doc["notes"] = notes
     return doc
 
 
@@ -176,9 +219,15 @@ def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarra
         raise _bad(option, f"LOW and HIGH must be numbers and STEPS a whole number in {spec!r}") from None
     if not 2 <= n <= 50 or not high > low:
         raise _bad(option, f"need LOW < HIGH and 2 <= STEPS <= 50 in {spec!r}")
-    if rc.assumptions[name].unit == "fraction" and not (0 <= low and high <= 1):
-        raise _bad(option, f"{name} is a fraction: LOW and HIGH must lie in [0, 1]")
-    return name, np.linspace(low, high, n)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise _bad(option, f"LOW and HIGH must be finite numbers in {spec!r}")
+    check_range(rc, name, low, high, option)
+    grid = np.linspace(low, high, n)
+    b = bound_of(name, rc.assumptions[name].unit)
+    if b is not None and b.whole and not np.all(grid == np.round(grid)):
+        raise _bad(option, f"{name} takes whole values: {spec!r} gives {', '.join(f'{v:g}' for v in grid[:4])}…; "
+                           f"choose STEPS = HIGH - LOW + 1 or a divisor of it plus 1")
+    return name, grid
 
 
 def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
@@ -193,23 +242,27 @@ def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths
     targets = parse_targets(rc, model, requirements, "--require")
     if any(t.needs_paths() for t in targets) and paths < 2:
         raise _bad("--paths", "a requirement at a confidence level needs --paths of at least 2")
-    ev = Evaluator(rc, model, paths, seed, progress)
     cells = [(xv, yv) for yv in ys for xv in xs]
+    check_work("--paths", paths=paths, periods=rc.n_periods, evaluations=len(cells), what=f"{len(cells):,} grid cells")
+    ev = Evaluator(rc, model, paths, seed, progress)
     bases = [ev.base_for({xname: xv, yname: yv}) for xv, yv in cells]
     metrics = sorted({t.metric for t in targets})
     values = ev.outputs(bases, metrics)
     shape = (len(ys), len(xs))
     reqs = []
+    notes: dict[str, str] = {}
     feasible = np.ones(shape, dtype=bool)
     for t in targets:
         levels = [t.level_value(v[t.metric]) for v in values]
         level = np.array(levels).reshape(shape)
         holds = np.array([t.holds_at(lv) for lv in levels]).reshape(shape)
         feasible &= holds
-        reqs.append({"requirement": t.text, "level": np.where(np.isfinite(level), level, np.nan).tolist(),
+        reqs.append({"requirement": t.text, "level": [[finite_or_none(v) for v in row] for row in level],
                      "holds": holds.tolist()})
+        if not np.all(np.isfinite(level)):
+            notes[f"requirements.{t.text}.level"] = UNDEFINED_LEVEL
     met = sum(np.array(r["holds"], dtype=int) for r in reqs)
     return {"x": {"field": xname, "values": xs.tolist()}, "y": {"field": yname, "values": ys.tolist()},
             "requirements": reqs, "feasible": feasible.tolist(), "z": met.tolist(),
             "z_label": "requirements met", "metric": "requirements met", "paths": paths, "seed": seed,
-            "cells": len(cells), "feasible_cells": int(feasible.sum()), "warnings": ev.warnings}
+            "cells": len(cells), "feasible_cells": int(feasible.sum()), "warnings": ev.warnings, "notes": notes}

@@ -84,6 +84,11 @@ def _intervals(points: list[float], feasible: list[bool]) -> list[tuple[float, f
     return out
 
 
+JUMP = 1e-6
+"""A margin at Brent's root this far from zero, relative to the margins at the bracket's ends, is a
+jump in the level, not rounding."""
+
+
 def solve(evaluate: Evaluate, targets: list[Target], low: float, high: float, *, integer: bool = False,
           grid: int = 5, xtol: float | None = None) -> SolveResult:
     """Find the values of a field in [low, high] where every target holds."""
@@ -110,9 +115,14 @@ def solve(evaluate: Evaluate, targets: list[Target], low: float, high: float, *,
                 bad = tb if ta.feasible else ta
                 flip = min(targets, key=lambda t: bad.margins[t.text])  # the target that fails
                 g = lambda x, t=flip: f(x).margins[t.text]  # noqa: E731
+                r = None
                 if np.sign(g(a)) != np.sign(g(b)) and np.isfinite(g(a)) and np.isfinite(g(b)):
                     r = brentq(g, a, b, xtol=xtol, rtol=4 * np.finfo(float).eps)
-                else:  # the margin jumps (undefined values): bisect on feasibility instead
+                    if not f(r).feasible and abs(g(r)) > JUMP * max(abs(g(a)), abs(g(b))):
+                        # the root sits on the wrong side of a jump in the level (a path's IRR or the
+                        # debt sizing switching): the boundary is the feasible side of the jump
+                        r = next((x for x in (r - xtol, r + xtol) if a <= x <= b and f(x).feasible), None)
+                if r is None:  # the margin jumps (undefined values): bisect on feasibility instead
                     lo_, hi_ = a, b
                     while hi_ - lo_ > xtol:
                         mid = 0.5 * (lo_ + hi_)

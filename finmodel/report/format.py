@@ -12,6 +12,7 @@ kind            example                     rule
 ``pct``         ``16.39%``                  fraction shown as a percentage, 2 decimals
 ``ratio``       ``1.16``                    cover ratios (DSCR, LLCR, ICR …), 2 decimals
 ``intensity``   ``2.051``                   tCO2/tce, 3 decimals (thresholds are 0.2/0.3)
+``price``       ``0.5600``                  a unit price per kWh, 4 decimals
 ``years``       ``8.8``                     durations in years, 1 decimal
 ``year``        ``2026``                    calendar years, no separator
 ``qty``         ``12,000``                  physical quantities, thousands separators
@@ -94,6 +95,11 @@ def ratio(v: Any, lang: str = "en") -> str:
     return _dec(v, lang, 2)
 
 
+def price(v: Any, lang: str = "en") -> str:
+    """A unit price per kWh, 4 decimals: ``0.5600``."""
+    return _dec(v, lang, 4)
+
+
 def intensity(v: Any, lang: str = "en") -> str:
     """Carbon intensity in tCO2/tce, 3 decimals: ``2.051``."""
     return _dec(v, lang, 3)
@@ -170,7 +176,7 @@ NUMBER_FORMATS: dict[str, NumberFormat] = {
     "bp": NumberFormat(bp, "0.0"),
     "number": NumberFormat(number, "General"),
     "flag": NumberFormat(flag, "0"),
-    "price": NumberFormat(None, "0.0000"),  # tariffs and prices per unit: 0.4153 CNY/kWh
+    "price": NumberFormat(price, "0.0000"),  # tariffs and prices per unit: 0.4153 CNY/kWh
     "factor": NumberFormat(None, "0.0000"),  # escalation indices, degradation factors
     "index": NumberFormat(None, "0"),  # period counters, ages
     "temperature": NumberFormat(None, "0.0"),  # °C and degree-days

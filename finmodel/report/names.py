@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from ..pricing.targets import parse_target
 from . import format as F
 from .words import (BASELINE, CARBON_RULES, COMPONENTS, CURRENCIES, EVENT_ANY, EVENT_LEVELS, EVENT_WHAT, EVENT_WHEN,
-                    FIELDS, GRID_BASIS, GROUPS, KPIS, MATURITY, NOTICES_ZH, PARTY_SHORT_NAMES, SOURCES_ZH, SURFACE_TERMS,
-                    TERMS, UNIT_WORDS, UNITS, paren, pick, text)
+                    FIELDS, GRID_BASIS, GROUPS, KPIS, MATURITY, NOTICES_ZH, PARTY_SHORT_NAMES, SENSITIVITY_FACTORS,
+                    SOURCES_ZH, SURFACE_TERMS, TERMS, UNIT_WORDS, UNITS, paren, pick, text)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..engine import Appraisal
@@ -160,6 +160,11 @@ class Names:
         if head == "financing" and rest[:1] == ["sll"] and len(rest) >= 2:
             kpi = [self._low(pick(KPIS, rest[1], self.lang))] if len(rest) > 2 else []
             return heading, sep.join(["SLL", *kpi, self._term(rest[-1:], head)]), True
+        if head == "national" and rest[:2] == ["sensitivity", "switching_value"] and len(rest) == 3:
+            factor = pick(SENSITIVITY_FACTORS, rest[2], self.lang) if rest[2] in SENSITIVITY_FACTORS else rest[2]
+            return heading, f"{text(self.lang, 'switching')}{sep}{factor}", True
+        if head == "financing" and rest[:1] == ["lease"] and len(rest) >= 2:  # financing.lease.<term>
+            return heading, f"{text(self.lang, 'lease')}{sep}{self._term(rest[1:], 'lease')}", True
         if head == "financing" and len(rest) >= 2:
             tranche = f"{text(self.lang, 'tranche')} {rest[0]}"
             return heading, f"{tranche}{sep}{self._term(rest[1:], head)}", True

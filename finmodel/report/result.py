@@ -69,8 +69,10 @@ def party_lines(a: "Appraisal") -> dict[str, str]:
             out[p] = "w.equity_cf"
         elif f"pt.{p}" in a.base.lines and np.any(a.base.line(f"pt.{p}") != 0):
             out[p] = f"pt.{p}"  # parties with no flow in this deal are left out
-    if "w.lender_cf" in a.base.lines:
-        out["lender"] = "w.lender_cf"
+    if "w.lender_cf" in a.base.lines and (a.rc.case.financing.lease is None or np.any(a.base.line("w.lender_cf") != 0)):
+        out["lender"] = "w.lender_cf"  # a case financed by a lease alone has no lender
+    if "pt.lessor" in a.base.lines:
+        out["lessor"] = "pt.lessor"
     return out
 
 
@@ -96,6 +98,8 @@ def yearly_columns(a: "Appraisal") -> dict[str, list]:
             data[k] = _row(a, line)
     data["opex"] = [x + y for x, y in zip(_row(a, "f.asset_opex"), _row(a, "f.other_costs"))]
     data["capex"] = [x + y for x, y in zip(_row(a, "f.capex_init"), _row(a, "f.replacement"))]
+    # the owner's taxes: the tax authority also receives the lessor's VAT on a finance lease
+    data["tax"] = [x - y for x, y in zip(data["tax"], _row(a, "d.lease.lessor_vat"))]
     for name in revenue_lines(a):
         data[name.removeprefix("k.")] = _row(a, name)
     if "k.buyout" in a.base.lines:
@@ -325,6 +329,25 @@ def _economic(a: "Appraisal", notes: dict) -> dict:
     }
 
 
+def _lease(a: "Appraisal") -> dict | None:
+    """The finance lease (``financing.lease``; null without one): its terms, the lessor's returns
+    and, by period, the rental split into interest and principal, the balance, the deposit, the
+    lessor's VAT and cash flow."""
+    lease = a.rc.case.financing.lease
+    if lease is None:
+        return None
+    rows = {k: _row(a, f"d.lease.{n}") for k, n in (
+        ("amount", "amount"), ("rental", "rental"), ("interest", "interest"), ("principal", "schedule_principal"),
+        ("balance", "schedule_close"), ("deposit", "deposit"), ("handling_fee", "handling_fee"),
+        ("lessor_vat", "lessor_vat"), ("lessor_cash_flow", "lessor_cf"))}
+    return {"type": lease.type, "amount_financed": float(sum(rows["amount"])), "rate": lease.rate,
+            "term_years": lease.term_years, "timing": lease.timing, "repayment": lease.repayment,
+            "deposit_amount": lease.deposit_share * float(sum(rows["amount"])),
+            "handling_fee_amount": float(sum(rows["handling_fee"])), "purchase_option": lease.purchase_option,
+            "lessor_irr": metric_value(a, "lessor.irr", {}, ""), "lessor_npv": metric_value(a, "lessor.npv", {}, ""),
+            "lessor_discount_rate": a.rc.value("parties.lessor.discount_rate"), **rows}
+
+
 def _financing(a: "Appraisal") -> dict:
     fin = a.rc.case.financing
     s = a.sizing
@@ -333,7 +356,7 @@ def _financing(a: "Appraisal") -> dict:
                            "sizing_converged": s.converged, "sizing_iterations": s.iterations,
                            "debt_funded_cost": s.debt_funded_cost, "sculpt_dscr": s.sculpt_dscr,
                            "gearing": s.debt_amount / s.debt_funded_cost if s.debt_funded_cost else None,
-                           "tranches": [], "sll": None}
+                           "tranches": [], "sll": None, "lease": _lease(a)}
     for tid, t in fin.tranches.items():
         out["tranches"].append({
             "id": tid, "amount": s.debt_amount * a.rc.value(f"financing.{tid}.share_of_debt"),
@@ -342,7 +365,7 @@ def _financing(a: "Appraisal") -> dict:
             "rate": _row(a, f"d.{tid}.rate"), "drawdown": _row(a, f"d.{tid}.draw"),
             "interest": _row(a, f"d.{tid}.interest"), "principal": _row(a, f"d.{tid}.principal"),
             "closing_balance": _row(a, f"d.{tid}.close")})
-    if fin.tranches:
+    if fin.tranches or fin.lease is not None:
         out["dsra_balance"] = _row(a, "w.dsra_close")
         dscr = np.array([np.nan if v is None else v for v in _row(a, "w.dscr")], dtype=float)
         has = np.isfinite(dscr).any()
@@ -409,6 +432,34 @@ def _mv(a: "Appraisal", notes: dict) -> dict:
     return doc
 
 
+def _contract_price(a: "Appraisal") -> dict | None:
+    """The contract's price schedule by year (``contract.price``; null for a discount-to-grid
+    contract): the price before and after the floor and cap, the years each bound binds, the energy
+    priced, the take-or-pay shortfall and its payment."""
+    price = getattr(a.rc.case.contract, "price", None)
+    if price is None:
+        return None
+    rc = a.rc
+    term = np.asarray(_row(a, "t.contract")) > 0
+    years, indexed, final = _row(a, "t.year"), _row(a, "k.price_indexed"), _row(a, "k.price")
+
+    def binding(bound: float | None, side: int) -> list[int]:
+        if bound is None:
+            return []
+        return [int(y) for y, x, on in zip(years, indexed, term) if on and side * (bound - x) > 1e-12]
+
+    return {"per_kwh": price.per_kwh, "base_year": int(rc.value("contract.price.base_year")),
+            "escalation": price.escalation,
+            "escalation_rate": {"fixed": price.escalation_rate, "inflation": rc.value("market.inflation"),
+                                "tariff": rc.value("market.tariff_escalation")}[price.escalation],
+            "floor_per_kwh": price.floor_per_kwh, "cap_per_kwh": price.cap_per_kwh,
+            "take_or_pay_mwh": price.take_or_pay_mwh, "contract_years": [int(y) for y, on in zip(years, term) if on],
+            "grid_tariff": _row(a, "p.tariff"), "price_indexed": indexed, "price": final,
+            "floor_binding_years": binding(price.floor_per_kwh, 1), "cap_binding_years": binding(price.cap_per_kwh, -1),
+            "delivered_mwh": _row(a, "k.delivered_mwh"), "shortfall_mwh": _row(a, "k.top_shortfall_mwh"),
+            "take_or_pay_payment": _row(a, "k.top_payment")}
+
+
 def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
     """The JSON result of an appraisal (see DESIGN "Interfaces")."""
     from ..case.fingerprint import input_hash
@@ -445,6 +496,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
         "financing": _financing(a),
         "statements": statements(a),
         "economic": _economic(a, notes),
+        "contract_price": _contract_price(a),
         "monte_carlo": a.monte_carlo.to_dict() if a.monte_carlo is not None else None,
         "assumptions": [{"field": x.field, "value": x.value, "unit": x.unit, "source": x.source,
                          "overridden": x.overridden} for x in rc.assumptions.values()],

@@ -115,10 +115,11 @@ def thresholds(rc) -> dict:
     """The levels the probabilities compare with: the owner's hurdle, the DSCR covenants, the
     zero-carbon target period and year."""
     fin = rc.case.financing
+    serviced = bool(fin.tranches) or fin.lease is not None  # a finance lease's rentals are debt service too
     return {"hurdle": rc.value(f"parties.{rc.owner}.discount_rate"),
             "dscr_benchmark": rc.value("national.dscr_benchmark"),
-            "lockup_dscr": fin.lockup_dscr if fin.tranches else None,
-            "default_dscr": fin.default_dscr if fin.tranches else None,
+            "lockup_dscr": fin.lockup_dscr if serviced else None,
+            "default_dscr": fin.default_dscr if serviced else None,
             "target_period": rc.value("carbon.target_period"),
             "target_year": rc.case.case.start_year + rc.value("carbon.target_period")}
 

@@ -86,9 +86,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import bounds
 from ..errors import InputError, Problem
 from ..library import is_rate_unit, maturity_rule
-from .distributions import Normal, Triangular, Uniform
+from .distributions import LogNormal, Normal, Triangular, Uniform
 from .paths import FixedPath, OUPath, PolicyStep
 from .sampling import check_correlation
 
@@ -133,6 +134,33 @@ def _fixed_reason(name: str, unit: str) -> str | None:
     if unit == "flag":
         return "it is a switch (0/1), not an uncertain quantity"
     return None
+
+
+REACH = np.array([1e-12, 1 - 1e-12])
+"""Probabilities whose quantiles stand for the values a distribution can draw (7 standard
+deviations of a normal; the sampler's uniforms for 10 million paths stay within 5.3)."""
+
+
+def within_bounds(name: str, d, unit: str, operation_years: float):
+    """``(distribution, problem)``: ``d`` if every value it can draw lies inside the input's
+    bounds (:mod:`finmodel.bounds`); a normal or lognormal that reaches outside them truncated to
+    them (exact truncation of its inverse CDF, so no path draws a negative capacity); any other
+    distribution that reaches outside is a problem (its shape was chosen: it is not cut)."""
+    lim = bounds.limits(name, unit, operation_years)
+    if lim is None:
+        return d, None
+    lo, hi = lim
+    reach = d.ppf(REACH)
+    if lo <= reach[0] and reach[1] <= hi:
+        return d, None
+    centre = d.central()
+    if isinstance(d, (Normal, LogNormal)) and lo <= centre <= hi:
+        low = lo if d.low is None else max(d.low, lo)
+        high = hi if d.high is None else min(d.high, hi)
+        return d.model_copy(update={"low": low, "high": high}), None
+    return d, (f"the distribution draws values from {reach[0]:g} to {reach[1]:g}, outside the bounds of {name} "
+               f"[{lo:g}, {hi:g}] {unit} ({bounds.bound_of(name, unit).why}); narrow it, or use a normal or "
+               "lognormal, which is truncated to the bounds")
 
 
 def fraction_limit(name: str) -> float:
@@ -222,6 +250,10 @@ def case_uncertainty(rc, doc=None) -> Uncertainty:
                     rc, path, f"{name} is a fraction but the distribution's {f} is {v:g}; write rates as "
                     f"fractions (0.08) or percentages (\"8%\"), never a bare 8{hint}", doc))
                 continue
+        d, problem = within_bounds(name, d, a.unit, rc.case.case.operation_years)
+        if problem:
+            problems.append(_problem(rc, path, problem, doc))
+            continue
         dists[name] = d
         sources[name] = "case"
     if any(n.startswith("cost_split.") for n in dists):

@@ -60,7 +60,7 @@ from ..files import SAFE, output_stem
 from ..sheetio import SUFFIXES as SHEET_FILE_SUFFIXES
 from ..sheetio import ExcelError, Formula, cell_is_set, read_table
 from ..library.load import library_root
-from ..yamlio import YamlDoc, join_path, read_yaml
+from ..yamlio import YamlDoc, check_limits, join_path, read_yaml
 
 SHEET_SUFFIXES = SHEET_FILE_SUFFIXES
 MAX_SHEET_BYTES = 20 * 1024 * 1024
@@ -258,6 +258,10 @@ def cell_value(v: Any) -> Any:
         return EMPTY
     if _THOUSANDS.match(s):
         s = s.replace(",", "")
+    try:
+        check_limits(s, "cell")  # an alias bomb or deep nesting in one cell
+    except InputError as exc:
+        raise ValueError(exc.problems[0].message) from None
     try:
         x = yaml.load(s, Loader=_Loader)  # noqa: S506 - a Safe loader
     except yaml.YAMLError as exc:

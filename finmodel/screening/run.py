@@ -34,6 +34,7 @@ from typing import Callable, Sequence
 
 from ..about import DEFAULT_SEED, __version__
 from ..errors import InputError
+from ..budget import check_tasks, check_work, check_workers
 from .cluster import CONNECT_TIMEOUT, open_client, workers_ready
 from .inputs import ScreenCase
 from .tasks import CaseFailed, chunk_task, reduce_task, worker_info
@@ -174,6 +175,11 @@ def run_screen(cases: Sequence[ScreenCase], *, paths: int = DEFAULT_PATHS, seed:
         raise InputError.single("--paths", "", f"must be at least 1 (got {paths})")
     if chunk_size is not None and chunk_size < 1:
         raise InputError.single("--chunk-size", "", f"must be at least 1 (got {chunk_size})")
+    check_workers(workers)
+    check_work("--paths", paths=paths, periods=max((c.rc.n_periods for c in cases), default=1),
+               evaluations=len(cases), what=f"{len(cases):,} cases")
+    if chunk_size is not None:
+        check_tasks(cases=len(cases), paths=paths, chunk_size=chunk_size)
     t0 = time.perf_counter()
     base_rows = [_case_row(i, c) for i, c in enumerate(cases)]
     results: dict[int, dict] = {}

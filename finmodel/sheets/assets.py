@@ -6,6 +6,9 @@ Every asset yields, per period,
   biomass; on-site or direct-line green power used; CO2 captured),
 * ``host_value``: the energy cost it avoids at the host's prices (incl. VAT) — the pot that the
   contract shares between provider and host,
+* ``delivered_mwh``: what a price per kWh is paid on (``contract.price``; the kinds of
+  :data:`finmodel.library.technology.DELIVERED_KINDS`): electricity used in the park, heat supplied,
+  electricity saved,
 * ``market_revenue``: what it sells to third parties (exports, certificates, demand response,
   charging fees, hydrogen), and ``energy_cost`` for inputs the owner buys (electrolysers),
 * capex (construction and replacements, incl. VAT) and O&M.
@@ -135,7 +138,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
                          f"{zh}：弃光电量（上网限额）", unit="MWh", fmt="qty", total=True)
         exp = sh(f"{pre}.export_mwh", gen - used - spilled, f"{name}: exported to the grid", f"{zh}：上网电量",
                  unit="MWh", fmt="qty", total=True)
-        out.update(output_mwh=gen, d_grid_mwh=-used, green_used_mwh=used, export_mwh=exp)
+        out.update(output_mwh=gen, d_grid_mwh=-used, green_used_mwh=used, export_mwh=exp, delivered_mwh=used)
         value_terms.append(used * KWH_PER_MWH * price["tariff"])
         market_terms.append(sh.flow(f"{pre}.export_rev", exp * KWH_PER_MWH * price["export"],
                                     f"{name}: export sales", f"{zh}：上网售电收入"))
@@ -172,7 +175,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         per_mwh, fuel = fuel_units_per_mwh_heat(asset.displaces)
         displaced = sh(f"{pre}.displaced", heat * per_mwh / s("displaced_efficiency"),
                        f"{name}: fuel displaced ({fuel})", f"{zh}：替代燃料（{fuel}）", unit=fuel, fmt="qty", total=True)
-        out.update(output_mwh=heat)
+        out.update(output_mwh=heat, delivered_mwh=heat)
         out[FUEL_LINE[fuel]] = -displaced
         value_terms.append(displaced * price[FUEL_PRICE[fuel]])
         if kind == "heat" and tech.input_carrier == "biomass":
@@ -202,7 +205,7 @@ def build_asset(sh: Sheet, asset, tech, tl: dict, pr: dict, export_attribute: st
         saved = sh(f"{pre}.mwh", expected,
                    f"{name}: electricity saved" + (" (verified in settled years)" if measured else ""),
                    f"{zh}：节电量" + ("（已结算年份为经核证节能量）" if measured else ""), unit="MWh", fmt="qty", total=True)
-        out.update(output_mwh=saved, d_grid_mwh=-saved)
+        out.update(output_mwh=saved, d_grid_mwh=-saved, delivered_mwh=saved)
         value_terms.append(saved * KWH_PER_MWH * price["tariff"])
         if kind == "platform":
             market_terms.append(sh.flow(f"{pre}.dr_rev", cap * price["dr"] * s("availability") * on * OUTPUT,

@@ -26,6 +26,7 @@ from .outputs import build_outputs
 from .parties import build_parties
 from .prices import build_prices
 from .reductions import build_reductions
+from .lease import build_lease, lessee_vat_items
 from .sheet import Sheet
 from .sll import build_sll, sll_interest_effect
 from .statements import build_statements
@@ -69,19 +70,29 @@ def build_model(rc: ResolvedCase) -> Model:
 
     # --- term debt ------------------------------------------------------------------------------
     debt, tranches = {}, {}
+    funded = spend["capex_init"] - contrib["init"]
+    lease = None
+    if fin.lease is not None:  # the lease finances its share; the tranches the rest
+        lease = build_lease(dsh, tl, dsh("d.lease.funded", funded * tl["construction"],
+                                         "Construction spend the lease's share applies to", "融资租赁对应的建设投资"),
+                            fin.lease)
+        funded = funded * (1 - S("financing.lease.share_of_capex"))
     if fin.tranches:
         # in the case's tranche order, not a set's: the workbook's formulas must not depend on
         # the interpreter's string hashing
         named = set(fin.sll.tranches or fin.tranches) if sll else set()
         applies = [tid for tid in fin.tranches if tid in named]
         cfads_ref = Ref("f.cfads_dscr")  # sculpting targets the DSCR on its own basis
-        drawdown = build_drawdown(dsh, tl, spend["capex_init"] - contrib["init"])
+        drawdown = build_drawdown(dsh, tl, funded)
         for tid, t in fin.tranches.items():
             # a max-capacity loan repays from the CFADS after tax itself (with the DSCR basis's
             # maintenance-reserve draw it would wait on next year's debt service: a loop in time)
             funds = Ref("f.cfads") if t.repayment == "max_capacity" else cfads_ref
             tranches[tid] = build_tranche(dsh, tid, t.repayment, tl, sll["adj_bp"] if tid in applies else None, funds,
                                           drawdown)
+    if lease is not None:
+        tranches["lease"] = lease
+    if tranches:
         debt = build_debt_totals(dsh, tranches, tl)
         if sll:
             eff = sll_interest_effect(dsh, sll["adj_bp"], [tranches[t]["open"] for t in applies], debt["loan_life"])
@@ -97,13 +108,14 @@ def build_model(rc: ResolvedCase) -> Model:
                   for aid, a in assets]
     vat = build_vat(tsh, [(f.line, f.vat_rate) for f in flows.revenues], investment,
                     [(spend["opex"], S("market.vat_services"))] + [(f.line, f.vat_rate) for f in costs],
-                    offset_outside=owner == "host")
+                    offset_outside=owner == "host", financing=lessee_vat_items(fin.lease, lease))
     ops = build_operating_accounts(tsh, owner, revenue, vat, spend, costs)
 
     # --- working capital, land-use tax and stamp duty, fixed assets ----------------------------
     wc = build_working_capital(sh["Working capital"], tl, case.working_capital.method, ops["revenue"], ops["opex"],
                                ops["fuel_power"], ops["om"])
-    local = build_local_taxes(tsh, tl, phase, investment, wc["loan_draw"])
+    local = build_local_taxes(tsh, tl, phase, investment,
+                              wc["loan_draw"] + (lease["amount"] if lease is not None else 0.0))
     fa = build_fixed_assets(tsh, tl, rc, assets, owner, phase,
                             debt.get("idc", zero) + debt.get("fees", zero) + local["total"], flows.residual_to_owner)
     residual = cf.flow("f.residual", fa["nbv"] * tl["last"] if flows.residual_to_owner else 0.0 * fa["nbv"],
@@ -112,8 +124,10 @@ def build_model(rc: ResolvedCase) -> Model:
     # --- profit and income tax ----------------------------------------------------------------------
     cit_rate = build_cit_rate(tsh, tl, [(aid, a["host_value"] + a.get0("market_revenue"), Ref(f"a.{aid}.age"))
                                         for aid, a in assets])
+    lease_interest_vat = lease.get("interest_vat", zero) if lease is not None else zero  # deducted by a direct lessee
     profit = build_profit(tsh, tl, ops, vat, local, fa["depreciation"],
-                          debt.get("interest_paid", zero) + wc["loan_interest"], cit_rate["rate"])
+                          debt.get("interest_paid", zero) + wc["loan_interest"] - lease_interest_vat, cit_rate["rate"])
+    profit["interest_cash"] = profit["interest"] + lease_interest_vat  # the interest paid, incl. its VAT
     cit = profit["cit"]
 
     # --- cash flow before financing, CFADS, the waterfall ------------------------------------------
@@ -124,7 +138,7 @@ def build_model(rc: ResolvedCase) -> Model:
             + (Ref("w.mra_use") if mra else 0.0), "CFADS on the DSCR basis (convention)", "偿债覆盖率口径现金流")
     if debt:
         wf = build_waterfall(dsh, tl, cash["cfads"], Ref("f.cfads_dscr"), debt, after_tax,
-                             spend["replacement"] if mra else None, wc["financing"])
+                             spend["replacement"] if mra else None, wc["financing"], lease)
         dsh("d.debt_to_ebitda", _ratio(debt["close"], profit["ebitda"]), "Debt / EBITDA", "债务/息税折旧摊销前利润",
             unit="x", fmt="ratio")
     else:
@@ -137,7 +151,7 @@ def build_model(rc: ResolvedCase) -> Model:
     _standalone_assets(sh["Assets"], m, rc, assets)
     parties = build_parties(sh["Parties"], m, flows, owner, wf, vat, cit, contrib["by_party"], others,
                             spend["capex_init"], spend["replacement"], spend["opex"], costs, residual, local["total"],
-                            wc)
+                            wc, lease)
     statements = build_statements(m, rc, tl, dict(spend=spend, contrib=contrib, vat=vat, ops=ops, wc=wc, local=local,
                                                   fa=fa, cit_rate=cit_rate, profit=profit, cash=cash, debt=debt,
                                                   tranches=tranches, wf=wf, residual=residual, owner=owner,

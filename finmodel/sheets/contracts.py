@@ -13,16 +13,26 @@ emc.shared_savings         verified savings × provider share (may step by year)
 emc.guaranteed_savings     host invests; the provider earns a fee and a share of savings above
                            the guarantee, and pays max(0, guaranteed − verified) where the
                            guarantee is a share of the savings at expected performance
+emc.finance_lease          provider (or its lessor) owns the equipment; the host pays level
+                           rentals repaying the capex at the lease rate over the term (13 % VAT
+                           as a lease of goods), the provider guarantees the savings (pays the
+                           shortfall) and does the M&V; the assets pass to the host at the end
+emc.mixed                  the provider's share of verified savings for the sharing years, then a
+                           lease (rentals over the rest of the term) or a guarantee (the host's
+                           fee, the provider's shortfall); assets to the host at the end
 emc.energy_cost_trusteeship provider takes over the energy bill for a fee = baseline cost at
                            contract prices × (1 − discount), escalated; it pays the actual bill
                            and keeps what it saves (price and performance risk)
 eaas                       provider owns and operates; host pays (1 − discount) × its avoided
-                           cost, at least the minimum take, plus any subscription; the provider
-                           pays a penalty when availability falls below the guarantee
+                           cost, at least the minimum take — or, with ``contract.price``, a price
+                           per kWh delivered and any take-or-pay shortfall
+                           (:mod:`~finmodel.sheets.contract_price`) — plus any subscription; the
+                           provider pays a penalty when availability falls below the guarantee
 ies                        provider sells on-site energy to tenants at a discount to their
-                           avoided cost, sells surplus/certificates/DR to the market, pays the
-                           platform company a fee and rent, and grid charges on its own
-                           direct-line supply; terminal value at the end
+                           avoided cost (or at ``contract.price`` per kWh, with take-or-pay),
+                           sells surplus/certificates/DR to the market, pays the platform
+                           company a fee and rent, and grid charges on its own direct-line
+                           supply; terminal value at the end
 =========================  ====================================================================
 
 The result is a :class:`ContractFlows`; :mod:`finmodel.sheets.parties` turns it into each
@@ -34,6 +44,7 @@ from dataclasses import dataclass, field
 
 from ..lines import Expr, Max, Period, Prev, Ref, RowTotal, Scalar, Series, Sum, Where
 from .assets import KWH_PER_MWH
+from .contract_price import build_price, take_or_pay
 from .sheet import Sheet
 
 
@@ -103,7 +114,8 @@ def build_contract(sh: Sheet, case, techs: dict, assets: list, tl: dict, pr: dic
     c = case.contract
     kind = c.type
     builder = {"eaas": _eaas, "emc.shared_savings": _shared_savings, "emc.guaranteed_savings": _guaranteed,
-               "emc.energy_cost_trusteeship": _trusteeship, "ies": _ies}[kind]
+               "emc.energy_cost_trusteeship": _trusteeship, "ies": _ies, "emc.finance_lease": _finance_lease,
+               "emc.mixed": _mixed}[kind]
     flows = builder(sh, case, techs, assets, tl, pr, car)
     # allowances saved by lower direct emissions belong to the emitters: the host, or the tenants
     if flows.owner == "host":
@@ -176,12 +188,18 @@ def _host_after_term(sh: Sheet, flows: ContractFlows, assets: list, tl: dict) ->
 def _eaas(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("provider", owner_phase=tl["contract"])
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    price = build_price(sh, case, tl) if case.contract.price is not None else None
     for aid, a in assets:
-        # minimum take: the host pays for at least a share of the output at design performance
-        pay = sh.flow(f"k.{aid}.payment", (1 - k("discount_to_grid"))
-                      * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
-                      * tl["contract"] * PRICE, f"EaaS payment for {techs[aid].name_en}", f"{techs[aid].name_zh}服务费")
+        if price is not None:
+            due = price * a["delivered_mwh"] * KWH_PER_MWH
+        else:  # minimum take: the host pays for at least a share of the output at design performance
+            due = (1 - k("discount_to_grid")) * Max(a["host_value"], k("min_take_share") * _at_design(a["host_value"], aid))
+        pay = sh.flow(f"k.{aid}.payment", due * tl["contract"] * PRICE, f"EaaS payment for {techs[aid].name_en}",
+                      f"{techs[aid].name_zh}服务费")
         f.revenues.append(Flow(pay, output_vat(techs[aid].output_vat_class), "host"))
+    if price is not None:
+        top = take_or_pay(sh, price, [a["delivered_mwh"] for _, a in assets], tl["contract"], PRICE)
+        f.revenues.append(Flow(top, Scalar("market.vat_electricity"), "host"))
     sub = sh.flow("k.subscription", k("subscription_per_yr") * (1 + k("subscription_escalation")) ** Max(tl["op_year"] - 1, 0)
                   * tl["contract"] * PRICE, "Subscription fee", "固定订阅费")
     f.revenues.append(Flow(sub, Scalar("market.vat_services"), "host"))
@@ -276,13 +294,7 @@ def _guaranteed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
                       *(("Savings", "节能效益") if case.mv is not None else ("Verified savings", "经核证的节能效益")))
     f.revenues.append(Flow(savings, 0.0, "self"))
     verified = _verified(sh, case, savings, pr, tl["contract"])
-    expected = Sum(*[a["value_at_expected"] if "value_at_expected" in a else
-                     a["host_value"] * Scalar(f"assets.{i}.performance_factor_expected")
-                     / Scalar(f"assets.{i}.performance_factor") for i, a in assets])
-    guaranteed = sh.flow("k.guaranteed", k("guaranteed_share") * expected * tl["contract"],
-                         "Guaranteed savings (share of savings at expected performance)", "保证节能效益")
-    shortfall = sh.flow("k.shortfall", Max(0, guaranteed - verified * tl["contract"]),
-                        "Shortfall paid by the provider", "节能服务公司补偿的差额")
+    guaranteed, shortfall = _guarantee(sh, assets, verified, tl["contract"])
     f.revenues.append(Flow(shortfall, 0.0, "provider"))
     fee = sh.flow("k.fee", k("fee_per_yr") * tl["contract"] * OPEX, "Provider's fee", "节能服务费")
     excess = sh.flow("k.excess_share", k("excess_share") * Max(0, verified * tl["contract"] - guaranteed) * OPEX,
@@ -323,11 +335,18 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     f = ContractFlows("provider", owner_phase=tl["contract"], landlord="platform")
     k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
     sales = []
+    price = build_price(sh, case, tl) if case.contract.price is not None else None
     for aid, a in assets:
-        sale = sh.flow(f"k.{aid}.tenant_sales", (1 - k("tenant_tariff_discount")) * a["host_value"] * tl["contract"] * PRICE,
+        due = (price * a["delivered_mwh"] * KWH_PER_MWH if price is not None
+               else (1 - k("tenant_tariff_discount")) * a["host_value"])
+        sale = sh.flow(f"k.{aid}.tenant_sales", due * tl["contract"] * PRICE,
                        f"Energy sold to tenants: {techs[aid].name_en}", f"向园区企业售能：{techs[aid].name_zh}")
         f.revenues.append(Flow(sale, output_vat(techs[aid].output_vat_class), "tenants"))
         sales.append(sale)
+    if price is not None:
+        top = take_or_pay(sh, price, [a["delivered_mwh"] for _, a in assets], tl["contract"], PRICE)
+        f.revenues.append(Flow(top, Scalar("market.vat_electricity"), "tenants"))
+        sales.append(top)
     value = sh.flow("k.tenant_value", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
                     "Energy cost avoided by tenants", "园区企业节省的能源费用")
     f.values.append((value, "tenants"))
@@ -346,5 +365,84 @@ def _ies(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
     tv = sh.flow("k.terminal_value", k("terminal_value_multiple") * margin * tl["last"] * tl["contract"],
                  "Terminal value (multiple of the last year's operating margin)", "期末残值（末年经营利润倍数）")
     f.revenues.append(Flow(tv, 0.0, "market"))
+    _host_after_term(sh, f, assets, tl)
+    return f
+
+
+def _guarantee(sh: Sheet, assets: list, verified: Expr, flag: Expr) -> tuple[Ref, Ref]:
+    """The guaranteed savings (``contract.guaranteed_share`` of the savings at expected
+    performance) while ``flag`` is 1, and the shortfall the provider pays: max(0, guaranteed −
+    verified) (reference §1, GB/T 24915 [S2])."""
+    expected = Sum(*[a["value_at_expected"] if "value_at_expected" in a else
+                     a["host_value"] * Scalar(f"assets.{i}.performance_factor_expected")
+                     / Scalar(f"assets.{i}.performance_factor") for i, a in assets])
+    guaranteed = sh.flow("k.guaranteed", Scalar("contract.guaranteed_share") * expected * flag,
+                         "Guaranteed savings (share of savings at expected performance)", "保证节能效益")
+    shortfall = sh.flow("k.shortfall", Max(0, guaranteed - verified * flag),
+                        "Shortfall paid by the provider", "节能服务公司补偿的差额")
+    return guaranteed, shortfall
+
+
+def _rental(sh: Sheet, assets: list, years: Expr, flag: Expr) -> Ref:
+    """The host's level rental that repays the initial capex (incl. VAT) at ``contract.lease_rate``
+    over ``years`` rentals in arrears, paid while ``flag`` is 1: capex × r / (1 − (1 + r)^−n), or
+    capex / n at a rate of 0 (the annuity of a finance lease, :mod:`finmodel.sheets.lease`)."""
+    r = Scalar("contract.lease_rate")
+    capex = RowTotal(sh.flow("k.leased_capex", Sum(*[a["capex_base"] for _, a in assets]),
+                             "Capex the rentals repay (incl. VAT, before overruns)", "租金对应的设备投资（含税，不含超支）"))
+    factor = Where(r > 1e-9, Max(r, 1e-9) / (1 - (1 + Max(r, 1e-9)) ** -years), 1 / years)
+    return sh.flow("k.rental", capex * factor * flag * PRICE, "Lease rental paid by the host",
+                   "用能企业支付的融资租赁租金")
+
+
+def _emc_savings(sh: Sheet, case, f: ContractFlows, assets: list, tl: dict, pr: dict) -> Ref:
+    """The savings during the term (the host's) and the verified savings the contract settles on;
+    the provider pays the M&V.  Returns the verified savings."""
+    savings = sh.flow("k.savings", Sum(*[a["host_value"] for _, a in assets]) * tl["contract"],
+                      "Verified savings during the term", "合同期内经核证的节能效益")
+    verified = _verified(sh, case, savings, pr, tl["contract"])
+    f.values.append((savings, "host"))
+    mv = sh.flow("k.mv_cost", verified * Scalar("contract.mv_cost_share") * OPEX, "Measurement & verification",
+                 "节能量测量与验证费用")
+    f.costs.append(Flow(mv, Scalar("market.vat_services"), "market", variable=True))
+    return verified
+
+
+def _finance_lease(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    """融资租赁型: rentals over the term for the equipment (VAT as 有形动产融资租赁, 13 %), a savings
+    guarantee with the shortfall paid by the provider, the assets to the host at the end."""
+    f = ContractFlows("provider", owner_phase=tl["contract"])
+    verified = _emc_savings(sh, case, f, assets, tl, pr)
+    f.revenues.append(Flow(_rental(sh, assets, Scalar("contract.term_years"), tl["contract"]),
+                           Scalar("market.vat_goods"), "host"))
+    _, shortfall = _guarantee(sh, assets, verified, tl["contract"])
+    f.costs.append(Flow(shortfall, 0.0, "host", variable=True))
+    _market_revenue(sh, f, assets, tl)
+    _host_after_term(sh, f, assets, tl)
+    return f
+
+
+def _mixed(sh, case, techs, assets, tl, pr, car) -> ContractFlows:
+    """混合型: the provider's share of the verified savings in the sharing years, then a lease
+    (rentals over the remaining years) or a guarantee (the host's fee, the provider's shortfall)."""
+    f = ContractFlows("provider", owner_phase=tl["contract"])
+    k = lambda n: Scalar(f"contract.{n}")  # noqa: E731
+    sharing = sh.flag("k.sharing", tl["contract"] * (tl["op_year"] <= k("sharing_years")),
+                      "Savings-sharing years", "节能效益分享期")
+    after = sh.flag("k.after_sharing", tl["contract"] - sharing, "Years after the sharing (lease or guarantee)",
+                    "分享期后（租赁或保证期）")
+    verified = _emc_savings(sh, case, f, assets, tl, pr)
+    share = sh.flow("k.share_received", verified * k("provider_share") * sharing * PRICE,
+                    "Provider's share of savings received", "节能服务公司分享收益")
+    f.revenues.append(Flow(share, Scalar("market.vat_services"), "host"))
+    if case.contract.then == "lease":
+        rental = _rental(sh, assets, k("term_years") - k("sharing_years"), after)
+        f.revenues.append(Flow(rental, Scalar("market.vat_goods"), "host"))
+    else:
+        fee = sh.flow("k.fee", k("fee_per_yr") * after * OPEX, "Provider's fee in the guarantee years", "保证期节能服务费")
+        f.revenues.append(Flow(fee, Scalar("market.vat_services"), "host"))
+        _, shortfall = _guarantee(sh, assets, verified, after)
+        f.costs.append(Flow(shortfall, 0.0, "host", variable=True))
+    _market_revenue(sh, f, assets, tl)
     _host_after_term(sh, f, assets, tl)
     return f

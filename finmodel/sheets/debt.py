@@ -141,10 +141,12 @@ def build_debt_totals(sh: Sheet, tranches: dict[str, dict], tl: dict) -> dict:
 
 
 def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict, pre_fin: Ref,
-                    replacement: Ref | None = None, other_loans: Expr | float = 0.0) -> dict:
+                    replacement: Ref | None = None, other_loans: Expr | float = 0.0, lease: dict | None = None) -> dict:
     """DSRA, maintenance reserve (when ``replacement`` is given), cover ratios, lock-up, default
     flag and the equity cash flow; ``other_loans`` is what loans outside the tranches (the
-    working-capital loan) bring in net of their interest and principal, each period."""
+    working-capital loan) bring in net of their interest and principal, each period.  A finance
+    ``lease`` (:mod:`finmodel.sheets.lease`) is in the debt totals, so its rentals are debt service
+    in the DSCR and the reserves; its flows go to the lessor, not to the lenders."""
     r = {}
     ds = debt["service"]
     mra_use = 0.0 * ds
@@ -202,6 +204,7 @@ def build_waterfall(sh: Sheet, tl: dict, cfads: Ref, cfads_dscr: Ref, debt: dict
                             "Cash retained in reserve and lock-up accounts", "留存于准备金及锁定账户的现金")
     r["equity"] = sh.flow("w.equity_cf", pre_fin + other_loans + debt["draw"] - debt["fees"] - ds + use - fund + release
                           + mra_use - mra_fund + mra_release - trap + lock_release, "Equity cash flow", "资本金现金流")
+    to_lessor = (-lease["draw"] + lease["interest_paid"] + lease["principal"] + lease["fees"]) if lease else 0.0
     r["lender"] = sh.flow("w.lender_cf", -debt["draw"] + debt["interest_paid"] + debt["principal"] + debt["fees"]
-                          - other_loans, "Lender cash flow", "贷款人现金流")
+                          - other_loans - to_lessor, "Lender cash flow", "贷款人现金流")
     return r

@@ -17,14 +17,16 @@ PARTY_NAMES = {"provider": ("Provider (ESCO / service company)", "节能服务�
                "platform": ("Park platform company", "园区平台公司"),
                "tenants": ("Park tenants", "园区入驻企业"),
                "lender": ("Lenders", "贷款银行"),
+               "lessor": ("Lessor (leasing company)", "融资租赁公司"),
                "tax": ("Tax authority", "税务机关")}
 
 
 def build_parties(sh: Sheet, m: Model, flows: ContractFlows, owner: str, wf: dict, vat: dict, cit: dict,
                   contrib: dict, others: list[str], capex_init: Ref, replacement: Ref, asset_opex: Ref,
-                  costs: list, residual: Ref, local_taxes: Ref, wc: dict) -> dict[str, Ref]:
+                  costs: list, residual: Ref, local_taxes: Ref, wc: dict, lease: dict | None = None) -> dict[str, Ref]:
     """Each party's cash flow and the conservation check; the working capital invested and
-    recovered (``wc``) is money the system ties up and gets back, like capex."""
+    recovered (``wc``) is money the system ties up and gets back, like capex.  A finance
+    ``lease`` adds the lessor, whose VAT on the lease goes to the tax authority."""
     out: dict[str, Ref] = {owner: wf["equity"]}
     for p in others:
         plus = [v for v, q in flows.values if q == p] + [f.line for f in costs if f.counterparty == p]
@@ -34,8 +36,11 @@ def build_parties(sh: Sheet, m: Model, flows: ContractFlows, owner: str, wf: dic
         out[p] = sh.flow(f"pt.{p}", Sum(*plus) - Sum(*minus), f"{en}: cash flow", f"{zh}现金流")
     if wf.get("lender") is not None:
         out["lender"] = wf["lender"]
+    if lease is not None:
+        out["lessor"] = sh.flow("pt.lessor", lease["lessor"], "Lessor: cash flow", "融资租赁公司现金流")
     retained = [wf["retained"]] if "retained" in wf else []
-    out["tax"] = sh.flow("pt.tax", vat["payable"] + vat["surcharges"] + cit["cit"] + local_taxes,
+    lessor_vat = lease["lessor_vat"] if lease is not None else 0.0
+    out["tax"] = sh.flow("pt.tax", vat["payable"] + vat["surcharges"] + cit["cit"] + local_taxes + lessor_vat,
                          "Tax authority: taxes received", "税务机关：税收")
     external = ([f.line for f in flows.revenues if f.counterparty in ("market", "self")]
                 + [v for v, _ in flows.values] + [residual, wc["recovery"]])

@@ -50,9 +50,11 @@ def vat_share(rate: Expr | float) -> Expr:
 
 
 def build_vat(sh: Sheet, sales: list[tuple[Ref, Expr | float]], investment: list[tuple[Ref, Expr | float]],
-              operating: list[tuple[Ref, Expr | float]], offset_outside: bool) -> dict:
-    """VAT lines for gross ``sales``, ``investment`` (capex, replacements) and ``operating``
-    purchases, each given as (line, VAT rate) pairs."""
+              operating: list[tuple[Ref, Expr | float]], offset_outside: bool,
+              financing: list[tuple[Ref, Expr | float]] = ()) -> dict:
+    """VAT lines for gross ``sales``, ``investment`` (capex, replacements), ``operating``
+    purchases and ``financing`` (a direct lease's rentals, and the equipment's input VAT its
+    lessor deducts instead of the lessee, negative), each given as (line, VAT rate) pairs."""
     on = Scalar("tax.vat_on")
     credit_on = Scalar("tax.input_vat_credit_on")
     creditable = lambda items: Sum(*[ln * vat_share(v) for ln, v in items]) * on * credit_on  # noqa: E731
@@ -63,8 +65,14 @@ def build_vat(sh: Sheet, sales: list[tuple[Ref, Expr | float]], investment: list
                                     "Input VAT on capex and replacements (creditable)", "建设及更新投资进项税额")
     r["input_opex"] = sh.flow("x.vat_input_opex", creditable(operating), "Input VAT on operating purchases (creditable)",
                               "经营成本进项税额")
-    r["input"] = sh.flow("x.vat_input", r["input_investment"] + r["input_opex"],
-                         "Input VAT on capex and purchases (creditable)", "可抵扣进项税额")
+    total = r["input_investment"] + r["input_opex"]
+    if financing:
+        r["input_financing"] = sh.flow("x.vat_input_lease", creditable(list(financing)),
+                                       "Input VAT on direct-lease rentals, less the leased equipment's (creditable)",
+                                       "直租租金进项税额（扣除租赁设备进项税额）")
+        total = total + r["input_financing"]
+    r["input"] = sh.flow("x.vat_input", total, "Input VAT on capex, purchases and lease rentals (creditable)",
+                         "可抵扣进项税额")
     credit = sh.declare("x.vat_credit", "Input VAT credit carried forward", "留抵税额")
     avail = Prev(credit) + r["input"]
     if offset_outside:

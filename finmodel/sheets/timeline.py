@@ -5,20 +5,22 @@ every timed line is a product with a flag rather than a nested IF.
 """
 from __future__ import annotations
 
-from ..lines import Eq, Max, Period, Scalar, Where
+from ..lines import Eq, Expr, Max, Period, Scalar, Where
 from .sheet import Sheet
 
 
-def escalation_index(sh: Sheet, name: str, rate_input: str, en: str, zh: str):
-    """Index of an escalating price, 1 in period 0.
+def escalation(g: Expr, years: Expr) -> Expr:
+    """Growth factor of ``years`` years at rate ``g``.
 
-    Compound: (1+g)^t; additive (a convention some tools use): 1 + g·t.  The switch is the case's
+    Compound: (1+g)^n; additive (a convention some tools use): 1 + g·n.  The switch is the case's
     ``conventions.escalation``.
     """
-    g = Scalar(rate_input)
-    p = Period()
-    return sh(name, Where(Scalar("conventions.escalation_additive"), 1 + g * p, (1 + g) ** p),
-              en, zh, unit="index", fmt="factor")
+    return Where(Scalar("conventions.escalation_additive"), 1 + g * years, (1 + g) ** years)
+
+
+def escalation_index(sh: Sheet, name: str, rate_input: str, en: str, zh: str):
+    """Index of an escalating price, 1 in period 0 (:func:`escalation` over the periods)."""
+    return sh(name, escalation(Scalar(rate_input), Period()), en, zh, unit="index", fmt="factor")
 
 
 def build_timeline(sh: Sheet) -> dict:

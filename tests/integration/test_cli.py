@@ -178,7 +178,7 @@ def test_energy_prints_the_balance_and_writes_the_hourly_csv(tmp_path):
     assert (out / "ies_sll_hourly_rolling.csv").exists()
 
 
-@pytest.mark.parametrize("args, words", [(["--method", "hourly"], "--method must be one of"),
+@pytest.mark.parametrize("args, words", [(["--method", "hourly"], "--method: must be one of"),
                                          ([], "has no energy: block")])
 def test_energy_refuses_bad_requests_with_exit_2_and_writes_nothing(tmp_path, args, words):
     case = ROOT / "assumptions" / "examples" / ("ies_sll.yaml" if args else "rooftop_pv_eaas.yaml")

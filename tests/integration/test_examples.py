@@ -12,12 +12,16 @@ from finmodel.engine import appraise
 
 from tests.conftest import EXAMPLES
 
-CONTRACTS = {"eaas", "emc.shared_savings", "emc.guaranteed_savings", "emc.energy_cost_trusteeship", "ies"}
+CONTRACTS = {"eaas", "emc.shared_savings", "emc.guaranteed_savings", "emc.energy_cost_trusteeship", "ies",
+             "emc.finance_lease", "emc.mixed"}
 
 
 def test_every_contract_has_an_example():
-    kinds = {load_case(p).case.contract.type for p in EXAMPLES}
-    assert kinds >= CONTRACTS
+    cases = [load_case(p).case for p in EXAMPLES]
+    assert {c.contract.type for c in cases} >= CONTRACTS
+    # and the price schedule and the finance lease, each in one at least
+    assert any(getattr(c.contract, "price", None) is not None for c in cases)
+    assert {c.financing.lease.type for c in cases if c.financing.lease is not None} >= {"sale_leaseback"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])

@@ -8,6 +8,7 @@ from typing import Any
 
 from openpyxl.styles import Border, Font, PatternFill, Side
 
+from ...safetext import for_workbook
 from .. import format as F
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -39,9 +40,10 @@ def format_cells(ws, kind: str, rows, cols) -> None:
 
 
 def put_text(ws, row: int, col: int, text: Any):
-    """Write user-facing text that must never become a formula (a name starting with '=' stays text)."""
+    """Write user-facing text that must never become a formula (a name starting with '=' stays text)
+    nor break the file (control characters replaced)."""
     cell = ws.cell(row=row, column=col)
-    cell.value = "" if text is None else str(text)
+    cell.value = "" if text is None else for_workbook(text)
     cell.data_type = "s"
     return cell
 

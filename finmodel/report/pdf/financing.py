@@ -14,8 +14,9 @@ def build(ctx: Ctx) -> dict:
     doc, lang = ctx.doc, ctx.lang
     fin = doc.get("financing") or {}
     y = doc["yearly"]
-    out: dict[str, Any] = {"has_debt": bool(fin.get("tranches")), "tranches": None, "covenants": None,
-                           "chart": None, "schedule": None, "sll": None, "no_debt": ""}
+    out: dict[str, Any] = {"has_debt": bool(fin.get("tranches")) or bool(fin.get("lease")), "tranches": None,
+                           "covenants": None, "chart": None, "schedule": None, "sll": None, "no_debt": "",
+                           "lease": _lease(ctx, fin.get("lease"))}
     kv = [(ctx.t("sizing_constraint"), pick(SIZING, str(fin.get("sizing_constraint")), lang)),
           (ctx.t("debt_amount"), f"{ctx.f(fin.get('debt_amount'), 'money')} {ctx.money_unit}")]
     if fin.get("debt_funded_cost") is not None:
@@ -43,10 +44,15 @@ def build(ctx: Ctx) -> dict:
         [col(ctx.t("tranche")), col(ctx.t("amount"), money, "num"), col(ctx.t("repayment")),
          col(ctx.t("tenor"), yrs, "num"), col(ctx.t("grace"), yrs, "num"), col(ctx.t("base_rate")),
          col(ctx.t("margin"), ctx.t("u_bp"), "num"), col(ctx.t("rate_y1"), ctx.t("u_pct"), "num")],
-        rows, widths=["10%", "16%", "15%", "8%", "8%", "17%", "9%", "17%"])
-    # schedule: summed over tranches, for the years while debt is outstanding (plus one)
+        rows, widths=["10%", "16%", "15%", "8%", "8%", "17%", "9%", "17%"]) if rows else None
+    # schedule: summed over tranches and the lease (net of its deposit), while debt is outstanding (plus one)
     T = len(ctx.years)
-    tr = fin["tranches"]
+    lease = fin.get("lease")
+    tr = fin["tranches"] + ([{"drawdown": [a - max(0.0, d) for a, d in zip(lease["amount"], lease["deposit"])],
+                              "interest": lease["interest"],
+                              "principal": [p + min(0.0, d) for p, d in zip(lease["principal"], lease["deposit"])],
+                              "closing_balance": [b - _held(lease, i) for i, b in enumerate(lease["balance"])]}]
+                             if lease else [])
 
     def tsum(key):
         return [sum((t.get(key) or [0] * T)[i] or 0 for t in tr) for i in range(T)]
@@ -92,6 +98,39 @@ def build(ctx: Ctx) -> dict:
          "money": ctx.money_k_unit, "dscr_axis": f"{ctx.t('dscr')} ({ctx.t('u_x')})"}), ctx.t("chart_dscr"))
     out["sll"] = _sll(ctx, fin)
     return out
+
+
+def _held(lease: dict, i: int) -> float:
+    """The deposit the lessor holds at the end of period ``i``."""
+    return sum(lease["deposit"][: i + 1])
+
+
+def _lease(ctx: Ctx, lease: dict | None) -> dict | None:
+    """The finance lease: its terms and the lessor's returns, and the rental schedule by year."""
+    if not lease:
+        return None
+    money, money_k = ctx.money_unit, ctx.money_k_unit
+    kv = [(ctx.t("lease_type"), ctx.t(f"lease_{lease['type']}")),
+          (ctx.t("lease_amount"), f"{ctx.f(lease['amount_financed'], 'money')} {money}"),
+          (ctx.t("lease_rate"), ctx.f(lease["rate"], "pct")),
+          (ctx.t("lease_terms"), ctx.t("lease_terms_value", n=lease["term_years"], timing=ctx.t(f"lease_{lease['timing']}"),
+                                       repayment=pick(REPAYMENT, lease["repayment"], ctx.lang))),
+          (ctx.t("lease_deposit"), f"{ctx.f(lease['deposit_amount'], 'money')} {money}"),
+          (ctx.t("lease_fee"), f"{ctx.f(lease['handling_fee_amount'], 'money')} {money}"),
+          (ctx.t("lease_purchase"), f"{ctx.f(lease['purchase_option'], 'money')} {money}"),
+          (ctx.t("lease_lessor_irr"), ctx.f(lease.get("lessor_irr"), "pct")),
+          (ctx.t("lease_lessor_npv", rate=ctx.f(lease["lessor_discount_rate"], "pct")),
+           f"{ctx.f(lease.get('lessor_npv'), 'money')} {money}")]
+    k = lambda v: n(ctx.f(v or 0, "money_k"))  # noqa: E731
+    rows = [[c(F.year(ctx.years[i]), "yr"), k(lease["rental"][i]), k(lease["interest"][i]), k(lease["principal"][i]),
+             k(lease["balance"][i]), k(lease["deposit"][i]), k(lease["lessor_vat"][i]), k(lease["lessor_cash_flow"][i])]
+            for i in range(len(ctx.years))
+            if any(abs(lease[key][i] or 0) > 0.5 for key in ("rental", "amount", "deposit", "lessor_cash_flow"))]
+    t = table([col(ctx.t("year")), col(ctx.t("lease_rental"), money_k, "num"), col(ctx.t("interest"), money_k, "num"),
+               col(ctx.t("principal"), money_k, "num"), col(ctx.t("lease_balance"), money_k, "num"),
+               col(ctx.t("lease_deposit_flow"), money_k, "num"), col(ctx.t("lease_lessor_vat"), money_k, "num"),
+               col(ctx.t("lease_lessor_cf"), money_k, "num")], rows, notes=[ctx.t("lease_note")], cls="yearly")
+    return {"kv": [{"k": a, "v": b} for a, b in kv], "schedule": t}
 
 
 def _sll(ctx: Ctx, fin: dict) -> dict | None:

@@ -19,6 +19,8 @@ FLOW_RULES: list[tuple[str, str, str]] = [
     # (line name regex, payer, payee); OWNER is replaced by the case's owner
     (r"k\.[a-z0-9_]+\.payment", "host", "OWNER"),
     (r"k\.subscription", "host", "OWNER"),
+    (r"k\.top_payment", "BUYER", "OWNER"),
+    (r"k\.rental", "host", "OWNER"),
     (r"k\.penalty", "OWNER", "host"),
     (r"k\.share_received", "host", "OWNER"),
     (r"k\.fee", "host", "provider"),
@@ -51,6 +53,7 @@ def _who_pays_whom(ctx: Ctx) -> dict | None:
         return None
     owner = ctx.owner
     rent_to = "platform" if "k.platform_fee" in a.model.lines else "host"
+    buyer = "tenants" if ctx.doc.get("contract") == "ies" else "host"  # who buys at the contract price
     rows = []
     for pattern, payer, payee in FLOW_RULES:
         rx = re.compile(pattern + r"$")
@@ -63,7 +66,7 @@ def _who_pays_whom(ctx: Ctx) -> dict | None:
             pay, rec = payer, payee
             if pay == "CONTRIB":
                 pay = name.rsplit(".", 1)[-1]
-            pay = owner if pay == "OWNER" else pay
+            pay = owner if pay == "OWNER" else (buyer if pay == "BUYER" else pay)
             rec = owner if rec == "OWNER" else (rent_to if rec == "RENT" else rec)
             label = line.zh if ctx.lang == "zh" else line.en
             if payer == "CONTRIB":
@@ -78,6 +81,14 @@ def _who_pays_whom(ctx: Ctx) -> dict | None:
                      n(ctx.f(draw, "money_k"))])
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("lender", short=True)),
                      c(ctx.t("lenders_flow_service")), n(ctx.f(service, "money_k"))])
+    lease = fin.get("lease")
+    if lease:
+        received = sum(lease["amount"]) - lease["deposit_amount"]
+        paid = sum(lease["rental"]) - lease["deposit_amount"] + lease["handling_fee_amount"]
+        rows.append([c(ctx.party("lessor", short=True)), c(ctx.party(owner, short=True)), c(ctx.t("lessor_flow_amount")),
+                     n(ctx.f(received, "money_k"))])
+        rows.append([c(ctx.party(owner, short=True)), c(ctx.party("lessor", short=True)), c(ctx.t("lessor_flow_rentals")),
+                     n(ctx.f(paid, "money_k"))])
     tax = sum(x or 0 for x in ctx.doc["yearly"]["tax"])
     if abs(tax) >= 0.5:
         rows.append([c(ctx.party(owner, short=True)), c(ctx.party("tax", short=True)), c(ctx.t("tax_flow")),
@@ -163,4 +174,32 @@ def build(ctx: Ctx) -> dict:
                              [[c(ctx.names.field(x["field"], group=False)), n(F.by_unit(x["value"], x["unit"], lang)),
                                c(ctx.names.unit(x["unit"]))] for x in terms], widths=["50%", "25%", "25%"])
     out["flows"] = _who_pays_whom(ctx)
+    out["price_schedule"] = _price_schedule(ctx)
     return out
+
+
+def _price_schedule(ctx: Ctx) -> dict | None:
+    """The contract price by contract year (``contract_price`` of the result): the host's tariff
+    beside it, the price before and after its floor and cap, the energy priced and take-or-pay."""
+    ps = ctx.doc.get("contract_price")
+    if not ps:
+        return None
+    cur = ctx.cur_word
+    term = [i for i, y in enumerate(ctx.years) if int(y) in set(ps["contract_years"])]
+    rows = [[c(F.year(ctx.years[i]), "yr"), n(ctx.f(ps["grid_tariff"][i], "price")),
+             n(ctx.f(ps["price_indexed"][i], "price")), n(ctx.f(ps["price"][i], "price")),
+             n(ctx.f(ps["delivered_mwh"][i], "qty")), n(ctx.f(ps["shortfall_mwh"][i], "qty")),
+             n(ctx.f(ps["take_or_pay_payment"][i], "money_k"))] for i in term]
+    none = ctx.t("ps_no_bound")
+    bound = lambda v: ctx.f(v, "price") if v is not None else none  # noqa: E731
+    years = lambda ys: ("、" if ctx.lang == "zh" else ", ").join(map(str, ys)) or none  # noqa: E731
+    rule = ctx.t(f"ps_rule_{ps['escalation']}", rate=ctx.f(ps["escalation_rate"], "pct"))
+    notes = [ctx.t("ps_rule", price=ctx.f(ps["per_kwh"], "price"), cur=cur, year=ps["base_year"], rule=rule,
+                   floor=bound(ps["floor_per_kwh"]), cap=bound(ps["cap_per_kwh"]),
+                   top=ctx.f(ps["take_or_pay_mwh"], "qty")),
+             ctx.t("ps_binding", floor=years(ps["floor_binding_years"]), cap=years(ps["cap_binding_years"]))]
+    price_unit = ctx.t("u_price_kwh", cur=cur)
+    return table([col(ctx.t("year")), col(ctx.t("ps_tariff"), price_unit, "num"),
+                  col(ctx.t("ps_indexed"), price_unit, "num"), col(ctx.t("ps_price"), price_unit, "num"),
+                  col(ctx.t("ps_delivered"), ctx.t("en_mwh"), "num"), col(ctx.t("ps_shortfall"), ctx.t("en_mwh"), "num"),
+                  col(ctx.t("ps_top_payment"), ctx.money_k_unit, "num")], rows, notes=notes, cls="yearly")

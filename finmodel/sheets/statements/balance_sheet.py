@@ -1,9 +1,10 @@
 """附表7 资产负债表 at each year end, and the 资产负债率 ([N2][N3][N18]).
 
 Assets: cash (货币资金 = the cash plan's 累计盈余资金), the working capital's current assets, input
-VAT not yet credited (carried as an asset, [N2][N3]), construction in progress and fixed assets
+VAT not yet credited (carried as an asset, [N2][N3]; with a direct lease also the VAT on its
+principal still to be invoiced, :mod:`finmodel.sheets.lease`), construction in progress and fixed assets
 net.  Liabilities: payables, the construction loans (with their capitalised interest) and the
-working-capital loan.  Owners' equity: the capital paid in, a capital reserve, the cumulative
+working-capital loan (a finance lease is among the loans, net of its deposit).  Owners' equity: the capital paid in, a capital reserve, the cumulative
 statutory reserve and the undistributed profit.
 
 The capital reserve (资本公积) is the input VAT the owner credits on the other parties' shares of
@@ -33,7 +34,8 @@ def build_balance_sheet(m, cur: str, tl: dict, c: dict, cash_plan: dict, investm
     st.row("current_assets", R("cash") + R("working_capital_assets") + R("vat_credit"), flow=False)
     st.row("cash", cash_plan["cumulative"], flow=False)
     st.row("working_capital_assets", wc["assets"], flow=False)
-    st.row("vat_credit", c["vat"]["credit"], flow=False)
+    lease = c["tranches"].get("lease", {})
+    st.row("vat_credit", c["vat"]["credit"] + lease.get("vat_deferred", zero), flow=False)
     st.row("construction_in_progress", fa["cip"], flow=False)
     st.row("fixed_assets", fa["net"], flow=False)
     r["liabilities_and_equity"] = st.row("total_liabilities_and_equity", R("total_liabilities") + R("total_equity"),

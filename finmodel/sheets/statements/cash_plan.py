@@ -36,7 +36,7 @@ def build_cash_plan(m, cur: str, tl: dict, c: dict, investment: dict, income: di
     st.row("financing_net", R("financing_inflows") - R("financing_outflows"))
     st.section("financing_inflows", {"equity": investment["equity"], "construction_loans": debt.get("draw", zero),
                                      "working_capital_loan": wc["loan_draw"]})
-    st.section("financing_outflows", {"interest": profit["interest"],
+    st.section("financing_outflows", {"interest": profit["interest_cash"],
                                       "principal": debt.get("principal", zero) + wc["loan_principal"],
                                       "financing_fees": debt.get("fees", zero), "dividends": income["dividends"]})
     r["net"] = st.row("net_cash_flow", R("operating_net") + R("investing_net") + R("financing_net"))
@@ -47,7 +47,7 @@ def build_cash_plan(m, cur: str, tl: dict, c: dict, investment: dict, income: di
     held = [wf[k] for k in ("dsra_close", "mra_close") if k in wf] + ([Ref("w.lockup_close")] if "dsra_close" in wf else [])
     st.row("reserves_held", Sum(*held) + zero, flow=False)
     st.row("cash_for_dividends", Prev(r["cumulative"]) + r["before_dividends"] - R("reserves_held"), flow=False)
-    financing = (investment["equity"] + debt.get("draw", zero) + wc["loan_draw"] - profit["interest"]
+    financing = (investment["equity"] + debt.get("draw", zero) + wc["loan_draw"] - profit["interest_cash"]
                  - debt.get("principal", zero) - wc["loan_principal"] - debt.get("fees", zero))
     gap = m.line("chk.cash_plan", r["before_dividends"] - c["cash"]["after_tax"] - financing,
                  en="Cash plan before profit paid less (project cash flow after tax + financing flows)",

@@ -20,7 +20,7 @@ Debt sheet.
 from __future__ import annotations
 
 from ...lines import Blank, Period, Prev, RowTotal, Ref, Scalar, Sum, Where
-from .rows import WORKING_CAPITAL_LOAN, loan_row
+from .rows import LEASE, WORKING_CAPITAL_LOAN, loan_row
 from .sheet import StatementSheet
 
 ZERO_BALANCE = 0.5
@@ -35,7 +35,7 @@ def build_debt_schedule(m, cur: str, tl: dict, c: dict, tranches_spec: dict) -> 
     blocks = []
     for tid, t in tranches.items():
         lines = (t["open"], t["draw"], t["interest"], t["service"], t["principal"], t["interest_paid"], t["close"])
-        blocks.append((tid, tid, tid, lines))
+        blocks.append((tid, *(LEASE if tid == "lease" else (tid, tid)), lines))
     wc_lines = (wc["loan_open"], wc["loan_draw"], wc["loan_interest"], wc["loan_interest"] + wc["loan_principal"],
                 wc["loan_principal"], wc["loan_interest"], wc["loan_close"])
     blocks.append((*WORKING_CAPITAL_LOAN, wc_lines))

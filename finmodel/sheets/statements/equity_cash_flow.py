@@ -22,7 +22,7 @@ def build_equity_cash_flow(m, cur: str, tl: dict, c: dict, investment: dict) -> 
                                      "working_capital_recovered": wc["recovery"]})
     outflows = st.section("outflows", {"equity": investment["equity"],
                                        "principal": debt.get("principal", zero) + wc["loan_principal"],
-                                       "interest": profit["interest"], "operating_cost": ops["opex"],
+                                       "interest": profit["interest_cash"], "operating_cost": ops["opex"],
                                        "input_vat": vat["input_opex"], "vat_payable": vat["payable"],
                                        "taxes_and_surcharges": profit["taxes"], "income_tax": profit["cit"]["cit"],
                                        "maintenance_investment": spend["replacement"]})

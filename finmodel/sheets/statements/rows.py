@@ -241,6 +241,8 @@ first, one block each, then the totals ({total}), the funds for debt service ({f
 cover ratios ({ratios}), numbered after them."""
 
 WORKING_CAPITAL_LOAN = ("working_capital_loan", "Working-capital loan", "流动资金借款")
+LEASE = ("Finance lease (net of the deposit)", "融资租赁（扣除保证金）")
+"""The finance lease's block on the loan schedule (financing.lease): a liability repaid by the rentals."""
 
 
 def loan_row(loan: str, name_en: str, name_zh: str, block: int, i: int) -> Row:

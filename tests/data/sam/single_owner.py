@@ -35,17 +35,15 @@ SAM_OUTPUTS = ("size_of_debt", "project_return_aftertax_irr", "cf_cash_for_ds", 
 
 
 
-def run_sam(dsra_months: float):
-    """Single Owner with DSCR-sculpted debt; every input that matters is set here explicitly."""
-    import PySAM.Singleowner as so
-
-    m = so.default("CustomGenerationProfileSingleOwner")
+def configure(m, dsra_months: float, ppa: float, ppa_escalation: float) -> None:
+    """Set the project on a PySAM financial model (Single Owner or Host-Developer, which share
+    these inputs): generation, costs, debt, tax, depreciation, and a PPA price given (not solved)."""
     # generation: a flat hourly profile whose year-1 total is ENERGY_Y1_KWH; SAM applies the
     # degradation rate to later years (system_use_lifetime_output = 0: one year given)
     m.SystemOutput.gen = [ENERGY_Y1_KWH / 8760] * 8760
     m.SystemOutput.system_capacity = CAPACITY_KW
     m.SystemOutput.degradation = [DEGRADATION * 100]  # %/yr
-    m.Lifetime.system_use_lifetime_output = 0
+    m.value("system_use_lifetime_output", 0)
     fp = m.FinancialParameters
     fp.system_capacity = CAPACITY_KW
     fp.analysis_period = YEARS
@@ -63,9 +61,9 @@ def run_sam(dsra_months: float):
     fp.dscr_maximum_debt_fraction = 100
     fp.term_int_rate = RATE * 100
     fp.term_tenor = TENOR
-    fp.loan_moratorium = 0
+    m.value("loan_moratorium", 0)
     # no financing costs, no reserves other than the DSRA under test, no interest on reserves
-    fp.construction_financing_cost = 0
+    m.value("construction_financing_cost", 0)
     fp.cost_debt_closing = 0
     fp.cost_debt_fee = 0
     fp.cost_other_financing = 0
@@ -96,10 +94,18 @@ def run_sam(dsra_months: float):
     # revenue: a fixed PPA price (solution mode 1 = price given), escalating, flat time-of-day factors
     rv = m.Revenue
     rv.ppa_soln_mode = 1
-    rv.ppa_price_input = [PPA]
-    rv.ppa_escalation = PPA_ESC * 100
+    rv.ppa_price_input = [ppa]
+    rv.ppa_escalation = ppa_escalation * 100
     rv.ppa_multiplier_model = 0
     rv.dispatch_tod_factors = [1.0] * 9
+
+
+def run_sam(dsra_months: float):
+    """Single Owner with DSCR-sculpted debt; every input that matters is set here explicitly."""
+    import PySAM.Singleowner as so
+
+    m = so.default("CustomGenerationProfileSingleOwner")
+    configure(m, dsra_months, PPA, PPA_ESC)
     m.execute()
     # copy the outputs out: the Outputs group points into the model, which must stay alive
     out = m.Outputs

@@ -188,3 +188,18 @@ def test_a_stored_mv_result_gives_the_case_the_same_numbers(tmp_path):
     for name in ("assets.lighting_hvac.capacity", "assets.lighting_hvac.savings_fraction", "mv.model_sd_kwh",
                  "mv.noise_sd_kwh"):
         assert a.value(name) == pytest.approx(b.value(name), rel=1e-12), name
+
+
+def test_a_case_given_as_text_reads_meter_files_only_from_its_folder():
+    """The pricing desk loads uploaded cases as text: their mv block may not name the server's files."""
+    import finmodel
+    from finmodel.errors import InputError
+
+    example = ROOT / "assumptions" / "examples" / "office_park_shared_savings.yaml"
+    text = example.read_text(encoding="utf-8")
+    assert finmodel.load_case_text(text, str(example)).case.mv.baseline == "data/suzhou_office_baseline.csv"
+    for outside in ("/etc/hostname", "../../tests/data/cases/x.csv"):
+        with pytest.raises(InputError) as exc:
+            finmodel.load_case_text(text.replace("data/suzhou_office_baseline.csv", outside), str(example))
+        (p,) = exc.value.problems
+        assert p.path == "mv.baseline" and "own folder" in p.message and p.line is not None

@@ -67,7 +67,14 @@ def test_solved_value_put_back_meets_the_target(target, level):
 
     t = parse_target(f"provider.irr>={target}{level}")
     values = a.monte_carlo.values["provider.irr"] if paths > 1 else a.base.output("provider.irr")
-    assert t.level_value(values) == pytest.approx(target, abs=1e-6)
+    level = t.level_value(values)
+    assert t.holds_at(level) or level == pytest.approx(target, abs=1e-9)  # the solved value meets the target
+    # where the level is continuous it equals the target there; at a jump in it (a path's IRR or the
+    # debt sizing switching) the value just past the boundary falls short by the jump
+    past = [tr for tr in res["trace"] if abs(tr["x"] - res["solved_value"]) < 1e-6 and not tr["feasible"]]
+    jump = any(abs(next(iter(tr["levels"].values())) - target) > 1e-5 for tr in past)
+    if not jump:
+        assert level == pytest.approx(target, abs=1e-6)
 
 
 def test_bad_field_and_target_are_input_errors():

@@ -100,6 +100,19 @@ def check_pdf(pdf: Path, doc: dict, tmp: Path, lang: str) -> str:
     return text
 
 
+def assert_in_report(a, doc: dict, lang: str, needles: list[str]) -> None:
+    """Find every needle in the text of the report in ``lang`` (white space ignored in Chinese,
+    collapsed in English): the HTML WeasyPrint lays out and the charts' text.  Rendering the same
+    document to PDF is what test_examples_render_in_chinese and the English report tests check; a
+    section's content is checked here without paying for the layout twice per language."""
+    from tests.unit.report.latin import report_text
+
+    flat = re.sub(r"\s+", "" if lang == "zh" else " ", report_text(a, doc, lang))
+    for needle in needles:
+        needle = re.sub(r"\s+", "" if lang == "zh" else " ", needle)
+        assert needle in flat, f"{needle!r} missing from the {lang} report"
+
+
 def synthetic_monte_carlo(doc: dict) -> dict:
     """A Monte Carlo block shaped like ``MonteCarlo.to_dict()`` (for the risk section layout)."""
     rng = np.random.default_rng(3)
@@ -272,13 +285,7 @@ def test_reviewer_reads_the_basis_the_tier_the_reductions_and_the_economic_analy
             ("zh", ["区域电网平均排放因子（生态环境部、国家统计局2023年）[S17]计算：0.2472tCO2/MWh",
                     "该通知未对此规模的园区设定门槛值", "所称的每年40,000tCO2减排量", first, "经济费用效益分析",
                     "经济内部收益率（EIRR）", F.pct(e["eirr"])])):
-        out = tmp_path / f"{lang}.pdf"
-        P.write_pdf(a, doc, out, lang=lang)
-        text = check_pdf(out, doc, tmp_path, lang)
-        flat = re.sub(r"\s+", "" if lang == "zh" else " ", text)
-        for needle in needles:
-            needle = re.sub(r"\s+", "" if lang == "zh" else " ", needle)
-            assert needle in flat, f"{needle!r} missing from the {lang} report"
+        assert_in_report(a, doc, lang, needles)
 
 
 @needs_poppler
@@ -423,3 +430,39 @@ def test_verdict_is_plain_words_from_the_numbers():
     assert ("clears" in first) == (proj["equity_irr"] >= hurdle)
     if proj["min_dscr"] is not None:
         assert any(F.ratio(proj["min_dscr"]) in line for line in lines)
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_contract_price_schedule_renders_in_both_languages(tmp_path):
+    """The fixed-price example: its price schedule table, the rule and the years the cap binds,
+    and the take-or-pay payment among who pays whom, in both languages."""
+    a = _appraisal(ROOT / "assumptions" / "examples" / "fixed_price_pv_eaas.yaml")
+    doc = a.to_dict()
+    ps = doc["contract_price"]
+    assert ps["cap_binding_years"] == [2044, 2045, 2046] and not ps["floor_binding_years"]
+    last = F.price(ps["price"][-1])
+    for lang, needles in (
+            ("en", ["Contract price schedule (per kWh delivered)", "0.5600 CNY/kWh in 2027, escalating with the grid "
+                    "tariff (1.00% a year", "Years the floor binds: none; years the cap binds: 2044, 2045, 2046.", last,
+                    "Take-or-pay payment for the shortfall"]),
+            ("zh", ["合同单价及结算（按供能量）", "2027年单价0.5600元/千瓦时，随电网电价调整（每年1.00%",
+                    "保底价生效年份：无；封顶价生效年份：2044、2045、2046。", last, "照付不议差额付费"])):
+        assert_in_report(a, doc, lang, needles)
+
+
+@needs_poppler
+@pytest.mark.slow
+def test_finance_lease_renders_in_both_languages(tmp_path):
+    """The sale-and-leaseback example: the lease's terms, the lessor's IRR and its schedule in the
+    financing section, the lessor among the parties and in who pays whom."""
+    a = _appraisal(ROOT / "assumptions" / "examples" / "pv_sale_leaseback.yaml")
+    doc = a.to_dict()
+    lease = doc["financing"]["lease"]
+    irr_text, amount = F.pct(lease["lessor_irr"]), F.money(lease["amount_financed"])
+    for lang, needles in (
+            ("en", ["Finance lease", "sale and leaseback (售后回租): VAT 6 % on the interest part", amount, irr_text,
+                    "Lessor's IRR", "Amount financed net of the deposit"]),
+            ("zh", ["融资租赁", "售后回租：租金中的利息部分按6%缴纳增值税", amount, irr_text, "出租人现金流",
+                    "融资额（扣除保证金）", "租赁公司"])):
+        assert_in_report(a, doc, lang, needles)
