@@ -40,11 +40,12 @@ class Clock:
 
 @cache
 def clock() -> Clock:
-    import pandas as pd
-
-    idx = pd.date_range(f"{REFERENCE_YEAR}-01-01", periods=HOURS, freq="h")
-    return Clock(month=idx.month.to_numpy(), hour=idx.hour.to_numpy(), day=np.arange(HOURS) // 24,
-                 weekend=np.asarray(idx.dayofweek >= 5))
+    hours = np.arange(HOURS)
+    days = np.datetime64(f"{REFERENCE_YEAR}-01-01", "D") + hours // 24
+    months_since_1970 = days.astype("datetime64[M]").astype(np.int64)
+    weekday = (days.astype(np.int64) + 3) % 7  # 1 January 1970 was a Thursday; Monday is 0
+    return Clock(month=(months_since_1970 % 12 + 1).astype(np.int32), hour=(hours % 24).astype(np.int32),
+                 day=hours // 24, weekend=weekday >= 5)
 
 
 def days_in_month() -> np.ndarray:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .. import cache
 from .evaluation import Step
 from .expr import (Blank, BinOp, Compare, Const, Expr, Func, Lag, Neg, Next, Period, Pmt, Prev, Ref, Scalar, Series,
                    Where)
@@ -371,24 +372,10 @@ def available() -> bool:
 
 
 def cache_dir() -> Path | None:
-    """Where compiled kernels are kept, by the hash of their source: ``$FINMODEL_CACHE/kernels``,
-    else ``finmodel/kernels`` in ``$XDG_CACHE_HOME`` or ``~/.cache`` (the user's, outside any
-    project folder).  None when it cannot be created or written: nothing is compiled then and
-    numpy evaluates (a kernel kept in a temporary folder would be rebuilt by every process)."""
-    root = os.environ.get("FINMODEL_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "finmodel")
-    path = Path(root) / "kernels"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return path if os.access(path, os.W_OK | os.X_OK) else None
+    """Where compiled kernels are kept, by the hash of their source (:func:`finmodel.cache.folder`);
+    None when it cannot be written: nothing is compiled then and numpy evaluates."""
+    return cache.folder("kernels")
 
-
-KEEP_DAYS = 30
-"""Kernels no run has loaded for this long are removed when a new one is built: every model
-structure (each version of finmodel, each case structure) has its own, so the folder would
-otherwise only grow."""
 
 RETRY_HOURS = 24
 """A build that failed leaves a ``.failed`` marker: runs within this many hours do not start the
@@ -458,7 +445,8 @@ def wait_for_builds() -> None:
 def _start_build(text: str, lib: Path) -> subprocess.Popen | None:
     """Start compiling ``text`` into ``lib`` in the background (None: it cannot be started, e.g.
     a full disk)."""
-    _prune(lib.parent)
+    # kernel_*: the kernels, their failure markers and leftovers of killed builds
+    cache.prune(lib.parent, "*kernel_*")
     tag = f"{os.getpid()}_{os.urandom(6).hex()}"  # unique to this build, whichever process starts it
     src, tmp = lib.with_name(f".{lib.stem}_{tag}.c"), lib.with_name(f".{lib.stem}_{tag}.so")
     try:
@@ -478,18 +466,6 @@ def _start_build(text: str, lib: Path) -> subprocess.Popen | None:
         return None
 
 
-def _prune(folder: Path) -> None:
-    """Remove the kernels, failure markers and leftovers of killed builds older than
-    :data:`KEEP_DAYS` (a kernel is touched each time a run loads it)."""
-    cutoff = time.time() - KEEP_DAYS * 86_400
-    for path in folder.glob("*kernel_*"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:  # removed meanwhile by another process
-            pass
-
-
 def _recent(path: Path, seconds: float) -> bool:
     """``path`` exists and was modified less than ``seconds`` ago."""
     try:
@@ -507,10 +483,7 @@ def _load(lib: Path):
         fn = ctypes.CDLL(str(lib)).kernel
     except (OSError, AttributeError):
         return False
-    try:
-        os.utime(lib)  # in use: kept by _prune
-    except OSError:
-        pass
+    cache.touch(lib)
     fn.restype = None
     fn.argtypes = [ctypes.c_long] * 3 + [ctypes.c_void_p] * 6
     return fn

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from finmodel.engine import prepare
 from finmodel.case.loader import load_case
 from finmodel.lines import Inputs, Lag, Max, Model, Next, Period, Prev, Scalar, Series, Where
+from finmodel import cache
 from finmodel.lines import fused
 from finmodel.lines.expr import Abs, Blank, Const, Exp, Min, Mod, Pmt, Ref, RoundUp, RowTotal
 from finmodel.risk.draws import draw
@@ -296,7 +297,7 @@ def test_kernels_unused_for_long_are_pruned_when_a_new_one_is_built(fresh):
     old, recent = fresh / "kernel_old.so", fresh / "kernel_recent.so"
     for p in (old, recent):
         p.write_bytes(b"")
-    stale = time.time() - (fused.KEEP_DAYS + 1) * 86_400
+    stale = time.time() - (cache.KEEP_DAYS + 1) * 86_400
     os.utime(old, (stale, stale))
     m, inputs = small_model()
     assert fused.kernel(m.fused_plan(inputs).segments[0], wait=True) is not None
