@@ -7,7 +7,9 @@ as a fresh Python process in each tree, the two trees alternating, ``--repeats``
 are the medians, the ratio this tree / baseline (the figure to compare across machines: a shared
 machine's load moves both alike) and whether both trees gave the same results.  Rows:
 
-* ``deterministic``: ``finmodel appraise CASE --no-report --json``, the whole process;
+* ``deterministic``: ``finmodel appraise CASE --no-report --json``, the whole process (the case's
+  dispatch and PV shape in the cache folder from the warm-up);
+* ``cold``: the same with an empty cache folder (a case never run on this machine);
 * ``mc100k``, ``mc1m``: ``run_monte_carlo`` of 100 000 / 1 000 000 paths and the result document,
   in process after a warm-up (wall time, CPU time, peak resident memory of the run);
 * ``price``: ``finmodel.price`` of a P90 target with 20 000 paths (after a warm-up);
@@ -104,14 +106,17 @@ print(json.dumps({"wall": wall, "cpu": cpu, "peak_mb": peak_mb(), "digest": dige
 
 COMMANDS = {
     "deterministic": ["appraise", CASE, "--no-report", "--json"],
+    "cold": ["appraise", CASE, "--no-report", "--json"],
     "readme": ["appraise", CASE, "--paths", "20000"],
 }
-ROWS = ("deterministic", "mc100k", "mc1m", "price", "pdf", "readme")
+ROWS = ("deterministic", "cold", "mc100k", "mc1m", "price", "pdf", "readme")
 
 
 def run_row(row: str, tree: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(tree)}
     with tempfile.TemporaryDirectory(prefix="bench-") as out:
+        if row == "cold":  # an empty cache folder: nothing dispatched or compiled before
+            env["FINMODEL_CACHE"] = str(Path(out, "cache"))
         if row in COMMANDS:
             cmd = [sys.executable, "-m", "finmodel", *COMMANDS[row], "--out", out]
             w = time.perf_counter()
@@ -121,7 +126,7 @@ def run_row(row: str, tree: Path) -> dict:
             after = os.times()
             if p.returncode != 0:
                 raise SystemExit(f"{row} failed in {tree}:\n{p.stderr[-2000:]}")
-            doc = p.stdout if row == "deterministic" else Path(out, "ies_sll.json").read_text()
+            doc = p.stdout if row in ("deterministic", "cold") else Path(out, "ies_sll.json").read_text()
             keep = [line for line in doc.splitlines() if '"timestamp"' not in line and out not in line]
             import hashlib
 
