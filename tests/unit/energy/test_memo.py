@@ -96,3 +96,14 @@ def test_the_calendar_is_pandas_calendar():
     assert np.array_equal(CK.month, idx.month.to_numpy()) and np.array_equal(CK.hour, idx.hour.to_numpy())
     assert np.array_equal(CK.weekend, np.asarray(idx.day_of_week >= 5))
     assert np.array_equal(CK.day, np.arange(HOURS) // 24)
+
+
+def test_without_a_writable_cache_folder_the_process_still_remembers(tmp_path, monkeypatch):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("FINMODEL_CACHE", str(blocked))
+    monkeypatch.setattr(cache, "_remembered", {})
+    solves = counted(monkeypatch, dispatch_module, "typical_days")
+    first = dispatch(system(), "typical_days")
+    assert same(dispatch(system(), "typical_days"), first) and len(solves) == 1
+    assert cache.folder("dispatch") is None
