@@ -15,8 +15,9 @@ for arg in "$@"; do
   esac
 done
 
-# fonts-noto-cjk: Chinese text in the PDF; libharfbuzz-subset0: fast font subsetting in WeasyPrint.
-PKGS="fonts-noto-cjk libharfbuzz-subset0"
+# fonts-noto-cjk: Chinese text in the PDF; libharfbuzz-subset0: fast font subsetting in WeasyPrint;
+# gcc, libc6-dev: compile the Monte Carlo kernels (finmodel/lines/fused.py; numpy evaluates without).
+PKGS="fonts-noto-cjk libharfbuzz-subset0 gcc libc6-dev"
 if [ "$TEST" = 1 ]; then
   # poppler-utils: pdftotext/pdftoppm for the report tests; libreoffice-calc-nogui: recalculates
   # the workbook in the tests; chromium: the pricing desk's browser tests (driven by Playwright
@@ -44,3 +45,5 @@ else
 fi
 # matplotlib caches its font list on first use; rebuild it so the CJK font installed above is seen
 .venv/bin/python -c "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)" >/dev/null
+# the shipped examples' Monte Carlo kernels, compiled once into ~/.cache/finmodel/kernels
+.venv/bin/python -c "import glob, finmodel.engine as e; e.build_kernels(sorted(glob.glob('assumptions/examples/*.yaml')))"

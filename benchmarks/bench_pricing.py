@@ -21,7 +21,9 @@ def main() -> None:
     ap.add_argument("case", nargs="?", default="assumptions/examples/ies_sll.yaml")
     ap.add_argument("--paths", type=int, default=20_000)
     ap.add_argument("--field", default="contract.tenant_tariff_discount")
-    ap.add_argument("--target", default="provider.irr>=0.08@P90")
+    # 5 %: with the shares of the hourly dispatch the flagship's provider reaches 7.7 % at P90 at
+    # best, so the 8 % of before is infeasible (a scan of the grid, no price to time)
+    ap.add_argument("--target", default="provider.irr>=0.05@P90")
     args = ap.parse_args()
     rc = load_case(args.case)
     t = time.perf_counter()
@@ -38,7 +40,7 @@ def main() -> None:
     print(f"  draw + first sizing           {t_setup:7.2f} s")
     print(f"  one evaluation of all paths   {one:7.2f} s   (baseline)")
     print(f"  whole solve                   {solve:7.2f} s   x{solve / one:5.1f} baseline; "
-          f"{res['evaluations']} evaluations; status {res['status']}; value {res['solved_value']:.6g}; "
+          f"{res['evaluations']} evaluations; status {res['status']}; value {res['solved_value']}; "
           f"bracket {res['brackets']}")
 
 

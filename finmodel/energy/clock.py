@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 HOURS = 8760
 REFERENCE_YEAR = 2025  # non-leap; 1 January 2025 is a Wednesday
@@ -29,15 +32,20 @@ class Clock:
 
     def index(self, utc_offset_hours: float = 8.0) -> pd.DatetimeIndex:
         """The hours as a time-zone-aware index (for solar position)."""
+        import pandas as pd  # here: the case schema reads this module, and validating a case needs no pandas
+
         tz = f"Etc/GMT{-int(utc_offset_hours):+d}" if utc_offset_hours else "UTC"
         return pd.date_range(f"{REFERENCE_YEAR}-01-01", periods=HOURS, freq="h", tz=tz)
 
 
 @cache
 def clock() -> Clock:
-    idx = pd.date_range(f"{REFERENCE_YEAR}-01-01", periods=HOURS, freq="h")
-    return Clock(month=idx.month.to_numpy(), hour=idx.hour.to_numpy(), day=np.arange(HOURS) // 24,
-                 weekend=np.asarray(idx.dayofweek >= 5))
+    hours = np.arange(HOURS)
+    days = np.datetime64(f"{REFERENCE_YEAR}-01-01", "D") + hours // 24
+    months_since_1970 = days.astype("datetime64[M]").astype(np.int64)
+    weekday = (days.astype(np.int64) + 3) % 7  # 1 January 1970 was a Thursday; Monday is 0
+    return Clock(month=(months_since_1970 % 12 + 1).astype(np.int32), hour=(hours % 24).astype(np.int32),
+                 day=hours // 24, weekend=weekday >= 5)
 
 
 def days_in_month() -> np.ndarray:

@@ -17,14 +17,20 @@ or the case's own).  Output is per kWp of DC capacity (kW AC per kWp).
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from functools import cache as once
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from ..inputfile import check_file
+from .. import cache
+from ..inputfile import check_file, read_bytes
 from .clock import HOURS, clock
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 GAMMA_PDC = -0.004       # 1/°C, PVWatts v5 default for standard modules (Dobos 2014, NREL/TP-6A20-62641)
 DC_AC_RATIO = 1.1        # E: usual utility and C&I design ratio (the flagship's 55 MWp on 50 MWac)
@@ -61,6 +67,7 @@ def weather_from_file(path: Path) -> tuple[pd.DataFrame, dict]:
 
 def clear_sky_weather(site: Site) -> pd.DataFrame:
     """A clear-sky year at the site (see module doc), on the reference year's hours."""
+    import pandas as pd
     from pvlib.location import Location
 
     times = clock().index(site.utc_offset_hours) + pd.Timedelta(minutes=30)  # mid-hour sun position
@@ -96,7 +103,25 @@ def ac_per_kwp(weather: pd.DataFrame, site: Site) -> np.ndarray:
 
 
 def pv_shape(site: Site, weather_file: Path | None) -> tuple[np.ndarray, float, str]:
-    """(hourly kW AC per kWp for the reference year, its full-load hours, what it is based on)."""
+    """(hourly kW AC per kWp for the reference year, its full-load hours, what it is based on).
+
+    Computed once per site, weather file content and version of this chain
+    (:func:`finmodel.cache.arrays`): pvlib takes longer to import than a case takes to appraise."""
+    weather = None if weather_file is None else read_bytes(
+        weather_file, expected="a TMY3 or EPW weather file", kind="weather files", max_bytes=MAX_WEATHER_BYTES)
+    key = cache.digest(_code_digest(), site, None if weather_file is None else weather_file.name, weather)
+    a = cache.arrays("pv", key, lambda: _pv_shape(site, weather_file))
+    return a["kw_per_kwp"], float(a["full_load_hours"]), str(a["basis"])
+
+
+@once
+def _code_digest() -> bytes:
+    from . import clock as clock_module
+
+    return cache.source_digest(sys.modules[__name__], clock_module, packages=("pvlib", "pandas"))
+
+
+def _pv_shape(site: Site, weather_file: Path | None) -> dict[str, np.ndarray]:
     if weather_file is not None:
         data, _ = weather_from_file(weather_file)
         out = ac_per_kwp(data, site)[:HOURS]
@@ -104,4 +129,4 @@ def pv_shape(site: Site, weather_file: Path | None) -> tuple[np.ndarray, float, 
     else:
         out = ac_per_kwp(clear_sky_weather(site), site)
         basis = "pvlib PVWatts chain on a clear-sky year at the site, scaled to the asset's yield hours"
-    return out, float(out.sum()), basis
+    return {"kw_per_kwp": out, "full_load_hours": np.asarray(float(out.sum())), "basis": np.asarray(basis)}

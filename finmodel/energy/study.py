@@ -28,7 +28,8 @@ import numpy as np
 from ..library import component_key
 from .ageing import replacement_year
 from .balance import EnergyBalance, energy_balance
-from .dispatch import Dispatch, System, dispatch
+from .dispatch import Dispatch, System
+from .memo import dispatch
 from .tariff import HourlyTariff
 from .system import SystemInfo, build_system
 

@@ -19,6 +19,8 @@ from .context import Inputs, ModelError, NpContext
 from .evaluation import (Step, compile_stepped, metric_key, metric_reads, narrow, one_row_content, paths_read,
                          step_content, step_reads)
 from .expr import Expr, MetricExpr, Ref, as2d
+from .fused import (MIN_PATHS as FUSED_MIN_PATHS, FusedPlan, Segment, available as fused_available, kernel as fused_kernel,
+                    plan_fused, run_segment)
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Model:
         self._needed: dict = {}  # lines needed by a selection of outputs and lines
         # per output: (its metric, structural key, what it reads), see _metric_info
         self._metric_infos: dict = {}
+        self._fusable: bool | None = None  # a C compiler found (see _fuse)
 
     # -- building -----------------------------------------------------------------------------
     def line(self, name: str, expr: Expr | float | None, *, en: str, zh: str, unit: str,
@@ -216,7 +219,7 @@ class Model:
 
     # -- evaluating ---------------------------------------------------------------------------
     def evaluate(self, inputs: Inputs, given: dict[str, np.ndarray] | None = None, *,
-                 outputs=None, lines=None) -> "Values":
+                 outputs=None, lines=None, fused: bool | None = None) -> "Values":
         """Evaluate every line and output for all paths in ``inputs``; ``given`` supplies lines
         computed elsewhere that this model's lines may read.
 
@@ -234,6 +237,9 @@ class Model:
         on the model by content (it recurs in every chunk of a Monte Carlo run); so are the lines
         (and stepped components) whose every input and line read is one row.  None of this
         changes a value: every path is computed exactly as it would be alone.
+
+        ``fused``: evaluate the lines that vary by path with compiled kernels (:mod:`.fused`, the
+        same values bit for bit): True always, False never, None (default) for chunks of many paths.
         """
         ctx = NpContext(inputs, self.n_periods)
         ctx.values.update(given or {})
@@ -243,68 +249,95 @@ class Model:
         needed = None
         if outputs is not None or lines is not None:
             needed = self._needed_lines(selected, () if lines is None else lines)
-        # outputs computed (and lines dropped) as soon as possible: {step index: names}
-        ready, drop = ({}, {}) if lines is None else self._schedule(plan, selected, lines, needed, not given)
         # the memo's keys are the compiled steps' names and their inputs' content: not with lines
         # supplied from outside (their steps are planned afresh)
         memo = self._step_memo if not given else None
-        outer = np.geterr()
-        results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-
-        def compute(names) -> None:
-            # metrics run under the caller's warning settings, as when they came after the lines
-            quiet, ctx.quiet = ctx.quiet, False
-            with np.errstate(**outer):
-                for name in names:
-                    metric, key, reads = self._metric_info(name)
-                    if key is not None and key in done:
-                        v, r = done[key]
-                        results[name] = (v.copy(), r.copy())
-                        continue
-                    res = self._metric(metric, key, reads, ctx)
-                    results[name] = res
-                    if key is not None:
-                        done[key] = res
-            ctx.quiet = quiet
-
+        metrics = _Metrics(self, ctx, np.geterr())
+        fp = self.fused_plan(inputs) if not given and self._fuse(inputs, fused) else None
+        # until every kernel is built (in the background), numpy evaluates: the same values
+        ready = fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments)
+        if fused and not ready:
+            raise ModelError("a fused kernel could not be compiled (see finmodel.lines.fused.CFLAGS)")
+        if ready:
+            out = fp.outputs(self, None if lines is None else set(lines), selected)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                ctx.quiet = True
+                for step in fp.static:
+                    self._run_step(step, ctx, memo, T)
+                for i, part in enumerate(fp.parts):
+                    if isinstance(part, Segment):
+                        for name, a in run_segment(self, part, out[i], ctx).items():
+                            ctx.values[name] = narrow(a)
+                    else:
+                        self._run_step(part, ctx, memo, T)
+                ctx.quiet = False
+            return metrics.values(selected, lines, inputs)
+        # outputs computed (and lines dropped) as soon as possible: {step index: names}
+        ready, drop = ({}, {}) if lines is None else self._schedule(plan, selected, lines, needed, not given)
         # Line expressions silence these warnings node by node (NaN/inf are values here, e.g. a
         # blank DSCR); doing it once for the pass saves a context switch per operation.
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ctx.quiet = True
             if -1 in ready:
-                compute(ready[-1])
+                metrics.compute(ready[-1])
             for i, step in enumerate(plan):
                 if needed is not None and step.names[0] not in needed:
                     continue
-                content = None
-                if memo is not None:
-                    if step.lines_read is None:
-                        step_reads(self, step)
-                    if step.memoise:
-                        content = step_content(step, ctx)
-                if content is not None and (hit := memo.get(content)) is not None:
-                    for name, a in zip(step.names, hit):
-                        ctx.values[name] = a.copy()
-                else:
-                    if not step.stepped:
-                        name = step.names[0]
-                        ctx.values[name] = narrow(as2d(self.lines[name].expr.np(ctx)))
-                    else:
-                        self._step(step, ctx, T)
-                    if content is not None:
-                        if len(memo) >= self._STEP_MEMO_SIZE:
-                            memo.clear()
-                        memo[content] = tuple(ctx.values[name].copy() for name in step.names)
+                self._run_step(step, ctx, memo, T)
                 if i in ready:
-                    compute(ready[i])
+                    metrics.compute(ready[i])
                 for name in drop.get(i, ()):
                     del ctx.values[name]
             ctx.quiet = False
-        compute([name for name in selected if name not in results])
-        keep = None if lines is None else set(lines)
-        own = {k: v for k, v in ctx.values.items() if k in self.lines and (keep is None or k in keep)}
-        return Values(self, own, {name: results[name] for name in selected}, inputs.n_paths())
+        return metrics.values(selected, lines, inputs)
+
+    def _run_step(self, step: Step, ctx: NpContext, memo: dict | None, T: int) -> None:
+        """Compute one step of the plan with numpy (from the memo when its inputs are one row)."""
+        content = None
+        if memo is not None:
+            if step.lines_read is None:
+                step_reads(self, step)
+            if step.memoise:
+                content = step_content(step, ctx)
+        if content is not None and (hit := memo.get(content)) is not None:
+            for name, a in zip(step.names, hit):
+                ctx.values[name] = a.copy()
+            return
+        if not step.stepped:
+            name = step.names[0]
+            ctx.values[name] = narrow(as2d(self.lines[name].expr.np(ctx)))
+        else:
+            self._step(step, ctx, T)
+        if content is not None:
+            if len(memo) >= self._STEP_MEMO_SIZE:
+                memo.clear()
+            memo[content] = tuple(ctx.values[name].copy() for name in step.names)
+
+    def _fuse(self, inputs: Inputs, fused: bool | None) -> bool:
+        """Whether to evaluate with compiled kernels (:mod:`.fused`): asked for, or (``fused`` None)
+        a chunk of at least :data:`~finmodel.lines.fused.MIN_PATHS` paths on a machine with a C compiler."""
+        if fused is False:
+            return False
+        if fused is None and inputs.n_paths() < FUSED_MIN_PATHS:
+            return False
+        if self._fusable is None:
+            self._fusable = fused_available()
+        if fused and not self._fusable:
+            raise ModelError("fused evaluation needs a C compiler (cc or $CC)")
+        return self._fusable
+
+    def fused_plan(self, inputs: Inputs) -> FusedPlan:
+        """The fused plan for the inputs that vary by path in ``inputs`` (one per set of them)."""
+        varying = frozenset(name for source in (inputs.scalars, inputs.series) for name, a in source.items()
+                            if a.shape[0] > 1)
+        key = ("fused", varying)
+        hit = self._needed.get(key)
+        if hit is None:
+            hit = plan_fused(self, self.plan(), set(varying))
+            if len(self._needed) >= 64:
+                self._needed.clear()
+            self._needed[key] = hit
+        return hit
 
     def _schedule(self, plan: list[Step], outputs: list[str], keep, needed, cache: bool):
         """When each output can be computed and each line not kept can be dropped.
@@ -431,6 +464,40 @@ class Model:
             memo.clear()
         memo[full] = (v.copy(), r.copy())
         return v, r
+
+
+class _Metrics:
+    """The outputs of one evaluation: computed once per structure (outputs that are the same
+    reduction of the same lines share one computation), memoised on the model by content."""
+
+    def __init__(self, model: Model, ctx: NpContext, outer: dict):
+        self.model, self.ctx, self.outer = model, ctx, outer
+        self.results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.done: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def compute(self, names) -> None:
+        ctx = self.ctx
+        # metrics run under the caller's warning settings, as when they came after the lines
+        quiet, ctx.quiet = ctx.quiet, False
+        with np.errstate(**self.outer):
+            for name in names:
+                metric, key, reads = self.model._metric_info(name)
+                if key is not None and key in self.done:
+                    v, r = self.done[key]
+                    self.results[name] = (v.copy(), r.copy())
+                    continue
+                res = self.model._metric(metric, key, reads, ctx)
+                self.results[name] = res
+                if key is not None:
+                    self.done[key] = res
+        ctx.quiet = quiet
+
+    def values(self, selected: list[str], lines, inputs: Inputs) -> "Values":
+        """The evaluation's result: the outputs asked for, and the lines (``lines``: those only)."""
+        self.compute([name for name in selected if name not in self.results])
+        keep = None if lines is None else set(lines)
+        own = {k: v for k, v in self.ctx.values.items() if k in self.model.lines and (keep is None or k in keep)}
+        return Values(self.model, own, {name: self.results[name] for name in selected}, inputs.n_paths())
 
 
 @dataclass

@@ -179,13 +179,20 @@ def price(rc: ResolvedCase, field: str, target_texts: list[str], *, paths: int =
     check_work("--paths", paths=paths, periods=rc.n_periods, evaluations=trials, what=f"~{trials} trial values")
     ev = Evaluator(rc, model, paths, seed, progress)
     metrics = sorted({t.metric for t in targets} | {m for m in KEY_METRICS if m in model.outputs})
-    res = solve(lambda x: ev.outputs([ev.base_for({name: x})], metrics)[0], targets, low, high, integer=whole)
+    trials: dict[float, dict[str, np.ndarray]] = {}  # the per-path outputs of every trial value
+
+    def evaluate(x: float) -> dict[str, np.ndarray]:
+        trials[x] = ev.outputs([ev.base_for({name: x})], metrics)[0]
+        return trials[x]
+
+    res = solve(evaluate, targets, low, high, integer=whole)
     doc = {"field": name, "unit": rc.assumptions[name].unit, "base_value": rc.value(name),
            "targets": [t.text for t in targets], "paths": paths, "seed": seed, **res.to_dict(),
            "evaluations": len(res.trace), "warnings": ev.warnings}
     notes = {f"best.{k}": UNDEFINED_LEVEL for k, v in doc["best"].items() if v is None}
     if res.solved_value is not None:
-        at = ev.outputs([ev.base_for({name: res.solved_value})], metrics)[0]
+        # the solved value is one of the trials (the root finder returns a point it evaluated)
+        at = trials.get(res.solved_value) or ev.outputs([ev.base_for({name: res.solved_value})], metrics)[0]
         doc["at_solution"] = _stats(at, paths)
         doc["at_solution_deterministic"] = {m: finite_or_none(v[0]) for m, v in at.items()}
         notes.update({f"at_solution_deterministic.{m}": "the metric is undefined in the base case at the solved "

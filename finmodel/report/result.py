@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from ..about import __version__
 from ..case.resolve import GRID_FACTOR_SOURCES
@@ -19,6 +18,8 @@ from ..lines.metrics import REASONS
 from ..jsondoc import clean
 
 if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
     from ..engine import Appraisal
 
 PROJECT_METRICS = ("project_irr_pre_tax", "project_irr_after_tax", "equity_irr", "npv", "payback_years",
@@ -85,8 +86,8 @@ def _is_owner_revenue(a: "Appraisal", name: str) -> bool:
     return name in {r for r, _ in expr.refs()}
 
 
-def yearly_frame(a: "Appraisal") -> pd.DataFrame:
-    """Base-case yearly table (pandas), one row per period."""
+def yearly_columns(a: "Appraisal") -> dict[str, list]:
+    """Base-case yearly table, column by column (one value per period; None where blank)."""
     cols = {
         "year": "t.year", "revenue": "f.revenue", "opex": None, "capex": None, "tax": "pt.tax",
         "cfads": "f.cfads", "debt_service": "d.service", "dscr": "w.dscr", "equity_cash_flow": "w.equity_cf",
@@ -103,9 +104,14 @@ def yearly_frame(a: "Appraisal") -> pd.DataFrame:
         data[name.removeprefix("k.")] = _row(a, name)
     if "k.buyout" in a.base.lines:
         data["buyout_value"] = _row(a, "k.buyout")
-    frame = pd.DataFrame(data)
-    return frame[["year", "revenue", "opex", "capex", "tax", "cfads", "debt_service", "dscr", "equity_cash_flow"]
-                 + [c for c in frame.columns if c not in cols]]
+    return {k: data[k] for k in [*cols, *(c for c in data if c not in cols)]}
+
+
+def yearly_frame(a: "Appraisal") -> "pd.DataFrame":
+    """Base-case yearly table (pandas), one row per period."""
+    import pandas as pd  # only here: the JSON document needs no pandas
+
+    return pd.DataFrame(yearly_columns(a))
 
 
 NATIONAL_METRICS = ("dscr_min", "icr_min", "debt_to_asset_max", "loan_repayment_years", "roi", "roe", "payback_years",
@@ -516,7 +522,7 @@ def result_document(a: "Appraisal", *, timestamp: bool = True) -> dict:
                              "coal_equivalent": rc.case.carbon.coal_equivalent, **CONVENTIONS_TEXT}}
     if timestamp:
         audit["timestamp"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    yearly = {k: clean(v.tolist()) for k, v in yearly_frame(a).items()}
+    yearly = yearly_columns(a)
     nat = national(a, notes)
     doc = {
         "case": rc.case.case.name,

@@ -25,7 +25,6 @@ from typing import Annotated, Any, Literal, Union
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, NonNegativeFloat, model_validator
-from scipy import signal
 
 from ..rates import parse_rate
 from .sampling import stream
@@ -75,6 +74,8 @@ def ou_log_factors(
         step_sd *= math.sqrt(-math.expm1(-2.0 * speed) / (2.0 * speed))
     x = np.zeros((n_paths, n_years))
     if eps.size:
+        from scipy import signal  # only when drawing paths: validating a case needs no scipy
+
         # lfilter with zero initial state runs X_t = e^-k X_{t-1} + step_sd eps_t from X = 0.
         x[1:, start:] = signal.lfilter([step_sd], [1.0, -math.exp(-speed)], eps, axis=1)
     return np.exp(x)

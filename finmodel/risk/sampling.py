@@ -19,8 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
-from scipy import stats
-from scipy.stats import qmc
 
 from .distributions import Distribution
 
@@ -71,6 +69,8 @@ def uniforms(
       ``n_paths = 2**m + 1`` so the random paths form a complete Sobol set.
     * ``"random"`` -- independent pseudo-random uniforms.
     """
+    from scipy.stats import qmc  # here, not at the top: validating a case file needs no scipy
+
     rng = np.random.default_rng(seed)
     if method == "lhs":
         u = qmc.LatinHypercube(n_dims, rng=rng).random(n_paths)
@@ -185,6 +185,8 @@ def iman_conover(samples: np.ndarray, rank_corr: np.ndarray) -> np.ndarray:
     n, k = x.shape
     if n <= k:
         raise ValueError(f"inducing correlation among {k} inputs needs more than {k} paths (got {n})")
+    from scipy import stats  # here, not at the top: validating a case file needs no scipy
+
     ranks = _ranks(x)
     # Every column holds each rank once: the n scores are computed once and looked up (row-major,
     # as the correlation and the product below have always been computed on).

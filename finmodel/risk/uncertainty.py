@@ -144,11 +144,6 @@ def _fixed_reason(name: str, unit: str) -> str | None:
     return None
 
 
-REACH = np.array([1e-12, 1 - 1e-12])
-"""Probabilities whose quantiles stand for the values a distribution can draw (7 standard
-deviations of a normal; the sampler's uniforms for 10 million paths stay within 5.3)."""
-
-
 def within_bounds(name: str, d, unit: str, operation_years: float):
     """``(distribution, problem)``: ``d`` if every value it can draw lies inside the input's
     bounds (:mod:`finmodel.bounds`); a normal or lognormal that reaches outside them truncated to
@@ -158,7 +153,7 @@ def within_bounds(name: str, d, unit: str, operation_years: float):
     if lim is None:
         return d, None
     lo, hi = lim
-    reach = d.ppf(REACH)
+    reach = d.reach()
     if lo <= reach[0] and reach[1] <= hi:
         return d, None
     centre = d.central()

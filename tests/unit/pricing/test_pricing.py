@@ -116,3 +116,21 @@ def test_price_and_dealzone_commands(tmp_path):
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["price", str(ANNUITY), "--solve", "nonsense", "--target", "x.y>=0", "--out", str(tmp_path)])
     assert r.exit_code == 2 and "unknown field" in r.output and "Traceback" not in r.output
+
+
+def test_the_solution_is_reported_from_its_trial_without_another_evaluation(monkeypatch):
+    from finmodel.pricing import run as pricing_run
+
+    calls = []
+    outputs = pricing_run.Evaluator.outputs
+
+    def counted(self, bases, metrics):
+        calls.append(len(bases))
+        return outputs(self, bases, metrics)
+
+    monkeypatch.setattr(pricing_run.Evaluator, "outputs", counted)
+    res = price(load_case(EXAMPLE), "contract.discount_to_grid", ["provider.irr>=0.08@P90"], paths=300, seed=5)
+    # one evaluation per trial; the solution is one of them, so its statistics cost none
+    assert res["status"] == "solved" and len(calls) == res["evaluations"]
+    assert res["solved_value"] in [t["x"] for t in res["trace"]]
+    assert res["at_solution"]["provider.irr"]["n_defined"] == 299

@@ -168,6 +168,41 @@ def test_zero_width_distribution_is_constant(spec):
     assert np.all(x == 5.0)
 
 
+@pytest.mark.parametrize("spec", [
+    {"dist": "normal", "mean": 5, "sd": 2},
+    {"dist": "normal", "mean": 5, "sd": 2, "low": 4},
+    {"dist": "normal", "mean": 5, "sd": 2, "high": 5.5},
+    {"dist": "normal", "mean": 0.1, "sd": 0.05, "low": -0.2, "high": 0.3},
+    {"dist": "normal", "mean": 3.5, "sd": 1, "low": 3, "high": 40},
+    {"dist": "lognormal", "median": 80, "sigma": 0.3},
+    {"dist": "lognormal", "median": 80, "sigma": 0.3, "low": 70, "high": 200},
+    {"dist": "discrete", "values": [3, 1, 2], "probs": [0.2, 0.5, 0.3]},
+    {"dist": "empirical", "samples": [4, 9, 1, 7]},
+])
+def test_reach_of_an_unbounded_or_listed_distribution_is_its_extreme_quantiles(spec):
+    """reach() (which checks a distribution against the input's bounds without importing
+    scipy.stats) equals scipy's quantiles at 1e-12 and 1 − 1e-12 (to 1e-8: scipy's truncated
+    normal takes its own path through a 7-sigma tail)."""
+    d = DIST.validate_python(spec)
+    want = d.ppf(np.array([1e-12, 1 - 1e-12]))
+    assert d.reach() == pytest.approx(tuple(want), rel=1e-8)
+
+
+@pytest.mark.parametrize("spec", [
+    {"dist": "triangular", "low": 1, "mode": 2, "high": 4},
+    {"dist": "pert", "low": 1, "mode": 2, "high": 4},
+    {"dist": "uniform", "low": -1, "high": 3},
+])
+def test_reach_of_a_bounded_distribution_is_its_support(spec):
+    """Every value a bounded distribution draws lies in [low, high], and its extreme quantiles
+    approach both ends (a PERT's beta tail within 1e-12 ** (1 / beta) of its width)."""
+    d = DIST.validate_python(spec)
+    lo, hi = d.reach()
+    want = d.ppf(np.array([1e-12, 1 - 1e-12]))
+    assert (lo, hi) == (spec["low"], spec["high"])
+    assert lo <= want[0] < lo + 1e-3 * (hi - lo) and hi - 1e-3 * (hi - lo) < want[1] <= hi
+
+
 def test_percent_strings_are_fractions():
     assert dist(dist="triangular", low="6%", mode="8%", high="10%").central() == pytest.approx(0.08)
 
