@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import cache
-from ..inputfile import check_file, read_bytes
+from ..inputfile import read_bytes
 from .clock import HOURS, clock
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,14 +55,26 @@ MAX_WEATHER_BYTES = 20 * 1024 * 1024
 
 def weather_from_file(path: Path) -> tuple[pd.DataFrame, dict]:
     """(weather with ghi, dni, dhi, temp_air, wind_speed; metadata) from a TMY3 or EPW file."""
+    return parse_weather(path.name, read_weather(path))
+
+
+def read_weather(path: Path) -> bytes:
+    """The bytes of a weather file, checked and size-limited (:func:`finmodel.inputfile.read_bytes`)."""
+    return read_bytes(path, expected="a TMY3 or EPW weather file", kind="weather files", max_bytes=MAX_WEATHER_BYTES)
+
+
+def parse_weather(name: str, content: bytes) -> tuple[pd.DataFrame, dict]:
+    """:func:`weather_from_file` of a file already read (EPW by the ``.epw`` suffix of ``name``, else
+    TMY3).  pvlib parses the text, never a path: its EPW reader would fetch a name starting with
+    "http" from the network."""
+    import io
+
     from pvlib import iotools
 
-    check_file(path, expected="a TMY3 or EPW weather file", kind="weather files", max_bytes=MAX_WEATHER_BYTES)
-    if path.suffix.lower() == ".epw":
-        data, meta = iotools.read_epw(path)
-    else:
-        data, meta = iotools.read_tmy3(path, map_variables=True)
-    return data, meta
+    text = io.StringIO(content.decode("utf-8", errors="replace"))
+    if name.lower().endswith(".epw"):
+        return iotools.read_epw(text)
+    return iotools.read_tmy3(text, map_variables=True)
 
 
 def clear_sky_weather(site: Site) -> pd.DataFrame:
@@ -107,10 +119,10 @@ def pv_shape(site: Site, weather_file: Path | None) -> tuple[np.ndarray, float, 
 
     Computed once per site, weather file content and version of this chain
     (:func:`finmodel.cache.arrays`): pvlib takes longer to import than a case takes to appraise."""
-    weather = None if weather_file is None else read_bytes(
-        weather_file, expected="a TMY3 or EPW weather file", kind="weather files", max_bytes=MAX_WEATHER_BYTES)
-    key = cache.digest(_code_digest(), site, None if weather_file is None else weather_file.name, weather)
-    a = cache.arrays("pv", key, lambda: _pv_shape(site, weather_file))
+    name = None if weather_file is None else weather_file.name
+    weather = None if weather_file is None else read_weather(weather_file)
+    key = cache.digest(_code_digest(), site, name, weather)
+    a = cache.arrays("pv", key, lambda: _pv_shape(site, name, weather))
     return a["kw_per_kwp"], float(a["full_load_hours"]), str(a["basis"])
 
 
@@ -121,11 +133,11 @@ def _code_digest() -> bytes:
     return cache.source_digest(sys.modules[__name__], clock_module, packages=("pvlib", "pandas"))
 
 
-def _pv_shape(site: Site, weather_file: Path | None) -> dict[str, np.ndarray]:
-    if weather_file is not None:
-        data, _ = weather_from_file(weather_file)
+def _pv_shape(site: Site, name: str | None, weather: bytes | None) -> dict[str, np.ndarray]:
+    if weather is not None:
+        data, _ = parse_weather(name, weather)
         out = ac_per_kwp(data, site)[:HOURS]
-        basis = f"pvlib PVWatts chain on the weather file {weather_file.name}"
+        basis = f"pvlib PVWatts chain on the weather file {name}"
     else:
         out = ac_per_kwp(clear_sky_weather(site), site)
         basis = "pvlib PVWatts chain on a clear-sky year at the site, scaled to the asset's yield hours"
