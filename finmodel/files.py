@@ -9,9 +9,13 @@ the temporary folder.
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
+import signal
 import tempfile
+import threading
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -86,6 +90,110 @@ def write_document(out: str | Path, stem: str, doc: dict, writers: dict[str, Cal
     doc["outputs"] = {k: str(out / v) for k, v in names.items()}
     with staged_outputs(out) as stage:
         (stage / names["json"]).write_text(dumps(doc), encoding="utf-8")
-        for k, write in writers.items():
-            write(stage / names[k])
+        run_writers({stage / names[k]: write for k, write in writers.items()})
     return doc["outputs"]
+
+
+def can_fork() -> bool:
+    """Whether writers may run in forked processes: a platform that forks, more than one CPU to
+    run them on, and no other thread in this process (a thread holding a lock at the fork would
+    leave the child's copy of that lock held forever)."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # pragma: no cover - not on Linux
+        return (os.cpu_count() or 1) > 1
+
+
+def run_writers(writers: dict[Path, Callable[[Path], None]]) -> None:
+    """Call ``write(path)`` for each ``path: write``; where :func:`can_fork`, every writer but the
+    first runs in a child process of its own meanwhile (the PDF's layout and the workbook are
+    both CPU-bound Python: side by side they take as long as the longer one).  An error in a child
+    is raised here (:meth:`Child.wait`); the children are waited for (and stopped, when this
+    process fails first) before this returns or raises."""
+    items = list(writers.items())
+    if len(items) < 2 or not can_fork():
+        for path, write in items:
+            write(path)
+        return
+    children = [Child(lambda p=path, w=write: w(p), f"writing {path.name}") for path, write in items[1:]]
+    with waiting_for(children):
+        items[0][1](items[0][0])
+
+
+@contextmanager
+def waiting_for(children: list["Child"]) -> Iterator[None]:
+    """Wait for ``children`` after the block (raising the first one's error); when the block
+    raises, stop them first and raise the block's error."""
+    try:
+        yield
+    except BaseException:
+        for child in children:
+            child.stop()
+        raise
+    for child in children:
+        child.wait()
+
+
+class Child:
+    """``job()`` running in a forked child process (start it only where :func:`can_fork`).
+
+    :meth:`wait` waits for it and raises its error as if the job had run in this process (a
+    :class:`RuntimeError` when the error cannot be carried over, or the child was killed) — on
+    every call, so a caller that waited inside a library that swallows errors can wait again.
+    """
+
+    def __init__(self, job: Callable[[], object], what: str):
+        self.what = what
+        self.error: BaseException | None = None
+        self.done = False
+        read_fd, write_fd = os.pipe()
+        self.pid = os.fork()
+        if self.pid:
+            os.close(write_fd)
+            self.fd = read_fd
+            return
+        code = 0
+        try:  # the child: never returns into the parent's code, runs none of its exit handlers
+            os.close(read_fd)
+            job()
+        except BaseException as exc:
+            code = 1
+            exc.add_note(f"({what} in a child process)\n{traceback.format_exc()}")
+            try:
+                payload = pickle.dumps(exc)
+                pickle.loads(payload)  # an exception that pickles but does not come back is sent as text
+            except Exception:
+                payload = pickle.dumps(RuntimeError(f"{what} failed:\n{traceback.format_exc()}"))
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(code)
+
+    def wait(self) -> None:
+        self._reap()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """Stop the child (if still running) and reap it; its error is kept, not raised."""
+        if not self.done:
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            self._reap()
+
+    def _reap(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        with os.fdopen(self.fd, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if payload:
+            self.error = pickle.loads(payload)
+        elif code != 0:
+            self.error = RuntimeError(f"{self.what} failed: its process ended with status {code}")

@@ -15,9 +15,11 @@ grid lines, and related panels share one figure.
 """
 from __future__ import annotations
 
+import contextvars
 import io
 import sys
-from typing import Callable, Sequence
+from contextlib import contextmanager
+from typing import Callable, Iterator, Sequence
 
 import matplotlib
 import numpy as np
@@ -71,8 +73,26 @@ def _svg(fig: Figure) -> str:
     return buf.getvalue()
 
 
+_DRAWING = contextvars.ContextVar("drawing", default=True)
+
+
+@contextmanager
+def not_drawn() -> Iterator[None]:
+    """Within the block every chart function returns ``""`` without drawing: the PDF report
+    builds its context this way while a child process draws the same charts
+    (:func:`finmodel.report.pdf.render.write_pdf`)."""
+    token = _DRAWING.set(False)
+    try:
+        yield
+    finally:
+        _DRAWING.reset(token)
+
+
 def render(build: Callable[[], Figure]) -> str:
-    """Build a figure under the report's rc settings and return its SVG text."""
+    """Build a figure under the report's rc settings and return its SVG text (``""`` within
+    :func:`not_drawn`)."""
+    if not _DRAWING.get():
+        return ""
     with matplotlib.rc_context(RC):
         return _svg(build())
 

@@ -92,7 +92,11 @@ class Ctx:
 
     # charts ------------------------------------------------------------------------------------
     def chart(self, svg: str, caption: str, cls: str = "") -> dict:
+        """Write a chart's SVG into the chart folder (numbered in the order of the report, so a
+        context built without drawing (:func:`~finmodel.report.charts.not_drawn`, ``svg`` empty)
+        names the files a drawing one writes)."""
         self.n_charts += 1
         path = self.chart_dir / f"chart-{self.n_charts:02d}.svg"
-        path.write_text(svg, encoding="utf-8")
+        if svg:
+            path.write_text(svg, encoding="utf-8")
         return {"src": path.as_uri(), "caption": caption, "cls": cls}

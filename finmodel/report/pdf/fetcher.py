@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -34,10 +34,12 @@ class SafeFetcher(_FetcherBase):
     and leaves the resource out; ``refused`` keeps the list for tests and logs.
     """
 
-    def __init__(self, roots: Sequence[str | Path]):
+    def __init__(self, roots: Sequence[str | Path], waits: dict[str | Path, Callable[[], None]] | None = None):
         if _FetcherBase is not object:
             super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False, fail_on_errors=False)
         self.roots = [Path(r).resolve() for r in roots]
+        # root -> called before a file of that root is looked at (files another process writes)
+        self.waits = {Path(r).resolve(): wait for r, wait in (waits or {}).items()}
         self.refused: list[str] = []
 
     def resolve(self, url: str) -> Path:
@@ -53,6 +55,9 @@ class SafeFetcher(_FetcherBase):
         path = Path(url2pathname(unquote(parts.path))).resolve()
         if not any(path == r or r in path.parents for r in self.roots):
             raise self._refuse(url, "outside the report's folders")
+        for root, wait in self.waits.items():
+            if root in path.parents:
+                wait()
         if not path.is_file():
             raise self._refuse(url, "not a file")
         if path.suffix.lower() not in ALLOWED_SUFFIXES:

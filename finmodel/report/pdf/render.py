@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from ...files import Child, can_fork, waiting_for
 from ...resources import TEMPLATES_DIR
+from ..charts import not_drawn
 from .document import build_context
 from .fetcher import SafeFetcher
 
@@ -64,12 +67,18 @@ def write_pdf(appraisal: "Appraisal", doc: dict, path: str | os.PathLike, lang: 
     target = Path(path)
     with tempfile.TemporaryDirectory(prefix="finmodel-charts-") as tmp:
         chart_dir = Path(tmp)
-        html = render_html(build_context(appraisal, doc, lang, chart_dir))
-        fetcher = SafeFetcher([TEMPLATES, chart_dir])
+        # where it can, a child process draws the charts (matplotlib) while WeasyPrint parses the
+        # HTML and computes its styles here; the first chart WeasyPrint reads waits for the child
+        drawing = [Child(lambda: build_context(appraisal, doc, lang, chart_dir), "drawing the charts")] \
+            if can_fork() else []
         fd, part = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         os.close(fd)
         try:
-            render_pdf(html, Path(part), fetcher)
+            # WeasyPrint leaves out an image it fails to get: the child's error is raised after it
+            with waiting_for(drawing):
+                with not_drawn() if drawing else nullcontext():
+                    html = render_html(build_context(appraisal, doc, lang, chart_dir))
+                render_pdf(html, Path(part), SafeFetcher([TEMPLATES, chart_dir], {chart_dir: c.wait for c in drawing}))
             os.chmod(part, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual file mode
             os.replace(part, target)
         except BaseException:

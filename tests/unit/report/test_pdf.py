@@ -397,6 +397,65 @@ def test_failed_render_leaves_no_file(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]
 
 
+def _forking(monkeypatch):
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    monkeypatch.setattr(render, "can_fork", lambda: True)
+
+
+def test_charts_drawn_in_a_child_process_are_those_drawn_here(tmp_path, monkeypatch):
+    from finmodel.report import charts
+
+    a = _appraisal(FIRST)
+    doc = a.to_dict()
+    here = tmp_path / "here"
+    here.mkdir()
+    drawn_html = render.render_html(P.build_context(a, doc, "zh", here))
+    drawn = {p.name: p.read_text(encoding="utf-8") for p in here.iterdir()}
+    assert len(drawn) >= 3 and all(svg.startswith("<?xml") for svg in drawn.values())
+
+    _forking(monkeypatch)
+    seen = {}
+
+    def capture(html, target, fetcher):  # what WeasyPrint gets: the HTML, and the charts through the fetcher
+        folder = Path(re.search(r'src="file://([^"]+)/chart-01\.svg"', html).group(1))
+        seen["html"] = html.replace(folder.as_uri(), here.as_uri())
+        seen["charts"] = {name: fetcher.resolve((folder / name).as_uri()).read_text(encoding="utf-8") for name in drawn}
+        seen["drawn_here"] = charts._DRAWING.get()
+        Path(target).write_bytes(b"%PDF-1.7")
+
+    monkeypatch.setattr(render, "render_pdf", capture)
+    P.write_pdf(a, doc, tmp_path / "r.pdf", lang="zh")
+    assert seen["html"] == drawn_html  # the same report, naming the same chart files
+    assert seen["charts"] == drawn  # which the child drew
+    assert seen["drawn_here"] is True  # drawing is switched off only while the context is built
+
+
+def test_a_chart_that_fails_in_the_child_process_fails_the_report(tmp_path, monkeypatch):
+    from finmodel.report import charts
+
+    a = _appraisal(FIRST)
+    doc = a.to_dict()
+    _forking(monkeypatch)
+
+    def broken(fig):  # only the child draws
+        raise RuntimeError("matplotlib broke")
+
+    def like_weasyprint(html, target, fetcher):  # asks for the charts, leaves out what fails
+        Path(target).write_bytes(b"%PDF-1.7 partial")
+        for url in re.findall(r'src="(file://[^"]+\.svg)"', html):
+            try:
+                fetcher.resolve(url)
+            except Exception:
+                pass
+
+    monkeypatch.setattr(charts, "_svg", broken)
+    monkeypatch.setattr(render, "render_pdf", like_weasyprint)
+    with pytest.raises(RuntimeError, match="matplotlib broke"):
+        P.write_pdf(a, doc, tmp_path / "report.pdf", lang="zh")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_language_is_refused(tmp_path):
     a = _appraisal(FIRST)
     with pytest.raises(ValueError):
