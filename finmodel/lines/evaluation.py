@@ -32,6 +32,9 @@ class Step:
     # do not read the component (loop-invariant) replaced by columns computed beforehand
     column_exprs: dict[str, Expr] | None = None
     hoisted: list[tuple[str, Expr]] | None = None
+    # the component's Python function for one path (lines/scalar.py), translated on first use
+    # from column_exprs; False when it is not translated (numpy steps it)
+    scalar: object = None
     # what the step reads from outside itself (lines, inputs), found on first use; and whether
     # its result is worth memoising when all of that is one row (see Model.evaluate)
     inputs_read: tuple[str, ...] | None = None
