@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from .evaluation import Step, _Column
+from .evaluation import Step, HoistedColumn
 from .expr import Expr, Lag, Next, Period, Prev, Ref, Scalar, Series
 from .translate import Translator, Untranslated
 
@@ -132,7 +132,7 @@ class _PyTranslator(Translator):
         return self.members.get(name) or self._read("line", name, name)
 
     def own(self, e: Expr) -> str | None:
-        if isinstance(e, _Column):
+        if isinstance(e, HoistedColumn):
             return f"{self._read('line', e.key, e.key)}[t]"
         return None
 
