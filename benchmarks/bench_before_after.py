@@ -12,6 +12,8 @@ machine's load moves both alike) and whether both trees gave the same results.  
 * ``cold``: the same with an empty cache folder (a case never run on this machine);
 * ``mc100k``, ``mc1m``: ``run_monte_carlo`` of 100 000 / 1 000 000 paths and the result document,
   in process after a warm-up (wall time, CPU time, peak resident memory of the run);
+* ``sizing``: ``size_debt`` at ten values of the tariff discount on one model (after a warm-up
+  sizing on it), as a price solve re-sizes the debt for each trial value: one-path evaluations;
 * ``price``: ``finmodel.price`` of a P90 target with 20 000 paths (after a warm-up);
 * ``pdf``: the PDF report (with the risk section: 2 000 paths) of an appraisal, in process;
 * ``readme``: the README's first command after set-up,
@@ -79,6 +81,16 @@ if row in ("mc100k", "mc1m"):
     w, c = time.perf_counter(), time.process_time()
     doc = run_monte_carlo(rc, model, inputs, paths=paths, seed=1).to_dict()
     result = doc
+elif row == "sizing":
+    from finmodel.engine import base_inputs, build_model
+    from finmodel.finance.sizing import size_debt
+    model = build_model(rc)
+    size_debt(rc, model, base_inputs(rc))  # warm-up
+    trials = [rc.with_values({"contract.tenant_tariff_discount": 0.02 * i}) for i in range(10)]
+    bases = [base_inputs(r) for r in trials]
+    gc.collect(); reset_peak()
+    w, c = time.perf_counter(), time.process_time()
+    result = [repr(size_debt(r, model, inputs)) for r, inputs in zip(trials, bases)]
 elif row == "price":
     from finmodel.pricing.run import price
     args = ("contract.tenant_tariff_discount", ["provider.irr>=0.05@P90"])  # as bench_pricing: solvable
@@ -109,7 +121,7 @@ COMMANDS = {
     "cold": ["appraise", CASE, "--no-report", "--json"],
     "readme": ["appraise", CASE, "--paths", "20000"],
 }
-ROWS = ("deterministic", "cold", "mc100k", "mc1m", "price", "pdf", "readme")
+ROWS = ("deterministic", "cold", "mc100k", "mc1m", "sizing", "price", "pdf", "readme")
 
 
 def run_row(row: str, tree: Path) -> dict:

@@ -32,6 +32,9 @@ class Step:
     # do not read the component (loop-invariant) replaced by columns computed beforehand
     column_exprs: dict[str, Expr] | None = None
     hoisted: list[tuple[str, Expr]] | None = None
+    # the component's Python function for one path (lines/scalar.py), translated on first use
+    # from column_exprs; False when it is not translated (numpy steps it)
+    scalar: object = None
     # what the step reads from outside itself (lines, inputs), found on first use; and whether
     # its result is worth memoising when all of that is one row (see Model.evaluate)
     inputs_read: tuple[str, ...] | None = None
@@ -42,10 +45,11 @@ class Step:
 _NOT_HOISTED_FUNCS = ("EXP", "LN", "MOD")
 
 
-class _Column(Expr):
+class HoistedColumn(Expr):
     """A loop-invariant part of a stepped line, computed for all periods before the stepping
-    (see :func:`compile_stepped`); reads its column.  Internal to evaluation: the model's lines
-    keep their own expressions (the workbook renders those)."""
+    (see :func:`compile_stepped`); reads its column.  Internal to evaluation (numpy's stepping
+    and :mod:`.scalar`'s): the model's lines keep their own expressions (the workbook renders
+    those)."""
 
     def __init__(self, key: str):
         self.key = key
@@ -60,7 +64,7 @@ class _Column(Expr):
         raise NotImplementedError("internal evaluation node")
 
     def __repr__(self) -> str:
-        return f"_Column({self.key!r})"
+        return f"HoistedColumn({self.key!r})"
 
 
 def compile_stepped(model: "Model", step: Step) -> None:
@@ -92,7 +96,7 @@ def compile_stepped(model: "Model", step: Step) -> None:
         if not reads and not kept and e.children():
             key = f"\0hoisted:{step.names[0]}:{len(hoisted)}"
             hoisted.append((key, e))
-            return _Column(key)
+            return HoistedColumn(key)
         if not e.children() or not dataclasses.is_dataclass(e):
             return e
         changes = {}

@@ -366,7 +366,9 @@ class Lag(Expr):
         return t is None
 
     def _k(self, ctx) -> int:
-        k = np.unique(self.k.np(ctx))
+        k = np.ravel(self.k.np(ctx))
+        if k.size > 1:  # one per path (np.unique costs far more than the rest of a one-path step)
+            k = np.unique(k)
         if k.size != 1 or k[0] < 1 or not float(k[0]).is_integer():
             raise ValueError("Lag needs one whole number of periods >= 1 for all paths")
         return int(k[0])

@@ -30,7 +30,7 @@ shows: an undefined value is reported as null with its reason):
   read their own past are stepped period by period, as numpy steps them;
 * what is not translated (``RowTotal``, which numpy sums pairwise; ``MOD``; a ``Lag`` whose length
   varies by path; powers, exp and log on processors where numpy uses its own AVX-512 routines
-  for them (:data:`LIBM`); any node type this module does not know) is computed by numpy between
+  for them (:data:`~.translate.LIBM`); any node type this module does not know) is computed by numpy between
   two kernels, so a new kind of node is slower, never wrong.
 """
 from __future__ import annotations
@@ -52,8 +52,8 @@ import numpy as np
 
 from .. import cache
 from .evaluation import Step
-from .expr import (Blank, BinOp, Compare, Const, Expr, Func, Lag, Neg, Next, Period, Pmt, Prev, Ref, Scalar, Series,
-                   Where)
+from .expr import Expr, Lag, Next, Period, Prev, Ref, Scalar, Series
+from .translate import Translator, Untranslated
 
 if TYPE_CHECKING:  # pragma: no cover
     from .context import NpContext
@@ -63,8 +63,6 @@ MIN_PATHS = 4_000
 """Chunks of at least this many paths are evaluated fused (when there is a C compiler): below it
 a kernel's set-up is a large part of the time it saves, and tests and small runs do not start
 compilers for the many model structures they build."""
-
-_UNARY_FUNCS = {"ABS": "fabs", "EXP": "exp", "LN": "log"}
 
 PRELUDE = """#include <math.h>
 
@@ -92,24 +90,6 @@ static inline double fm_pmt(double rate, double nper, double pv) {
 }
 """
 
-def _numpy_calls_libm() -> bool:
-    """numpy computes float64 powers, exp and log with the C library here (on processors with
-    AVX-512 it uses its own vector routines, whose last bit may differ: such nodes are left to
-    numpy there)."""
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__ as features
-    except ImportError:  # pragma: no cover - a numpy that does not say: leave them to numpy
-        return False
-    return not features.get("AVX512F", True)
-
-
-LIBM = _numpy_calls_libm()
-
-
-class Untranslated(Exception):
-    """A node the kernel does not compute (numpy computes its line)."""
-
-
 @dataclass
 class _Names:
     """Where the kernel finds each thing it reads."""
@@ -122,8 +102,11 @@ class _Names:
     parts: dict[int, Expr] = field(default_factory=dict)  # D row of each path-invariant part -> the node
 
 
-class _Translator:
-    """Python source of one element (path ``p``, period ``t``) of an expression."""
+class _Translator(Translator):
+    """C source of one element (path ``p``, period ``t``) of an expression."""
+
+    FUNCS = {"max": "fm_max", "min": "fm_min", "abs": "fabs", "exp": "exp", "log": "log", "pow": "pow",
+             "roundup": "fm_roundup", "pmt": "fm_pmt"}
 
     def __init__(self, names: _Names, varying_lines: set[str], varying_inputs: set[str]):
         self.n = names
@@ -146,17 +129,22 @@ class _Translator:
         return not (any(d in self.varying_lines for d, _ in e.refs())
                     or any(i in self.varying_inputs for i in e.reads_inputs()))
 
-    def src(self, e: Expr) -> str:
+    def own(self, e: Expr) -> str | None:
         if e.children() and not isinstance(e, Lag) and self.invariant(e):
             # a part that is the same on every path (a discount factor, a product of scalars):
             # computed once per chunk by numpy, as the numpy evaluation computes it on one row
             k = self._row(f"part:{len(self.n.parts)}")
             self.n.parts[k] = e
             return f"D[{k}][t]"
-        if isinstance(e, Const):
-            return _literal(e.value)
-        if isinstance(e, Blank):
-            return "NAN"
+        return None
+
+    def literal(self, v: float) -> str:
+        return _literal(v)
+
+    def choose(self, cond: str, a: str, b: str) -> str:
+        return f"fm_if({cond}, {a}, {b})"
+
+    def read(self, e: Expr) -> str:
         if isinstance(e, Period):
             return "((double)t)"
         if isinstance(e, Scalar):
@@ -171,44 +159,17 @@ class _Translator:
             return self.line_at(e.name, "t")
         if isinstance(e, Prev):
             init = "0.0" if e.init is None else self.src(e.init)
-            return f"fm_if(t > 0, {self.line_at(e.ref.name, 't_1')}, {init})"
+            return self.choose("t > 0", self.line_at(e.ref.name, "t_1"), init)
         if isinstance(e, Next):
-            return f"fm_if(t + 1 < T, {self.line_at(e.ref.name, 't1')}, 0.0)"
+            return self.choose("t + 1 < T", self.line_at(e.ref.name, "t1"), "0.0")
         if isinstance(e, Lag):
             if not self.invariant(e.k):
                 raise Untranslated("a Lag whose length varies by path")
             k = self._row(f"lag:{id(e)}")
             self.n.lags[k] = e
             lag = f"(long)D[{k}][0]"
-            return f"fm_if(t >= {lag}, {self.line_at(e.ref.name, f'(t >= {lag} ? t - {lag} : 0)')}, 0.0)"
-        if not LIBM and (isinstance(e, Pmt) or (isinstance(e, BinOp) and e.op == "^")
-                         or (isinstance(e, Func) and e.name in ("EXP", "LN"))):
-            raise Untranslated("numpy computes powers, exp and log with its own routines here")
-        if isinstance(e, BinOp):
-            a, b = self.src(e.a), self.src(e.b)
-            if e.op == "^":
-                return f"pow({a}, {b})"
-            return f"({a} {e.op} {b})"
-        if isinstance(e, Neg):
-            return f"(-{self.src(e.a)})"
-        if isinstance(e, Compare):
-            return f"fm_if({self.src(e.a)} {e.op} {self.src(e.b)}, 1.0, 0.0)"
-        if isinstance(e, Where):
-            return f"fm_if({self.src(e.cond)} != 0.0, {self.src(e.a)}, {self.src(e.b)})"
-        if isinstance(e, Pmt):
-            return f"fm_pmt({self.src(e.rate)}, {self.src(e.nper)}, {self.src(e.pv)})"
-        if isinstance(e, Func):
-            args = [self.src(a) for a in e.args]
-            if e.name in ("MAX", "MIN"):
-                out = args[0]
-                for x in args[1:]:  # numpy folds from the left (expr._np_max)
-                    out = f"fm_{e.name.lower()}({out}, {x})"
-                return out
-            if e.name in _UNARY_FUNCS and len(args) == 1:
-                return f"{_UNARY_FUNCS[e.name]}({args[0]})"
-            if e.name == "ROUNDUP" and isinstance(e.args[1], Const) and e.args[1].value == 0:
-                return f"fm_roundup({args[0]})"
-        raise Untranslated(f"{type(e).__name__} is computed by numpy")
+            return self.choose(f"t >= {lag}", self.line_at(e.ref.name, f"(t >= {lag} ? t - {lag} : 0)"), "0.0")
+        return super().read(e)
 
 
 def _literal(v: float) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 from .context import Inputs, ModelError, NpContext
 from .evaluation import (Step, compile_stepped, metric_key, metric_reads, narrow, one_row_content, paths_read,
                          step_content, step_reads)
+from . import scalar
 from .expr import Expr, MetricExpr, Ref, as2d
 from .fused import (MIN_PATHS as FUSED_MIN_PATHS, FusedPlan, Segment, available as fused_available, kernel as fused_kernel,
                     plan_fused, run_segment)
@@ -387,13 +388,18 @@ class Model:
         return ready, drop
 
     def _step(self, step: Step, ctx: NpContext, T: int) -> None:
-        """Evaluate a stepped component (lines that read their own past) period by period."""
+        """Evaluate a stepped component (lines that read their own past) period by period: on
+        Python floats when it reads one row only (:mod:`.scalar`), else with numpy."""
         n = paths_read(self, step, ctx)
         if step.column_exprs is None:
             compile_stepped(self, step)
         # the loop-invariant parts, for all periods at once
         for key, expr in step.hoisted:
             ctx.values[key] = as2d(expr.np(ctx))
+        if n == 1 and scalar.ENABLED and scalar.run(step, ctx, T):
+            for key, _ in step.hoisted:
+                del ctx.values[key]
+            return
         # column-major while stepping, so each period's column is contiguous
         for name in step.names:
             ctx.values[name] = np.zeros((n, T), order="F")

@@ -11,25 +11,16 @@ from hypothesis import strategies as st
 
 from finmodel.engine import prepare
 from finmodel.case.loader import load_case
-from finmodel.lines import Inputs, Lag, Max, Model, Next, Period, Prev, Scalar, Series, Where
+from finmodel.lines import Inputs, Max, Model, Period, Prev, Scalar, Series
 from finmodel import cache
-from finmodel.lines import fused
-from finmodel.lines.expr import Abs, Blank, Const, Exp, Min, Mod, Pmt, Ref, RoundUp, RowTotal
+from finmodel.lines import fused, translate
+from finmodel.lines.expr import Ref
 from finmodel.risk.draws import draw
 
 from ...conftest import EXAMPLES
+from .trees import AWKWARD, T, same_bits, trees
 
 pytestmark = pytest.mark.skipif(not fused.available(), reason="no C compiler")
-
-
-def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
-    """Bit for bit, signed zeros included; a NaN equals any NaN (the bits of a NaN depend on which
-    operand an instruction passes on, and every NaN is reported alike: null with its reason)."""
-    a, b = np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float)
-    if a.shape != b.shape or not np.array_equal(np.isnan(a), np.isnan(b)):
-        return False
-    a, b = np.where(np.isnan(a), np.nan, a), np.where(np.isnan(b), np.nan, b)
-    return np.array_equal(a.view(np.int64), b.view(np.int64))
 
 
 def assert_same(model: Model, inputs: Inputs) -> None:
@@ -78,45 +69,6 @@ def private_cache(tmp_path_factory):
 
 
 # -- random expression trees over awkward values -------------------------------------------------
-AWKWARD = [0.0, -0.0, 1.0, -1.0, 2.5, -3.75, 1e300, -1e-300, np.inf, -np.inf, np.nan, 0.5, 7.0]
-T = 5
-
-
-def leaves(draw_) -> object:
-    kind = draw_(st.sampled_from(["const", "scalar", "series", "det", "period", "blank", "line"]))
-    if kind == "const":
-        return Const(draw_(st.sampled_from([0.0, -0.0, 1.0, 2.0, -0.5, 0.1])))
-    if kind == "scalar":
-        return Scalar(draw_(st.sampled_from(["s0", "s1"])))
-    if kind == "series":
-        return Series(draw_(st.sampled_from(["x0", "x1"])))
-    if kind == "det":
-        return Scalar("d0")
-    if kind == "period":
-        return Period()
-    if kind == "blank":
-        return Blank()
-    return Ref("base")
-
-
-@st.composite
-def trees(draw_, depth=3):
-    if depth == 0 or draw_(st.booleans()):
-        return leaves(draw_)
-    a, b, c = (draw_(trees(depth - 1)) for _ in range(3))
-    kind = draw_(st.sampled_from(["+", "-", "*", "/", "^", "neg", ">=", "<", "max", "min", "max3", "abs", "exp",
-                                   "where", "prev", "next", "lag", "pmt", "mod", "rowtotal", "roundup"]))
-    if kind in "+-*/^":
-        from finmodel.lines.expr import BinOp
-
-        return BinOp(kind, a, b)
-    return {"neg": lambda: -a, ">=": lambda: a >= b, "<": lambda: a < b, "max": lambda: Max(a, b),
-            "min": lambda: Min(a, b), "max3": lambda: Max(a, b, c), "abs": lambda: Abs(a), "exp": lambda: Exp(a),
-            "where": lambda: Where(a, b, c), "prev": lambda: Prev(Ref("base"), a), "next": lambda: Next(Ref("base")),
-            "lag": lambda: Lag(Ref("base"), Scalar("k")), "pmt": lambda: Pmt(a, b, c), "mod": lambda: Mod(a, b),
-            "rowtotal": lambda: RowTotal(Ref("base")) + a, "roundup": lambda: RoundUp(a)}[kind]()
-
-
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(exprs=st.lists(trees(), min_size=1, max_size=4), stepped=trees(depth=2),
        values=st.lists(st.sampled_from(AWKWARD), min_size=2 * 11 + 2 * 11 * T, max_size=2 * 11 + 2 * 11 * T))
@@ -144,7 +96,7 @@ def test_powers_are_left_to_numpy_where_numpy_has_its_own_routines(private_cache
     m.line("a", Scalar("s") * 2.0, en="", zh="", unit="", sheet="S")
     m.line("b", Ref("a") ** Scalar("s"), en="", zh="", unit="", sheet="S")
     m.line("c", Ref("b") + 1.0, en="", zh="", unit="", sheet="S")
-    monkeypatch.setattr(fused, "LIBM", False)
+    monkeypatch.setattr(translate, "LIBM", False)
     plan = fused.plan_fused(m, m.plan(), {"s"})
     assert [type(p).__name__ for p in plan.parts] == ["Segment", "Step", "Segment"]
     inputs = Inputs()
