@@ -13,7 +13,7 @@ reads inputs, lines and other periods (:class:`Translator`); a node it cannot tr
 """
 from __future__ import annotations
 
-from .expr import Blank, BinOp, Compare, Const, Expr, Func, Neg, Pmt, Where
+from .expr import Blank, BinOp, Compare, Const, Expr, Func, Neg, Pmt, Scalar, Where
 
 
 def _numpy_calls_libm() -> bool:
@@ -32,6 +32,31 @@ LIBM = _numpy_calls_libm()
 
 class Untranslated(Exception):
     """A node a target does not compute (numpy computes it)."""
+
+
+def power_to_one_number(e: Expr) -> bool:
+    """Whether ``e`` raises to an exponent built from constants and scalar inputs only (a power or
+    the annuity's ``(1 + r) ** -nper``).  numpy's power takes shortcuts when the exponent is one
+    number broadcast over more than one element (``x * x`` for 2, a square root for 0.5, ``1 / x``
+    for -1), whose last bit and signed zeros can differ from the C library's ``pow``: numpy 2.4
+    gives ``np.power(np.array([-0.0, 4.0]), np.array([0.5]))`` = ``[-0.0, 2.0]`` but ``0.0`` for
+    ``-0.0`` alone.  A target computing many elements of such a power as ``pow`` leaves it to numpy
+    (one element at a time, as the one-path float stepping computes it, numpy takes no shortcut)."""
+    if isinstance(e, BinOp) and e.op == "^":
+        exponent = e.b
+    elif isinstance(e, Pmt):
+        exponent = e.nper
+    else:
+        return False
+    stack = [exponent]
+    while stack:
+        node = stack.pop()
+        children = node.children()
+        if children:
+            stack.extend(children)
+        elif not isinstance(node, (Const, Scalar)):
+            return False
+    return True
 
 
 _UNARY = {"ABS": "abs", "EXP": "exp", "LN": "log"}
