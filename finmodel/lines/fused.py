@@ -9,8 +9,10 @@ stay in the cache, the paths of a block side by side (the loop the compiler vect
 the lines something outside reads (metrics, the caller, a line numpy computes) are written out.
 The parts of a line that are the same on every path (discount factors, escalation, products of
 deterministic inputs) are computed once per chunk by numpy, exactly as the numpy evaluation
-computes them on one row, and enter the kernel as rows.  The system's C compiler builds the
-kernel in the background the first time a model's structure is seen on a machine; meanwhile
+computes them on one row, and enter the kernel as rows.  Only the lines a selection of outputs
+and lines needs are planned (a Monte Carlo run plans those of the appraisal's selection for all
+its kinds: :attr:`finmodel.risk.run.Run.shared`).  The system's C compiler builds the kernel in
+the background the first time a model's structure and selection are seen on a machine; meanwhile
 numpy evaluates (:func:`kernel`), and the library is kept in a cache folder by the hash of its
 source.  The kernel is called through ctypes, which releases the GIL: a run's two threads
 evaluate two chunks at once.
@@ -224,7 +226,8 @@ def _literal(v: float) -> str:
 @dataclass
 class Segment:
     """Consecutive steps compiled into one kernel; which of its lines are written out is chosen
-    per call (:meth:`FusedPlan.outputs`), so one kernel serves every selection of outputs."""
+    per call (:meth:`FusedPlan.outputs`: what the outputs asked for read, the lines kept for the
+    caller, what a later part reads)."""
 
     steps: list[Step]
     names: _Names
@@ -235,9 +238,9 @@ class Segment:
 
 @dataclass
 class FusedPlan:
-    """How a model is evaluated when a given set of inputs varies by path: the ``static`` steps
-    by numpy (as before), then ``parts`` in order, each a :class:`Segment` or a step numpy
-    computes.  ``varying``: the lines that vary."""
+    """How a model's lines (or those a selection needs) are evaluated when a given set of inputs
+    varies by path: the ``static`` steps by numpy (as before), then ``parts`` in order, each a
+    :class:`Segment` or a step numpy computes.  ``varying``: the lines that vary."""
 
     static: list[Step]
     parts: list
@@ -271,12 +274,17 @@ class FusedPlan:
         return out
 
 
-def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str]) -> FusedPlan:
+def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str],
+               needed: frozenset[str] | None = None) -> FusedPlan:
     """Split ``plan`` into the steps that do not vary by path when ``varying_inputs`` do, and
-    segments of those that do (every line of the model: the kernel does not depend on what a
-    caller selects)."""
+    segments of those that do.  ``needed``: the lines a selection of outputs and lines needs
+    (closed under what they read, :meth:`Model._needed_lines <finmodel.lines.model.Model._needed_lines>`),
+    the only ones planned (None: every line).  A kernel's source, and so its name in the cache,
+    follows from the lines it computes: selections that need the same varying lines share one."""
     static, varying_steps, varying = [], [], set()
     for step in plan:
+        if needed is not None and step.names[0] not in needed:  # a stepped component is needed whole
+            continue
         reads = False
         for name in step.names:
             expr = model.lines[name].expr

@@ -142,6 +142,16 @@ class MonteCarlo:
         return clean(doc)
 
 
+def path_selection(rc, model: Model) -> tuple[list[str], list[str]]:
+    """What a Monte Carlo appraisal evaluates on every path: (the outputs it summarises, the lines
+    it reads: the fans, the SLL tests, the flags).  Every run of the case's model shares the
+    kernels of this selection (:attr:`~finmodel.risk.run.Run.shared`)."""
+    names = [n for n, o in model.outputs.items() if not getattr(o, "deterministic_only", False)]
+    lines = ([line for line, _ in FANS.values() if line in model.lines] + list(sll_missed_lines(rc, model).values())
+             + list(flag_lines(rc, model).values()))
+    return names, sorted(set(lines))
+
+
 def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, progress=False,
                     chunk_size: int | None = None, workers: int | None = None, tornado: bool = True,
                     precision: dict[str, float] | None = None) -> MonteCarlo:
@@ -166,7 +176,7 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
     # --- what is kept of the paths -------------------------------------------------------------------
     # Outputs needed on the deterministic case only (the stand-alone asset metrics behind the
     # maturity flags) are computed for path 0 alone and not summarised (see MonteCarlo).
-    names = [n for n, o in model.outputs.items() if not getattr(o, "deterministic_only", False)]
+    names = path_selection(rc, model)[0]
     base_only = [n for n in model.outputs if n not in set(names)]
     fan_lines = {k: v for k, v in FANS.items() if v[0] in model.lines}
     n_fan = min(paths - 1, FAN_PATHS) if paths > 1 else 1

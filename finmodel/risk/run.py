@@ -270,6 +270,11 @@ class Run:
     chunk_size: int | None = None
     uncertainty: Uncertainty | None = None
     warnings: list[str] = field(default_factory=list)
+    # (outputs, lines) whose compiled kernels every chunk uses when its own selection falls within
+    # them (:meth:`Model.evaluate <finmodel.lines.model.Model.evaluate>`'s ``fuse_for``): a
+    # Monte Carlo appraisal's (:func:`~finmodel.risk.montecarlo.path_selection`), so appraise,
+    # price, the deal zone and the screen share one kernel per model and set of varying inputs
+    shared: tuple[list[str], list[str]] | None = None
 
     def chunk(self, paths: int, bases: int = 1) -> int:
         """Paths per chunk over a span of ``paths`` paths evaluated for ``bases`` bases at once."""
@@ -302,7 +307,7 @@ class Run:
         def evaluate(inputs: Inputs):
             """A chunk's values and where its flag lines are 1 (in the worker thread, so that this
             work runs on both cores too)."""
-            vals = self.model.evaluate(inputs, outputs=outputs, lines=lines)
+            vals = self.model.evaluate(inputs, outputs=outputs, lines=lines, fuse_for=self.shared)
             met = {}
             for k, line in flags.items():
                 a = vals.lines[line]
@@ -343,5 +348,8 @@ def plan_run(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, chunk_s
     if chunk_size and int(chunk_size) < 1:
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
     n_workers = workers or default_workers()
+    from .montecarlo import path_selection  # montecarlo runs this module's runs
+
     u, draws, warnings = draw(rc, model, inputs, paths=paths, seed=seed, workers=n_workers)
-    return Run(model, inputs, paths, draws, n_workers, int(chunk_size) if chunk_size else None, u, warnings)
+    return Run(model, inputs, paths, draws, n_workers, int(chunk_size) if chunk_size else None, u, warnings,
+               path_selection(rc, model))
