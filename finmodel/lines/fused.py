@@ -33,7 +33,8 @@ shows: an undefined value is reported as null with its reason):
 * what is not translated (``RowTotal``, which numpy sums pairwise; ``MOD``; a ``Lag`` whose length
   varies by path; powers, exp and log on processors where numpy uses its own AVX-512 routines
   for them (:data:`LIBM`); any node type this module does not know) is computed by numpy between
-  two kernels, so a new kind of node is slower, never wrong.
+  two kernels, so a new kind of node is slower, never wrong.  Such a line comes right after the
+  lines it reads (:func:`_numpy_steps_first`), so the kernel before it writes out little.
 """
 from __future__ import annotations
 
@@ -297,15 +298,18 @@ def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str],
         else:
             static.append(step)
     # which steps translate; consecutive translatable steps form a segment
-    groups: list = []
+    translated = {}
     for step in varying_steps:
         try:
             tr = _Translator(_Names({n: 0 for n in step.names}), varying, varying_inputs)
             for name in step.names:
                 tr.src(model.lines[name].expr)
-            ok = True
+            translated[id(step)] = True
         except Untranslated:
-            ok = False
+            translated[id(step)] = False
+    groups: list = []
+    for step in _numpy_steps_first(model, varying_steps, translated):
+        ok = translated[id(step)]
         if ok and groups and isinstance(groups[-1], list):
             groups[-1].append(step)
         elif ok:
@@ -314,6 +318,30 @@ def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str],
             groups.append(step)
     parts = [_segment(model, g, varying, varying_inputs) if isinstance(g, list) else g for g in groups]
     return FusedPlan(static, parts, varying)
+
+
+def _numpy_steps_first(model: "Model", steps: list[Step], translated: dict[int, bool]) -> list[Step]:
+    """``steps`` (in an order of evaluation) reordered so that each step numpy computes comes as
+    early as what it reads allows: the steps it depends on, then it, then the rest.  A segment
+    before it then holds only what it reads, and few lines are written out and read back by the
+    segment after it (the values do not depend on the order of lines that do not read each other)."""
+    where = {n: i for i, step in enumerate(steps) for n in step.names}
+    placed: set[int] = set()
+    order: list[Step] = []
+    for k, step in enumerate(steps):
+        if translated[id(step)] or k in placed:
+            continue
+        wanted, todo = {k}, [k]
+        while todo:  # the steps it depends on, through the varying lines
+            for n in steps[todo.pop()].names:
+                for d, _ in model.lines[n].expr.refs():
+                    i = where.get(d)
+                    if i is not None and i not in wanted and i not in placed:
+                        wanted.add(i)
+                        todo.append(i)
+        order += [steps[i] for i in sorted(wanted)]
+        placed |= wanted
+    return order + [step for i, step in enumerate(steps) if i not in placed]
 
 
 def _segment(model: "Model", steps: list[Step], varying: set[str], varying_inputs: set[str]) -> Segment:

@@ -230,6 +230,22 @@ def test_kernels_compute_the_lines_a_selection_needs_and_selections_within_a_wid
         assert_same(m, inputs, outputs, lines)
 
 
+def test_a_line_numpy_computes_comes_right_after_what_it_reads(private_cache):
+    m = Model(4)
+    for name, e in {"a": Scalar("s") * 2.0, "z": Scalar("s") * Period() - 1.0, "u": RowTotal(Ref("a")) + Ref("a"),
+                    "w": Ref("u") * Ref("z")}.items():
+        m.line(name, e, en="", zh="", unit="", sheet="S")
+    plan = fused.plan_fused(m, m.plan(), {"s"})
+    # z does not lead to u: it is computed after it, in the segment with w, and only a is written
+    # out of the first segment (a single segment before u would have written z out too)
+    assert [list(p.names.scratch) if isinstance(p, fused.Segment) else p.names for p in plan.parts] == \
+        [["a"], ["u"], ["z", "w"]]
+    assert plan.outputs(m, set(), [])[0] == ["a"]
+    inputs = Inputs()
+    inputs.set_scalar("s", np.array([[0.5], [-1.5], [2.0], [np.nan], [-0.0], [3.0], [1e300], [-2.0], [0.0]]))
+    assert_same(m, inputs)
+
+
 def test_a_model_without_a_compiler_is_evaluated_by_numpy(monkeypatch):
     m = Model(3)
     m.line("a", Scalar("s") * Period(), en="", zh="", unit="", sheet="S")
