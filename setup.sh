@@ -48,8 +48,8 @@ fi
 # the shipped examples' Monte Carlo kernels (appraise, price, screen) and those of the README's deal
 # zones (each pair of terms has its own), compiled once into ~/.cache/finmodel/kernels
 .venv/bin/python - <<'EOF'
-import glob, finmodel.engine as e
-e.build_kernels(sorted(glob.glob("assumptions/examples/*.yaml")), deal_zones=[
+import glob, finmodel.kernels as k
+k.build_kernels(sorted(glob.glob("assumptions/examples/*.yaml")), deal_zones=[
     ("assumptions/examples/rooftop_pv_eaas.yaml", "contract.discount_to_grid:0.05:0.4:8", "cost_split.capex.host:0:0.5:6"),
     ("assumptions/examples/pv_eaas_merchant_tail.yaml", "contract.discount_to_grid:0.05:0.25:5",
      "contract.after_term.mechanism_price_cny_per_kwh:0.2:0.45:6"),

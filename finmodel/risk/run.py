@@ -27,6 +27,7 @@ import numpy as np
 
 from ..lines import Inputs, Model
 from .draws import Draws, draw
+from .summary import path_selection
 from .uncertainty import Uncertainty
 
 CHUNK_BYTES = 512 * 2**20
@@ -272,7 +273,7 @@ class Run:
     warnings: list[str] = field(default_factory=list)
     # (outputs, lines) whose compiled kernels every chunk uses when its own selection falls within
     # them (:meth:`Model.evaluate <finmodel.lines.model.Model.evaluate>`'s ``fuse_for``): a
-    # Monte Carlo appraisal's (:func:`~finmodel.risk.montecarlo.path_selection`), so appraise,
+    # Monte Carlo appraisal's (:func:`~finmodel.risk.summary.path_selection`), so appraise,
     # price, the deal zone and the screen share one kernel per model and set of varying inputs
     shared: tuple[list[str], list[str]] | None = None
 
@@ -348,8 +349,6 @@ def plan_run(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, chunk_s
     if chunk_size and int(chunk_size) < 1:
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
     n_workers = workers or default_workers()
-    from .montecarlo import path_selection  # montecarlo runs this module's runs
-
     u, draws, warnings = draw(rc, model, inputs, paths=paths, seed=seed, workers=n_workers)
     return Run(model, inputs, paths, draws, n_workers, int(chunk_size) if chunk_size else None, u, warnings,
                path_selection(rc, model))

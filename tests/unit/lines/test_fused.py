@@ -109,7 +109,7 @@ def test_the_flagship_is_mostly_compiled_and_what_is_not_is_said():
     assert 0 < written < compiled / 3
     # a Monte Carlo appraisal's kernels compute only the lines its outputs, fans and flags need
     # (298 of the 478 that vary)
-    from finmodel.risk.montecarlo import path_selection
+    from finmodel.risk.summary import path_selection
 
     selection = path_selection(rc, model)
     needed = fused.plan_fused(model, model.plan(), varying, model._needed_lines(*selection))
@@ -275,7 +275,7 @@ def test_while_a_kernel_is_built_numpy_evaluates_the_same_values(monkeypatch, tm
 
 @pytest.mark.slow
 def test_setup_builds_the_kernels_a_run_then_uses(monkeypatch, tmp_path):
-    from finmodel.engine import build_kernels
+    from finmodel.kernels import build_kernels
 
     monkeypatch.setenv("FINMODEL_CACHE", str(tmp_path))
     monkeypatch.setattr(fused, "_kernels", {})
