@@ -45,5 +45,14 @@ else
 fi
 # matplotlib caches its font list on first use; rebuild it so the CJK font installed above is seen
 .venv/bin/python -c "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)" >/dev/null
-# the shipped examples' Monte Carlo kernels, compiled once into ~/.cache/finmodel/kernels
-.venv/bin/python -c "import glob, finmodel.engine as e; e.build_kernels(sorted(glob.glob('assumptions/examples/*.yaml')))"
+# the shipped examples' Monte Carlo kernels (appraise, price, screen) and those of the README's deal
+# zones (each pair of terms has its own), compiled once into ~/.cache/finmodel/kernels
+.venv/bin/python - <<'EOF'
+import glob, finmodel.kernels as k
+k.build_kernels(sorted(glob.glob("assumptions/examples/*.yaml")), deal_zones=[
+    ("assumptions/examples/rooftop_pv_eaas.yaml", "contract.discount_to_grid:0.05:0.4:8", "cost_split.capex.host:0:0.5:6"),
+    ("assumptions/examples/pv_eaas_merchant_tail.yaml", "contract.discount_to_grid:0.05:0.25:5",
+     "contract.after_term.mechanism_price_cny_per_kwh:0.2:0.45:6"),
+    ("assumptions/examples/fixed_price_pv_eaas.yaml", "contract.price.per_kwh:0.45:0.65:5", "contract.price.cap_per_kwh:0.58:0.70:4"),
+])
+EOF

@@ -128,23 +128,3 @@ def appraise(case: ResolvedCase | str | Path, *, paths: int = 1, seed: int = DEF
         result.monte_carlo = run_monte_carlo(rc, model, inputs, paths=paths, seed=seed,
                                              progress=progress, chunk_size=chunk_size)
     return result
-
-
-def build_kernels(cases) -> int:
-    """Compile (or find in the cache) the fused kernels Monte Carlo runs of ``cases`` (case files)
-    use, all at once, and wait for them; returns how many there are.  ``setup.sh`` runs it for the
-    shipped examples, so their first run on a machine does not share it with a compiler."""
-    from .lines import fused
-    from .risk.run import plan_run
-
-    segments = []
-    for case in cases:
-        rc = load_case(case)
-        model, inputs, _ = prepare(rc)
-        run = plan_run(rc, model, inputs, paths=fused.BLOCK + 1, seed=DEFAULT_SEED, workers=1)
-        if run.draws is not None and run.draws.varies:
-            chunk = run.draws.chunk(0, run.paths)
-            segments += model.fused_plan(chunk).segments
-    for segment in segments:
-        fused.kernel(segment)  # starts the builds side by side
-    return sum(fused.kernel(segment, wait=True) is not None for segment in segments)

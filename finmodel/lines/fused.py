@@ -9,8 +9,10 @@ stay in the cache, the paths of a block side by side (the loop the compiler vect
 the lines something outside reads (metrics, the caller, a line numpy computes) are written out.
 The parts of a line that are the same on every path (discount factors, escalation, products of
 deterministic inputs) are computed once per chunk by numpy, exactly as the numpy evaluation
-computes them on one row, and enter the kernel as rows.  The system's C compiler builds the
-kernel in the background the first time a model's structure is seen on a machine; meanwhile
+computes them on one row, and enter the kernel as rows.  Only the lines a selection of outputs
+and lines needs are planned (a Monte Carlo run plans those of the appraisal's selection for all
+its kinds: :attr:`finmodel.risk.run.Run.shared`).  The system's C compiler builds the kernel in
+the background the first time a model's structure and selection are seen on a machine; meanwhile
 numpy evaluates (:func:`kernel`), and the library is kept in a cache folder by the hash of its
 source.  The kernel is called through ctypes, which releases the GIL: a run's two threads
 evaluate two chunks at once.
@@ -30,8 +32,10 @@ shows: an undefined value is reported as null with its reason):
   read their own past are stepped period by period, as numpy steps them;
 * what is not translated (``RowTotal``, which numpy sums pairwise; ``MOD``; a ``Lag`` whose length
   varies by path; powers, exp and log on processors where numpy uses its own AVX-512 routines
-  for them (:data:`~.translate.LIBM`); any node type this module does not know) is computed by numpy between
-  two kernels, so a new kind of node is slower, never wrong.
+  for them (:data:`~.translate.LIBM`); a power to one number (:func:`~.translate.power_to_one_number`);
+  any node type this module does not know) is computed by numpy between two kernels, so a new kind
+  of node is slower, never wrong.  Such a line comes right after the lines it reads
+  (:func:`_numpy_steps_first`), so the kernel before it writes out little.
 """
 from __future__ import annotations
 
@@ -187,7 +191,8 @@ def _literal(v: float) -> str:
 @dataclass
 class Segment:
     """Consecutive steps compiled into one kernel; which of its lines are written out is chosen
-    per call (:meth:`FusedPlan.outputs`), so one kernel serves every selection of outputs."""
+    per call (:meth:`FusedPlan.outputs`: what the outputs asked for read, the lines kept for the
+    caller, what a later part reads)."""
 
     steps: list[Step]
     names: _Names
@@ -198,9 +203,9 @@ class Segment:
 
 @dataclass
 class FusedPlan:
-    """How a model is evaluated when a given set of inputs varies by path: the ``static`` steps
-    by numpy (as before), then ``parts`` in order, each a :class:`Segment` or a step numpy
-    computes.  ``varying``: the lines that vary."""
+    """How a model's lines (or those a selection needs) are evaluated when a given set of inputs
+    varies by path: the ``static`` steps by numpy (as before), then ``parts`` in order, each a
+    :class:`Segment` or a step numpy computes.  ``varying``: the lines that vary."""
 
     static: list[Step]
     parts: list
@@ -234,12 +239,17 @@ class FusedPlan:
         return out
 
 
-def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str]) -> FusedPlan:
+def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str],
+               needed: frozenset[str] | None = None) -> FusedPlan:
     """Split ``plan`` into the steps that do not vary by path when ``varying_inputs`` do, and
-    segments of those that do (every line of the model: the kernel does not depend on what a
-    caller selects)."""
+    segments of those that do.  ``needed``: the lines a selection of outputs and lines needs
+    (closed under what they read, :meth:`Model._needed_lines <finmodel.lines.model.Model._needed_lines>`),
+    the only ones planned (None: every line).  A kernel's source, and so its name in the cache,
+    follows from the lines it computes: selections that need the same varying lines share one."""
     static, varying_steps, varying = [], [], set()
     for step in plan:
+        if needed is not None and step.names[0] not in needed:  # a stepped component is needed whole
+            continue
         reads = False
         for name in step.names:
             expr = model.lines[name].expr
@@ -252,15 +262,18 @@ def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str]) -> Fu
         else:
             static.append(step)
     # which steps translate; consecutive translatable steps form a segment
-    groups: list = []
+    translated = {}
     for step in varying_steps:
         try:
             tr = _Translator(_Names({n: 0 for n in step.names}), varying, varying_inputs)
             for name in step.names:
                 tr.src(model.lines[name].expr)
-            ok = True
+            translated[id(step)] = True
         except Untranslated:
-            ok = False
+            translated[id(step)] = False
+    groups: list = []
+    for step in _numpy_steps_first(model, varying_steps, translated):
+        ok = translated[id(step)]
         if ok and groups and isinstance(groups[-1], list):
             groups[-1].append(step)
         elif ok:
@@ -269,6 +282,30 @@ def plan_fused(model: "Model", plan: list[Step], varying_inputs: set[str]) -> Fu
             groups.append(step)
     parts = [_segment(model, g, varying, varying_inputs) if isinstance(g, list) else g for g in groups]
     return FusedPlan(static, parts, varying)
+
+
+def _numpy_steps_first(model: "Model", steps: list[Step], translated: dict[int, bool]) -> list[Step]:
+    """``steps`` (in an order of evaluation) reordered so that each step numpy computes comes as
+    early as what it reads allows: the steps it depends on, then it, then the rest.  A segment
+    before it then holds only what it reads, and few lines are written out and read back by the
+    segment after it (the values do not depend on the order of lines that do not read each other)."""
+    where = {n: i for i, step in enumerate(steps) for n in step.names}
+    placed: set[int] = set()
+    order: list[Step] = []
+    for k, step in enumerate(steps):
+        if translated[id(step)] or k in placed:
+            continue
+        wanted, todo = {k}, [k]
+        while todo:  # the steps it depends on, through the varying lines
+            for n in steps[todo.pop()].names:
+                for d, _ in model.lines[n].expr.refs():
+                    i = where.get(d)
+                    if i is not None and i not in wanted and i not in placed:
+                        wanted.add(i)
+                        todo.append(i)
+        order += [steps[i] for i in sorted(wanted)]
+        placed |= wanted
+    return order + [step for i, step in enumerate(steps) if i not in placed]
 
 
 def _segment(model: "Model", steps: list[Step], varying: set[str], varying_inputs: set[str]) -> Segment:

@@ -220,7 +220,7 @@ class Model:
 
     # -- evaluating ---------------------------------------------------------------------------
     def evaluate(self, inputs: Inputs, given: dict[str, np.ndarray] | None = None, *,
-                 outputs=None, lines=None, fused: bool | None = None) -> "Values":
+                 outputs=None, lines=None, fused: bool | None = None, fuse_for=None) -> "Values":
         """Evaluate every line and output for all paths in ``inputs``; ``given`` supplies lines
         computed elsewhere that this model's lines may read.
 
@@ -241,6 +241,10 @@ class Model:
 
         ``fused``: evaluate the lines that vary by path with compiled kernels (:mod:`.fused`, the
         same values bit for bit): True always, False never, None (default) for chunks of many paths.
+        The kernels compute the lines the selection needs; ``fuse_for``, a wider selection
+        ``(outputs, lines)``: the lines that one needs when they include this selection's, so that
+        evaluations of different selections share one kernel (a Monte Carlo run's, a price
+        solve's and a deal zone's: :attr:`finmodel.risk.run.Run.shared`).
         """
         ctx = NpContext(inputs, self.n_periods)
         ctx.values.update(given or {})
@@ -254,7 +258,8 @@ class Model:
         # supplied from outside (their steps are planned afresh)
         memo = self._step_memo if not given else None
         metrics = _Metrics(self, ctx, np.geterr())
-        fp = self.fused_plan(inputs) if not given and self._fuse(inputs, fused) else None
+        fp = (self.fused_plan(inputs, self._kernel_selection(needed, selected, lines, fuse_for))
+              if not given and self._fuse(inputs, fused) else None)
         # until every kernel is built (in the background), numpy evaluates: the same values
         ready = fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments)
         if fused and not ready:
@@ -327,18 +332,29 @@ class Model:
             raise ModelError("fused evaluation needs a C compiler (cc or $CC)")
         return self._fusable
 
-    def fused_plan(self, inputs: Inputs) -> FusedPlan:
-        """The fused plan for the inputs that vary by path in ``inputs`` (one per set of them)."""
+    def fused_plan(self, inputs: Inputs, selection=None) -> FusedPlan:
+        """The fused plan of the lines a ``selection`` (outputs, lines) needs (None: every line)
+        for the inputs that vary by path in ``inputs``; one per set of both."""
         varying = frozenset(name for source in (inputs.scalars, inputs.series) for name, a in source.items()
                             if a.shape[0] > 1)
-        key = ("fused", varying)
+        needed = None if selection is None else self._needed_lines(*selection)
+        key = ("fused", varying, needed)
         hit = self._needed.get(key)
         if hit is None:
-            hit = plan_fused(self, self.plan(), set(varying))
+            hit = plan_fused(self, self.plan(), set(varying), needed)
             if len(self._needed) >= 64:
                 self._needed.clear()
             self._needed[key] = hit
         return hit
+
+    def _kernel_selection(self, needed: frozenset[str] | None, outputs, lines, wider):
+        """The selection (outputs, lines) whose needed lines the kernels compute for one that needs
+        ``needed`` (None: every line): ``wider`` when that includes them, else this one."""
+        if needed is None:
+            return None
+        if wider is not None and needed <= self._needed_lines(*wider):
+            return wider
+        return outputs, () if lines is None else lines
 
     def _schedule(self, plan: list[Step], outputs: list[str], keep, needed, cache: bool):
         """When each output can be computed and each line not kept can be dropped.

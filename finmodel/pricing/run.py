@@ -230,6 +230,14 @@ def parse_axis(rc: ResolvedCase, spec: str, option: str) -> tuple[str, np.ndarra
     return name, grid
 
 
+def grid_inputs(rc: ResolvedCase, model: Model, x: tuple[str, np.ndarray], y: tuple[str, np.ndarray], *, paths: int,
+                seed: int, progress=False) -> tuple[Evaluator, list[Inputs]]:
+    """A deal zone's evaluator and the deterministic inputs of each cell of the grid of terms
+    ``x`` and ``y`` (name, values), row by row of ``y`` (the debt re-sized in each)."""
+    ev = Evaluator(rc, model, paths, seed, progress)
+    return ev, [ev.base_for({x[0]: xv, y[0]: yv}) for yv in y[1] for xv in x[1]]
+
+
 def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths: int = 1,
              seed: int = DEFAULT_SEED, progress=False) -> dict:
     """Every requirement on a grid of two terms; the result dict of ``finmodel dealzone``
@@ -244,8 +252,7 @@ def dealzone(rc: ResolvedCase, x: str, y: str, requirements: list[str], *, paths
         raise _bad("--paths", "a requirement at a confidence level needs --paths of at least 2")
     cells = [(xv, yv) for yv in ys for xv in xs]
     check_work("--paths", paths=paths, periods=rc.n_periods, evaluations=len(cells), what=f"{len(cells):,} grid cells")
-    ev = Evaluator(rc, model, paths, seed, progress)
-    bases = [ev.base_for({xname: xv, yname: yv}) for xv, yv in cells]
+    ev, bases = grid_inputs(rc, model, (xname, xs), (yname, ys), paths=paths, seed=seed, progress=progress)
     metrics = sorted({t.metric for t in targets})
     values = ev.outputs(bases, metrics)
     shape = (len(ys), len(xs))

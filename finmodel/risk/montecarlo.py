@@ -32,25 +32,13 @@ from ..lines import Inputs, Model
 from . import sensitivity as sens
 from .draws import owner_share_links
 from .run import plan_run, thread_map
-from .summary import (fan, flag_lines, metric_summary, probabilities, random_paths, sll_missed_lines, summarise,
-                      thresholds)
+from .summary import (FANS, fan, flag_lines, metric_summary, path_selection, probabilities, random_paths,
+                      sll_missed_lines, summarise, thresholds)
 
 FAN_PATHS = 20_000
 """Yearly fans use the first this-many random paths (all of them in runs up to this size): a
 P10 from 20 000 paths is within about 1 % of the P10-P90 range of the exact one, plenty for a
 chart, and the per-year lines of a large run are neither kept nor sorted."""
-
-FANS: dict[str, tuple[str, str]] = {
-    "cfads": ("f.cfads", "currency"),
-    "dscr": ("w.dscr", "x"),
-    "equity_cash_flow": ("w.equity_cf", "currency"),
-    "cea_price": ("p.cea", "currency/t"),
-    "gec_price": ("p.gec", "currency/MWh"),
-    "tou_spread": ("p.spread", "currency/kWh"),
-    "grid_tariff": ("p.tariff", "currency/kWh"),
-    "carbon_intensity": ("c.intensity", "tCO2/tce"),
-}
-"""Yearly fan charts (P10/P50/P90 per year): name -> (model line, unit)."""
 
 SENSITIVITY_PATHS = 20_000
 """The rank-correlation sensitivity uses the first this-many random paths (a rank correlation
@@ -166,7 +154,7 @@ def run_monte_carlo(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, 
     # --- what is kept of the paths -------------------------------------------------------------------
     # Outputs needed on the deterministic case only (the stand-alone asset metrics behind the
     # maturity flags) are computed for path 0 alone and not summarised (see MonteCarlo).
-    names = [n for n, o in model.outputs.items() if not getattr(o, "deterministic_only", False)]
+    names = path_selection(rc, model)[0]
     base_only = [n for n in model.outputs if n not in set(names)]
     fan_lines = {k: v for k, v in FANS.items() if v[0] in model.lines}
     n_fan = min(paths - 1, FAN_PATHS) if paths > 1 else 1

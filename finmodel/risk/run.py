@@ -27,6 +27,7 @@ import numpy as np
 
 from ..lines import Inputs, Model
 from .draws import Draws, draw
+from .summary import path_selection
 from .uncertainty import Uncertainty
 
 CHUNK_BYTES = 512 * 2**20
@@ -270,6 +271,11 @@ class Run:
     chunk_size: int | None = None
     uncertainty: Uncertainty | None = None
     warnings: list[str] = field(default_factory=list)
+    # (outputs, lines) whose compiled kernels every chunk uses when its own selection falls within
+    # them (:meth:`Model.evaluate <finmodel.lines.model.Model.evaluate>`'s ``fuse_for``): a
+    # Monte Carlo appraisal's (:func:`~finmodel.risk.summary.path_selection`), so appraise,
+    # price, the deal zone and the screen share one kernel per model and set of varying inputs
+    shared: tuple[list[str], list[str]] | None = None
 
     def chunk(self, paths: int, bases: int = 1) -> int:
         """Paths per chunk over a span of ``paths`` paths evaluated for ``bases`` bases at once."""
@@ -302,7 +308,7 @@ class Run:
         def evaluate(inputs: Inputs):
             """A chunk's values and where its flag lines are 1 (in the worker thread, so that this
             work runs on both cores too)."""
-            vals = self.model.evaluate(inputs, outputs=outputs, lines=lines)
+            vals = self.model.evaluate(inputs, outputs=outputs, lines=lines, fuse_for=self.shared)
             met = {}
             for k, line in flags.items():
                 a = vals.lines[line]
@@ -344,4 +350,5 @@ def plan_run(rc, model: Model, inputs: Inputs, *, paths: int, seed: int, chunk_s
         raise ValueError(f"chunk_size must be at least 1 (got {chunk_size})")
     n_workers = workers or default_workers()
     u, draws, warnings = draw(rc, model, inputs, paths=paths, seed=seed, workers=n_workers)
-    return Run(model, inputs, paths, draws, n_workers, int(chunk_size) if chunk_size else None, u, warnings)
+    return Run(model, inputs, paths, draws, n_workers, int(chunk_size) if chunk_size else None, u, warnings,
+               path_selection(rc, model))

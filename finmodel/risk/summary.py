@@ -1,4 +1,5 @@
-"""Statistics of a Monte Carlo run's per-path results: summaries, fans, thresholds, probabilities.
+"""Statistics of a Monte Carlo run's per-path results: summaries, fans, thresholds, probabilities;
+and what a Monte Carlo appraisal keeps of each path (:func:`path_selection`).
 
 Statistics, probabilities and fans are taken over the random paths ``1 .. N-1`` (over path 0,
 the deterministic case, when ``N = 1``: :func:`random_paths`).  A summary (:func:`summarise`)
@@ -22,6 +23,18 @@ import numpy as np
 from ..jsondoc import finite_or_none
 from ..lines import Model
 from ..lines.metrics import REASONS
+
+FANS: dict[str, tuple[str, str]] = {
+    "cfads": ("f.cfads", "currency"),
+    "dscr": ("w.dscr", "x"),
+    "equity_cash_flow": ("w.equity_cf", "currency"),
+    "cea_price": ("p.cea", "currency/t"),
+    "gec_price": ("p.gec", "currency/MWh"),
+    "tou_spread": ("p.spread", "currency/kWh"),
+    "grid_tariff": ("p.tariff", "currency/kWh"),
+    "carbon_intensity": ("c.intensity", "tCO2/tce"),
+}
+"""Yearly fan charts (P10/P50/P90 per year): name -> (model line, unit)."""
 
 CARBON_FLAGS = ("all", "intensity", "clean", "direct")
 
@@ -96,6 +109,16 @@ def sll_missed_lines(rc, model: Model) -> dict[str, str]:
     sll = rc.case.financing.sll
     return {f"sll.{k.kpi}.met_every_test": f"s.{k.kpi}.missed" for k in (sll.kpis if sll else [])
             if f"s.{k.kpi}.missed" in model.lines}
+
+
+def path_selection(rc, model: Model) -> tuple[list[str], list[str]]:
+    """What a Monte Carlo appraisal evaluates on every path: (the outputs it summarises, the lines
+    it reads: the fans, the SLL tests, the flags).  Every run of the case's model shares the
+    kernels of this selection (:attr:`~finmodel.risk.run.Run.shared`)."""
+    names = [n for n, o in model.outputs.items() if not getattr(o, "deterministic_only", False)]
+    lines = ([line for line, _ in FANS.values() if line in model.lines] + list(sll_missed_lines(rc, model).values())
+             + list(flag_lines(rc, model).values()))
+    return names, sorted(set(lines))
 
 
 def fan(data: np.ndarray) -> dict:

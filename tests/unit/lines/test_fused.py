@@ -14,8 +14,11 @@ from finmodel.case.loader import load_case
 from finmodel.lines import Inputs, Max, Model, Period, Prev, Scalar, Series
 from finmodel import cache
 from finmodel.lines import fused, translate
-from finmodel.lines.expr import Ref
+from finmodel.lines.expr import Abs, Ref, RowTotal
+from finmodel.lines.metrics import Reduce
 from finmodel.risk.draws import draw
+from finmodel.risk.run import plan_run
+from finmodel.risk.summary import flag_lines
 
 from ...conftest import EXAMPLES
 from .trees import AWKWARD, T, same_bits, trees
@@ -23,23 +26,60 @@ from .trees import AWKWARD, T, same_bits, trees
 pytestmark = pytest.mark.skipif(not fused.available(), reason="no C compiler")
 
 
-def assert_same(model: Model, inputs: Inputs) -> None:
-    ref = model.evaluate(inputs, fused=False)
-    got = model.evaluate(inputs, fused=True)
-    for name in model.lines:
+def assert_same(model: Model, inputs: Inputs, outputs=None, lines=None, fuse_for=None) -> None:
+    """The fused evaluation of a selection (default: every line and output) gives numpy's
+    values: every output, reason and line the result holds."""
+    ref = model.evaluate(inputs, outputs=outputs, lines=lines, fused=False)
+    got = model.evaluate(inputs, outputs=outputs, lines=lines, fused=True, fuse_for=fuse_for)
+    assert set(ref.lines) == set(got.lines) and set(ref.outputs) == set(got.outputs)
+    for name in ref.lines:
         assert same_bits(ref.line(name), got.line(name)), name
-    for name in model.outputs:
+    for name in ref.outputs:
         assert same_bits(ref.output(name), got.output(name)), name
         assert np.array_equal(ref.reason(name), got.reason(name)), name
 
 
+def run_selections(rc, model: Model, run) -> dict[str, tuple[list[str], list[str]]]:
+    """The selections (outputs, lines) each kind of run evaluates its chunks with: a Monte Carlo
+    appraisal's (``run.shared``), a price solve's (its targets and KEY_METRICS) and the screen's."""
+    from finmodel.pricing.run import KEY_METRICS
+    from finmodel.screening.tasks import SCREEN_FLAGS, SCREEN_OUTPUTS
+
+    price = sorted({m for m in (*KEY_METRICS, f"{rc.owner}.irr") if m in model.outputs})
+    screen = [m for m in (*SCREEN_OUTPUTS, f"{rc.owner}.irr", f"{rc.owner}.npv") if m in model.outputs]
+    flags = [line for k, line in flag_lines(rc, model).items() if k in SCREEN_FLAGS]
+    return {"appraise": run.shared, "price": (price, []), "screen": (screen, flags)}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("case", EXAMPLES, ids=lambda p: p.stem)
-def test_every_line_and_output_of_every_example(case):
+def test_every_example_as_its_runs_evaluate_it(case):
     rc = load_case(case)
     model, inputs, _ = prepare(rc)
-    _, draws, _ = draw(rc, model, inputs, paths=61, seed=11)  # 61: the last block of 8 paths is partial
-    assert_same(model, draws.chunk(0, 61))
+    run = plan_run(rc, model, inputs, paths=61, seed=11, workers=1)  # 61: the last block of 8 paths is partial
+    chunk = run.draws.chunk(0, 61)
+    # every line the kernels of the run compute, kept and compared
+    needed = model._needed_lines(*run.shared)
+    assert_same(model, chunk, run.shared[0], sorted(needed), fuse_for=run.shared)
+    shared = model.fused_plan(chunk, run.shared)
+    for kind, (outputs, lines) in run_selections(rc, model, run).items():
+        assert_same(model, chunk, outputs, lines, fuse_for=run.shared)
+        # the price solve's and the screen's selections fall within the appraisal's: its kernels
+        assert model.fused_plan(chunk, model._kernel_selection(model._needed_lines(outputs, lines), outputs, lines,
+                                                               run.shared)) is shared, kind
+
+
+@pytest.mark.slow
+def test_a_selection_planned_alone_computes_only_the_lines_it_needs():
+    rc = load_case(EXAMPLES[[p.stem for p in EXAMPLES].index("ies_sll")])
+    model, inputs, _ = prepare(rc)
+    run = plan_run(rc, model, inputs, paths=61, seed=11, workers=1)
+    chunk = run.draws.chunk(0, 61)
+    outputs, lines = run_selections(rc, model, run)["price"]
+    alone = model.fused_plan(chunk, (outputs, lines))
+    assert alone.varying < model.fused_plan(chunk, run.shared).varying < model.fused_plan(chunk).varying
+    assert alone.varying <= model._needed_lines(outputs, lines)
+    assert_same(model, chunk, outputs, lines)  # no wider selection: planned alone
 
 
 def test_the_flagship_is_mostly_compiled_and_what_is_not_is_said():
@@ -58,6 +98,14 @@ def test_the_flagship_is_mostly_compiled_and_what_is_not_is_said():
     assert sum(len(s.names) for s in plan.static) + len(plan.varying) == len(model.lines)
     written = sum(len(out) for out in plan.outputs(model, set(), list(model.outputs)).values())
     assert 0 < written < compiled / 3
+    # a Monte Carlo appraisal's kernels compute only the lines its outputs, fans and flags need
+    # (298 of the 478 that vary)
+    from finmodel.risk.summary import path_selection
+
+    selection = path_selection(rc, model)
+    needed = fused.plan_fused(model, model.plan(), varying, model._needed_lines(*selection))
+    assert needed.varying == plan.varying & model._needed_lines(*selection)
+    assert len(needed.varying) < 0.7 * len(plan.varying)
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +152,52 @@ def test_powers_are_left_to_numpy_where_numpy_has_its_own_routines(private_cache
     assert_same(m, inputs)
 
 
+def test_kernels_compute_the_lines_a_selection_needs_and_selections_within_a_wider_one_share_its(private_cache):
+    m = Model(4)
+    for name, e in {"a": Scalar("s") * Period(), "b": Max(Ref("a"), Scalar("s")) + 1.0, "c": Ref("a") * Series("x"),
+                    "d": Ref("c") - Ref("b"), "e": Abs(Ref("a")) / 3.0}.items():
+        m.line(name, e, en="", zh="", unit="", sheet="S")
+    m.output("min_b", Reduce("MIN", "b"), en="", zh="", unit="")
+    m.output("sum_d", Reduce("SUM", "d"), en="", zh="", unit="")
+    m.output("max_e", Reduce("MAX", "e"), en="", zh="", unit="")
+    inputs = Inputs()
+    inputs.set_scalar("s", np.array([[0.5], [-1.5], [2.0], [np.nan], [-0.0], [3.0], [1e300], [-2.0], [0.0]]))
+    inputs.set_series("x", np.linspace(-2.0, 2.0, 4)[None, :])  # the same on every path
+    wide = (["min_b", "sum_d"], ["c"])
+
+    def lines_of(selection, wider=None):
+        needed = m._needed_lines(*selection)
+        return {n for s in m.fused_plan(inputs, m._kernel_selection(needed, *selection, wider)).segments
+                for n in s.names.scratch}
+
+    assert lines_of((["min_b"], [])) == {"a", "b"}  # neither c, d nor e
+    assert lines_of(wide) == {"a", "b", "c", "d"}
+    # within the wider selection: its plan and kernel; outside it (e): a plan of its own
+    assert lines_of((["min_b"], []), wide) == lines_of((["sum_d"], ["a"]), wide) == {"a", "b", "c", "d"}
+    assert m.fused_plan(inputs, m._kernel_selection(m._needed_lines(["min_b"], ()), ["min_b"], (), wide)) is \
+        m.fused_plan(inputs, wide)
+    assert lines_of((["max_e"], []), wide) == {"a", "e"}
+    for outputs, lines in ((["min_b"], []), (["sum_d"], ["a"]), (["max_e"], ["b"])):
+        assert_same(m, inputs, outputs, lines, fuse_for=wide)
+        assert_same(m, inputs, outputs, lines)
+
+
+def test_a_line_numpy_computes_comes_right_after_what_it_reads(private_cache):
+    m = Model(4)
+    for name, e in {"a": Scalar("s") * 2.0, "z": Scalar("s") * Period() - 1.0, "u": RowTotal(Ref("a")) + Ref("a"),
+                    "w": Ref("u") * Ref("z")}.items():
+        m.line(name, e, en="", zh="", unit="", sheet="S")
+    plan = fused.plan_fused(m, m.plan(), {"s"})
+    # z does not lead to u: it is computed after it, in the segment with w, and only a is written
+    # out of the first segment (a single segment before u would have written z out too)
+    assert [list(p.names.scratch) if isinstance(p, fused.Segment) else p.names for p in plan.parts] == \
+        [["a"], ["u"], ["z", "w"]]
+    assert plan.outputs(m, set(), [])[0] == ["a"]
+    inputs = Inputs()
+    inputs.set_scalar("s", np.array([[0.5], [-1.5], [2.0], [np.nan], [-0.0], [3.0], [1e300], [-2.0], [0.0]]))
+    assert_same(m, inputs)
+
+
 def test_a_model_without_a_compiler_is_evaluated_by_numpy(monkeypatch):
     m = Model(3)
     m.line("a", Scalar("s") * Period(), en="", zh="", unit="", sheet="S")
@@ -133,22 +227,46 @@ def test_while_a_kernel_is_built_numpy_evaluates_the_same_values(monkeypatch, tm
 
 @pytest.mark.slow
 def test_setup_builds_the_kernels_a_run_then_uses(monkeypatch, tmp_path):
-    from finmodel.engine import build_kernels
+    from finmodel.kernels import build_kernels
 
     monkeypatch.setenv("FINMODEL_CACHE", str(tmp_path))
     monkeypatch.setattr(fused, "_kernels", {})
     monkeypatch.setattr(fused, "_builds", {})  # other tests may have started builds of their own
     case = EXAMPLES[[p.stem for p in EXAMPLES].index("rooftop_pv_eaas")]
-    built = build_kernels([case])
+    x, y = "contract.discount_to_grid:0.05:0.4:8", "cost_split.capex.host:0:0.5:6"  # the README's deal zone
+    built = build_kernels([case], deal_zones=[(case, x, y)])
     libs = sorted(tmp_path.glob("kernels/kernel_*.so"))
-    assert built == len(libs) >= 1
-    # a Monte Carlo chunk of the case finds it: nothing more is compiled
+    assert built == len(libs) >= 2
+    # a Monte Carlo run's chunk, a price solve's, the screen's and the deal zone's (48 cells of 500
+    # paths: chunks of 6 000 rows) are evaluated by them: nothing more is compiled
+    from finmodel.lines import model as model_module
+    from finmodel.pricing.run import dealzone
+
+    kernels_run = []
+    run_segment = model_module.run_segment
+    monkeypatch.setattr(model_module, "run_segment", lambda *a: kernels_run.append(a[1]) or run_segment(*a))
     rc = load_case(case)
     model, inputs, _ = prepare(rc)
-    _, draws, _ = draw(rc, model, inputs, paths=fused.MIN_PATHS, seed=1)
-    model.evaluate(draws.chunk(0, fused.MIN_PATHS))
+    run = plan_run(rc, model, inputs, paths=fused.MIN_PATHS, seed=1, chunk_size=fused.MIN_PATHS, workers=1)
+    for outputs, lines in run_selections(rc, model, run).values():
+        kernels_run.clear()
+        run.evaluate(outputs, lines=lines)
+        assert kernels_run and all(segment.kernel for segment in kernels_run)
+    kernels_run.clear()
+    dealzone(rc, x, y, ["provider.irr>=0.08@P90"], paths=500)
+    assert kernels_run and all(segment.kernel for segment in kernels_run)
     assert not fused._builds and sorted(tmp_path.glob("kernels/kernel_*.so")) == libs
-    assert all(segment.kernel for segment in model.fused_plan(draws.chunk(0, fused.MIN_PATHS)).segments)
+
+
+def test_setup_builds_the_kernels_of_the_readmes_deal_zones():
+    import re
+
+    root = EXAMPLES[0].parents[2]
+    zones = re.findall(r"^finmodel dealzone (\S+) --x (\S+?):\S+ --y (\S+?):\S+ ", (root / "README.md").read_text(), re.M)
+    setup = (root / "setup.sh").read_text()
+    assert len(zones) >= 3
+    for case, x, y in zones:
+        assert re.search(rf'\("{re.escape(case)}", "{re.escape(x)}:[^"]+",\s+"{re.escape(y)}:', setup), (case, x, y)
 
 
 # -- robustness of the cache and the builds ------------------------------------------------------
