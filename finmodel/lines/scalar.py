@@ -218,10 +218,23 @@ def stepper(names: list[str], exprs: dict[str, Expr]) -> Stepper | None:
     lines += [f"    {m} = [0.0] * T" for m in own]
     lines += ["    for t in range(T):", *body, f"    return {', '.join(own)},"]
     source = "\n".join(lines) + "\n"
-    scope = dict(_PRELUDE)
-    exec(compile(source, "<finmodel stepped component>", "exec"), scope)
+    fn = _COMPILED.get(source)
+    if fn is None:
+        scope = dict(_PRELUDE)
+        exec(compile(source, "<finmodel stepped component>", "exec"), scope)
+        if len(_COMPILED) >= _COMPILED_SIZE:
+            _COMPILED.clear()
+        fn = _COMPILED[source] = scope["stepped"]
     reads = [(kind, what) for (kind, _), (_, what) in tr.reads.items()]
-    return Stepper(scope["stepped"], reads, source, tr.periods)
+    return Stepper(fn, reads, source, tr.periods)
+
+
+_COMPILED: dict[str, Callable] = {}
+"""Functions by their source: a model built afresh for each appraisal (the pricing desk's) has
+the same lines, and compiling costs about ten times the translation.  A function's text holds
+local names and numbers only (what it reads comes in as arguments), so one source is one
+function whatever model it came from."""
+_COMPILED_SIZE = 4096
 
 
 def run(step: Step, ctx: "NpContext", T: int) -> bool:
