@@ -14,6 +14,9 @@ machine's load moves both alike) and whether both trees gave the same results.  
   in process after a warm-up (wall time, CPU time, peak resident memory of the run);
 * ``sizing``: ``size_debt`` at ten values of the tariff discount on one model (after a warm-up
   sizing on it), as a price solve re-sizes the debt for each trial value: one-path evaluations;
+* ``inprocess``: a deterministic ``finmodel.appraise`` and its result document, in process after a
+  warm-up (the pricing desk's answer time on a change of a term; the document without its time
+  stamp is compared);
 * ``price``: ``finmodel.price`` of a P90 target with 20 000 paths (after a warm-up);
 * ``pdf``: the PDF report (with the risk section: 2 000 paths) of an appraisal, in process;
 * ``readme``: the README's first command after set-up,
@@ -91,6 +94,15 @@ elif row == "sizing":
     gc.collect(); reset_peak()
     w, c = time.perf_counter(), time.process_time()
     result = [repr(size_debt(r, model, inputs)) for r, inputs in zip(trials, bases)]
+elif row == "inprocess":
+    def answer():  # the desk's answer: an appraisal and its result document, without its time stamp
+        doc = finmodel.appraise(rc).to_dict()
+        doc.get("audit", {}).pop("timestamp", None)
+        return doc
+    answer()  # warm-up
+    gc.collect(); reset_peak()
+    w, c = time.perf_counter(), time.process_time()
+    result = answer()
 elif row == "price":
     from finmodel.pricing.run import price
     args = ("contract.tenant_tariff_discount", ["provider.irr>=0.05@P90"])  # as bench_pricing: solvable
@@ -121,7 +133,7 @@ COMMANDS = {
     "cold": ["appraise", CASE, "--no-report", "--json"],
     "readme": ["appraise", CASE, "--paths", "20000"],
 }
-ROWS = ("deterministic", "cold", "mc100k", "mc1m", "sizing", "price", "pdf", "readme")
+ROWS = ("deterministic", "cold", "mc100k", "mc1m", "sizing", "inprocess", "price", "pdf", "readme")
 
 
 def run_row(row: str, tree: Path) -> dict:

@@ -6,12 +6,13 @@
   for all periods, before the period loop;
 * :func:`narrow`: a line that is the same on every path is kept as one row;
 * memo keys (:func:`metric_key`, :func:`metric_reads`, :func:`one_row_content`,
-  :func:`step_reads`, :func:`step_content`): results whose every input is one row recur in every
-  chunk of a Monte Carlo run and are memoised by content.
+  :func:`step_reads`, :class:`StepMemo`): results whose every input is one row recur in every
+  chunk of a Monte Carlo run and in every re-sizing of the debt, and are memoised by content.
 """
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,14 +33,12 @@ class Step:
     # do not read the component (loop-invariant) replaced by columns computed beforehand
     column_exprs: dict[str, Expr] | None = None
     hoisted: list[tuple[str, Expr]] | None = None
-    # the component's Python function for one path (lines/scalar.py), translated on first use
-    # from column_exprs; False when it is not translated (numpy steps it)
+    # the Python function for one path (lines/scalar.py) of the component (from column_exprs) or
+    # of the line, translated on first use; False when it is not translated (numpy computes it)
     scalar: object = None
-    # what the step reads from outside itself (lines, inputs), found on first use; and whether
-    # its result is worth memoising when all of that is one row (see Model.evaluate)
+    # what the step reads from outside itself (lines, inputs), found on first use
     inputs_read: tuple[str, ...] | None = None
     lines_read: tuple[str, ...] | None = None
-    memoise: bool = False
 
 
 _NOT_HOISTED_FUNCS = ("EXP", "LN", "MOD")
@@ -188,11 +187,10 @@ def one_row_content(reads, ctx: NpContext) -> tuple | None:
 
 
 def step_reads(model: Model, step: Step) -> None:
-    """Record what a step reads from outside itself and whether memoising it can pay."""
+    """Record what a step reads from outside itself (lines and inputs)."""
     members = set(step.names)
     lines: dict[str, None] = {}
     inputs: dict[str, None] = {}
-    nodes = 0
     for name in step.names:
         expr = model.lines[name].expr
         for d, _ in expr.refs():
@@ -200,44 +198,109 @@ def step_reads(model: Model, step: Step) -> None:
                 lines[d] = None
         for i in expr.reads_inputs():
             inputs[i] = None
-        stack = [expr]
-        while stack:
-            e = stack.pop()
-            nodes += 1
-            stack.extend(e.children())
-    # A line of a few operations costs about what its key does; a stepped component repeats
-    # its operations every period.
-    step.memoise = step.stepped or nodes >= _MEMO_MIN_NODES
     step.inputs_read = tuple(inputs)
     step.lines_read = tuple(lines)  # set last: tested to see that the rest is there
 
 
-_MEMO_MIN_NODES = 4
+_TOKENS = itertools.count(1)
+"""Content tokens (see :class:`StepMemo`), never handed out twice, so a token met anywhere
+stands for the one content it was given for."""
 
 
-def step_content(step: Step, ctx: NpContext) -> tuple | None:
-    """The step's name and the bytes of everything it reads when all of that is one row, else
-    None."""
-    parts: list = [tuple(step.names)]
-    values = ctx.values
-    for name in step.lines_read:
-        a = values.get(name)
-        if a is None or a.shape[0] != 1:
+class StepMemo:
+    """One-row results of steps, memoised by the content of everything they read.
+
+    A result is looked up by its step and a *token* for the content of each line and input it
+    reads: equal tokens mean equal contents (shape, dtype and bytes), so a key built from tokens
+    says what a key built from the bytes would, at the cost of a tuple of small integers.  The
+    tokens of the inputs are found from their bytes once per evaluation (an input may have been
+    replaced or changed in place since the last one); a step's lines get theirs from the memo
+    with its result (a hit) or from their bytes once computed (a miss), so a line that comes out
+    the same as before keeps the token of that content and what reads it is found in the memo.
+    A line computed outside the steps (a fused kernel's) is given its token from its bytes when
+    first read.  Two dictionaries live on the model and outlive evaluations: ``results`` (key ->
+    (arrays, tokens)) and ``contents`` (bytes -> token); each is emptied when full, which costs
+    recomputation, never a wrong value (a token is never reused for another content).
+    """
+
+    RESULTS_SIZE = 8192
+    CONTENTS_SIZE = 65536
+
+    def __init__(self, results: dict, contents: dict, ctx: NpContext):
+        self.results, self.contents, self.ctx = results, contents, ctx
+        self.lines: dict[str, int | None] = {}  # this evaluation's line tokens (None: not one row)
+        self.inputs: dict[str, object] = {}  # this evaluation's input tokens
+
+    def token(self, a: np.ndarray) -> int | None:
+        """The token of a one-row array's content; None for more rows."""
+        if a.ndim != 2 or a.shape[0] != 1:
             return None
-        parts.append((a.shape, a.dtype.str, a.tobytes()))
-    scalars, series = ctx.inputs.scalars, ctx.inputs.series
-    for name in step.inputs_read:
-        found = False
-        for source in (scalars, series):
-            a = source.get(name)
-            if a is not None:
-                if a.ndim != 2 or a.shape[0] != 1:
-                    return None
-                parts.append((a.shape, a.dtype.str, a.tobytes()))
-                found = True
-        if not found:
-            return None
-    return tuple(parts)
+        content = (a.shape, a.dtype.char, a.tobytes())
+        tok = self.contents.get(content)
+        if tok is None:
+            if len(self.contents) >= self.CONTENTS_SIZE:
+                self.contents.clear()
+            tok = self.contents[content] = next(_TOKENS)
+        return tok
+
+    def _input(self, name: str) -> object:
+        """The token of input ``name`` (of its scalar and its series when it has both); None when
+        it has neither or one that is not one row."""
+        inputs = self.ctx.inputs
+        scalar, series = inputs.scalars.get(name), inputs.series.get(name)
+        if series is None:
+            return None if scalar is None else self.token(scalar)
+        if scalar is None:
+            return self.token(series)
+        both = self.token(scalar), self.token(series)
+        return None if None in both else both
+
+    def key(self, step: Step) -> tuple | None:
+        """The step's memo key, or None when something it reads is not one row."""
+        parts: list = [step.names[0]]
+        lines, values = self.lines, self.ctx.values
+        for name in step.lines_read:
+            tok = lines.get(name, _UNSEEN)
+            if tok is _UNSEEN:
+                a = values.get(name)
+                tok = lines[name] = None if a is None else self.token(a)
+            if tok is None:
+                return None
+            parts.append(tok)
+        inputs = self.inputs
+        for name in step.inputs_read:
+            tok = inputs.get(name, _UNSEEN)
+            if tok is _UNSEEN:
+                tok = inputs[name] = self._input(name)
+            if tok is None:
+                return None
+            parts.append(tok)
+        return tuple(parts)
+
+    def recall(self, step: Step, key: tuple) -> bool:
+        """Put the step's memoised lines (copies) and their tokens in place; False on a miss."""
+        hit = self.results.get(key)
+        if hit is None:
+            return False
+        values, lines = self.ctx.values, self.lines
+        for name, a, tok in zip(step.names, *hit):
+            values[name] = a.copy()
+            lines[name] = tok
+        return True
+
+    def keep(self, step: Step, key: tuple) -> None:
+        """Memoise the step's lines, just computed, and give them their tokens."""
+        values, lines = self.ctx.values, self.lines
+        arrays = tuple(values[name].copy() for name in step.names)
+        toks = tuple(self.token(a) for a in arrays)
+        for name, tok in zip(step.names, toks):
+            lines[name] = tok
+        if len(self.results) >= self.RESULTS_SIZE:
+            self.results.clear()
+        self.results[key] = (arrays, toks)
+
+
+_UNSEEN = object()
 
 
 def paths_read(model: Model, step: Step, ctx: NpContext) -> int:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .context import Inputs, ModelError, NpContext
-from .evaluation import (Step, compile_stepped, metric_key, metric_reads, narrow, one_row_content, paths_read,
-                         step_content, step_reads)
+from .evaluation import (Step, StepMemo, compile_stepped, metric_key, metric_reads, narrow, one_row_content,
+                         paths_read, step_reads)
 from . import scalar
 from .expr import Expr, MetricExpr, Ref, as2d
 from .fused import (MIN_PATHS as FUSED_MIN_PATHS, FusedPlan, Segment, available as fused_available, kernel as fused_kernel,
@@ -76,7 +76,8 @@ class Model:
         self.checks: list[Check] = []
         self._plan: list[Step] | None = None
         self._memo: dict = {}  # one-row metric results by content (see evaluate)
-        self._step_memo: dict = {}  # one-row line results by content (see evaluate)
+        self._step_memo: dict = {}  # one-row line results by content (see evaluate, StepMemo)
+        self._contents: dict = {}  # one-row contents' tokens (StepMemo)
         self._needed: dict = {}  # lines needed by a selection of outputs and lines
         # per output: (its metric, structural key, what it reads), see _metric_info
         self._metric_infos: dict = {}
@@ -256,7 +257,7 @@ class Model:
             needed = self._needed_lines(selected, () if lines is None else lines)
         # the memo's keys are the compiled steps' names and their inputs' content: not with lines
         # supplied from outside (their steps are planned afresh)
-        memo = self._step_memo if not given else None
+        memo = StepMemo(self._step_memo, self._contents, ctx) if not given else None
         metrics = _Metrics(self, ctx, np.geterr())
         fp = (self.fused_plan(inputs, self._kernel_selection(needed, selected, lines, fuse_for))
               if not given and self._fuse(inputs, fused) else None)
@@ -297,27 +298,24 @@ class Model:
             ctx.quiet = False
         return metrics.values(selected, lines, inputs)
 
-    def _run_step(self, step: Step, ctx: NpContext, memo: dict | None, T: int) -> None:
+    def _run_step(self, step: Step, ctx: NpContext, memo: StepMemo | None, T: int) -> None:
         """Compute one step of the plan with numpy (from the memo when its inputs are one row)."""
-        content = None
+        key = None
         if memo is not None:
             if step.lines_read is None:
                 step_reads(self, step)
-            if step.memoise:
-                content = step_content(step, ctx)
-        if content is not None and (hit := memo.get(content)) is not None:
-            for name, a in zip(step.names, hit):
-                ctx.values[name] = a.copy()
-            return
+            key = memo.key(step)
+            if key is not None and memo.recall(step, key):
+                return
         if not step.stepped:
-            name = step.names[0]
-            ctx.values[name] = narrow(as2d(self.lines[name].expr.np(ctx)))
+            # a key means every read is one row: Python floats may compute it (lines/scalar.py)
+            if key is None or not scalar.ENABLED or not scalar.run_line(self, step, ctx, T):
+                name = step.names[0]
+                ctx.values[name] = narrow(as2d(self.lines[name].expr.np(ctx)))
         else:
             self._step(step, ctx, T)
-        if content is not None:
-            if len(memo) >= self._STEP_MEMO_SIZE:
-                memo.clear()
-            memo[content] = tuple(ctx.values[name].copy() for name in step.names)
+        if key is not None:
+            memo.keep(step, key)
 
     def _fuse(self, inputs: Inputs, fused: bool | None) -> bool:
         """Whether to evaluate with compiled kernels (:mod:`.fused`): asked for, or (``fused`` None)
@@ -454,8 +452,6 @@ class Model:
             self._needed.clear()
         self._needed[key] = needed
         return needed
-
-    _STEP_MEMO_SIZE = 4096
 
     _MEMO_SIZE = 512
 

@@ -36,10 +36,11 @@ from .translate import Translator, Untranslated
 
 if TYPE_CHECKING:  # pragma: no cover
     from .context import NpContext
+    from .model import Model
 
 ENABLED = True
-"""One-row stepped components on Python floats; False: numpy steps them (benchmarks and tests
-compare the two)."""
+"""One-row stepped components and lines on Python floats; False: numpy computes them (benchmarks
+and tests compare the two)."""
 
 
 # -- numpy's semantics on Python floats -----------------------------------------------------------
@@ -122,6 +123,7 @@ class _PyTranslator(Translator):
     def __init__(self, members: list[str]):
         self.members = {name: f"m{i}" for i, name in enumerate(members)}
         self.reads: dict[tuple, tuple[str, object]] = {}  # (kind, key) -> (local name, what to read)
+        self.periods = False  # reads the period or another period: numpy's row has every period
 
     def _read(self, kind: str, key: object, what: object) -> str:
         if (kind, key) not in self.reads:
@@ -150,6 +152,7 @@ class _PyTranslator(Translator):
         return f"_div({a}, {b})"
 
     def read(self, e: Expr) -> str:
+        self.periods = self.periods or isinstance(e, (Period, Prev, Next, Lag))
         if isinstance(e, Period):
             return f"{self._read('period', None, None)}[t]"
         if isinstance(e, Scalar):
@@ -170,36 +173,41 @@ class _PyTranslator(Translator):
 
 
 class Stepper:
-    """A stepped component's Python function and what it reads (see :func:`stepper`)."""
+    """A stepped component's (or a line's) Python function and what it reads (see :func:`stepper`)."""
 
-    def __init__(self, fn: Callable, reads: list[tuple[str, object]], source: str):
-        self.fn, self.reads, self.source = fn, reads, source
+    def __init__(self, fn: Callable, reads: list[tuple[str, object]], source: str, periods: bool):
+        self.fn, self.reads, self.source, self.periods = fn, reads, source, periods
 
-    def __call__(self, ctx: "NpContext", T: int) -> tuple[list[float], ...]:
+    def __call__(self, ctx: "NpContext", T: int) -> tuple[tuple[list[float], ...], bool]:
+        """The members' values, and whether numpy's rows would hold every period (a line of
+        scalars only is one column: then only period 0 is computed)."""
         args: list = []
         values = ctx.values
+        wide = self.periods
         for kind, what in self.reads:
-            if kind == "line":
-                a = values[what]
-                args.append(a[0].tolist() if a.shape[1] > 1 else [a[0, 0].item()] * T)
+            if kind == "line" or kind == "series":
+                a = values[what] if kind == "line" else ctx.series(what)
+                if a.shape[1] > 1:
+                    args.append(a[0].tolist())
+                    wide = True
+                else:
+                    args.append([a[0, 0].item()] * T)
             elif kind == "scalar":
                 args.append(ctx.scalar(what)[0, 0].item())
-            elif kind == "series":
-                a = ctx.series(what)
-                args.append(a[0].tolist() if a.shape[1] > 1 else [a[0, 0].item()] * T)
             elif kind == "lag":
                 args.append(what._k(ctx))  # checked as numpy checks it
             else:
                 args.append([float(t) for t in range(T)])
-        return self.fn(args, T)
+        return self.fn(args, T if wide else 1), wide
 
 
-def stepper(step: Step) -> Stepper | None:
-    """The component's Python function, translated once per step from its column expressions
-    (None when a node is not translated: numpy steps it)."""
-    tr = _PyTranslator(step.names)
+def stepper(names: list[str], exprs: dict[str, Expr]) -> Stepper | None:
+    """The Python function of lines ``names`` (a stepped component's, with its column
+    expressions, or one line's), translated once per step (None when a node is not translated:
+    numpy computes them)."""
+    tr = _PyTranslator(names)
     try:
-        body = [f"        {tr.members[name]}[t] = {tr.src(step.column_exprs[name])}" for name in step.names]
+        body = [f"        {tr.members[name]}[t] = {tr.src(exprs[name])}" for name in names]
     except Untranslated:
         return None
     locals_ = [local for local, _ in tr.reads.values()]
@@ -210,19 +218,60 @@ def stepper(step: Step) -> Stepper | None:
     lines += [f"    {m} = [0.0] * T" for m in own]
     lines += ["    for t in range(T):", *body, f"    return {', '.join(own)},"]
     source = "\n".join(lines) + "\n"
-    scope = dict(_PRELUDE)
-    exec(compile(source, "<finmodel stepped component>", "exec"), scope)
+    fn = _COMPILED.get(source)
+    if fn is None:
+        scope = dict(_PRELUDE)
+        exec(compile(source, "<finmodel stepped component>", "exec"), scope)
+        if len(_COMPILED) >= _COMPILED_SIZE:
+            _COMPILED.clear()
+        fn = _COMPILED[source] = scope["stepped"]
     reads = [(kind, what) for (kind, _), (_, what) in tr.reads.items()]
-    return Stepper(scope["stepped"], reads, source)
+    return Stepper(fn, reads, source, tr.periods)
+
+
+_COMPILED: dict[str, Callable] = {}
+"""Functions by their source: a model built afresh for each appraisal (the pricing desk's) has
+the same lines, and compiling costs about ten times the translation.  A function's text holds
+local names and numbers only (what it reads comes in as arguments), so one source is one
+function whatever model it came from."""
+_COMPILED_SIZE = 4096
 
 
 def run(step: Step, ctx: "NpContext", T: int) -> bool:
     """Compute a one-row stepped component's lines into ``ctx.values`` (its hoisted columns
     already there); False when it is not translated (the caller steps it with numpy)."""
     if step.scalar is None:
-        step.scalar = stepper(step) or False
+        step.scalar = stepper(step.names, step.column_exprs) or False
     if not step.scalar:
         return False
-    for name, row in zip(step.names, step.scalar(ctx, T)):
+    for name, row in zip(step.names, step.scalar(ctx, T)[0]):
         ctx.values[name] = np.array(row).reshape(1, T)
     return True
+
+
+LINE_MIN_NODES = 6
+"""A line of fewer operations costs numpy less than the call of its Python function (measured
+on the flagship's lines: numpy's walk costs about 1 µs per node and row, the function about
+5 µs plus 0.05 µs per node and period)."""
+
+
+def run_line(model: "Model", step: Step, ctx: "NpContext", T: int) -> bool:
+    """Compute a line that does not read its own past, and reads one row only, into
+    ``ctx.values`` on Python floats, period by period (each element is the operation numpy
+    applies to it in the whole row: the same values); False when it is not translated or too
+    small to gain (the caller computes it with numpy)."""
+    if step.scalar is None:
+        step.scalar = False
+        (name,) = step.names
+        expr = model.lines[name].expr
+        if _nodes(expr) >= LINE_MIN_NODES:
+            step.scalar = stepper(step.names, {name: expr}) or False
+    if not step.scalar:
+        return False
+    (row,), wide = step.scalar(ctx, T)
+    ctx.values[step.names[0]] = np.array(row).reshape(1, len(row))
+    return True
+
+
+def _nodes(e: Expr) -> int:
+    return 1 + sum(_nodes(c) for c in e.children())

@@ -1,4 +1,4 @@
-"""One-path stepped components on Python floats give the numpy evaluation's values, bit for bit."""
+"""One-path stepped components and lines on Python floats give the numpy evaluation's values, bit for bit."""
 from __future__ import annotations
 
 import itertools
@@ -112,8 +112,31 @@ PAST = Prev(Ref("acc"), Scalar("d0"))  # the component's own past: the part not 
        values=st.lists(st.sampled_from(VALUES), min_size=2 + 2 * T, max_size=2 + 2 * T))
 def test_random_stepped_lines_over_awkward_values_match_numpy_bit_for_bit(exprs, stepped, values):
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scalar, "LINE_MIN_NODES", 1)  # every line that is translated is computed on floats
         model, used = assert_same(lambda: random_model(exprs, stepped), one_path(values), mp)
     assert [sorted(names) for names in used] == ([["acc", "own"]] if translated(model) else [])
+    # the lines that do not read their own past, each on floats unless a node is not translated
+    lines = {s.names[0]: s.scalar for s in model.plan() if not s.stepped}
+    assert lines["base"] and all(lines[f"l{i}"] is not None for i in range(len(exprs)))
+
+
+def test_a_line_of_inputs_read_once_is_one_column_as_numpy_gives_it(monkeypatch):
+    """A line of scalars only is numpy's (1, 1); one that reads a series, the period or its own
+    past has every period (hand-worked: 3 x -0.0 = -0.0; 3 x (-0.0) + t)."""
+    def build():
+        m = Model(3)
+        m.line("one", Scalar("s") * 3.0 + Scalar("s") * 2.0 + Scalar("s"), en="", zh="", unit="", sheet="S")
+        m.line("row", Scalar("s") * 3.0 + Scalar("s") * 2.0 + Period(), en="", zh="", unit="", sheet="S")
+        return m
+
+    inputs = Inputs()
+    inputs.set_scalar("s", -0.0)
+    monkeypatch.setattr(scalar, "LINE_MIN_NODES", 1)
+    model, _ = assert_same(build, inputs, monkeypatch)
+    assert all(s.scalar for s in model.plan())
+    _, got, _ = evaluate(build, inputs, True, monkeypatch)
+    assert same_bits(got.lines["one"], np.array([[-0.0]]))
+    assert same_bits(got.lines["row"], np.array([[0.0, 1.0, 2.0]]))
 
 
 OPERANDS = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 2.5, -3.75, 7.0, 1e300, -1e300, 1e-300, 5e-324, 710.0,
