@@ -57,7 +57,7 @@ import numpy as np
 from .. import cache
 from .evaluation import Step
 from .expr import Expr, Lag, Next, Period, Prev, Ref, Scalar, Series
-from .translate import Translator, Untranslated, power_to_one_number
+from .translate import Translator, Untranslated
 
 if TYPE_CHECKING:  # pragma: no cover
     from .context import NpContext
@@ -140,8 +140,6 @@ class _Translator(Translator):
             k = self._row(f"part:{len(self.n.parts)}")
             self.n.parts[k] = e
             return f"D[{k}][t]"
-        if power_to_one_number(e):
-            raise Untranslated("numpy's shortcuts for a power to one number (translate.power_to_one_number)")
         return None
 
     def literal(self, v: float) -> str:

@@ -40,8 +40,9 @@ def power_to_one_number(e: Expr) -> bool:
     number broadcast over more than one element (``x * x`` for 2, a square root for 0.5, ``1 / x``
     for -1), whose last bit and signed zeros can differ from the C library's ``pow``: numpy 2.4
     gives ``np.power(np.array([-0.0, 4.0]), np.array([0.5]))`` = ``[-0.0, 2.0]`` but ``0.0`` for
-    ``-0.0`` alone.  A target computing many elements of such a power as ``pow`` leaves it to numpy
-    (one element at a time, as the one-path float stepping computes it, numpy takes no shortcut)."""
+    ``-0.0`` alone, and ``nan`` for ``np.power(np.array([-inf]), np.array([[0.5]]))`` but ``inf``
+    for the same shaped ``(1,)``.  Which it takes depends on the shapes numpy is handed, so every
+    target leaves such powers to numpy."""
     if isinstance(e, BinOp) and e.op == "^":
         exponent = e.b
     elif isinstance(e, Pmt):
@@ -103,6 +104,8 @@ class Translator:
         if not LIBM and (isinstance(e, Pmt) or (isinstance(e, BinOp) and e.op == "^")
                          or (isinstance(e, Func) and e.name in ("EXP", "LN"))):
             raise Untranslated("numpy computes powers, exp and log with its own routines here")
+        if power_to_one_number(e):
+            raise Untranslated("numpy's shortcuts for a power to one number (see power_to_one_number)")
         if isinstance(e, BinOp):
             a, b = self.src(e.a), self.src(e.b)
             if e.op == "^":
