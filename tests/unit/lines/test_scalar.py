@@ -79,14 +79,15 @@ def random_model(exprs: list[Expr], stepped: list[Expr]) -> Model:
 
 def translated(model: Model) -> bool:
     """Whether the model's stepped component is translated: what stays in its period loop (the
-    parts hoisted out are numpy's) holds no MOD or RowTotal, and no power, exp or log where numpy
-    does not call the C library for them."""
+    parts hoisted out are numpy's) holds no MOD or RowTotal, no power to one number, and no power,
+    exp or log where numpy does not call the C library for them."""
     left = {"RowTotal", "MOD"} | (set() if translate.LIBM else {"Pmt", "^", "EXP", "LN"})
     (step,) = [s for s in model.plan() if s.stepped]
     nodes = list(step.column_exprs.values())
     while nodes:
         e = nodes.pop()
-        if {type(e).__name__, getattr(e, "op", None), getattr(e, "name", None)} & left:
+        if {type(e).__name__, getattr(e, "op", None), getattr(e, "name", None)} & left or \
+                translate.power_to_one_number(e):
             return False
         nodes.extend(e.children())
     return True
