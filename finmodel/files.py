@@ -98,12 +98,9 @@ def can_fork() -> bool:
     """Whether writers may run in forked processes: a platform that forks, more than one CPU to
     run them on, and no other thread in this process (a thread holding a lock at the fork would
     leave the child's copy of that lock held forever)."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except AttributeError:  # pragma: no cover - not on Linux
-        return (os.cpu_count() or 1) > 1
+    from .risk.run import available_cores  # here: writing files needs no engine until it forks
+
+    return hasattr(os, "fork") and threading.active_count() == 1 and available_cores() > 1
 
 
 def run_writers(writers: dict[Path, Callable[[Path], None]]) -> None:
