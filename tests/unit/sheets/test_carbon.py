@@ -54,7 +54,7 @@ def hand_park(rule: str = "china_park", **carbon) -> dict:
                                   "onsite_renewable_mwh": 10_000, "direct_green_mwh": 20_000,
                                   "green_trade_mwh": 30_000, "gec_mwh": 10_000, "process_co2_t": 500}},
             "assets": [{"id": "pv", "technology": "pv_ground", "capacity": 10_000, "route": "direct_line",
-                        "overrides": PV}],
+                        "overrides": dict(PV)}],
             "contract": {"type": "eaas", "term_years": 2},
             "carbon": {"rule": rule, "grid_factor_decline": 0, **carbon}}
 
@@ -164,7 +164,7 @@ def meeting_park(rule: str) -> dict:
                      "operation_years": 3, "start_year": 2026},
             "park": {"baseline": {"grid_electricity_mwh": 10_000, "natural_gas_m3": 100_000, "green_trade_mwh": 4_000}},
             "assets": [{"id": "pv", "technology": "pv_ground", "capacity": 6_000, "route": "direct_line",
-                        "commissioning_year": 2, "overrides": PV}],
+                        "commissioning_year": 2, "overrides": dict(PV)}],
             "contract": {"type": "eaas", "term_years": 2},
             "carbon": {"rule": rule, "grid_factor_decline": 0}}
 

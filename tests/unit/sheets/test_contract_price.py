@@ -33,7 +33,7 @@ def priced(price: dict, kind: str = "eaas", **market) -> dict:
     return {"case": header(op=4),
             "park": {"baseline": {"grid_electricity_mwh": 10000}, "electricity_tariff_cny_per_kwh": 0.8},
             "assets": [{"id": "pv", "technology": "pv_rooftop_ci", "capacity": 1000, "self_consumption_share": 1,
-                        "overrides": PV}],
+                        "overrides": dict(PV)}],
             "contract": {"type": kind, "term_years": 4, "price": price},
             "tax": {"vat": False, "surcharges": False, "income_tax": False, "stamp_duty": False},
             "market_overrides": {**FLAT, **market}}

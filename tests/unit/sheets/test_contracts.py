@@ -116,7 +116,7 @@ def test_shared_savings_hand_worked_stepped_share_and_transfer():
          "assets": [{"id": "eff", "technology": "efficiency_retrofit", "capacity": 10000, "overrides": eff}],
          "contract": {"type": "emc.shared_savings", "term_years": 2, "provider_share": [0.9, 0.7],
                       "mv_cost_share": 0.02},
-         "market_overrides": FLAT}
+         "market_overrides": dict(FLAT)}
     a = run(d)
     assert_rows(a, {
         "k.savings": [0, 1_000_000, 1_000_000, 0],

@@ -29,7 +29,7 @@ def retrofit(contract: dict, performance: float = 1.0) -> dict:
                                       "degradation_annual": 0, "opex_fixed_per_unit_yr": 0}}],
             "contract": {"term_years": 5, **contract},
             "tax": {"vat": False, "surcharges": False, "income_tax": False, "stamp_duty": False},
-            "market_overrides": FLAT}
+            "market_overrides": dict(FLAT)}
 
 
 def test_finance_lease_emc_hand_worked():

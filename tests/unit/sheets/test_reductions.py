@@ -29,7 +29,7 @@ def pv_only(**carbon) -> dict:
                      "operation_years": 2, "start_year": 2026},
             "park": {"baseline": {"grid_electricity_mwh": 20_000}},
             "assets": [{"id": "pv", "technology": "pv_ground", "capacity": 10_000, "self_consumption_share": 0.8,
-                        "overrides": PV}],
+                        "overrides": dict(PV)}],
             "contract": {"type": "eaas", "term_years": 2},
             "carbon": {"grid_factor_decline": 0, **carbon}}
 
