@@ -64,9 +64,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
 MIN_PATHS = 4_000
-"""Chunks of at least this many paths are evaluated fused (when there is a C compiler): below it
-a kernel's set-up is a large part of the time it saves, and tests and small runs do not start
-compilers for the many model structures they build."""
+"""Chunks of at least this many paths are evaluated fused (when there is a C compiler), the kernel
+built in the background if it is not in the cache.  A chunk of fewer paths (but more than one) is
+evaluated fused only with a kernel already built (by set-up or an earlier run): building one costs
+seconds of compiler time, large next to what it saves on a small chunk, and tests and small runs do
+not start compilers for the many model structures they build; a kernel at hand still takes a third
+off a price solve at the pricing desk's 2,000 paths (``benchmarks/bench_before_after``, row
+``desk``)."""
 
 PRELUDE = """#include <math.h>
 
@@ -380,10 +384,11 @@ RETRY_HOURS = 24
 compiler again for that kernel (after it, e.g. once missing C headers are installed, they do)."""
 
 
-def kernel(segment: Segment, wait: bool = False):
+def kernel(segment: Segment, wait: bool = False, build: bool = True):
     """The segment's compiled kernel (a ctypes function), or None while it is being built or
     when it cannot be (no compiler, no writable cache folder, a failed build, a library that
-    does not load): numpy evaluates then, the same values.
+    does not load): numpy evaluates then, the same values.  ``build`` False: only a kernel already
+    built (loaded, or in the cache folder); None, and no compiler started, when there is none.
 
     The first request for a source not in the cache starts the C compiler in the background and
     returns None: the caller computes those chunks with numpy and later chunks, or the next run,
@@ -401,6 +406,8 @@ def kernel(segment: Segment, wait: bool = False):
                 (" ".join(CFLAGS + cpu_flags()) + platform.machine() + PRELUDE + segment.source).encode()).hexdigest()[:32]
         digest = segment.digest
         if digest not in _kernels:
+            if not build and not _built(digest):
+                return None
             found = _find_or_build(digest, PRELUDE + segment.source, wait)
             if found is None:
                 return None
@@ -430,6 +437,12 @@ def _find_or_build(digest: str, text: str, wait: bool):
             return None
         del _builds[digest]
     return _load(lib)
+
+
+def _built(digest: str) -> bool:
+    """Whether the kernel of ``digest`` is in the cache folder, its build finished."""
+    folder = cache_dir()
+    return folder is not None and digest not in _builds and (folder / f"kernel_{digest}.so").exists()
 
 
 def wait_for_builds() -> None:

@@ -262,7 +262,9 @@ class Model:
         fp = (self.fused_plan(inputs, self._kernel_selection(needed, selected, lines, fuse_for))
               if not given and self._fuse(inputs, fused) else None)
         # until every kernel is built (in the background), numpy evaluates: the same values
-        ready = fp is not None and all(fused_kernel(seg, wait=bool(fused)) is not None for seg in fp.segments)
+        build = bool(fused) or inputs.n_paths() >= FUSED_MIN_PATHS  # a small chunk only uses a built kernel
+        ready = fp is not None and all(fused_kernel(seg, wait=bool(fused), build=build) is not None
+                                       for seg in fp.segments)
         if fused and not ready:
             raise ModelError("a fused kernel could not be compiled (see finmodel.lines.fused.CFLAGS)")
         if ready:
@@ -319,10 +321,11 @@ class Model:
 
     def _fuse(self, inputs: Inputs, fused: bool | None) -> bool:
         """Whether to evaluate with compiled kernels (:mod:`.fused`): asked for, or (``fused`` None)
-        a chunk of at least :data:`~finmodel.lines.fused.MIN_PATHS` paths on a machine with a C compiler."""
+        a chunk of more than one path on a machine with a C compiler (below
+        :data:`~finmodel.lines.fused.MIN_PATHS` paths with a kernel already built only)."""
         if fused is False:
             return False
-        if fused is None and inputs.n_paths() < FUSED_MIN_PATHS:
+        if fused is None and inputs.n_paths() < 2:  # one path: Python floats or numpy on one row
             return False
         if self._fusable is None:
             self._fusable = fused_available()

@@ -324,6 +324,29 @@ def test_a_failing_compiler_says_nothing_is_not_retried_and_numpy_evaluates(fres
     assert fused.kernel(small_model()[0].fused_plan(inputs).segments[0]) is None and len(tried) == 1
 
 
+def test_a_small_chunk_uses_a_kernel_already_built_and_never_starts_a_build(fresh, monkeypatch):
+    from finmodel.lines import model as model_module
+
+    m, inputs = small_model()  # 9 paths: fewer than MIN_PATHS, more than one
+    assert 1 < inputs.n_paths() < fused.MIN_PATHS
+    want = m.evaluate(inputs, fused=False).line("a")
+    ran = []
+    run_segment = model_module.run_segment
+    monkeypatch.setattr(model_module, "run_segment", lambda *a: ran.append(a[1]) or run_segment(*a))
+    with monkeypatch.context() as mp:
+        mp.setattr(fused, "_start_build", lambda *a: pytest.fail("a small chunk started the compiler"))
+        assert same_bits(m.evaluate(inputs).line("a"), want) and not ran  # numpy: nothing built yet
+    (segment,) = m.fused_plan(inputs).segments
+    assert fused.kernel(segment, wait=True) is not None  # built (set-up or a large run would)
+    monkeypatch.setattr(fused, "_kernels", {})  # a new process: the kernel is in the cache folder only
+    m2, _ = small_model()
+    assert same_bits(m2.evaluate(inputs).line("a"), want) and len(ran) == 1 and ran[0].kernel
+    one = Inputs()
+    one.set_scalar("s", np.array([[0.25]]))
+    m2.evaluate(one)
+    assert len(ran) == 1  # one path is never fused: Python floats or numpy on one row
+
+
 def test_a_damaged_library_in_the_cache_leaves_numpy_to_evaluate(fresh, monkeypatch):
     m, inputs = small_model()
     (segment,) = m.fused_plan(inputs).segments
