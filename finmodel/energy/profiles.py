@@ -94,12 +94,16 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
         raw = read_bytes(path, expected="a CSV file", kind="profile files", max_bytes=MAX_CSV_BYTES)
     except InputError as exc:
         fail(exc.problems[0].message)
-    try:
-        frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8")
-    except UnicodeDecodeError:
-        fail("not valid UTF-8 text")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        fail(f"not a readable CSV ({str(exc).splitlines()[0]})")
+
+    def parse(**options):
+        try:
+            return pd.read_csv(io.BytesIO(raw), encoding="utf-8", **options)
+        except UnicodeDecodeError:
+            fail("not valid UTF-8 text")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            fail(f"not a readable CSV ({str(exc).splitlines()[0]})")
+
+    frame = parse()
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     if column is not None:
         if column not in frame.columns:
@@ -108,7 +112,7 @@ def read_profile_csv(path: Path, column: str | None, case_file: str, field: str,
     elif len(numeric) == 1:
         values = frame[numeric[0]]
     elif frame.shape[1] == 1:  # no header: the first value was read as the column name
-        frame = pd.read_csv(io.BytesIO(raw), header=None)
+        frame = parse(header=None)  # rows the first reading took for the header's width may not fit
         values = pd.to_numeric(frame[0], errors="coerce")
     else:
         fail(f"{len(numeric)} numeric columns; name the one to use with 'column'")
