@@ -68,8 +68,8 @@ MIN_PATHS = 4_000
 built in the background if it is not in the cache.  A chunk of fewer paths (but more than one) is
 evaluated fused only with a kernel already built (by set-up or an earlier run): building one costs
 seconds of compiler time, large next to what it saves on a small chunk, and tests and small runs do
-not start compilers for the many model structures they build; a kernel at hand still takes a third
-off a price solve at the pricing desk's 2,000 paths (``benchmarks/bench_before_after``, row
+not start compilers for the many model structures they build; a kernel at hand still takes about
+40 % off a price solve at the pricing desk's 2,000 paths (``benchmarks/bench_before_after``, row
 ``desk``)."""
 
 PRELUDE = """#include <math.h>
