@@ -5,9 +5,9 @@ from __future__ import annotations
 from .about import DEFAULT_SEED
 from .case.loader import load_case
 from .engine import prepare
-from .lines import fused
+from .lines import Inputs, fused
 from .pricing.run import grid_inputs, parse_axis
-from .risk.run import plan_run, stack_inputs
+from .risk.run import Run, plan_run, stack_inputs
 from .sheets.build import build_model
 
 
@@ -25,18 +25,22 @@ def build_kernels(cases, deal_zones=()) -> int:
     for case in cases:
         rc = load_case(case)
         model, inputs, _ = prepare(rc)
-        run = plan_run(rc, model, inputs, paths=fused.BLOCK + 1, seed=DEFAULT_SEED, workers=1)
-        if run.draws is not None and run.draws.varies:
-            chunk = run.draws.chunk(0, run.paths)
-            segments += model.fused_plan(chunk, run.shared).segments
+        segments += _segments(model, plan_run(rc, model, inputs, paths=fused.BLOCK + 1, seed=DEFAULT_SEED, workers=1))
     for case, x, y in deal_zones:
         rc = load_case(case)
         model = build_model(rc)
         ev, bases = grid_inputs(rc, model, parse_axis(rc, x, "--x"), parse_axis(rc, y, "--y"), paths=fused.BLOCK + 1,
                                 seed=DEFAULT_SEED)
-        if ev.run.draws is not None and ev.run.draws.varies:
-            chunk = stack_inputs([ev.run.draws.chunk(0, ev.run.paths, base) for base in bases])
-            segments += model.fused_plan(chunk, ev.run.shared).segments
+        segments += _segments(model, ev.run, bases)
     for segment in segments:
         fused.kernel(segment)  # starts the builds side by side
     return sum(fused.kernel(segment, wait=True) is not None for segment in segments)
+
+
+def _segments(model, run: Run, bases: list[Inputs] | None = None) -> list[fused.Segment]:
+    """The kernel segments a chunk of ``run``'s paths uses (on each of ``bases`` stacked, as a deal
+    zone evaluates them); none when no input varies by path."""
+    if run.draws is None or not run.draws.varies:
+        return []
+    chunk = stack_inputs([run.draws.chunk(0, run.paths, base) for base in bases or [None]])
+    return model.fused_plan(chunk, run.shared).segments

@@ -406,9 +406,7 @@ def kernel(segment: Segment, wait: bool = False, build: bool = True):
                 (" ".join(CFLAGS + cpu_flags()) + platform.machine() + PRELUDE + segment.source).encode()).hexdigest()[:32]
         digest = segment.digest
         if digest not in _kernels:
-            if not build and not _built(digest):
-                return None
-            found = _find_or_build(digest, PRELUDE + segment.source, wait)
+            found = _find_or_build(digest, PRELUDE + segment.source, wait, build)
             if found is None:
                 return None
             _kernels[digest] = found
@@ -416,33 +414,30 @@ def kernel(segment: Segment, wait: bool = False, build: bool = True):
     return segment.kernel or None
 
 
-def _find_or_build(digest: str, text: str, wait: bool):
-    """The loaded kernel; False when it cannot be had; None while it is being built."""
+def _find_or_build(digest: str, text: str, wait: bool, build: bool = True):
+    """The loaded kernel; False when it cannot be had; None while it is being built (or, with
+    ``build`` False, when it is not built: then no build is started)."""
     folder = cache_dir()
     if folder is None or compiler() is None:
         return False
     lib = folder / f"kernel_{digest}.so"
-    build = _builds.get(digest)
-    if build is None and not lib.exists():
+    running = _builds.get(digest)
+    if running is None and not lib.exists():
+        if not build:
+            return None
         if _recent(lib.with_suffix(".failed"), RETRY_HOURS * 3_600):
             return False
-        build = _start_build(text, lib)
-        if build is None:
+        running = _start_build(text, lib)
+        if running is None:
             return False
-        _builds[digest] = build
-    if build is not None:
+        _builds[digest] = running
+    if running is not None:
         if wait:
-            build.wait()
-        if build.poll() is None:
+            running.wait()
+        if running.poll() is None:
             return None
         del _builds[digest]
     return _load(lib)
-
-
-def _built(digest: str) -> bool:
-    """Whether the kernel of ``digest`` is in the cache folder, its build finished."""
-    folder = cache_dir()
-    return folder is not None and digest not in _builds and (folder / f"kernel_{digest}.so").exists()
 
 
 def wait_for_builds() -> None:

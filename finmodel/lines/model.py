@@ -262,9 +262,10 @@ class Model:
         fp = (self.fused_plan(inputs, self._kernel_selection(needed, selected, lines, fuse_for))
               if not given and self._fuse(inputs, fused) else None)
         # until every kernel is built (in the background), numpy evaluates: the same values
-        build = bool(fused) or inputs.n_paths() >= FUSED_MIN_PATHS  # a small chunk only uses a built kernel
-        ready = fp is not None and all(fused_kernel(seg, wait=bool(fused), build=build) is not None
-                                       for seg in fp.segments)
+        ready = False
+        if fp is not None:
+            build = bool(fused) or inputs.n_paths() >= FUSED_MIN_PATHS  # a small chunk only uses a built kernel
+            ready = all(fused_kernel(seg, wait=bool(fused), build=build) is not None for seg in fp.segments)
         if fused and not ready:
             raise ModelError("a fused kernel could not be compiled (see finmodel.lines.fused.CFLAGS)")
         if ready:
